@@ -1,0 +1,1 @@
+"""relaybot: bridges buurtpreventie chats."""
