@@ -1,0 +1,97 @@
+"""Which chat is which: neighbourhood, regie, coordinators, private or unknown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from relaybot.network import Network
+
+
+class ChatKind(StrEnum):
+    NEIGHBOURHOOD = "neighbourhood"
+    REGIE = "regie"
+    COORDINATORS = "coordinators"
+    PRIVATE = "private"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Directory:
+    """The network file plus what was learned at run time (links by /koppel).
+
+    A chat id in the network file always wins over a run-time link.
+    """
+
+    network: Network
+    links: Mapping[str, int] = field(default_factory=dict)
+    moves: Mapping[int, int] = field(default_factory=dict)  # old chat id -> new (migrations)
+
+    def __post_init__(self) -> None:
+        self._slug_by_chat: dict[int, str] = {}
+        self._chat_by_slug: dict[str, int] = {}
+        taken = {self.network.regie_chat_id, self.network.coordinators_chat_id}
+        for slug, hood in self.network.neighbourhoods.items():
+            if hood.chat_id is not None:
+                self._bind(slug, hood.chat_id)
+                taken.add(hood.chat_id)
+        for slug, chat_id in self.links.items():
+            hood = self.network.neighbourhoods.get(slug)
+            if hood is None or hood.chat_id is not None or chat_id in taken:
+                continue
+            self._bind(slug, chat_id)
+            taken.add(chat_id)
+
+    def current(self, chat_id: int | None) -> int | None:
+        """Follow Telegram's group migrations to the id a chat has now."""
+        seen = set()
+        while chat_id in self.moves and chat_id not in seen:
+            seen.add(chat_id)
+            chat_id = self.moves[chat_id]
+        return chat_id
+
+    @property
+    def regie_chat_id(self) -> int:
+        return self.current(self.network.regie_chat_id) or self.network.regie_chat_id
+
+    def _bind(self, slug: str, chat_id: int) -> None:
+        chat_id = self.current(chat_id) or chat_id
+        self._slug_by_chat[chat_id] = slug
+        self._chat_by_slug[slug] = chat_id
+
+    def kind(self, chat_id: int, chat_type: str = "supergroup") -> ChatKind:
+        if chat_type == "private":
+            return ChatKind.PRIVATE
+        if chat_id == self.regie_chat_id:
+            return ChatKind.REGIE
+        if chat_id == self.current(self.network.coordinators_chat_id):
+            return ChatKind.COORDINATORS
+        if chat_id in self._slug_by_chat:
+            return ChatKind.NEIGHBOURHOOD
+        return ChatKind.UNKNOWN
+
+    def slug_for(self, chat_id: int) -> str | None:
+        return self._slug_by_chat.get(chat_id)
+
+    def chat_for(self, slug: str) -> int | None:
+        return self._chat_by_slug.get(slug)
+
+    def is_linked(self, slug: str) -> bool:
+        return slug in self._chat_by_slug
+
+    def in_network(self, chat_id: int) -> bool:
+        return self.kind(chat_id) not in (ChatKind.UNKNOWN, ChatKind.PRIVATE)
+
+    def place(self, slug: str | None, regie: str) -> str:
+        """A neighbourhood's name with its kern, or the regiegroep's name."""
+        if slug is None:
+            return regie
+        hood = self.network.neighbourhoods[slug]
+        return f"{hood.name} ({hood.kern})"
+
+    def place_of_chat(self, chat_id: int, regie: str) -> str:
+        if chat_id == self.regie_chat_id:
+            return regie
+        slug = self.slug_for(chat_id)
+        return self.place(slug, regie) if slug else str(chat_id)

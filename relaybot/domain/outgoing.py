@@ -1,0 +1,37 @@
+"""What the bot will do in Telegram, as plain values. The telegram package carries them out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from relaybot.domain.model import Role
+
+
+@dataclass(frozen=True)
+class Send:
+    """A new message: text, or a copy of a media message with this caption."""
+
+    chat_id: int
+    html: str
+    reply_to: int | None = None
+    button: int | None = None  # the incident whose "112 gebeld" button goes under it
+    copy_from: tuple[int, int] | None = None  # (chat id, message id) of media to copy
+    record: Role | None = None  # record the new message as this kind of copy
+
+
+@dataclass(frozen=True)
+class Edit:
+    chat_id: int
+    message_id: int
+    html: str
+    button: int | None = None
+    caption: bool = False
+
+
+@dataclass(frozen=True)
+class Delete:
+    chat_id: int
+    message_id: int
+
+
+Op = Send | Edit | Delete

@@ -1,0 +1,127 @@
+"""What a copy of an incident looks like. Pure: state in, HTML out, within Telegram's limits."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from relaybot.domain.model import Flag, FollowUp, Incident, State
+from relaybot.domain.texts import Raw, Texts
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+ELLIPSIS = "…"
+_SLOT = "\x00"  # where the user's text goes while the rest is measured
+_TAG = re.compile(r"<[^>]+>")
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts lengths in UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def cut(text: str, limit: int) -> str:
+    """Shorten to at most `limit` UTF-16 units, ending with an ellipsis when anything was cut."""
+    if utf16_len(text) <= limit:
+        return text
+    budget = max(limit - 1, 0)
+    out: list[str] = []
+    used = 0
+    for char in text:
+        size = utf16_len(char)
+        if used + size > budget:
+            break
+        out.append(char)
+        used += size
+    return "".join(out).rstrip() + ELLIPSIS
+
+
+def visible_len(markup: str) -> int:
+    """Length of HTML as the reader sees it (tags gone, entities decoded)."""
+    return utf16_len(html.unescape(_TAG.sub("", markup)))
+
+
+def fit(template: str, user_text: str, limit: int) -> str:
+    """Put the (unescaped) user text into the template's slot, cut so the whole fits."""
+    room = limit - visible_len(template.replace(_SLOT, ""))
+    body = html.escape(cut(user_text, max(room, 1)), quote=False) if user_text else ""
+    return template.replace(_SLOT, body)
+
+
+def clock(at: float, tz: ZoneInfo) -> str:
+    return datetime.fromtimestamp(at, tz).strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    button: bool  # whether the "112 gebeld" button belongs under it
+
+
+def flag_line(texts: Texts, flag: Flag | None, tz: ZoneInfo) -> str:
+    if flag is None:
+        return texts("flag_none")
+    return texts("flag_done", time=clock(flag.at, tz), name=flag.by, place=flag.place)
+
+
+def state_line(texts: Texts, incident: Incident, ttl_hours: float) -> str | None:
+    if incident.state is State.RESOLVED:
+        if incident.closing_note:
+            return texts("state_resolved_note", note=incident.closing_note)
+        return texts("state_resolved")
+    if incident.state is State.EXPIRED:
+        return texts("state_expired", hours=f"{ttl_hours:g}")
+    return None
+
+
+def render_alert(
+    incident: Incident,
+    *,
+    texts: Texts,
+    place: str,
+    tz: ZoneInfo,
+    ttl_hours: float,
+    show_author: bool = False,
+    caption: bool = False,
+) -> Rendered:
+    """The self-contained relayed alert: number, place, text, note, 112 state, closing state."""
+    lines = [texts("alert_header", number=incident.number, place=place)]
+    if show_author and incident.author:
+        lines.append(texts("alert_author", author=incident.author))
+    lines.append(_SLOT)
+    if incident.note:
+        lines.append(texts("alert_note", note=cut(incident.note, 500)))
+    lines.append(flag_line(texts, incident.flag, tz))
+    if (closing := state_line(texts, incident, ttl_hours)) is not None:
+        lines.append(closing)
+    template = "\n".join(lines)
+    if not incident.text:
+        template = template.replace(_SLOT + "\n", "")
+    limit = CAPTION_LIMIT if caption else TEXT_LIMIT
+    button = incident.is_open and incident.flag is None
+    return Rendered(fit(template, incident.text, limit), button)
+
+
+def render_followup(
+    followup: FollowUp, incident: Incident, *, texts: Texts, caption: bool = False
+) -> str:
+    header = texts("followup_header", number=incident.number, place=followup.place)
+    limit = CAPTION_LIMIT if caption else TEXT_LIMIT
+    if not followup.text:
+        return header
+    return fit(f"{header}\n{_SLOT}", followup.text, limit)
+
+
+def notice(texts: Texts, flag: Flag, tz: ZoneInfo) -> str:
+    return texts("flag_notice", time=clock(flag.at, tz), name=flag.by, place=flag.place)
+
+
+def already_called(texts: Texts, flag: Flag, tz: ZoneInfo, *, alert: bool = False) -> str:
+    key = "already_called_alert" if alert else "already_called"
+    return texts(key, time=clock(flag.at, tz), name=flag.by)
+
+
+__all__ = ["Raw", "Rendered", "cut", "fit", "render_alert", "render_followup", "utf16_len"]

@@ -1,0 +1,76 @@
+"""Nederlandse teksten (de standaard)."""
+
+TEXTS: dict[str, str] = {
+    "and": "en",
+    "nobody": "niemand",
+    "regie": "de regiegroep",
+    "alert_header": "🚨 <b>Melding #{number}</b> · {place}",
+    "alert_author": "👤 {author}",
+    "alert_note": "📝 Beheerder: {note}",
+    "flag_none": "☎️ 112: nog niet gebeld",
+    "flag_done": "☎️ <b>112 gebeld om {time} door {name} ({place})</b>",
+    "button_112": "☎️ Ik heb 112 gebeld",
+    "state_resolved": "✅ <b>Afgehandeld</b>",
+    "state_resolved_note": "✅ <b>Afgehandeld:</b> {note}",
+    "state_expired": "⌛ <b>Verlopen</b> (geen nieuws na {hours} uur)",
+    "followup_header": "↪️ <b>Aanvulling op #{number}</b> · {place}",
+    "tag_done": "✅ Melding #{number} is doorgestuurd naar {targets}.",
+    "tag_unlinked": "Nog zonder groep, dus niet bereikt: {names}.",
+    "followup_done": "✅ Aanvulling op #{number} is doorgestuurd naar {count} groep(en).",
+    "refuse_not_co_admin": "⛔ Alleen beheerders van deze groep kunnen een melding doorsturen.",
+    "refuse_no_reply": "ℹ️ Gebruik /regie als antwoord op het bericht dat je wilt doorsturen.",
+    "refuse_already": "ℹ️ Dit bericht hoort al bij melding #{number}.",
+    "refuse_not_neighbourhood": "⛔ /regie werkt alleen in een buurtgroep van het netwerk.",
+    "refuse_followup_not_allowed": "⛔ Alleen beheerders en de regiegroep kunnen aanvullingen doorsturen.",
+    "refuse_closed": "ℹ️ Melding #{number} is al {state}.",
+    "unknown_group": "ℹ️ Deze groep hoort niet bij het netwerk {network}. "
+    "Een beheerder kan hem koppelen met /koppel &lt;buurt&gt;.",
+    "regie_unknown_group": "ℹ️ De bot is toegevoegd aan een groep die niet bij het netwerk hoort: "
+    "{title} (chat-id {chat_id}).",
+    "flag_notice": "☎️ <b>112 is gebeld</b> om {time} door {name} ({place}). "
+    "Niet nog eens bellen; nieuws graag hier melden.",
+    "already_called": "☎️ 112 is al gebeld om {time} door {name}. Niet nog eens bellen.",
+    "already_called_alert": "112 is al gebeld om {time} door {name}. Niet nog eens bellen.",
+    "flag_thanks": "Dank je! Iedereen ziet nu dat 112 gebeld is.",
+    "flag_usage": "ℹ️ Gebruik /112 als antwoord op de melding. Open meldingen hier: {candidates}.",
+    "flag_no_incident": "ℹ️ Er is hier geen recente open melding. "
+    "Gebruik /112 als antwoord op het bericht over de situatie.",
+    "incident_closed_alert": "Melding #{number} is al {state}.",
+    "state_word_resolved": "afgehandeld",
+    "state_word_expired": "verlopen",
+    "state_word_retracted": "ingetrokken",
+    "resolve_done": "✅ Melding #{number} is afgehandeld.",
+    "refuse_resolve": "⛔ Alleen beheerders van een groep met deze melding en de regiegroep "
+    "kunnen een melding afhandelen.",
+    "refuse_retract": "⛔ Alleen beheerders van de groep waar de melding begon en de regiegroep "
+    "kunnen een melding intrekken.",
+    "retract_done": "🗑️ Melding #{number} is ingetrokken: loos alarm. "
+    "De bot heeft {count} bericht(en) verwijderd.",
+    "need_reply_to_copy": "ℹ️ Gebruik {command} als antwoord op een bericht van een melding.",
+    "incidents_none": "Er zijn hier geen open meldingen.",
+    "incidents_header": "<b>Open meldingen</b>",
+    "incidents_line": "#{number} · {place} · {time} · {flag} — {text}",
+    "incidents_flag_yes": "112 gebeld",
+    "incidents_flag_no": "112 nog niet gebeld",
+    "help_neighbourhood": "<b>relaybot</b> · {place}\n"
+    "/regie — (beheerder, als antwoord) meld dit bij de regiegroep en de buren\n"
+    "/update — (als antwoord op een melding) stuur een aanvulling door\n"
+    "/112 — meld dat 112 gebeld is\n"
+    "/afgehandeld — (als antwoord) sluit een melding af\n"
+    "/intrekken — (als antwoord) trek een loos alarm in\n"
+    "/meldingen — open meldingen in deze groep\n"
+    "/help — dit overzicht",
+    "help_regie": "<b>relaybot</b> · regiegroep {network}\n"
+    "/update — (als antwoord op een melding) stuur een aanvulling door\n"
+    "/112 — meld dat 112 gebeld is\n"
+    "/afgehandeld — (als antwoord) sluit een melding af\n"
+    "/intrekken — (als antwoord) trek een loos alarm in\n"
+    "/meldingen — alle open meldingen\n"
+    "/help — dit overzicht",
+    "help_other": "<b>relaybot</b> · netwerk {network}\n/meldingen — open meldingen\n/help — dit overzicht",
+    "help_private": "<b>relaybot</b> verbindt de buurtpreventiegroepen van {network}.",
+}
+TEXTS["regie_chat_refused"] = (
+    "⚠️ De bot kan niet meer posten in {place} (chat-id {chat_id}): verwijderd of geblokkeerd. "
+    "Meldingen gaan daar niet meer heen tot een beheerder de bot terugzet."
+)

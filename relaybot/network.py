@@ -1,0 +1,428 @@
+"""The network file: which chats exist, how they hang together, and the house policy.
+
+``config/network.toml`` is parsed with :mod:`tomllib`, checked section by section with
+pydantic models, then checked as a whole (unique slugs and chat ids, adjacency that names
+real neighbourhoods). Every problem becomes one line of a :class:`NetworkError` that names
+the file and the offending entry. The result is a frozen :class:`Network` with the
+adjacency graph made symmetric and the kernen indexed, so routing is a plain lookup.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+__all__ = [
+    "RESERVED_SLUGS",
+    "SLUG_PATTERN",
+    "Neighbourhood",
+    "Network",
+    "NetworkError",
+    "Policy",
+    "load_network",
+    "parse_network",
+]
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+# Words that `/doorsturen` reads as targets; a slug with one of these names could never be
+# addressed on its own.
+RESERVED_SLUGS = frozenset({"alle", "all", "buren", "neighbours", "neighbors"})
+
+_NonEmpty = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+_ChatId = Annotated[int, Field(strict=True)]
+
+
+class Policy(BaseModel):
+    """The ``[policy]`` table: every key optional, defaults as in the spec."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    auto_forward_adjacent: bool = Field(default=True, strict=True)
+    incident_ttl_hours: float = Field(default=12, gt=0, strict=True, allow_inf_nan=False)
+    flag_window_minutes: float = Field(default=60, gt=0, strict=True, allow_inf_nan=False)
+    max_warnings: int = Field(default=3, ge=1, strict=True)
+    inactive_days: int = Field(default=60, ge=1, strict=True)
+    show_author_names: bool = Field(default=False, strict=True)
+
+    @property
+    def incident_ttl(self) -> timedelta:
+        """How long an open incident lives before it expires."""
+        return timedelta(hours=self.incident_ttl_hours)
+
+    @property
+    def flag_window(self) -> timedelta:
+        """How recent an incident must be for an untargeted 112 report."""
+        return timedelta(minutes=self.flag_window_minutes)
+
+    @property
+    def inactive_after(self) -> timedelta:
+        """How long a neighbourhood may be quiet before it is reported as inactive."""
+        return timedelta(days=self.inactive_days)
+
+
+class Neighbourhood(BaseModel):
+    """One ``[[neighbourhood]]`` entry.
+
+    ``adjacent`` is what the file lists; use :meth:`Network.neighbours` for the symmetric
+    adjacency that routing needs.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    slug: str = Field(strict=True)
+    name: _NonEmpty
+    kern: _NonEmpty
+    chat_id: _ChatId | None = None
+    adjacent: tuple[_NonEmpty, ...] = ()
+    streets: tuple[_NonEmpty, ...] = ()
+
+    @field_validator("slug")
+    @classmethod
+    def _slug_shape(cls, value: str) -> str:
+        if not SLUG_PATTERN.match(value):
+            raise ValueError("slug must be lowercase letters, digits and '-'")
+        if value in RESERVED_SLUGS:
+            raise ValueError(f"slug {value!r} is reserved as a /doorsturen target")
+        return value
+
+    @field_validator("adjacent")
+    @classmethod
+    def _dedupe(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(value))
+
+
+class _NetworkSection(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: _NonEmpty
+    timezone: str = Field(default="Europe/Amsterdam", strict=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a known time zone (use a name such as 'Europe/Amsterdam')"
+            ) from None
+        return value
+
+
+class _ChatSection(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    chat_id: _ChatId
+
+
+class _NetworkFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    network: _NetworkSection
+    regie: _ChatSection
+    coordinators: _ChatSection | None = None
+    policy: Policy = Policy()
+    neighbourhood: list[Neighbourhood] = []
+
+
+class NetworkError(Exception):
+    """The network file is missing or wrong; one line per problem, each naming the file."""
+
+    def __init__(self, source: str, problems: Iterable[str]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__("\n".join(f"{source}: {problem}" for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class Network:
+    """The validated network: chats, kernen, symmetric adjacency and policy."""
+
+    name: str
+    timezone: ZoneInfo
+    regie_chat_id: int
+    coordinators_chat_id: int | None
+    policy: Policy
+    neighbourhoods: Mapping[str, Neighbourhood]  # by slug, in file order; read-only
+    source_path: Path
+    _neighbours: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _kernen: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _by_chat_id: Mapping[int, Neighbourhood] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        hoods = MappingProxyType(dict(self.neighbourhoods))
+        linked: dict[str, set[str]] = {slug: set() for slug in hoods}
+        for hood in hoods.values():
+            for other in hood.adjacent:
+                if other in linked and other != hood.slug:
+                    linked[hood.slug].add(other)
+                    linked[other].add(hood.slug)
+        order = list(hoods)
+        neighbours = {slug: tuple(s for s in order if s in linked[slug]) for slug in order}
+        kernen: dict[str, list[str]] = {}
+        for hood in hoods.values():
+            kernen.setdefault(hood.kern, []).append(hood.slug)
+        by_chat = {h.chat_id: h for h in hoods.values() if h.chat_id is not None}
+        object.__setattr__(self, "neighbourhoods", hoods)
+        object.__setattr__(self, "_neighbours", MappingProxyType(neighbours))
+        object.__setattr__(
+            self, "_kernen", MappingProxyType({k: tuple(v) for k, v in kernen.items()})
+        )
+        object.__setattr__(self, "_by_chat_id", MappingProxyType(by_chat))
+
+    def neighbours(self, slug: str) -> tuple[str, ...]:
+        """Slugs adjacent to ``slug`` in either direction, in file order.
+
+        Raises :class:`KeyError` for a slug that is not in the network.
+        """
+        try:
+            return self._neighbours[slug]
+        except KeyError:
+            raise KeyError(f"no neighbourhood {slug!r} in {self.source_path}") from None
+
+    def kernen(self) -> dict[str, tuple[str, ...]]:
+        """Kern name -> its neighbourhoods' slugs; kernen and slugs in file order."""
+        return dict(self._kernen)
+
+    def find_kern(self, name: str) -> str | None:
+        """The kern's name as written in the file, matched ignoring case, '-' and spacing."""
+        wanted = _kern_key(name)
+        return next((kern for kern in self._kernen if _kern_key(kern) == wanted), None)
+
+    def by_chat_id(self, chat_id: int) -> Neighbourhood | None:
+        """The neighbourhood whose ``chat_id`` in the file is ``chat_id``, if any."""
+        return self._by_chat_id.get(chat_id)
+
+
+def load_network(path: Path | str) -> Network:
+    """Read and validate the network file at ``path``."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NetworkError(
+            source,
+            [
+                "file not found (copy config/network.example.toml there, or point "
+                "RELAYBOT_NETWORK_FILE at your network file)"
+            ],
+        ) from None
+    except OSError as exc:
+        raise NetworkError(source, [f"cannot be read: {exc.strerror or exc}"]) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NetworkError(source, [f"is not UTF-8 text (byte {exc.start})"]) from None
+    return _build(text, source, path)
+
+
+def parse_network(text: str, source: str = "<inline>") -> Network:
+    """Validate a network file given as text; ``source`` names it in error messages."""
+    return _build(text, source, Path(source))
+
+
+def _build(text: str, source: str, path: Path) -> Network:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise NetworkError(source, [f"is not valid TOML: {exc}"]) from None
+    try:
+        parsed = _NetworkFile.model_validate(data)
+    except ValidationError as exc:
+        raise NetworkError(source, _describe_errors(exc, data)) from None
+    problems = _cross_check(parsed)
+    if problems:
+        raise NetworkError(source, problems)
+    return Network(
+        name=parsed.network.name,
+        timezone=ZoneInfo(parsed.network.timezone),
+        regie_chat_id=parsed.regie.chat_id,
+        coordinators_chat_id=parsed.coordinators.chat_id if parsed.coordinators else None,
+        policy=parsed.policy,
+        neighbourhoods={hood.slug: hood for hood in parsed.neighbourhood},
+        source_path=path,
+    )
+
+
+def _cross_check(parsed: _NetworkFile) -> list[str]:
+    """The rules that span entries: unique slugs and chat ids, real adjacency, one kern spelling."""
+    problems: list[str] = []
+    hoods = parsed.neighbourhood
+
+    positions: dict[str, list[int]] = {}
+    for index, hood in enumerate(hoods, start=1):
+        positions.setdefault(hood.slug, []).append(index)
+    for slug, where in positions.items():
+        if len(where) > 1:
+            entries = _join([f"#{i}" for i in where])
+            problems.append(f"neighbourhood {slug!r}: slug is used by entries {entries}")
+
+    owners: dict[int, list[str]] = {}
+    owners.setdefault(parsed.regie.chat_id, []).append("[regie]")
+    if parsed.coordinators is not None:
+        owners.setdefault(parsed.coordinators.chat_id, []).append("[coordinators]")
+    for hood in hoods:
+        if hood.chat_id is not None:
+            owners.setdefault(hood.chat_id, []).append(f"neighbourhood {hood.slug!r}")
+    for chat_id, who in owners.items():
+        if len(who) > 1:
+            both = "both " if len(who) == 2 else ""
+            problems.append(f"chat_id {chat_id} is used by {both}{_join(who)}")
+
+    slugs = list(positions)
+    for hood in hoods:
+        for other in hood.adjacent:
+            if other == hood.slug:
+                problems.append(f"neighbourhood {hood.slug!r}: adjacent lists itself")
+            elif other not in positions:
+                hint = difflib.get_close_matches(other, slugs, n=1)
+                guess = f" (did you mean {hint[0]!r}?)" if hint else ""
+                problems.append(
+                    f"neighbourhood {hood.slug!r}: adjacent {other!r} is not a neighbourhood "
+                    f"in this file{guess}"
+                )
+
+    spellings: dict[str, str] = {}
+    for hood in hoods:
+        first = spellings.setdefault(_kern_key(hood.kern), hood.kern)
+        if first != hood.kern:
+            problems.append(
+                f"neighbourhood {hood.slug!r}: kern {hood.kern!r} is also written {first!r}; "
+                "use one spelling"
+            )
+    return problems
+
+
+def _kern_key(name: str) -> str:
+    return " ".join(name.replace("-", " ").replace("_", " ").split()).casefold()
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# --- turning pydantic's errors into lines an operator can act on -------------------------
+
+_SECTIONS = {"network", "regie", "coordinators", "policy"}
+_TOP_KEYS = sorted(_NetworkFile.model_fields)
+
+
+def _describe_errors(exc: ValidationError, data: dict[str, Any]) -> list[str]:
+    lines = [_describe(error, data) for error in exc.errors(include_url=False)]
+    return list(dict.fromkeys(lines))
+
+
+def _describe(error: Any, data: dict[str, Any]) -> str:
+    loc = list(error["loc"])
+    kind = error["type"]
+    if not loc:
+        return _problem(error)
+    head = loc.pop(0)
+    if head == "neighbourhood" and loc and isinstance(loc[0], int):
+        entry = _neighbourhood_entry(data, loc.pop(0))
+    elif head in _SECTIONS or head == "neighbourhood":
+        entry = "[[neighbourhood]]" if head == "neighbourhood" else f"[{head}]"
+        if not loc and kind == "missing":
+            return f"{entry} is missing{_MISSING_HINTS.get(str(head), '')}"
+    else:
+        if kind == "extra_forbidden":
+            return f"unknown key {head!r}{_did_you_mean(str(head), _TOP_KEYS)}"
+        entry = str(head)
+    if not loc:
+        return f"{entry}: {_problem(error)}"
+    key = str(loc[0])
+    if kind == "extra_forbidden" and len(loc) == 1:
+        allowed = _allowed_keys(str(head))
+        return f"{entry}: unknown key {key!r}{_did_you_mean(key, allowed)}"
+    where = key + "".join(f"[{part}]" for part in loc[1:])
+    if head in _SECTIONS:
+        return f"[{head}].{where}: {_problem(error)}"
+    if kind == "value_error":
+        return f"{entry}: {_problem(error)}"
+    return f"{entry}: {where} {_problem(error)}"
+
+
+_MISSING_HINTS = {
+    "network": ' (it needs at least: name = "...")',
+    "regie": " (the regiegroep is required: [regie] with chat_id = ...)",
+}
+
+_TYPE_NAMES = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "text in quotes",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "model_type": "a table",
+    "dict_type": "a table",
+    "model_attributes_type": "a table",
+}
+
+
+def _problem(error: Any) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    got = f" (got {error.get('input')!r})" if "input" in error else ""
+    if kind == "missing":
+        return "is missing"
+    if kind in _TYPE_NAMES:
+        return f"must be {_TYPE_NAMES[kind]}{got}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "greater_than":
+        return f"must be greater than {ctx.get('gt')}{got}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}{got}"
+    if kind == "finite_number":
+        return f"must be a finite number{got}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    message = str(error["msg"])
+    return f"{message[:1].lower()}{message[1:]}{got}"
+
+
+def _neighbourhood_entry(data: dict[str, Any], index: int) -> str:
+    entries = data.get("neighbourhood")
+    raw = entries[index] if isinstance(entries, list) and index < len(entries) else None
+    slug = raw.get("slug") if isinstance(raw, dict) else None
+    if isinstance(slug, str) and slug.strip():
+        return f"neighbourhood {slug!r}"
+    return f"neighbourhood #{index + 1}"
+
+
+def _allowed_keys(head: str) -> list[str]:
+    models: dict[str, type[BaseModel]] = {
+        "network": _NetworkSection,
+        "regie": _ChatSection,
+        "coordinators": _ChatSection,
+        "policy": Policy,
+        "neighbourhood": Neighbourhood,
+    }
+    model = models.get(head)
+    return sorted(model.model_fields) if model else []
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    hint = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""

@@ -1,0 +1,125 @@
+"""What every use case shares: the database, the directory, texts, the clock, the outbox."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiosqlite
+import structlog
+
+from relaybot.domain.chats import ChatKind, Directory
+from relaybot.domain.model import Actor, Post
+from relaybot.domain.patterns import CallPatterns, load_patterns
+from relaybot.domain.rules import Refusal
+from relaybot.domain.texts import Texts
+from relaybot.network import Network
+from relaybot.storage import chats, outbox
+from relaybot.storage.db import Database
+from relaybot.storage.outbox import Priority
+
+log = structlog.get_logger("relaybot.service")
+
+
+@dataclass(frozen=True)
+class Chat:
+    """Where something happened."""
+
+    id: int
+    type: str = "supergroup"
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command message as the use cases need it (never stored)."""
+
+    chat: Chat
+    actor: Actor
+    message_id: int
+    key: str  # identifies the update, so a redelivery has no second effect
+    args: str = ""
+    replied: Post | None = None  # the message the command replies to
+    replied_to: int | None = None  # the message *that* message replies to
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer for the person alone (a button's callback answer)."""
+
+    text: str
+    alert: bool = False
+
+
+class Base:
+    def __init__(
+        self,
+        db: Database,
+        network: Network,
+        *,
+        texts: Texts | None = None,
+        patterns: CallPatterns | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.db = db
+        self.network = network
+        self.texts = texts or Texts("nl")
+        self.patterns = patterns or load_patterns()
+        self.clock = clock
+        self.directory = Directory(network)
+        self._wake: Callable[[], None] = lambda: None
+
+    def on_outbox(self, wake: Callable[[], None]) -> None:
+        """Tell the delivery worker when new rows are waiting."""
+        self._wake = wake
+
+    async def load(self) -> None:
+        """Read run-time links and moves so the directory knows every chat."""
+        async with self.db.reading() as conn:
+            self.directory = Directory(
+                self.network, await chats.links(conn), await chats.moves(conn)
+            )
+
+    def kind(self, chat: Chat) -> ChatKind:
+        return self.directory.kind(chat.id, chat.type)
+
+    def place_of(self, chat_id: int) -> str:
+        return self.directory.place_of_chat(chat_id, self.texts("regie"))
+
+    def counter_place(self, chat_id: int) -> str:
+        """The key reports group counters by: a slug, or 'regie'."""
+        if chat_id == self.directory.regie_chat_id:
+            return "regie"
+        return self.directory.slug_for(chat_id) or str(chat_id)
+
+    async def say(
+        self,
+        conn: aiosqlite.Connection,
+        chat_id: int,
+        key: str,
+        *,
+        reply_to: int | None = None,
+        incident: int | None = None,
+        priority: Priority = Priority.NORMAL,
+        **values: object,
+    ) -> None:
+        """Queue one line for a chat (an answer, a confirmation, a refusal)."""
+        await outbox.enqueue(
+            conn,
+            chat_id=chat_id,
+            action="say",
+            now=self.clock(),
+            priority=priority,
+            incident=incident,
+            payload={"html": self.texts(key, **values), "reply_to": reply_to},
+        )
+
+    async def refuse(self, conn: aiosqlite.Connection, command: Command, refusal: Refusal) -> None:
+        log.info("refused", reason=refusal.key, chat=command.chat.id)
+        await self.say(
+            conn, command.chat.id, refusal.key, reply_to=command.message_id, **refusal.values
+        )
+
+    def wake(self) -> None:
+        self._wake()

@@ -1,0 +1,217 @@
+"""Turning outbox rows into operations, and recording what Telegram answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import aiosqlite
+import structlog
+
+from relaybot.domain.model import Copy, Incident, Role, State
+from relaybot.domain.outgoing import Delete, Edit, Op, Send
+from relaybot.domain.render import notice as notice_text
+from relaybot.domain.render import render_alert, render_followup
+from relaybot.service.lifecycle import Lifecycle
+from relaybot.storage import chats, incidents, outbox
+from relaybot.storage.outbox import Priority, Row
+
+log = structlog.get_logger("relaybot.delivery")
+
+WAIT_FOR_ALERT = 0.5  # seconds a notice waits for the alert it is threaded under
+
+
+@dataclass
+class Plan:
+    ops: list[Op] = field(default_factory=list)
+    wait: float | None = None  # try again after this many seconds instead
+
+
+class Delivery(Lifecycle):
+    def _alert(self, incident: Incident, chat_id: int) -> Send:
+        policy = self.network.policy
+        rendered = render_alert(
+            incident,
+            texts=self.texts,
+            place=self.directory.place(incident.source_slug, self.texts("regie")),
+            tz=self.network.timezone,
+            ttl_hours=policy.incident_ttl_hours,
+            show_author=policy.show_author_names,
+            caption=incident.media is not None,
+        )
+        return Send(
+            chat_id,
+            rendered.html,
+            button=incident.number if rendered.button else None,
+            copy_from=(incident.source_chat_id, incident.origin_message_id)
+            if incident.media
+            else None,
+            record=Role.ALERT,
+        )
+
+    async def plan(self, row: Row) -> Plan:
+        """What to do for one row, judged from the state as it is now."""
+        async with self.db.reading() as conn:
+            return await self._plan(conn, row)
+
+    async def _plan(self, conn: aiosqlite.Connection, row: Row) -> Plan:
+        if row.action == "say":
+            reply_to = row.payload.get("reply_to")
+            return Plan(
+                [
+                    Send(
+                        row.chat_id,
+                        str(row.payload["html"]),
+                        reply_to=int(reply_to) if reply_to else None,
+                        record=Role.REPLY if row.incident else None,
+                    )
+                ]
+            )
+        incident = await incidents.get(conn, row.incident) if row.incident else None
+        if incident is None:
+            return Plan()
+        if row.action == "delete":
+            made = await incidents.copies(conn, incident.number, row.chat_id)
+            return Plan(
+                [
+                    Delete(c.chat_id, c.message_id)
+                    for c in made
+                    if (c.role.made_by_bot and c.role is not Role.REPLY)
+                    or (c.role is Role.REPLY and c.chat_id != incident.source_chat_id)
+                ]
+            )
+        if incident.state is State.RETRACTED:
+            return Plan()
+        anchor = await self._anchor(conn, incident.number, row.chat_id)
+        if row.action == "alert":
+            return Plan([self._alert(incident, row.chat_id)])
+        if row.action == "refresh":
+            alerts = await incidents.copies(conn, incident.number, row.chat_id, [Role.ALERT])
+            fresh = self._alert(incident, row.chat_id)
+            return Plan(
+                [
+                    Edit(
+                        c.chat_id,
+                        c.message_id,
+                        fresh.html,
+                        fresh.button,
+                        caption=incident.media is not None,
+                    )
+                    for c in alerts
+                ]
+            )
+        if row.action == "notice":
+            if anchor is None and await outbox.is_pending(
+                conn, incident.number, row.chat_id, "alert"
+            ):
+                return Plan(wait=WAIT_FOR_ALERT)
+            if incident.flag is None:
+                return Plan()
+            text = notice_text(self.texts, incident.flag, self.network.timezone)
+            return Plan([Send(row.chat_id, text, reply_to=anchor, record=Role.NOTICE)])
+        if row.action in ("followup", "refresh_followup"):
+            followup = await incidents.get_followup(conn, row.followup or 0)
+            if followup is None:
+                return Plan()
+            caption = followup.media is not None
+            html = render_followup(followup, incident, texts=self.texts, caption=caption)
+            if row.action == "refresh_followup":
+                made = await incidents.copies(conn, incident.number, row.chat_id, [Role.FOLLOWUP])
+                return Plan(
+                    [
+                        Edit(c.chat_id, c.message_id, html, caption=caption)
+                        for c in made
+                        if c.followup == followup.id
+                    ]
+                )
+            return Plan(
+                [
+                    Send(
+                        row.chat_id,
+                        html,
+                        reply_to=anchor,
+                        copy_from=(followup.chat_id, followup.message_id) if caption else None,
+                        record=Role.FOLLOWUP,
+                    )
+                ]
+            )
+        log.warning("outbox_unknown_action", action=row.action, row=row.id)
+        return Plan()
+
+    async def _anchor(self, conn: aiosqlite.Connection, number: int, chat_id: int) -> int | None:
+        """The message in a chat that shows the incident (for threading replies)."""
+        shown = await incidents.copies(conn, number, chat_id, [Role.ALERT, Role.ORIGINAL])
+        return shown[0].message_id if shown else None
+
+    async def complete(
+        self, row: Row, plan: Plan, results: list[int | None], error: str | None = None
+    ) -> None:
+        """Mark a row done and record the copies it made, in one transaction."""
+        async with self.db.transaction() as conn:
+            for op, message_id in zip(plan.ops, results, strict=False):
+                if isinstance(op, Send) and op.record is not None and message_id is not None:
+                    assert row.incident is not None
+                    await incidents.add_copy(
+                        conn, Copy(row.incident, op.chat_id, message_id, op.record, row.followup)
+                    )
+                elif isinstance(op, Delete):
+                    await conn.execute(
+                        "DELETE FROM copies WHERE chat_id = ? AND message_id = ?",
+                        (op.chat_id, op.message_id),
+                    )
+            first = next((m for m in results if m is not None), None)
+            await outbox.done(conn, row.id, self.clock(), first, error)
+
+    async def postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
+        async with self.db.transaction() as conn:
+            await outbox.postpone(conn, row.id, self.clock() + seconds, error, count)
+
+    async def give_up(self, row: Row, error: str) -> None:
+        async with self.db.transaction() as conn:
+            await outbox.fail(conn, row.id, self.clock(), error)
+        log.warning(
+            "outbox_gave_up",
+            row=row.id,
+            chat=row.chat_id,
+            action=row.action,
+            incident=row.incident,
+            error=error,
+        )
+
+    async def chat_moved(self, old: int, new: int) -> None:
+        """Telegram moved a group to a new id: follow it, now and after a restart."""
+        async with self.db.transaction() as conn:
+            await chats.record_move(conn, old, new, self.clock())
+            await outbox.move_chat(conn, old, new)
+            await incidents.move_chat(conn, old, new)
+        await self.load()
+        log.info("chat_moved", chat=old, new_chat=new)
+        self.wake()
+
+    async def chat_refused(self, chat_id: int, reason: str) -> None:
+        """The bot may no longer post in a chat: stop sending there, tell the regiegroep once."""
+        regie = self.directory.regie_chat_id
+        async with self.db.transaction() as conn:
+            dropped = await outbox.fail_chat(conn, chat_id, self.clock(), reason)
+            if chat_id != regie and await chats.note_once(conn, chat_id, "refused", self.clock()):
+                await self.say(
+                    conn,
+                    regie,
+                    "regie_chat_refused",
+                    priority=Priority.NORMAL,
+                    place=self.place_of(chat_id),
+                    chat_id=chat_id,
+                )
+        log.warning("chat_refused", chat=chat_id, dropped=dropped)
+        self.wake()
+
+    async def chat_welcomed_back(self, chat_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await chats.forget_note(conn, chat_id, "refused")
+
+    async def due(self, busy: set[int], limit: int = 64) -> list[Row]:
+        async with self.db.reading() as conn:
+            return await outbox.due(conn, self.clock(), busy, limit)
+
+    async def next_due_at(self) -> float | None:
+        async with self.db.reading() as conn:
+            return await outbox.next_due_at(conn)

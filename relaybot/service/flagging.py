@@ -1,0 +1,213 @@
+"""The "112 already called" flag: the first report wins, every later one is answered."""
+
+from __future__ import annotations
+
+import html
+
+import aiosqlite
+import structlog
+
+from relaybot.domain import rules
+from relaybot.domain.model import Actor, Flag, Incident, Post
+from relaybot.domain.render import already_called, clock
+from relaybot.domain.rules import FlagOutcome
+from relaybot.service.base import Answer, Chat, Command
+from relaybot.service.tagging import Tagging
+from relaybot.storage import chats, incidents, outbox
+from relaybot.storage.outbox import Priority
+
+log = structlog.get_logger("relaybot.flag")
+
+
+class Flagging(Tagging):
+    async def press_112(
+        self, chat: Chat, actor: Actor, message_id: int, number: int, key: str
+    ) -> Answer:
+        """The inline button on a copy. The answer goes to the presser alone."""
+        async with self.db.transaction() as conn:
+            if not await chats.claim(conn, key, self.clock()):
+                return Answer("")
+            incident = await incidents.get(conn, number)
+            if incident is None:
+                return Answer("")
+            outcome = await self._report(conn, incident, chat, actor)
+            answer = self._answer(outcome, await incidents.get(conn, number) or incident)
+        self.wake()
+        return answer
+
+    def _answer(self, outcome: FlagOutcome, incident: Incident) -> Answer:
+        if outcome is FlagOutcome.FIRST:
+            return Answer(self.texts("flag_thanks"))
+        if outcome is FlagOutcome.ALREADY and incident.flag is not None:
+            text = already_called(self.texts, incident.flag, self.network.timezone, alert=True)
+            return Answer(html.unescape(text), alert=True)
+        word = self.texts(f"state_word_{incident.state.value}")
+        return Answer(
+            html.unescape(self.texts("incident_closed_alert", number=incident.number, state=word)),
+            alert=True,
+        )
+
+    async def command_112(self, command: Command) -> None:
+        """`/112`: as a reply to a copy, to a resident's message, or about the one recent
+        open incident of this chat."""
+        async with self.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.clock()):
+                return
+            incident = await self._target(conn, command.chat.id, command.replied)
+            if incident is None and command.replied is not None:
+                incident = await self._local_incident(conn, command, command.replied)
+            if incident is None:
+                await self._usage(conn, command)
+            else:
+                outcome = await self._report(conn, incident, command.chat, command.actor)
+                await self._reply(
+                    conn, outcome, incident.number, command.chat.id, command.message_id
+                )
+        self.wake()
+
+    async def chatter(
+        self, chat: Chat, actor: Actor, post: Post, replied_to: int | None, key: str
+    ) -> None:
+        """A resident's ordinary message: only '112 gebeld' and 'ik bel 112' matter."""
+        kind = self.patterns.classify(post.text)
+        if kind is None or not self.directory.in_network(chat.id):
+            return
+        async with self.db.transaction() as conn:
+            reply_post = Post(chat.id, replied_to, "") if replied_to is not None else None
+            incident = await self._target(conn, chat.id, reply_post)
+            if incident is None or not await chats.claim(conn, key, self.clock()):
+                return
+            if kind == "called":
+                outcome = await self._report(conn, incident, chat, actor)
+                if outcome is not FlagOutcome.FIRST:
+                    await self._reply(conn, outcome, incident.number, chat.id, post.message_id)
+            elif incident.flag is not None and incident.is_open:
+                await chats.count(
+                    conn, self.counter_place(chat.id), "duplicates_prevented", self.clock()
+                )
+                log.info("flag_intent_answered", incident=incident.number, chat=chat.id)
+                await self._reply(
+                    conn, FlagOutcome.ALREADY, incident.number, chat.id, post.message_id
+                )
+        self.wake()
+
+    async def _target(
+        self, conn: aiosqlite.Connection, chat_id: int, replied: Post | None
+    ) -> Incident | None:
+        """The incident a report is about: the replied-to copy's, or the chat's only recent one."""
+        if replied is not None:
+            copy = await incidents.copy_at(conn, chat_id, replied.message_id)
+            return await incidents.get(conn, copy.incident) if copy else None
+        recent = rules.recent_open(
+            await incidents.open_incidents(conn, chat_id),
+            self.clock(),
+            self.network.policy.flag_window_minutes,
+        )
+        return recent[0] if len(recent) == 1 else None
+
+    async def _local_incident(
+        self, conn: aiosqlite.Connection, command: Command, replied: Post
+    ) -> Incident | None:
+        """`/112` on a resident's message that is not an incident yet: a local incident."""
+        if not self.directory.in_network(command.chat.id):
+            return None
+        return await incidents.create(
+            conn,
+            source_slug=self.directory.slug_for(command.chat.id),
+            source_chat_id=command.chat.id,
+            origin_message_id=replied.message_id,
+            text=replied.text,
+            media=replied.media,
+            note="",
+            author=replied.author,
+            created_at=self.clock(),
+            relayed=False,
+        )
+
+    async def _usage(self, conn: aiosqlite.Connection, command: Command) -> None:
+        recent = rules.recent_open(
+            await incidents.open_incidents(conn, command.chat.id),
+            self.clock(),
+            self.network.policy.flag_window_minutes,
+        )
+        if recent:
+            candidates = ", ".join(f"#{i.number}" for i in recent)
+            await self.say(
+                conn,
+                command.chat.id,
+                "flag_usage",
+                reply_to=command.message_id,
+                candidates=candidates,
+            )
+        else:
+            await self.say(conn, command.chat.id, "flag_no_incident", reply_to=command.message_id)
+
+    async def _report(
+        self, conn: aiosqlite.Connection, incident: Incident, chat: Chat, actor: Actor
+    ) -> FlagOutcome:
+        """Decide and record one report. Atomic: the database picks the single winner."""
+        outcome = rules.flag_outcome(incident)
+        place = self.counter_place(chat.id)
+        if outcome is FlagOutcome.FIRST:
+            now = self.clock()
+            flag = Flag(now, actor.name, self.place_of(chat.id), chat.id)
+            if await incidents.set_flag(conn, incident.number, flag):
+                for chat_id in await incidents.holding_chats(conn, incident.number):
+                    await outbox.enqueue(
+                        conn,
+                        chat_id=chat_id,
+                        action="refresh",
+                        now=now,
+                        incident=incident.number,
+                        priority=Priority.FLAG,
+                    )
+                    await outbox.enqueue(
+                        conn,
+                        chat_id=chat_id,
+                        action="notice",
+                        now=now,
+                        incident=incident.number,
+                        priority=Priority.FLAG,
+                    )
+                await chats.count(conn, place, "flag_reports", now)
+                await chats.count(
+                    conn, place, "flag_minutes", now, round((now - incident.created_at) / 60)
+                )
+                log.info("flag_first", incident=incident.number, chat=chat.id)
+                return outcome
+            outcome = FlagOutcome.ALREADY
+        if outcome is FlagOutcome.ALREADY:
+            await chats.count(conn, place, "duplicates_prevented", self.clock())
+            log.info("flag_duplicate_prevented", incident=incident.number, chat=chat.id)
+        return outcome
+
+    async def _reply(
+        self,
+        conn: aiosqlite.Connection,
+        outcome: FlagOutcome,
+        number: int,
+        chat_id: int,
+        reply_to: int,
+    ) -> None:
+        if outcome is FlagOutcome.FIRST:
+            return  # the notice threaded under the copy is the answer
+        incident = await incidents.get(conn, number)
+        assert incident is not None
+        if outcome is FlagOutcome.ALREADY and incident.flag is not None:
+            text = already_called(self.texts, incident.flag, self.network.timezone)
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="say",
+                now=self.clock(),
+                priority=Priority.FLAG,
+                payload={"html": text, "reply_to": reply_to},
+            )
+        else:
+            word = self.texts(f"state_word_{incident.state.value}")
+            await self.say(
+                conn, chat_id, "refuse_closed", reply_to=reply_to, number=number, state=word
+            )
+
+
+__all__ = ["Flagging", "clock"]

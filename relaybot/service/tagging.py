@@ -1,0 +1,211 @@
+"""Tag up (/regie), follow-ups (/update) and edits of relayed messages."""
+
+from __future__ import annotations
+
+import aiosqlite
+import structlog
+
+from relaybot.domain import rules
+from relaybot.domain.chats import ChatKind
+from relaybot.domain.model import Incident, Post, Role
+from relaybot.domain.routing import tag_targets
+from relaybot.domain.rules import Refusal
+from relaybot.service.base import Base, Command
+from relaybot.storage import chats, incidents, outbox
+from relaybot.storage.outbox import Priority
+
+log = structlog.get_logger("relaybot.tagging")
+
+
+class Tagging(Base):
+    async def tag(self, command: Command) -> None:
+        """`/regie`: relay the replied-to message, or add a follow-up to an incident."""
+        kind = self.kind(command.chat)
+        async with self.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.clock()):
+                return
+            replied = command.replied
+            if replied is not None and command.replied_to is not None:
+                target = await incidents.copy_at(conn, command.chat.id, command.replied_to)
+                existing = await incidents.copy_at(conn, command.chat.id, replied.message_id)
+                if target is not None and existing is None:
+                    await self._follow_up(conn, command, kind, target.incident)
+                    return
+            existing = None
+            if replied is not None:
+                existing = await incidents.copy_at(conn, command.chat.id, replied.message_id)
+            refusal = rules.check_tag(
+                kind, command.actor, replied is not None, existing.incident if existing else None
+            )
+            if refusal is not None or replied is None:
+                await self.refuse(conn, command, refusal or Refusal("refuse_no_reply"))
+            else:
+                await self._create(conn, command, replied)
+        self.wake()
+
+    async def update(self, command: Command) -> None:
+        """`/update`: a follow-up, by a co-admin or a contact person."""
+        kind = self.kind(command.chat)
+        async with self.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.clock()):
+                return
+            target = None
+            if command.replied is not None and command.replied_to is not None:
+                target = await incidents.copy_at(conn, command.chat.id, command.replied_to)
+            if target is None:
+                await self.say(
+                    conn,
+                    command.chat.id,
+                    "need_reply_to_copy",
+                    reply_to=command.message_id,
+                    command="/update",
+                )
+            else:
+                await self._follow_up(conn, command, kind, target.incident)
+        self.wake()
+
+    async def _create(self, conn: aiosqlite.Connection, command: Command, replied: Post) -> None:
+        slug = self.directory.slug_for(command.chat.id)
+        assert slug is not None
+        now = self.clock()
+        incident = await incidents.create(
+            conn,
+            source_slug=slug,
+            source_chat_id=command.chat.id,
+            origin_message_id=replied.message_id,
+            text=replied.text,
+            media=replied.media,
+            note=command.args.strip(),
+            author=replied.author,
+            created_at=now,
+        )
+        targets = tag_targets(self.directory, slug)
+        for chat_id in targets.chats:
+            await outbox.enqueue(
+                conn, chat_id=chat_id, action="alert", now=now, incident=incident.number
+            )
+        names = [self.texts("regie")] + [self.network.neighbourhoods[s].name for s in targets.slugs]
+        await self.say(
+            conn,
+            command.chat.id,
+            "tag_done",
+            reply_to=replied.message_id,
+            incident=incident.number,
+            number=incident.number,
+            targets=self.texts.join(names),
+        )
+        if targets.unlinked:
+            unlinked = [self.network.neighbourhoods[s].name for s in targets.unlinked]
+            await self.say(
+                conn,
+                command.chat.id,
+                "tag_unlinked",
+                incident=incident.number,
+                names=", ".join(unlinked),
+            )
+        await chats.count(conn, slug, "raised", now)
+        for target_slug in targets.slugs:
+            await chats.count(conn, target_slug, "received", now)
+        log.info(
+            "incident_created",
+            incident=incident.number,
+            chat=command.chat.id,
+            recipients=len(targets.chats),
+        )
+
+    async def _follow_up(
+        self, conn: aiosqlite.Connection, command: Command, kind: ChatKind, number: int
+    ) -> None:
+        refusal = rules.check_followup(kind, command.actor)
+        incident = await incidents.get(conn, number)
+        assert incident is not None
+        refusal = refusal or rules.closed_refusal(incident)
+        if refusal is not None:
+            await self.refuse(conn, command, refusal)
+            return
+        replied = command.replied
+        assert replied is not None
+        now = self.clock()
+        followup = await incidents.add_followup(
+            conn,
+            incident=number,
+            chat_id=command.chat.id,
+            message_id=replied.message_id,
+            text=replied.text,
+            media=replied.media,
+            place=self.place_of(command.chat.id),
+            at=now,
+        )
+        others = [c for c in await incidents.holding_chats(conn, number) if c != command.chat.id]
+        for chat_id in others:
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="followup",
+                now=now,
+                incident=number,
+                followup=followup.id,
+                priority=Priority.LOW,
+            )
+        await self.say(
+            conn,
+            command.chat.id,
+            "followup_done",
+            reply_to=replied.message_id,
+            incident=number,
+            number=number,
+            count=len(others),
+        )
+        log.info("followup_added", incident=number, chat=command.chat.id, recipients=len(others))
+
+    async def edited(self, chat_id: int, message_id: int, text: str, key: str) -> None:
+        """The author edited a message: if it is an incident's original or a follow-up,
+        every copy is edited to match."""
+        async with self.db.transaction() as conn:
+            copy = await incidents.copy_at(conn, chat_id, message_id)
+            if copy is None or copy.role not in (Role.ORIGINAL, Role.FOLLOWUP_SOURCE):
+                return
+            if not await chats.claim(conn, key, self.clock()):
+                return
+            incident = await incidents.get(conn, copy.incident)
+            assert incident is not None
+            if copy.role is Role.ORIGINAL:
+                await incidents.update_text(conn, incident.number, text)
+                await self._refresh_all(conn, incident, exclude=chat_id)
+            elif copy.followup is not None:
+                await incidents.update_followup_text(conn, copy.followup, text)
+                for other in await incidents.holding_chats(conn, incident.number):
+                    if other != chat_id:
+                        await outbox.enqueue(
+                            conn,
+                            chat_id=other,
+                            action="refresh_followup",
+                            now=self.clock(),
+                            incident=incident.number,
+                            followup=copy.followup,
+                            priority=Priority.LOW,
+                        )
+            log.info("copies_refreshed", incident=incident.number, chat=chat_id, reason="edit")
+        self.wake()
+
+    async def _refresh_all(
+        self,
+        conn: aiosqlite.Connection,
+        incident: Incident,
+        *,
+        exclude: int | None = None,
+        priority: Priority = Priority.NORMAL,
+    ) -> list[int]:
+        """Queue an edit of every relayed copy so that it shows the incident as it is now."""
+        holding = await incidents.holding_chats(conn, incident.number)
+        for chat_id in holding:
+            if chat_id != exclude:
+                await outbox.enqueue(
+                    conn,
+                    chat_id=chat_id,
+                    action="refresh",
+                    now=self.clock(),
+                    incident=incident.number,
+                    priority=priority,
+                )
+        return holding

@@ -1,0 +1,73 @@
+"""What the bot learns about chats at run time, handled updates, and counters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import aiosqlite
+
+
+async def claim(conn: aiosqlite.Connection, key: str, now: float) -> bool:
+    """Mark an update as handled. False when it was handled before (a redelivery)."""
+    cursor = await conn.execute("INSERT OR IGNORE INTO handled (key, at) VALUES (?, ?)", (key, now))
+    return cursor.rowcount == 1
+
+
+async def links(conn: aiosqlite.Connection) -> dict[str, int]:
+    async with conn.execute("SELECT slug, chat_id FROM chat_links") as cursor:
+        return {row[0]: row[1] for row in await cursor.fetchall()}
+
+
+async def link(
+    conn: aiosqlite.Connection, slug: str, chat_id: int, title: str, by: str, now: float
+) -> None:
+    await conn.execute(
+        "INSERT INTO chat_links (slug, chat_id, title, decided_by, at) VALUES (?, ?, ?, ?, ?)",
+        (slug, chat_id, title, by, now),
+    )
+
+
+async def moves(conn: aiosqlite.Connection) -> dict[int, int]:
+    async with conn.execute("SELECT old_chat_id, new_chat_id FROM chat_moves") as cursor:
+        return {row[0]: row[1] for row in await cursor.fetchall()}
+
+
+async def record_move(conn: aiosqlite.Connection, old: int, new: int, now: float) -> None:
+    await conn.execute(
+        "INSERT OR REPLACE INTO chat_moves (old_chat_id, new_chat_id, at) VALUES (?, ?, ?)",
+        (old, new, now),
+    )
+    await conn.execute("UPDATE chat_links SET chat_id = ? WHERE chat_id = ?", (new, old))
+
+
+async def note_once(conn: aiosqlite.Connection, chat_id: int, note: str, now: float) -> bool:
+    """Remember a one-time fact about a chat (e.g. 'reported as unknown'). True the first time."""
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO chat_notes (chat_id, note, at) VALUES (?, ?, ?)",
+        (chat_id, note, now),
+    )
+    return cursor.rowcount == 1
+
+
+async def forget_note(conn: aiosqlite.Connection, chat_id: int, note: str) -> None:
+    await conn.execute("DELETE FROM chat_notes WHERE chat_id = ? AND note = ?", (chat_id, note))
+
+
+async def count(
+    conn: aiosqlite.Connection, place: str, metric: str, now: float, n: int = 1
+) -> None:
+    """Add to a per-day, per-place counter (for reports)."""
+    day = datetime.fromtimestamp(now, UTC).date().isoformat()
+    await conn.execute(
+        "INSERT INTO counters (day, place, metric, n) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (day, place, metric) DO UPDATE SET n = n + excluded.n",
+        (day, place, metric, n),
+    )
+
+
+async def counter_total(conn: aiosqlite.Connection, metric: str) -> int:
+    async with conn.execute(
+        "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = ?", (metric,)
+    ) as c:
+        row = await c.fetchone()
+    return int(row[0]) if row else 0

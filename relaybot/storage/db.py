@@ -1,0 +1,90 @@
+"""The SQLite connection: WAL, foreign keys, migrations, and serialised transactions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from relaybot.storage.migrations import MIGRATIONS
+
+
+class StorageError(Exception):
+    """The database could not be opened or migrated."""
+
+
+class Database:
+    """One connection, used by one coroutine at a time.
+
+    aiosqlite runs every statement on one thread; the lock keeps a transaction's statements
+    together so that concurrent handlers never interleave inside each other's transactions.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else path
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> Database:
+        if isinstance(self.path, Path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = await aiosqlite.connect(str(self.path), isolation_level=None)
+            self._conn.row_factory = aiosqlite.Row
+            await self._conn.execute("PRAGMA journal_mode = WAL")
+            await self._conn.execute("PRAGMA foreign_keys = ON")
+            await self._conn.execute("PRAGMA busy_timeout = 5000")
+            await self._conn.execute("PRAGMA synchronous = NORMAL")
+            await self.migrate()
+        except (aiosqlite.Error, OSError) as exc:
+            raise StorageError(f"cannot open database {self.path}: {exc}") from exc
+        return self
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise StorageError("database is not open")
+        return self._conn
+
+    async def version(self) -> int:
+        async with self.conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> int:
+        """Apply every migration newer than the database, each in its own transaction."""
+        current = await self.version()
+        for number, statements in enumerate(MIGRATIONS, start=1):
+            if number <= current:
+                continue
+            async with self.transaction() as conn:
+                for statement in statements:
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version = {number}")
+        return await self.version()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            conn = self.conn
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            yield self.conn

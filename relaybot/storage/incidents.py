@@ -1,0 +1,233 @@
+"""Incidents, their follow-ups and copies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import aiosqlite
+
+from relaybot.domain.model import Copy, Flag, FollowUp, Incident, Role, State
+
+_COLUMNS = (
+    "number, source_slug, source_chat_id, origin_message_id, text, media, note, author, state,"
+    " relayed, created_at, flag_at, flag_by, flag_place, flag_chat_id, closing_note, closed_by,"
+    " closed_at"
+)
+
+
+def _incident(row: aiosqlite.Row) -> Incident:
+    flag = None
+    if row["flag_at"] is not None:
+        flag = Flag(row["flag_at"], row["flag_by"], row["flag_place"], row["flag_chat_id"])
+    return Incident(
+        number=row["number"],
+        source_slug=row["source_slug"],
+        source_chat_id=row["source_chat_id"],
+        origin_message_id=row["origin_message_id"],
+        text=row["text"],
+        media=row["media"],
+        note=row["note"],
+        author=row["author"],
+        state=State(row["state"]),
+        created_at=row["created_at"],
+        relayed=bool(row["relayed"]),
+        flag=flag,
+        closing_note=row["closing_note"],
+        closed_by=row["closed_by"],
+        closed_at=row["closed_at"],
+    )
+
+
+async def create(
+    conn: aiosqlite.Connection,
+    *,
+    source_slug: str | None,
+    source_chat_id: int,
+    origin_message_id: int,
+    text: str,
+    media: str | None,
+    note: str,
+    author: str,
+    created_at: float,
+    relayed: bool = True,
+) -> Incident:
+    """Insert an incident; the database hands out the next number, so numbers never collide."""
+    cursor = await conn.execute(
+        "INSERT INTO incidents (source_slug, source_chat_id, origin_message_id, text, media,"
+        " note, author, relayed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            source_slug,
+            source_chat_id,
+            origin_message_id,
+            text,
+            media,
+            note,
+            author,
+            int(relayed),
+            created_at,
+        ),
+    )
+    number = cursor.lastrowid
+    await add_copy(conn, Copy(number, source_chat_id, origin_message_id, Role.ORIGINAL))
+    found = await get(conn, number)
+    assert found is not None
+    return found
+
+
+async def get(conn: aiosqlite.Connection, number: int) -> Incident | None:
+    async with conn.execute(f"SELECT {_COLUMNS} FROM incidents WHERE number = ?", (number,)) as c:
+        row = await c.fetchone()
+    return _incident(row) if row else None
+
+
+async def open_incidents(conn: aiosqlite.Connection, chat_id: int | None = None) -> list[Incident]:
+    """Open incidents, newest first; with a chat, only those that chat holds."""
+    if chat_id is None:
+        sql = f"SELECT {_COLUMNS} FROM incidents WHERE state = 'open' ORDER BY number DESC"
+        args: tuple[object, ...] = ()
+    else:
+        sql = (
+            f"SELECT {_COLUMNS} FROM incidents WHERE state = 'open' AND number IN"
+            " (SELECT incident FROM copies WHERE chat_id = ?) ORDER BY number DESC"
+        )
+        args = (chat_id,)
+    async with conn.execute(sql, args) as cursor:
+        return [_incident(row) for row in await cursor.fetchall()]
+
+
+async def open_older_than(conn: aiosqlite.Connection, created_before: float) -> list[Incident]:
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM incidents WHERE state = 'open' AND created_at <= ?",
+        (created_before,),
+    ) as cursor:
+        return [_incident(row) for row in await cursor.fetchall()]
+
+
+async def set_flag(conn: aiosqlite.Connection, number: int, flag: Flag) -> bool:
+    """Record the first 112 report. True only for the one report that wins.
+
+    The condition lives in the UPDATE itself, so the database decides the winner even when
+    two processes report at the same moment.
+    """
+    cursor = await conn.execute(
+        "UPDATE incidents SET flag_at = ?, flag_by = ?, flag_place = ?, flag_chat_id = ?"
+        " WHERE number = ? AND flag_at IS NULL AND state = 'open'",
+        (flag.at, flag.by, flag.place, flag.chat_id, number),
+    )
+    return cursor.rowcount == 1
+
+
+async def close(
+    conn: aiosqlite.Connection, number: int, state: State, at: float, by: str = "", note: str = ""
+) -> bool:
+    """Resolve, expire or retract an open incident. True when this call closed it."""
+    cursor = await conn.execute(
+        "UPDATE incidents SET state = ?, closed_at = ?, closed_by = ?, closing_note = ?"
+        " WHERE number = ? AND state = 'open'",
+        (state.value, at, by, note, number),
+    )
+    return cursor.rowcount == 1
+
+
+async def update_text(conn: aiosqlite.Connection, number: int, text: str) -> None:
+    await conn.execute("UPDATE incidents SET text = ? WHERE number = ?", (text, number))
+
+
+async def add_followup(
+    conn: aiosqlite.Connection,
+    *,
+    incident: int,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    media: str | None,
+    place: str,
+    at: float,
+) -> FollowUp:
+    cursor = await conn.execute(
+        "INSERT INTO followups (incident, chat_id, message_id, text, media, place, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (incident, chat_id, message_id, text, media, place, at),
+    )
+    followup = FollowUp(cursor.lastrowid or 0, incident, chat_id, message_id, text, media, place)
+    await add_copy(
+        conn, Copy(incident, chat_id, message_id, Role.FOLLOWUP_SOURCE, followup=followup.id)
+    )
+    return followup
+
+
+async def get_followup(conn: aiosqlite.Connection, followup_id: int) -> FollowUp | None:
+    async with conn.execute(
+        "SELECT id, incident, chat_id, message_id, text, media, place FROM followups WHERE id = ?",
+        (followup_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return FollowUp(*row) if row else None
+
+
+async def update_followup_text(conn: aiosqlite.Connection, followup_id: int, text: str) -> None:
+    await conn.execute("UPDATE followups SET text = ? WHERE id = ?", (text, followup_id))
+
+
+async def add_copy(conn: aiosqlite.Connection, copy: Copy) -> None:
+    await conn.execute(
+        "INSERT OR IGNORE INTO copies (chat_id, message_id, incident, role, followup)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (copy.chat_id, copy.message_id, copy.incident, copy.role.value, copy.followup),
+    )
+
+
+def _copy(row: aiosqlite.Row) -> Copy:
+    return Copy(row[0], row[1], row[2], Role(row[3]), row[4])
+
+
+async def copy_at(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> Copy | None:
+    """The copy a message is, if it is one: a reply to any copy is a reply to the incident."""
+    async with conn.execute(
+        "SELECT incident, chat_id, message_id, role, followup FROM copies"
+        " WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _copy(row) if row else None
+
+
+async def copies(
+    conn: aiosqlite.Connection,
+    number: int,
+    chat_id: int | None = None,
+    roles: Iterable[Role] | None = None,
+) -> list[Copy]:
+    sql = "SELECT incident, chat_id, message_id, role, followup FROM copies WHERE incident = ?"
+    args: list[object] = [number]
+    if chat_id is not None:
+        sql += " AND chat_id = ?"
+        args.append(chat_id)
+    if roles is not None:
+        wanted = [role.value for role in roles]
+        sql += f" AND role IN ({', '.join('?' for _ in wanted)})"
+        args.extend(wanted)
+    async with conn.execute(sql, args) as cursor:
+        return [_copy(row) for row in await cursor.fetchall()]
+
+
+async def holding_chats(conn: aiosqlite.Connection, number: int) -> list[int]:
+    """Every chat that shows the incident (its original or a relayed alert), or will soon.
+
+    A chat whose alert is still waiting in the outbox holds the incident already: a 112 report
+    or a resolve made meanwhile must reach it too.
+    """
+    async with conn.execute(
+        "SELECT chat_id FROM copies WHERE incident = ? AND role IN ('original', 'alert')"
+        " UNION SELECT chat_id FROM outbox WHERE incident = ? AND action = 'alert'"
+        " AND status = 'pending'",
+        (number, number),
+    ) as cursor:
+        return sorted({row[0] for row in await cursor.fetchall()})
+
+
+async def move_chat(conn: aiosqlite.Connection, old: int, new: int) -> None:
+    """Telegram moved a group: its incidents now live under the new id."""
+    await conn.execute(
+        "UPDATE incidents SET source_chat_id = ? WHERE source_chat_id = ?", (new, old)
+    )

@@ -1,0 +1,94 @@
+"""The schema, as numbered migrations. Each runs in one transaction with its user_version."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: incidents, their copies and follow-ups, the outbox, run-time chat facts
+    (
+        """CREATE TABLE incidents (
+            number INTEGER PRIMARY KEY AUTOINCREMENT,
+            source_slug TEXT,
+            source_chat_id INTEGER NOT NULL,
+            origin_message_id INTEGER NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            media TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'open',
+            relayed INTEGER NOT NULL DEFAULT 1,
+            created_at REAL NOT NULL,
+            flag_at REAL,
+            flag_by TEXT,
+            flag_place TEXT,
+            flag_chat_id INTEGER,
+            closing_note TEXT NOT NULL DEFAULT '',
+            closed_by TEXT NOT NULL DEFAULT '',
+            closed_at REAL
+        )""",
+        "CREATE INDEX incidents_by_state ON incidents (state, created_at)",
+        """CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            media TEXT,
+            place TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL
+        )""",
+        "CREATE INDEX followups_by_incident ON followups (incident)",
+        """CREATE TABLE copies (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            role TEXT NOT NULL,
+            followup INTEGER REFERENCES followups (id),
+            PRIMARY KEY (chat_id, message_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX copies_by_incident ON copies (incident, chat_id)",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            priority INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            incident INTEGER REFERENCES incidents (number),
+            followup INTEGER REFERENCES followups (id),
+            payload TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before REAL NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            done_at REAL,
+            message_id INTEGER,
+            error TEXT
+        )""",
+        "CREATE INDEX outbox_due ON outbox (priority, id) WHERE status = 'pending'",
+        "CREATE INDEX outbox_by_incident ON outbox (incident, chat_id)",
+        "CREATE TABLE handled (key TEXT PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID",
+        """CREATE TABLE chat_links (
+            slug TEXT PRIMARY KEY,
+            chat_id INTEGER NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            decided_by TEXT NOT NULL DEFAULT '',
+            at REAL NOT NULL
+        )""",
+        """CREATE TABLE chat_moves (
+            old_chat_id INTEGER PRIMARY KEY,
+            new_chat_id INTEGER NOT NULL,
+            at REAL NOT NULL
+        )""",
+        """CREATE TABLE chat_notes (
+            chat_id INTEGER NOT NULL,
+            note TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (chat_id, note)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE counters (
+            day TEXT NOT NULL,
+            place TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            n INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, place, metric)
+        ) WITHOUT ROWID""",
+    ),
+)

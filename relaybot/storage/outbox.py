@@ -1,0 +1,152 @@
+"""The durable outbox: everything the bot will send, edit or delete, until it is done."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import aiosqlite
+
+
+class Priority(IntEnum):
+    FLAG = 0  # 112 notices and the edits that show the flag
+    NORMAL = 1  # alerts, confirmations, answers
+    LOW = 2  # follow-ups and bulk edits
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    chat_id: int
+    priority: int
+    action: str
+    incident: int | None
+    followup: int | None
+    payload: dict[str, object] = field(default_factory=dict)
+    attempts: int = 0
+
+
+_COLUMNS = "id, chat_id, priority, action, incident, followup, payload, attempts"
+
+
+def _row(raw: aiosqlite.Row) -> Row:
+    return Row(raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], json.loads(raw[6]), raw[7])
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    *,
+    chat_id: int,
+    action: str,
+    now: float,
+    priority: Priority = Priority.NORMAL,
+    incident: int | None = None,
+    followup: int | None = None,
+    payload: dict[str, object] | None = None,
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO outbox (chat_id, priority, action, incident, followup, payload, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (chat_id, int(priority), action, incident, followup, json.dumps(payload or {}), now),
+    )
+    return cursor.lastrowid or 0
+
+
+async def due(
+    conn: aiosqlite.Connection, now: float, busy: Collection[int], limit: int = 64
+) -> list[Row]:
+    """The next row of every idle chat that has one due, most urgent first.
+
+    One row per chat: a chat's rows go out one at a time, in order of priority, so an edit
+    never overtakes the message it edits.
+    """
+    async with conn.execute(
+        f"SELECT {_COLUMNS}, not_before FROM outbox WHERE status = 'pending' ORDER BY priority, id"
+    ) as cursor:
+        picked: dict[int, Row] = {}
+        blocked: set[int] = set(busy)
+        async for raw in cursor:
+            chat_id = raw[1]
+            if chat_id in blocked:
+                continue
+            blocked.add(chat_id)
+            if raw[8] <= now:
+                picked[chat_id] = _row(raw)
+                if len(picked) >= limit:
+                    break
+    return list(picked.values())
+
+
+async def next_due_at(conn: aiosqlite.Connection) -> float | None:
+    async with conn.execute(
+        "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
+    ) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+async def pending(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def is_pending(conn: aiosqlite.Connection, incident: int, chat_id: int, action: str) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM outbox WHERE incident = ? AND chat_id = ? AND action = ?"
+        " AND status = 'pending' LIMIT 1",
+        (incident, chat_id, action),
+    ) as cursor:
+        return await cursor.fetchone() is not None
+
+
+async def done(
+    conn: aiosqlite.Connection,
+    row_id: int,
+    now: float,
+    message_id: int | None = None,
+    error: str | None = None,
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'done', done_at = ?, message_id = ?, error = ? WHERE id = ?",
+        (now, message_id, error, row_id),
+    )
+
+
+async def postpone(
+    conn: aiosqlite.Connection, row_id: int, not_before: float, error: str, count: bool = True
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET not_before = ?, error = ?, attempts = attempts + ? WHERE id = ?",
+        (not_before, error, int(count), row_id),
+    )
+
+
+async def fail(conn: aiosqlite.Connection, row_id: int, now: float, error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'failed', done_at = ?, error = ? WHERE id = ?",
+        (now, error, row_id),
+    )
+
+
+async def fail_chat(conn: aiosqlite.Connection, chat_id: int, now: float, error: str) -> int:
+    """Give up on everything still waiting for a chat that refuses the bot."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET status = 'failed', done_at = ?, error = ?"
+        " WHERE chat_id = ? AND status = 'pending'",
+        (now, error, chat_id),
+    )
+    return cursor.rowcount
+
+
+async def move_chat(conn: aiosqlite.Connection, old: int, new: int) -> None:
+    await conn.execute(
+        "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status = 'pending'", (new, old)
+    )
+
+
+async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
+    async with conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cursor:
+        return {row[0]: row[1] for row in await cursor.fetchall()}

@@ -1,0 +1,506 @@
+"""The network file: parsing, every validation rule, symmetric adjacency and kernen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from relaybot.network import NetworkError, Policy, load_network, parse_network
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "config" / "network.example.toml"
+SOURCE = "config/network.toml"
+
+HEADER = """
+[network]
+name = "Hof van Twente"
+timezone = "Europe/Amsterdam"
+
+[regie]
+chat_id = -1001000000001
+
+[coordinators]
+chat_id = -1001000000002
+"""
+
+GOOR = """
+[[neighbourhood]]
+slug = "goor-oost"
+name = "Goor Oost"
+kern = "Goor"
+chat_id = -1001000000101
+adjacent = ["goor-west", "goor-centrum"]
+streets = ["Grotestraat", "Markt"]
+
+[[neighbourhood]]
+slug = "goor-west"
+name = "Goor West"
+kern = "Goor"
+chat_id = -1001000000102
+
+[[neighbourhood]]
+slug = "goor-centrum"
+name = "Goor Centrum"
+kern = "Goor"
+
+[[neighbourhood]]
+slug = "markelo-zuid"
+name = "Markelo Zuid"
+kern = "Markelo"
+chat_id = -1001000000103
+adjacent = ["goor-oost"]
+
+[[neighbourhood]]
+slug = "ambt-delden"
+name = "Ambt Delden"
+kern = "Ambt Delden"
+"""
+
+VALID = HEADER + GOOR
+
+
+def fails(text: str) -> str:
+    """Parse ``text`` as config/network.toml and return the NetworkError message."""
+    with pytest.raises(NetworkError) as caught:
+        parse_network(text, SOURCE)
+    message = str(caught.value)
+    for line in message.splitlines():
+        assert line.startswith(f"{SOURCE}: "), line
+    return message
+
+
+# --- a valid file -------------------------------------------------------------------------
+
+
+def test_valid_file_is_parsed() -> None:
+    """A valid file gives a Network with its name, time zone, chats, policy and neighbourhoods."""
+    network = parse_network(VALID, SOURCE)
+    assert network.name == "Hof van Twente"
+    assert network.timezone == ZoneInfo("Europe/Amsterdam")
+    assert network.regie_chat_id == -1001000000001
+    assert network.coordinators_chat_id == -1001000000002
+    assert list(network.neighbourhoods) == [
+        "goor-oost",
+        "goor-west",
+        "goor-centrum",
+        "markelo-zuid",
+        "ambt-delden",
+    ]
+    oost = network.neighbourhoods["goor-oost"]
+    assert oost.name == "Goor Oost"
+    assert oost.kern == "Goor"
+    assert oost.chat_id == -1001000000101
+    assert oost.streets == ("Grotestraat", "Markt")
+    assert network.neighbourhoods["goor-centrum"].chat_id is None
+    assert network.source_path == Path(SOURCE)
+
+
+def test_policy_defaults() -> None:
+    """Without a [policy] table every policy value is the spec's default."""
+    policy = parse_network(VALID).policy
+    assert policy.auto_forward_adjacent is True
+    assert policy.incident_ttl_hours == 12
+    assert policy.flag_window_minutes == 60
+    assert policy.max_warnings == 3
+    assert policy.inactive_days == 60
+    assert policy.show_author_names is False
+    assert policy.incident_ttl == timedelta(hours=12)
+    assert policy.flag_window == timedelta(minutes=60)
+    assert policy.inactive_after == timedelta(days=60)
+
+
+def test_policy_values_are_read() -> None:
+    """Values in [policy] override the defaults; a whole number is fine for a float key."""
+    text = (
+        VALID
+        + """
+[policy]
+auto_forward_adjacent = false
+incident_ttl_hours = 6.5
+flag_window_minutes = 30
+max_warnings = 5
+inactive_days = 14
+show_author_names = true
+"""
+    )
+    policy = parse_network(text).policy
+    assert policy.auto_forward_adjacent is False
+    assert policy.incident_ttl_hours == 6.5
+    assert policy.flag_window_minutes == 30
+    assert policy.max_warnings == 5
+    assert policy.inactive_days == 14
+    assert policy.show_author_names is True
+
+
+def test_coordinators_and_timezone_are_optional() -> None:
+    """[coordinators] may be left out, and the time zone defaults to Europe/Amsterdam."""
+    text = '[network]\nname = "Klein"\n[regie]\nchat_id = -1\n'
+    network = parse_network(text)
+    assert network.coordinators_chat_id is None
+    assert network.timezone == ZoneInfo("Europe/Amsterdam")
+    assert network.neighbourhoods == {}
+
+
+def test_network_is_frozen() -> None:
+    """Neither the network nor its neighbourhoods can be changed after loading."""
+    network = parse_network(VALID)
+    with pytest.raises(AttributeError):
+        network.name = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        network.neighbourhoods["x"] = network.neighbourhoods["goor-oost"]  # type: ignore[index]
+    with pytest.raises(ValueError, match="frozen"):
+        network.neighbourhoods["goor-oost"].name = "x"  # type: ignore[misc]
+
+
+# --- adjacency, kernen, lookups -------------------------------------------------------------
+
+
+def test_adjacency_is_symmetric() -> None:
+    """If A lists B as adjacent, B is adjacent to A too, in file order, without duplicates."""
+    network = parse_network(VALID)
+    assert network.neighbours("goor-oost") == ("goor-west", "goor-centrum", "markelo-zuid")
+    assert network.neighbours("goor-west") == ("goor-oost",)
+    assert network.neighbours("goor-centrum") == ("goor-oost",)
+    assert network.neighbours("markelo-zuid") == ("goor-oost",)
+    assert network.neighbours("ambt-delden") == ()
+
+
+def test_adjacency_listed_from_both_sides_counts_once() -> None:
+    """A pair listed in both directions, or twice, gives each neighbour once."""
+    text = VALID.replace(
+        'slug = "goor-west"\nname = "Goor West"',
+        'slug = "goor-west"\nname = "Goor West"\nadjacent = ["goor-oost", "goor-oost"]',
+    )
+    network = parse_network(text)
+    assert network.neighbours("goor-west") == ("goor-oost",)
+    assert network.neighbours("goor-oost").count("goor-west") == 1
+
+
+def test_neighbours_of_unknown_slug_is_a_key_error() -> None:
+    """Asking for the neighbours of a slug that is not in the file raises KeyError."""
+    with pytest.raises(KeyError, match="goor-noord"):
+        parse_network(VALID).neighbours("goor-noord")
+
+
+def test_kernen_in_file_order() -> None:
+    """kernen() maps each kern to its neighbourhoods' slugs, both in file order."""
+    assert parse_network(VALID).kernen() == {
+        "Goor": ("goor-oost", "goor-west", "goor-centrum"),
+        "Markelo": ("markelo-zuid",),
+        "Ambt Delden": ("ambt-delden",),
+    }
+
+
+@pytest.mark.parametrize(
+    ("asked", "found"),
+    [
+        ("Goor", "Goor"),
+        ("goor", "Goor"),
+        ("GOOR", "Goor"),
+        ("ambt delden", "Ambt Delden"),
+        ("Ambt-Delden", "Ambt Delden"),
+        ("  ambt   delden ", "Ambt Delden"),
+        ("Delden", None),
+        ("goor-oost", None),
+    ],
+)
+def test_find_kern_ignores_case(asked: str, found: str | None) -> None:
+    """find_kern matches a kern's name ignoring case, '-' and spacing, and returns its spelling."""
+    assert parse_network(VALID).find_kern(asked) == found
+
+
+def test_by_chat_id_uses_file_chat_ids() -> None:
+    """by_chat_id finds a neighbourhood by the chat_id in the file, and nothing else."""
+    network = parse_network(VALID)
+    found = network.by_chat_id(-1001000000102)
+    assert found is not None
+    assert found.slug == "goor-west"
+    assert network.by_chat_id(-1001000000001) is None  # the regie chat is no neighbourhood
+    assert network.by_chat_id(-42) is None
+
+
+def test_names_and_list_entries_are_trimmed() -> None:
+    """Spaces around names, kernen, adjacent slugs and streets are ignored."""
+    text = VALID.replace('name = "Goor West"', 'name = "  Goor West "').replace(
+        'adjacent = ["goor-oost"]', 'adjacent = [" goor-oost "]'
+    )
+    network = parse_network(text)
+    assert network.neighbourhoods["goor-west"].name == "Goor West"
+    assert network.neighbours("markelo-zuid") == ("goor-oost",)
+
+
+# --- every rule: a NetworkError naming the file and the entry -------------------------------
+
+
+def test_unknown_adjacent_slug() -> None:
+    """An adjacent entry that names no neighbourhood is refused, with a suggestion."""
+    message = fails(VALID.replace('["goor-west", "goor-centrum"]', '["goor-noord", "goor-wst"]'))
+    assert (
+        "config/network.toml: neighbourhood 'goor-oost': adjacent 'goor-noord' "
+        "is not a neighbourhood in this file"
+    ) in message
+    assert (
+        "adjacent 'goor-wst' is not a neighbourhood in this file (did you mean 'goor-west'?)"
+        in (message)
+    )
+
+
+def test_duplicate_chat_id_between_neighbourhoods() -> None:
+    """Two neighbourhoods with one chat id are refused, naming both."""
+    message = fails(VALID.replace("-1001000000102", "-1001000000101"))
+    assert message == (
+        "config/network.toml: chat_id -1001000000101 is used by both "
+        "neighbourhood 'goor-oost' and neighbourhood 'goor-west'"
+    )
+
+
+def test_duplicate_chat_id_between_regie_and_neighbourhood() -> None:
+    """A neighbourhood may not use the regiegroep's chat id."""
+    message = fails(VALID.replace("-1001000000102", "-1001000000001"))
+    assert message == (
+        "config/network.toml: chat_id -1001000000001 is used by both "
+        "[regie] and neighbourhood 'goor-west'"
+    )
+
+
+def test_duplicate_chat_id_between_regie_and_coordinators() -> None:
+    """The regiegroep and the coordinators' group must be different chats."""
+    message = fails(VALID.replace("chat_id = -1001000000002", "chat_id = -1001000000001"))
+    assert "chat_id -1001000000001 is used by both [regie] and [coordinators]" in message
+
+
+def test_duplicate_chat_id_across_three_owners() -> None:
+    """A chat id used three times lists all three owners."""
+    text = VALID.replace("-1001000000102", "-1001000000002").replace(
+        "-1001000000103", "-1001000000002"
+    )
+    assert fails(text) == (
+        "config/network.toml: chat_id -1001000000002 is used by [coordinators], "
+        "neighbourhood 'goor-west' and neighbourhood 'markelo-zuid'"
+    )
+
+
+@pytest.mark.parametrize("slug", ["Goor Oost", "goor_oost", "goor--oost", "-goor", "goor-", ""])
+def test_malformed_slug(slug: str) -> None:
+    """A slug that is not lowercase letters and digits joined by '-' is refused."""
+    message = fails(VALID.replace('slug = "goor-west"', f'slug = "{slug}"'))
+    assert "slug must be lowercase letters, digits and '-'" in message
+    entry = f"neighbourhood '{slug}'" if slug else "neighbourhood #2"
+    assert f"config/network.toml: {entry}: slug must be" in message
+
+
+@pytest.mark.parametrize("slug", ["alle", "buren"])
+def test_reserved_slug(slug: str) -> None:
+    """A slug that /doorsturen reads as a target word is refused."""
+    message = fails(VALID.replace('slug = "ambt-delden"', f'slug = "{slug}"'))
+    assert f"neighbourhood '{slug}': slug '{slug}' is reserved" in message
+
+
+def test_duplicate_slug() -> None:
+    """Two neighbourhoods with one slug are refused, naming the slug and both entries."""
+    message = fails(VALID.replace('slug = "ambt-delden"', 'slug = "goor-west"'))
+    assert "config/network.toml: neighbourhood 'goor-west': slug is used by entries #2 and #5" in (
+        message
+    )
+
+
+def test_adjacent_to_itself() -> None:
+    """A neighbourhood that lists itself as adjacent is refused."""
+    message = fails(VALID.replace('adjacent = ["goor-oost"]', 'adjacent = ["markelo-zuid"]'))
+    assert message == "config/network.toml: neighbourhood 'markelo-zuid': adjacent lists itself"
+
+
+def test_missing_regie() -> None:
+    """A file without [regie] is refused: the regiegroep is required."""
+    message = fails(VALID.replace("[regie]\nchat_id = -1001000000001\n", ""))
+    assert message.startswith("config/network.toml: [regie] is missing")
+
+
+def test_regie_without_chat_id() -> None:
+    """[regie] without a chat_id is refused, naming the key."""
+    message = fails(VALID.replace("[regie]\nchat_id = -1001000000001\n", "[regie]\n"))
+    assert message == "config/network.toml: [regie].chat_id: is missing"
+
+
+def test_missing_network_name() -> None:
+    """[network] needs a name."""
+    message = fails(VALID.replace('name = "Hof van Twente"\n', ""))
+    assert message == "config/network.toml: [network].name: is missing"
+
+
+@pytest.mark.parametrize("zone", ["Europe/Goor", "Amsterdam", "../etc/passwd", ""])
+def test_bad_timezone(zone: str) -> None:
+    """An unknown time zone is refused, naming [network].timezone and the value."""
+    message = fails(VALID.replace('"Europe/Amsterdam"', f'"{zone}"'))
+    assert message.startswith(
+        f"config/network.toml: [network].timezone: {zone!r} is not a known time zone"
+    )
+
+
+def test_unknown_key_in_neighbourhood() -> None:
+    """A misspelt key in a neighbourhood is refused, with a suggestion."""
+    message = fails(VALID.replace("chat_id = -1001000000102", "chatid = -1001000000102"))
+    assert message == (
+        "config/network.toml: neighbourhood 'goor-west': unknown key 'chatid' "
+        "(did you mean 'chat_id'?)"
+    )
+
+
+def test_unknown_top_level_table() -> None:
+    """A misspelt table name such as [[neighbourhoods]] is refused."""
+    message = fails(VALID + '\n[[neighbourhoods]]\nslug = "x"\n')
+    assert "config/network.toml: unknown key 'neighbourhoods' (did you mean 'neighbourhood'?)" in (
+        message
+    )
+
+
+def test_unknown_policy_key() -> None:
+    """An unknown key in [policy] is refused."""
+    message = fails(VALID + "\n[policy]\nmax_warning = 2\n")
+    assert "config/network.toml: [policy]: unknown key 'max_warning'" in message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("max_warnings = 0", "[policy].max_warnings: must be at least 1 (got 0)"),
+        ("inactive_days = 0", "[policy].inactive_days: must be at least 1 (got 0)"),
+        ("incident_ttl_hours = 0", "[policy].incident_ttl_hours: must be greater than 0"),
+        ("flag_window_minutes = -5", "[policy].flag_window_minutes: must be greater than 0"),
+        ('incident_ttl_hours = "12"', "[policy].incident_ttl_hours: must be a number"),
+        ("auto_forward_adjacent = 1", "[policy].auto_forward_adjacent: must be true or false"),
+        ("max_warnings = 2.5", "[policy].max_warnings: must be a whole number"),
+        ("incident_ttl_hours = inf", "[policy].incident_ttl_hours: must be a finite number"),
+    ],
+)
+def test_bad_policy_values(line: str, expected: str) -> None:
+    """Out-of-range or mistyped policy values are refused, naming the key."""
+    assert f"config/network.toml: {expected}" in fails(VALID + f"\n[policy]\n{line}\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "chat_id = -1001000000102",
+            'chat_id = "-1001000000102"',
+            "neighbourhood 'goor-west': chat_id must be a whole number",
+        ),
+        (
+            'adjacent = ["goor-oost"]',
+            'adjacent = "goor-oost"',
+            "neighbourhood 'markelo-zuid': adjacent must be a list",
+        ),
+        (
+            'streets = ["Grotestraat", "Markt"]',
+            'streets = ["Grotestraat", 7]',
+            "neighbourhood 'goor-oost': streets[1] must be text in quotes (got 7)",
+        ),
+        ('name = "Goor West"', 'name = ""', "neighbourhood 'goor-west': name must not be empty"),
+        ('slug = "goor-west"', "slug = 12", "neighbourhood #2: slug must be text in quotes"),
+        ("[regie]\nchat_id = -1001000000001", "regie = 5", "[regie]: must be a table (got 5)"),
+    ],
+)
+def test_bad_types(old: str, new: str, expected: str) -> None:
+    """A value of the wrong type is refused, naming the entry and key."""
+    text = VALID.replace(old, new)
+    assert text != VALID
+    if new == "regie = 5":  # a bare key must come before the first table
+        text = "regie = 5\n" + text.replace("regie = 5", "")
+    assert f"config/network.toml: {expected}" in fails(text)
+
+
+def test_neighbourhood_without_kern() -> None:
+    """Every neighbourhood needs a kern."""
+    message = fails(VALID.replace('kern = "Markelo"\n', ""))
+    assert message == "config/network.toml: neighbourhood 'markelo-zuid': kern is missing"
+
+
+def test_kern_spelt_two_ways() -> None:
+    """One kern written with different case is refused, so kern lookups stay unambiguous."""
+    message = fails(
+        VALID.replace('name = "Goor West"\nkern = "Goor"', 'name = "Goor West"\nkern = "goor"')
+    )
+    assert "neighbourhood 'goor-west': kern 'goor' is also written 'Goor'" in message
+
+
+def test_all_problems_are_listed() -> None:
+    """Several problems of one kind are reported together, one per line."""
+    text = VALID.replace('slug = "goor-west"', 'slug = "Goor West"').replace(
+        'kern = "Markelo"\n', ""
+    )
+    lines = fails(text).splitlines()
+    assert lines == [
+        "config/network.toml: neighbourhood 'Goor West': slug must be lowercase letters, "
+        "digits and '-'",
+        "config/network.toml: neighbourhood 'markelo-zuid': kern is missing",
+    ]
+
+
+def test_toml_syntax_error_names_the_line() -> None:
+    """A TOML syntax error is refused with the parser's line and column."""
+    text = VALID + "\nslug = goor-oost\n"
+    message = fails(text)
+    assert message.startswith("config/network.toml: is not valid TOML: ")
+    assert f"line {len(text.splitlines())}," in message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    """A missing file is refused, naming the path and how to make one."""
+    path = tmp_path / "network.toml"
+    with pytest.raises(NetworkError) as caught:
+        load_network(path)
+    assert str(caught.value).startswith(f"{path}: file not found")
+    assert "network.example.toml" in str(caught.value)
+
+
+def test_file_that_is_not_utf8(tmp_path: Path) -> None:
+    """A file in another encoding is refused rather than misread."""
+    path = tmp_path / "network.toml"
+    path.write_bytes(VALID.replace("Goor Oost", "G\xf6\xf6r").encode("latin-1"))
+    with pytest.raises(NetworkError, match="is not UTF-8 text"):
+        load_network(path)
+
+
+def test_load_network_reads_a_file(tmp_path: Path) -> None:
+    """load_network reads the file and records its path; errors name that path."""
+    path = tmp_path / "network.toml"
+    path.write_text(VALID, encoding="utf-8")
+    assert load_network(path).source_path == path
+    path.write_text(VALID.replace('"Europe/Amsterdam"', '"Mars/Olympus"'), encoding="utf-8")
+    with pytest.raises(NetworkError, match=f"^{path}: \\[network\\].timezone"):
+        load_network(path)
+
+
+# --- the shipped example ----------------------------------------------------------------------
+
+
+def test_shipped_example_loads() -> None:
+    """The example network of Hof van Twente is valid and has ≥18 neighbourhoods, ≥6 kernen."""
+    network = load_network(EXAMPLE)
+    assert network.name == "Hof van Twente"
+    assert len(network.neighbourhoods) >= 18
+    kernen = network.kernen()
+    assert len(kernen) >= 6
+    for kern in ("Goor", "Markelo", "Delden", "Diepenheim", "Hengevelde", "Bentelo"):
+        assert kern in kernen
+    assert network.regie_chat_id == -1001000000001
+    assert network.coordinators_chat_id == -1001000000002
+    unlinked = [h.slug for h in network.neighbourhoods.values() if h.chat_id is None]
+    assert len(unlinked) == 2
+    assert all(hood.streets for hood in network.neighbourhoods.values())
+    assert all(network.neighbours(slug) for slug in network.neighbourhoods)
+
+
+def test_shipped_example_policy_is_the_default() -> None:
+    """The example's [policy] spells out exactly the defaults."""
+    assert load_network(EXAMPLE).policy == Policy()
+
+
+def test_config_network_toml_is_the_example() -> None:
+    """config/network.toml ships as a copy of the example."""
+    shipped = REPO / "config" / "network.toml"
+    assert shipped.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
