@@ -1,0 +1,136 @@
+"""The `relaybot` command: run, check, demo, emulator, report, health."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from relaybot.network import NetworkError, load_network
+from relaybot.settings import SettingsError, load_settings
+from relaybot.storage.db import StorageError
+
+HEARTBEAT_MAX_AGE = 180.0  # seconds; the bot touches its heartbeat every 30 s
+
+
+def _fail(message: str) -> int:
+    print(f"relaybot: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    from telegram import Update
+
+    from relaybot.logs import configure
+    from relaybot.settings import require_token
+    from relaybot.telegram.app import build
+
+    settings = load_settings()
+    configure(settings.log_format, settings.log_level)
+    require_token(settings)
+    load_network(settings.network_file)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    runtime = loop.run_until_complete(build(settings))
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        runtime.app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        runtime.app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from relaybot.summary import describe_network
+
+    if args.network is not None:
+        path = Path(args.network)
+        database = None
+    else:
+        settings = load_settings()
+        path, database = settings.network_file, settings.database
+    network = load_network(path)
+    linked: dict[str, int] = {}
+    if database is not None and Path(database).exists():
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            try:
+                linked = dict(conn.execute("SELECT slug, chat_id FROM chat_links").fetchall())
+            except sqlite3.Error:
+                linked = {}
+    print(describe_network(network, linked))
+    print(f"\n{path}: valid")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from relaybot.demo import run_demo
+
+    return asyncio.run(run_demo(language=args.language))
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    from relaybot.emulator import serve_forever
+
+    try:
+        asyncio.run(serve_forever(port=args.port, host=args.host))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_health(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    beat = Path(settings.database).parent / "heartbeat"
+    if not beat.exists():
+        return _fail(f"no heartbeat at {beat}: the bot has not started")
+    age = time.time() - beat.stat().st_mtime
+    if age > HEARTBEAT_MAX_AGE:
+        return _fail(f"heartbeat is {age:.0f} s old: the bot is stuck or stopped")
+    print(f"ok: heartbeat {age:.0f} s old")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="relaybot", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling, or webhook when configured)")
+    check = sub.add_parser("check", help="validate settings and the network file")
+    check.add_argument("--network", help="network file (default: RELAYBOT_NETWORK_FILE)")
+    demo = sub.add_parser("demo", help="play a scripted evening against the built-in emulator")
+    demo.add_argument("--language", choices=["nl", "en"], default="nl")
+    emulator = sub.add_parser("emulator", help="start the Bot API emulator on its own")
+    emulator.add_argument("--port", type=int, default=8081)
+    emulator.add_argument("--host", default="127.0.0.1")
+    sub.add_parser("health", help="exit 0 when the running bot's heartbeat is fresh")
+    return top
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "check": cmd_check,
+    "demo": cmd_demo,
+    "emulator": cmd_emulator,
+    "health": cmd_health,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (SettingsError, NetworkError, StorageError) as error:
+        return _fail(str(error))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

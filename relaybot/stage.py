@@ -1,0 +1,168 @@
+"""A town on a stage: the emulator, the real bot, and people in every chat of a network.
+
+The end-to-end tests and `relaybot demo` both stand on this. Everyone here is invented.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from relaybot.emulator import Emulator
+from relaybot.emulator.records import User
+from relaybot.network import Network, load_network
+from relaybot.settings import load_settings
+from relaybot.telegram.app import Runtime, build
+
+FIRST = [
+    "Anna",
+    "Bram",
+    "Carla",
+    "Daan",
+    "Eva",
+    "Femke",
+    "Gijs",
+    "Hanneke",
+    "Ilse",
+    "Joost",
+    "Karin",
+    "Lars",
+    "Marloes",
+    "Niels",
+    "Olga",
+    "Pieter",
+    "Rianne",
+    "Sander",
+    "Tessa",
+    "Wim",
+]
+LAST = [
+    "Hendriks",
+    "Ter Horst",
+    "Nijhuis",
+    "Bosch",
+    "Kamphuis",
+    "Wessels",
+    "Oude Luttikhuis",
+    "Brinkman",
+    "Leferink",
+    "Haverkate",
+]
+
+
+class NotSettled(AssertionError):
+    """The bot did not come to rest in time."""
+
+
+@dataclass
+class Stage:
+    emu: Emulator
+    runtime: Runtime
+    network: Network
+    chats: dict[str, int] = field(default_factory=dict)  # slug, "regie", "coordinators" -> id
+    co_admins: dict[str, User] = field(default_factory=dict)
+    residents: dict[str, User] = field(default_factory=dict)
+    contacts: list[User] = field(default_factory=list)  # members of the regiegroep
+
+    @property
+    def relay(self):  # noqa: ANN201 - the service object, for tests that inspect state
+        return self.runtime.relay
+
+    @property
+    def regie(self) -> int:
+        return self.chats["regie"]
+
+    async def settle(self, timeout: float = 15.0) -> None:
+        """Wait until the bot has handled every update and delivered everything due."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        quiet = 0
+        while loop.time() < deadline:
+            if await self._at_rest():
+                quiet += 1
+                if quiet >= 2:  # twice in a row: nothing was in flight between the looks
+                    return
+            else:
+                quiet = 0
+            await asyncio.sleep(0.005)
+        raise NotSettled(f"bot still busy after {timeout} s")
+
+    async def _at_rest(self) -> bool:
+        queue = self.emu.world.updates
+        if queue.pending() or self.runtime.app.last_update_id < queue.fetched_up_to:
+            return False
+        if self.runtime.worker.busy:
+            return False
+        async with self.runtime.db.reading() as conn:
+            async with conn.execute(
+                "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
+            ) as cursor:
+                row = await cursor.fetchone()
+        return not row or row[0] == 0
+
+    async def close(self) -> None:
+        await self.runtime.stop()
+        await self.emu.stop()
+
+
+def _person(emu: Emulator, n: int) -> User:
+    return emu.add_user(FIRST[n % len(FIRST)], LAST[(n // len(FIRST) + n) % len(LAST)])
+
+
+async def open_stage(
+    network_file: Path,
+    database: Path,
+    *,
+    language: str = "nl",
+    clock: Callable[[], float] = time.time,
+    emulator: Emulator | None = None,
+    poll_timeout: float = 2.0,
+) -> Stage:
+    """Start an emulator with a group for every chat in the network, and the bot against it."""
+    network = load_network(network_file)
+    emu = emulator or Emulator()
+    await emu.start()
+    stage_people = 0
+    contacts = [_person(emu, stage_people + i) for i in range(3)]
+    stage_people += 3
+    chats = {
+        "regie": emu.add_group(
+            "Regiegroep " + network.name,
+            network.regie_chat_id,
+            members=contacts,
+            admins=contacts[:1],
+        ).id
+    }
+    if network.coordinators_chat_id is not None:
+        chats["coordinators"] = emu.add_group(
+            "Coördinatoren " + network.name, network.coordinators_chat_id, members=contacts[:1]
+        ).id
+    co_admins: dict[str, User] = {}
+    residents: dict[str, User] = {}
+    spare_ids = iter(range(-1002000000001, -1002000001000, -1))  # groups not linked yet
+    for slug, hood in network.neighbourhoods.items():
+        co_admins[slug] = _person(emu, stage_people)
+        residents[slug] = _person(emu, stage_people + 1)
+        stage_people += 2
+        chat = emu.add_group(
+            f"Buurtpreventie {hood.name}",
+            hood.chat_id or next(spare_ids),
+            members=[co_admins[slug], residents[slug]],
+            admins=[co_admins[slug]],
+        )
+        chats[slug] = chat.id
+    settings = load_settings(
+        token=emu.token,
+        api_base_url=emu.base_url,
+        database=database,
+        network_file=network_file,
+        language=language,
+    )
+    runtime = await build(settings, network, clock=clock)
+    await runtime.start(poll_timeout=poll_timeout)
+    stage = Stage(emu, runtime, network, chats, co_admins, residents, contacts)
+    await stage.settle()
+    return stage

@@ -1,0 +1,137 @@
+"""Builds the python-telegram-bot Application that `relaybot run`, the demo and the tests use."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from relaybot.domain.patterns import load_patterns
+from relaybot.domain.texts import Texts
+from relaybot.network import Network, load_network
+from relaybot.service import Relay
+from relaybot.settings import Settings, require_token
+from relaybot.storage.db import Database
+from relaybot.telegram.admins import AdminCache
+from relaybot.telegram.handlers import bot_commands, register
+from relaybot.telegram.sender import Sender
+from relaybot.telegram.worker import Worker
+
+log = structlog.get_logger("relaybot.app")
+EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
+PATTERNS_FILE = Path("config/patterns.toml")
+
+
+class RelayApplication(Application):  # type: ignore[type-arg]
+    """An Application that counts the updates it has finished (tests wait on this)."""
+
+    processed = 0
+    last_update_id = 0
+
+    async def process_update(self, update: object) -> None:
+        try:
+            await super().process_update(update)
+        finally:
+            self.processed += 1
+            if isinstance(update, Update):
+                self.last_update_id = max(self.last_update_id, update.update_id)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one global error handler: log first, with what the update was about."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error(
+        "handler_error",
+        update_id=update_id,
+        error=type(context.error).__name__,
+        exc_info=context.error,
+    )
+
+
+@dataclass
+class Runtime:
+    app: RelayApplication
+    relay: Relay
+    worker: Worker
+    db: Database
+
+    async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        language = self.relay.texts.language
+        await self.app.bot.set_my_commands(bot_commands(language))
+        self.worker.start()
+        if self.app.job_queue is not None:
+            self.app.job_queue.run_repeating(
+                self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
+            )
+        log.info("bot_started", network=self.relay.network.name)
+
+    async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        await self.worker.stop()
+        await self.db.close()
+        log.info("bot_stopped")
+
+    async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay.expire()
+
+    async def start(self, poll_timeout: float = 10) -> None:
+        """Start polling in the running event loop (tests and the demo)."""
+        await self.app.initialize()
+        await self.on_start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+        )
+        await self.app.start()
+
+    async def stop(self) -> None:
+        assert self.app.updater is not None
+        if self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.on_stop()
+        await self.app.shutdown()
+
+
+async def build(
+    settings: Settings,
+    network: Network | None = None,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> Runtime:
+    token = require_token(settings)
+    network = network or load_network(settings.network_file)
+    db = await Database(settings.database).open()
+    patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
+    relay = Relay(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
+    await relay.load()
+    runtime_box: list[Runtime] = []
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        await runtime_box[0].on_start(app)
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        await runtime_box[0].on_stop(app)
+
+    app = (
+        ApplicationBuilder()
+        .application_class(RelayApplication)
+        .token(token)
+        .base_url(settings.api_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=0))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    assert isinstance(app, RelayApplication)
+    register(app, relay, AdminCache())
+    app.add_error_handler(on_error)
+    worker = Worker(relay, Sender(app.bot, relay.texts))
+    runtime = Runtime(app, relay, worker, db)
+    runtime_box.append(runtime)
+    return runtime

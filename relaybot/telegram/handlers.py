@@ -1,0 +1,165 @@
+"""Thin handlers: translate the update, call the use case. All registered in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import structlog
+from telegram import BotCommand, ChatMember, ChatMemberUpdated, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from relaybot.domain.chats import ChatKind
+from relaybot.domain.model import Actor
+from relaybot.service import Chat, Command, Relay
+from relaybot.telegram.admins import AdminCache
+from relaybot.telegram.translate import chat_of, command_of, message_key, name_of, post_of
+
+log = structlog.get_logger("relaybot.handlers")
+Context = ContextTypes.DEFAULT_TYPE
+UseCase = Callable[[Relay, Command], Awaitable[None]]
+
+# (names, use case, description nl, description en); the first name is the one in the menu
+COMMANDS: list[tuple[tuple[str, ...], UseCase, str, str]] = [
+    (
+        ("regie", "relay"),
+        Relay.tag,
+        "Meld bij de regiegroep (beheerder, als antwoord)",
+        "Relay to the steering group (co-admin, as a reply)",
+    ),
+    (
+        ("update",),
+        Relay.update,
+        "Stuur een aanvulling door (als antwoord)",
+        "Relay an update (as a reply)",
+    ),
+    (("112",), Relay.command_112, "Meld dat 112 gebeld is", "Report that 112 was called"),
+    (
+        ("afgehandeld", "resolved", "opgelost"),
+        Relay.resolve,
+        "Sluit een melding af",
+        "Resolve an alert",
+    ),
+    (("intrekken", "retract"), Relay.retract, "Trek een loos alarm in", "Retract a false alarm"),
+    (("meldingen", "incidents"), Relay.list_open, "Open meldingen", "Open alerts"),
+    (("help", "start"), Relay.help, "Wat kan deze bot?", "What can this bot do?"),
+]
+
+
+def bot_commands(language: str) -> list[BotCommand]:
+    return [
+        BotCommand(names[0], nl if language == "nl" else en) for names, _use, nl, en in COMMANDS
+    ]
+
+
+def register(app: Application, relay: Relay, admins: AdminCache) -> None:
+    """Every handler, with its filters and order, in one place."""
+    fresh = ~filters.UpdateType.EDITED
+
+    async def bind_context(update: Update, _context: Context) -> None:
+        structlog.contextvars.clear_contextvars()
+        chat = update.effective_chat
+        structlog.contextvars.bind_contextvars(
+            update_id=update.update_id, chat=chat.id if chat else None
+        )
+
+    async def on_edit(update: Update, _context: Context) -> None:
+        message = update.edited_message
+        assert message is not None
+        edited_at = int(message.edit_date.timestamp()) if message.edit_date else 0
+        await relay.edited(
+            message.chat_id,
+            message.message_id,
+            message.text or message.caption or "",
+            f"edit:{message.chat_id}:{message.message_id}:{edited_at}",
+        )
+
+    def command(use_case: UseCase) -> Callable[[Update, Context], Awaitable[None]]:
+        async def handle(update: Update, context: Context) -> None:
+            message = update.effective_message
+            assert message is not None
+            kind = relay.kind(chat_of(message))
+            if kind is ChatKind.UNKNOWN:
+                await relay.unknown_group(command_of(update, False))
+                return
+            co_admin = kind is ChatKind.NEIGHBOURHOOD and await admins.is_co_admin(
+                context.bot, message
+            )
+            await use_case(relay, command_of(update, co_admin))
+
+        return handle
+
+    async def on_button(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        message = query.message
+        if message is None or not relay.directory.in_network(message.chat.id):
+            await query.answer()
+            return
+        number = int(query.data.split(":", 1)[1])
+        actor = Actor(query.from_user.id, query.from_user.full_name)
+        answer = await relay.press_112(
+            chat_of(message), actor, message.message_id, number, f"cb:{query.id}"
+        )
+        await query.answer(answer.text or None, show_alert=answer.alert)
+
+    async def on_chatter(update: Update, _context: Context) -> None:
+        message = update.message
+        assert message is not None
+        replied = message.reply_to_message
+        actor = Actor(
+            message.from_user.id if message.from_user else 0, name_of(message.from_user, message)
+        )
+        await relay.chatter(
+            chat_of(message),
+            actor,
+            post_of(message),
+            replied.message_id if replied else None,
+            message_key(message),
+        )
+
+    async def on_migrate(update: Update, _context: Context) -> None:
+        message = update.effective_message
+        assert message is not None
+        if message.migrate_to_chat_id:
+            await relay.chat_moved(message.chat_id, message.migrate_to_chat_id)
+
+    async def on_my_membership(update: Update, _context: Context) -> None:
+        change: ChatMemberUpdated | None = update.my_chat_member
+        assert change is not None
+        chat = change.chat
+        now_in = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+        was_in = change.old_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+        if now_in and not was_in:
+            await relay.chat_welcomed_back(chat.id)
+            await relay.bot_added(Chat(chat.id, chat.type, chat.title or ""))
+        elif was_in and not now_in and relay.directory.in_network(chat.id):
+            await relay.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
+
+    async def on_member(update: Update, _context: Context) -> None:
+        change = update.chat_member
+        assert change is not None
+        admins.forget(change.chat.id, change.new_chat_member.user.id)
+
+    app.add_handler(TypeHandler(Update, bind_context), group=-1)
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edit))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    for names, use_case, _nl, _en in COMMANDS:
+        app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
+    app.add_handler(
+        MessageHandler(
+            fresh & filters.ChatType.GROUPS & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+            on_chatter,
+        )
+    )
+    app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.CHAT_MEMBER))

@@ -1,0 +1,113 @@
+"""Carries out one operation in Telegram and says what came of it."""
+
+from __future__ import annotations
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from relaybot.domain.outgoing import Delete, Edit, Op, Send
+from relaybot.domain.texts import Texts
+
+NOT_MODIFIED = "message is not modified"
+GONE = (
+    "message to edit not found",
+    "message to delete not found",
+    "message can't be deleted",
+    "message can't be edited",
+)
+REPLY_GONE = "message to be replied not found"
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def flag_button(texts: Texts, number: int | None) -> InlineKeyboardMarkup | None:
+    if number is None:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts("button_112"), callback_data=f"112:{number}")]]
+    )
+
+
+def _matches(error: BadRequest, *phrases: str) -> bool:
+    message = error.message.lower()
+    return any(phrase in message for phrase in phrases)
+
+
+class Sender:
+    def __init__(self, bot: Bot, texts: Texts) -> None:
+        self.bot = bot
+        self.texts = texts
+
+    async def run(self, op: Op) -> int | None:
+        """Returns the new message's id for a send; None otherwise.
+
+        Answers that mean "already so" (not modified, already deleted) count as success; a
+        reply whose target is gone is sent without the reply.
+        """
+        try:
+            if isinstance(op, Send):
+                return await self._send(op)
+            if isinstance(op, Edit):
+                await self._edit(op)
+            elif isinstance(op, Delete):
+                await self.bot.delete_message(op.chat_id, op.message_id)
+        except BadRequest as error:
+            if isinstance(op, Send) and op.reply_to and _matches(error, REPLY_GONE):
+                return await self._send(
+                    Send(op.chat_id, op.html, None, op.button, op.copy_from, op.record)
+                )
+            if not _matches(error, NOT_MODIFIED, *GONE):
+                raise
+        return None
+
+    async def _send(self, op: Send) -> int:
+        markup = flag_button(self.texts, op.button)
+        reply = (
+            ReplyParameters(op.reply_to, allow_sending_without_reply=True) if op.reply_to else None
+        )
+        if op.copy_from is not None:
+            copied = await self.bot.copy_message(
+                op.chat_id,
+                op.copy_from[0],
+                op.copy_from[1],
+                caption=op.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                reply_parameters=reply,
+            )
+            return copied.message_id
+        sent = await self.bot.send_message(
+            op.chat_id,
+            op.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            reply_parameters=reply,
+            link_preview_options=NO_PREVIEW,
+        )
+        return sent.message_id
+
+    async def _edit(self, op: Edit) -> None:
+        markup = flag_button(self.texts, op.button)
+        if op.caption:
+            await self.bot.edit_message_caption(
+                op.chat_id,
+                op.message_id,
+                caption=op.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        else:
+            await self.bot.edit_message_text(
+                op.html,
+                op.chat_id,
+                op.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )

@@ -1,0 +1,131 @@
+"""The delivery worker: drains the outbox, one lane per chat, most urgent first."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+
+import structlog
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from relaybot.service import Relay
+from relaybot.storage.outbox import Row
+from relaybot.telegram.sender import Sender
+
+log = structlog.get_logger("relaybot.worker")
+
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 60.0
+MAX_ATTEMPTS = 40  # about half an hour of retrying at the cap
+
+
+def backoff(attempts: int) -> float:
+    """Capped exponential backoff with full jitter."""
+    return random.uniform(0.5, 1.0) * min(BACKOFF_CAP, BACKOFF_BASE * 2**attempts)
+
+
+class Worker:
+    """Sends what the outbox holds. A chat's rows go out in order, one at a time; chats go in
+    parallel, so one slow or failing chat never holds up the others."""
+
+    def __init__(self, relay: Relay, sender: Sender, lanes: int = 32) -> None:
+        self.relay = relay
+        self.sender = sender
+        self.max_lanes = lanes
+        self.lanes: dict[int, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.delivered = 0
+        self.retried = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self.relay.on_outbox(self.wake)
+        self._task = asyncio.create_task(self._run(), name="relaybot-outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for lane in list(self.lanes.values()):
+            lane.cancel()
+        await asyncio.gather(*self.lanes.values(), return_exceptions=True)
+        self.lanes.clear()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.lanes)
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            room = self.max_lanes - len(self.lanes)
+            rows = await self.relay.due(set(self.lanes), room) if room > 0 else []
+            for row in rows:
+                lane = asyncio.create_task(self._deliver(row), name=f"lane-{row.chat_id}")
+                self.lanes[row.chat_id] = lane
+                lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
+            timeout = None
+            if not rows and not self.lanes:
+                next_at = await self.relay.next_due_at()
+                if next_at is not None:
+                    timeout = max(0.0, next_at - self.relay.clock())
+            elif not rows:
+                next_at = await self.relay.next_due_at()
+                if next_at is not None:
+                    timeout = max(0.01, next_at - self.relay.clock())
+            if rows and room > len(rows):
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def _done(self, chat_id: int) -> None:
+        self.lanes.pop(chat_id, None)
+        self._wake.set()
+
+    async def _deliver(self, row: Row) -> None:
+        log_ = log.bind(row=row.id, chat=row.chat_id, action=row.action, incident=row.incident)
+        try:
+            plan = await self.relay.plan(row)
+            if plan.wait is not None:
+                await self.relay.postpone(row, plan.wait, "waiting", count=False)
+                return
+            results = [await self.sender.run(op) for op in plan.ops]
+            await self.relay.complete(row, plan, results)
+            self.delivered += 1
+            log_.debug("delivered", ops=len(plan.ops))
+        except RetryAfter as error:
+            self.retried += 1
+            log_.info("rate_limited", retry_after=str(error.retry_after))
+            seconds = (
+                error.retry_after.total_seconds()
+                if hasattr(error.retry_after, "total_seconds")
+                else float(error.retry_after)
+            )
+            await self.relay.postpone(row, seconds, "429", count=False)
+        except ChatMigrated as error:
+            await self.relay.chat_moved(row.chat_id, error.new_chat_id)
+        except Forbidden as error:
+            await self.relay.chat_refused(row.chat_id, error.message)
+        except BadRequest as error:
+            await self.relay.give_up(row, error.message)
+        except NetworkError as error:  # includes timeouts and 5xx answers
+            self.retried += 1
+            await self._retry(row, type(error).__name__, log_)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # keep the row; a bug must not lose an alert
+            log_.exception("delivery_failed")
+            await self._retry(row, type(error).__name__, log_)
+
+    async def _retry(self, row: Row, error: str, log_: structlog.BoundLogger) -> None:
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            await self.relay.give_up(row, error)
+            return
+        delay = backoff(row.attempts)
+        log_.info("delivery_retry", error=error, attempts=row.attempts + 1, delay=round(delay, 2))
+        await self.relay.postpone(row, delay, error)
