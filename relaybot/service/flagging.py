@@ -68,9 +68,17 @@ class Flagging(Tagging):
     async def chatter(
         self, chat: Chat, actor: Actor, post: Post, replied_to: int | None, key: str
     ) -> None:
-        """A resident's ordinary message: only '112 gebeld' and 'ik bel 112' matter."""
-        kind = self.patterns.classify(post.text)
-        if kind is None or not self.directory.in_network(chat.id):
+        """A member's ordinary message. Only three things matter: that it replies to a copy
+        (so a later /regie on it is a follow-up), '112 gebeld', and 'ik bel 112'."""
+        if not self.directory.in_network(chat.id):
+            return
+        kind = self.patterns.classify(post.text) if post.text else None
+        if replied_to is not None:
+            async with self.db.transaction() as conn:
+                copy = await incidents.copy_at(conn, chat.id, replied_to)
+                if copy is not None:
+                    await incidents.link_reply(conn, chat.id, post.message_id, copy.incident)
+        if kind is None:
             return
         async with self.db.transaction() as conn:
             reply_post = Post(chat.id, replied_to, "") if replied_to is not None else None

@@ -25,19 +25,16 @@ class Tagging(Base):
             if not await chats.claim(conn, command.key, self.clock()):
                 return
             replied = command.replied
-            if replied is not None and command.replied_to is not None:
-                target = await incidents.copy_at(conn, command.chat.id, command.replied_to)
-                existing = await incidents.copy_at(conn, command.chat.id, replied.message_id)
-                if target is not None and existing is None:
-                    await self._follow_up(conn, command, kind, target.incident)
-                    return
+            followed = await self._followed_incident(conn, command)
             existing = None
             if replied is not None:
                 existing = await incidents.copy_at(conn, command.chat.id, replied.message_id)
             refusal = rules.check_tag(
                 kind, command.actor, replied is not None, existing.incident if existing else None
             )
-            if refusal is not None or replied is None:
+            if followed is not None:
+                await self._follow_up(conn, command, kind, followed)
+            elif refusal is not None or replied is None:
                 await self.refuse(conn, command, refusal or Refusal("refuse_no_reply"))
             else:
                 await self._create(conn, command, replied)
@@ -49,10 +46,8 @@ class Tagging(Base):
         async with self.db.transaction() as conn:
             if not await chats.claim(conn, command.key, self.clock()):
                 return
-            target = None
-            if command.replied is not None and command.replied_to is not None:
-                target = await incidents.copy_at(conn, command.chat.id, command.replied_to)
-            if target is None:
+            followed = await self._followed_incident(conn, command)
+            if followed is None:
                 await self.say(
                     conn,
                     command.chat.id,
@@ -61,8 +56,22 @@ class Tagging(Base):
                     command="/update",
                 )
             else:
-                await self._follow_up(conn, command, kind, target.incident)
+                await self._follow_up(conn, command, kind, followed)
         self.wake()
+
+    async def _followed_incident(self, conn: aiosqlite.Connection, command: Command) -> int | None:
+        """The incident whose copy the replied-to message answered, when it is not a copy
+        itself: that message is a follow-up."""
+        replied = command.replied
+        if replied is None:
+            return None
+        if await incidents.copy_at(conn, command.chat.id, replied.message_id) is not None:
+            return None
+        linked = await incidents.reply_link(conn, command.chat.id, replied.message_id)
+        if linked is None and command.replied_to is not None:
+            copy = await incidents.copy_at(conn, command.chat.id, command.replied_to)
+            linked = copy.incident if copy else None
+        return linked
 
     async def _create(self, conn: aiosqlite.Connection, command: Command, replied: Post) -> None:
         slug = self.directory.slug_for(command.chat.id)

@@ -231,3 +231,22 @@ async def move_chat(conn: aiosqlite.Connection, old: int, new: int) -> None:
     await conn.execute(
         "UPDATE incidents SET source_chat_id = ? WHERE source_chat_id = ?", (new, old)
     )
+
+
+async def link_reply(
+    conn: aiosqlite.Connection, chat_id: int, message_id: int, number: int
+) -> None:
+    """Remember that a member's message replies to a copy of this incident (ids only)."""
+    await conn.execute(
+        "INSERT OR IGNORE INTO replies (chat_id, message_id, incident) VALUES (?, ?, ?)",
+        (chat_id, message_id, number),
+    )
+
+
+async def reply_link(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> int | None:
+    """The incident a member's message replied to, if it did."""
+    async with conn.execute(
+        "SELECT incident FROM replies WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else None

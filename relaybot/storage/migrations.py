@@ -46,6 +46,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (chat_id, message_id)
         ) WITHOUT ROWID""",
         "CREATE INDEX copies_by_incident ON copies (incident, chat_id)",
+        # a member's message that replies to a copy: ids only, so that a later /regie or
+        # /update on it knows its incident (Telegram does not nest reply_to_message)
+        """CREATE TABLE replies (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            PRIMARY KEY (chat_id, message_id)
+        ) WITHOUT ROWID""",
         """CREATE TABLE outbox (
             id INTEGER PRIMARY KEY,
             chat_id INTEGER NOT NULL,

@@ -157,7 +157,7 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
     app.add_handler(
         MessageHandler(
-            fresh & filters.ChatType.GROUPS & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+            fresh & filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
             on_chatter,
         )
     )

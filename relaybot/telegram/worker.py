@@ -15,6 +15,7 @@ from relaybot.telegram.sender import Sender
 
 log = structlog.get_logger("relaybot.worker")
 
+IDLE_POLL = 1.0  # seconds: look at the outbox even without a wake-up (another process wrote)
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 60.0
 MAX_ATTEMPTS = 40  # about half an hour of retrying at the cap
@@ -69,17 +70,13 @@ class Worker:
                 lane = asyncio.create_task(self._deliver(row), name=f"lane-{row.chat_id}")
                 self.lanes[row.chat_id] = lane
                 lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
-            timeout = None
-            if not rows and not self.lanes:
-                next_at = await self.relay.next_due_at()
-                if next_at is not None:
-                    timeout = max(0.0, next_at - self.relay.clock())
-            elif not rows:
-                next_at = await self.relay.next_due_at()
-                if next_at is not None:
-                    timeout = max(0.01, next_at - self.relay.clock())
             if rows and room > len(rows):
                 continue
+            timeout = IDLE_POLL
+            if not rows:
+                next_at = await self.relay.next_due_at()
+                if next_at is not None:
+                    timeout = min(IDLE_POLL, max(0.005, next_at - self.relay.clock()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 

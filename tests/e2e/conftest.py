@@ -1,0 +1,79 @@
+"""End-to-end fixtures: the emulator and the real bot, over HTTP on loopback."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relaybot.emulator.records import Message
+from relaybot.stage import Stage, open_stage
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "config" / "network.example.toml"
+
+
+class Clock:
+    """The bot's clock: real time plus an offset a test can move forward."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: Clock) -> AsyncIterator[Stage]:
+    opened = await open_stage(EXAMPLE, tmp_path / "relaybot.sqlite3", clock=clock)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+def contents(stage: Stage, chat_id: int) -> list[str]:
+    """What a member of the chat sees from the bot, oldest first."""
+    return [m.content or "" for m in stage.emu.bot_messages(chat_id)]
+
+
+def alerts(stage: Stage, chat_id: int, number: int) -> list[Message]:
+    """The bot's relayed alerts of incident #number in a chat."""
+    head = f"#{number} ·"
+    return [
+        m
+        for m in stage.emu.bot_messages(chat_id)
+        if head in (m.content or "") and (m.content or "").startswith("🚨")
+    ]
+
+
+def last_raw_update(stage: Stage) -> dict[str, Any]:
+    """The update just queued (read before the bot can fetch it: no await in between)."""
+    return stage.emu.world.updates.items[-1].to_dict()
+
+
+async def tag(
+    stage: Stage,
+    slug: str,
+    text: str = "Verdachte auto met draaiende motor",
+    note: str = "",
+    **post: Any,
+) -> Message:
+    """A resident posts, the co-admin tags it with /regie; returns the resident's message."""
+    chat = stage.chats[slug]
+    original = stage.emu.post(chat, stage.residents[slug], text, **post)
+    command = "/regie" + (f" {note}" if note else "")
+    stage.emu.post(chat, stage.co_admins[slug], command, reply_to=original.message_id)
+    await stage.settle()
+    return original
