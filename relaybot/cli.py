@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sqlite3
 import sys
 import time
@@ -22,31 +23,15 @@ def _fail(message: str) -> int:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    from telegram import Update
-
     from relaybot.logs import configure
     from relaybot.settings import require_token
-    from relaybot.telegram.app import build
+    from relaybot.telegram.app import run
 
     settings = load_settings()
     configure(settings.log_format, settings.log_level)
     require_token(settings)
     load_network(settings.network_file)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    runtime = loop.run_until_complete(build(settings))
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        runtime.app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        runtime.app.run_polling(allowed_updates=Update.ALL_TYPES)
+    run(settings)
     return 0
 
 
@@ -81,10 +66,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_emulator(args: argparse.Namespace) -> int:
     from relaybot.emulator import serve_forever
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(port=args.port, host=args.host))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -90,6 +90,13 @@ class Directory:
         hood = self.network.neighbourhoods[slug]
         return f"{hood.name} ({hood.kern})"
 
+    def short_place(self, chat_id: int, regie: str) -> str:
+        """A neighbourhood's name alone (for "door NAME (NEIGHBOURHOOD)"), or the regiegroep."""
+        if chat_id == self.regie_chat_id:
+            return regie
+        slug = self.slug_for(chat_id)
+        return self.network.neighbourhoods[slug].name if slug else str(chat_id)
+
     def place_of_chat(self, chat_id: int, regie: str) -> str:
         if chat_id == self.regie_chat_id:
             return regie

@@ -158,7 +158,12 @@ class Flagging(Tagging):
         place = self.counter_place(chat.id)
         if outcome is FlagOutcome.FIRST:
             now = self.clock()
-            flag = Flag(now, actor.name, self.place_of(chat.id), chat.id)
+            flag = Flag(
+                now,
+                actor.name,
+                self.directory.short_place(chat.id, self.texts("regie_short")),
+                chat.id,
+            )
             if await incidents.set_flag(conn, incident.number, flag):
                 for chat_id in await incidents.holding_chats(conn, incident.number):
                     await outbox.enqueue(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Runtime:
     relay: Relay
     worker: Worker
     db: Database
+    heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
 
     async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         language = self.relay.texts.language
@@ -68,12 +70,19 @@ class Runtime:
             self.app.job_queue.run_repeating(
                 self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
             )
+            if self.heartbeat is not None:
+                self.app.job_queue.run_repeating(self._beat, 30.0, first=0.0, name="heartbeat")
         log.info("bot_started", network=self.relay.network.name)
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         await self.worker.stop()
         await self.db.close()
         log.info("bot_stopped")
+
+    async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Touch the heartbeat only while the outbox worker is alive."""
+        if self.heartbeat is not None and self.worker.alive:
+            self.heartbeat.touch()
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.relay.expire()
@@ -135,3 +144,27 @@ async def build(
     runtime = Runtime(app, relay, worker, db)
     runtime_box.append(runtime)
     return runtime
+
+
+def run(settings: Settings) -> None:
+    """`relaybot run`: long polling, or a webhook when RELAYBOT_WEBHOOK_URL is set.
+
+    python-telegram-bot stops cleanly on SIGINT and SIGTERM; the outbox keeps whatever was
+    not yet delivered for the next start.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    runtime = loop.run_until_complete(build(settings))
+    runtime.heartbeat = Path(settings.database).parent / "heartbeat"
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        runtime.app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        runtime.app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -58,6 +58,10 @@ class Worker:
         self.lanes.clear()
 
     @property
+    def alive(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
     def busy(self) -> bool:
         return bool(self.lanes)
 

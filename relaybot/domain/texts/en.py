@@ -3,6 +3,7 @@
 TEXTS: dict[str, str] = {
     "and": "and",
     "nobody": "nobody",
+    "regie_short": "steering group",
     "regie": "the steering group",
     "alert_header": "🚨 <b>Alert #{number}</b> · {place}",
     "alert_author": "👤 {author}",

@@ -3,6 +3,7 @@
 TEXTS: dict[str, str] = {
     "and": "en",
     "nobody": "niemand",
+    "regie_short": "regiegroep",
     "regie": "de regiegroep",
     "alert_header": "🚨 <b>Melding #{number}</b> · {place}",
     "alert_author": "👤 {author}",
