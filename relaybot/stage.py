@@ -68,17 +68,17 @@ class Stage:
     contacts: list[User] = field(default_factory=list)  # members of the regiegroep
 
     @property
-    def relay(self):  # noqa: ANN201 - the service object, for tests that inspect state
+    def relay(self):
         return self.runtime.relay
 
     @property
     def regie(self) -> int:
         return self.chats["regie"]
 
-    async def settle(self, timeout: float = 15.0) -> None:
+    async def settle(self, within: float = 15.0) -> None:
         """Wait until the bot has handled every update and delivered everything due."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         quiet = 0
         while loop.time() < deadline:
             if await self._at_rest():
@@ -88,7 +88,7 @@ class Stage:
             else:
                 quiet = 0
             await asyncio.sleep(0.005)
-        raise NotSettled(f"bot still busy after {timeout} s")
+        raise NotSettled(f"bot still busy after {within} s")
 
     async def _at_rest(self) -> bool:
         queue = self.emu.world.updates
@@ -96,12 +96,20 @@ class Stage:
             return False
         if self.runtime.worker.busy:
             return False
-        async with self.runtime.db.reading() as conn:
-            async with conn.execute(
-                "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
-            ) as cursor:
-                row = await cursor.fetchone()
+        async with (
+            self.runtime.db.reading() as conn,
+            conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") as cursor,
+        ):
+            row = await cursor.fetchone()
         return not row or row[0] == 0
+
+    def adopt(self, runtime: Runtime) -> None:
+        """Carry on with a new runtime (after a restart). Updates the old one fetched count as
+        handled; anything it left undone waits in the outbox and is the new one's to send."""
+        runtime.app.last_update_id = max(
+            runtime.app.last_update_id, self.emu.world.updates.fetched_up_to
+        )
+        self.runtime = runtime
 
     async def close(self) -> None:
         await self.runtime.stop()

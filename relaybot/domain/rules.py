@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from relaybot.domain.chats import ChatKind
-from relaybot.domain.model import Actor, Incident
+from relaybot.domain.model import Actor, Copy, Incident, Role
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,16 @@ def flag_outcome(incident: Incident) -> FlagOutcome:
     if incident.flag is not None:
         return FlagOutcome.ALREADY
     return FlagOutcome.FIRST
+
+
+def retractable(copies: Sequence[Copy], source_chat_id: int) -> list[Copy]:
+    """What a retraction deletes: every message the bot made for the incident, except the
+    confirmations in the source chat (they say what happened)."""
+    return [
+        c
+        for c in copies
+        if c.role.made_by_bot and not (c.role is Role.REPLY and c.chat_id == source_chat_id)
+    ]
 
 
 def is_expired(incident: Incident, now: float, ttl_hours: float) -> bool:

@@ -117,9 +117,10 @@ class Base:
 
     async def refuse(self, conn: aiosqlite.Connection, command: Command, refusal: Refusal) -> None:
         log.info("refused", reason=refusal.key, chat=command.chat.id)
-        await self.say(
-            conn, command.chat.id, refusal.key, reply_to=command.message_id, **refusal.values
-        )
+        values = dict(refusal.values)
+        if "state" in values:  # an incident's state, in the reader's language
+            values["state"] = self.texts(f"state_word_{values['state']}")
+        await self.say(conn, command.chat.id, refusal.key, reply_to=command.message_id, **values)
 
     def wake(self) -> None:
         self._wake()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import aiosqlite
 import structlog
 
+from relaybot.domain import rules
 from relaybot.domain.model import Copy, Incident, Role, State
 from relaybot.domain.outgoing import Delete, Edit, Op, Send
 from relaybot.domain.render import notice as notice_text
@@ -17,13 +18,13 @@ from relaybot.storage.outbox import Priority, Row
 
 log = structlog.get_logger("relaybot.delivery")
 
-WAIT_FOR_ALERT = 0.5  # seconds a notice waits for the alert it is threaded under
-
 
 @dataclass
 class Plan:
     ops: list[Op] = field(default_factory=list)
-    wait: float | None = None  # try again after this many seconds instead
+    # not yet: the row waits behind the chat's ordinary rows (a 112 notice whose alert has
+    # not been sent yet must come after it, to be threaded under it)
+    behind: bool = False
 
 
 class Delivery(Lifecycle):
@@ -71,14 +72,8 @@ class Delivery(Lifecycle):
             return Plan()
         if row.action == "delete":
             made = await incidents.copies(conn, incident.number, row.chat_id)
-            return Plan(
-                [
-                    Delete(c.chat_id, c.message_id)
-                    for c in made
-                    if (c.role.made_by_bot and c.role is not Role.REPLY)
-                    or (c.role is Role.REPLY and c.chat_id != incident.source_chat_id)
-                ]
-            )
+            doomed = rules.retractable(made, incident.source_chat_id)
+            return Plan([Delete(c.chat_id, c.message_id) for c in doomed])
         if incident.state is State.RETRACTED:
             return Plan()
         anchor = await self._anchor(conn, incident.number, row.chat_id)
@@ -103,7 +98,7 @@ class Delivery(Lifecycle):
             if anchor is None and await outbox.is_pending(
                 conn, incident.number, row.chat_id, "alert"
             ):
-                return Plan(wait=WAIT_FOR_ALERT)
+                return Plan(behind=True)
             if incident.flag is None:
                 return Plan()
             text = notice_text(self.texts, incident.flag, self.network.timezone)
@@ -164,6 +159,10 @@ class Delivery(Lifecycle):
     async def postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
         async with self.db.transaction() as conn:
             await outbox.postpone(conn, row.id, self.clock() + seconds, error, count)
+
+    async def put_behind(self, row: Row) -> None:
+        async with self.db.transaction() as conn:
+            await outbox.demote(conn, row.id, Priority.NORMAL)
 
     async def give_up(self, row: Row, error: str) -> None:
         async with self.db.transaction() as conn:

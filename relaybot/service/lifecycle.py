@@ -89,9 +89,9 @@ class Lifecycle(Flagging):
                 await incidents.close(
                     conn, incident.number, State.RETRACTED, self.clock(), command.actor.name
                 )
-                made = [
-                    c for c in await incidents.copies(conn, incident.number) if c.role.made_by_bot
-                ]
+                made = rules.retractable(
+                    await incidents.copies(conn, incident.number), incident.source_chat_id
+                )
                 for chat_id in sorted({c.chat_id for c in made}):
                     await outbox.enqueue(
                         conn,

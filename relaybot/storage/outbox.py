@@ -124,6 +124,17 @@ async def postpone(
     )
 
 
+async def demote(conn: aiosqlite.Connection, row_id: int, priority: Priority) -> None:
+    """Let a chat's rows of this priority go first: the row is treated as queued just now."""
+    async with conn.execute("SELECT MAX(id) FROM outbox") as cursor:
+        row = await cursor.fetchone()
+    newest = int(row[0]) if row and row[0] else row_id
+    await conn.execute(
+        "UPDATE outbox SET priority = ?, id = ? WHERE id = ?",
+        (int(priority), max(newest + 1, row_id), row_id),
+    )
+
+
 async def fail(conn: aiosqlite.Connection, row_id: int, now: float, error: str) -> None:
     await conn.execute(
         "UPDATE outbox SET status = 'failed', done_at = ?, error = ? WHERE id = ?",

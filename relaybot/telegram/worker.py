@@ -92,8 +92,8 @@ class Worker:
         log_ = log.bind(row=row.id, chat=row.chat_id, action=row.action, incident=row.incident)
         try:
             plan = await self.relay.plan(row)
-            if plan.wait is not None:
-                await self.relay.postpone(row, plan.wait, "waiting", count=False)
+            if plan.behind:
+                await self.relay.put_behind(row)
                 return
             results = [await self.sender.run(op) for op in plan.ops]
             await self.relay.complete(row, plan, results)

@@ -18,7 +18,7 @@ def assert_flagged_everywhere(stage: Stage, name: str, place: str) -> None:
     for slug in HOLDERS:
         chat = stage.chats[slug]
         for copy in alerts(stage, chat, 1):
-            assert f"112 gebeld om" in (copy.content or ""), slug
+            assert "112 gebeld om" in (copy.content or ""), slug
             assert f"door {name} ({place})" in (copy.content or ""), slug
             assert copy.buttons == [], slug
         found = [
@@ -80,11 +80,11 @@ async def test_later_reports_change_nothing_and_are_answered(stage: Stage) -> No
     assert len(stage.emu.calls_to("editMessageText")) == calls_before
     for slug in HOLDERS:
         assert len(notices(stage, stage.chats[slug])) == 1, slug
-    async with stage.runtime.db.reading() as conn:
-        async with conn.execute(
-            "SELECT SUM(n) FROM counters WHERE metric = 'duplicates_prevented'"
-        ) as cursor:
-            assert (await cursor.fetchone())[0] == 2
+    async with (
+        stage.runtime.db.reading() as conn,
+        conn.execute("SELECT SUM(n) FROM counters WHERE metric = 'duplicates_prevented'") as cursor,
+    ):
+        assert (await cursor.fetchone())[0] == 2
 
 
 async def test_two_reports_at_the_same_moment_have_one_winner(stage: Stage) -> None:

@@ -1,0 +1,88 @@
+"""The layering holds: only relaybot/telegram imports `telegram`; the domain is plain Python."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "relaybot"
+
+
+def package_of(path: Path) -> str:
+    """The dotted package a file under relaybot/ belongs to."""
+    dotted = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return dotted if path.name == "__init__.py" else dotted.rpartition(".")[0]
+
+
+def imported_modules(path: Path, package: str | None = None) -> set[str]:
+    """Every module a file imports, absolute, including imports inside functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = package if package is not None else package_of(path)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def imports(path: Path, top: str, package: str | None = None) -> list[str]:
+    """The imports of `path` that are `top` or inside it."""
+    found = imported_modules(path, package)
+    return sorted(m for m in found if m == top or m.startswith(f"{top}."))
+
+
+def sources(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.py"))
+
+
+def outside_telegram() -> list[Path]:
+    return [p for p in sources(PACKAGE) if p.relative_to(PACKAGE).parts[0] != "telegram"]
+
+
+@pytest.mark.parametrize(
+    "path", outside_telegram(), ids=lambda p: str(p.relative_to(PACKAGE.parent))
+)
+def test_only_the_telegram_package_imports_telegram(path: Path) -> None:
+    """No module outside relaybot/telegram (the emulator included) imports `telegram`."""
+    assert imports(path, "telegram") == []
+
+
+def test_the_emulator_does_not_import_the_telegram_library() -> None:
+    """The emulator stands in for Telegram; it must not depend on python-telegram-bot."""
+    offenders = {
+        str(p.relative_to(PACKAGE)): imports(p, "telegram")
+        for p in sources(PACKAGE / "emulator")
+        if imports(p, "telegram")
+    }
+    assert offenders == {}
+
+
+@pytest.mark.parametrize(
+    "path", sources(PACKAGE / "domain"), ids=lambda p: str(p.relative_to(PACKAGE.parent))
+)
+def test_domain_imports_neither_database_nor_storage(path: Path) -> None:
+    """The domain is plain Python: no aiosqlite, no relaybot.storage, no Telegram."""
+    assert imports(path, "aiosqlite") == []
+    assert imports(path, "relaybot.storage") == []
+    assert imports(path, "relaybot.service") == []
+    assert imports(path, "telegram") == []
+
+
+@pytest.mark.parametrize("name", ["network.py", "settings.py"])
+def test_network_and_settings_import_neither_telegram_nor_database(name: str) -> None:
+    """The network file and settings load without Telegram or the database."""
+    path = PACKAGE / name
+    assert imports(path, "telegram") == []
+    assert imports(path, "aiosqlite") == []
+    assert imports(path, "relaybot.storage") == []

@@ -1,0 +1,345 @@
+"""What copies look like: content, 112 state in the network's time zone, escaping, limits."""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from relaybot.domain.model import Flag, FollowUp, Incident, State
+from relaybot.domain.render import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    already_called,
+    cut,
+    notice,
+    render_alert,
+    render_followup,
+    utf16_len,
+)
+from relaybot.domain.texts import Texts, en, nl
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NL = Texts("nl")
+EN = Texts("en")
+PLACE = "Goor Oost (Goor)"
+WINTER = datetime(2024, 1, 15, 12, 5, tzinfo=UTC).timestamp()  # 13:05 CET
+SUMMER = datetime(2024, 7, 15, 12, 5, tzinfo=UTC).timestamp()  # 14:05 CEST
+NASTY = "<b>Jan & Piet</b>"
+
+
+def incident(**changes: object) -> Incident:
+    base = Incident(
+        number=12,
+        source_slug="goor-oost",
+        source_chat_id=-101,
+        origin_message_id=10,
+        text="Verdachte man loopt langs de auto's",
+        media=None,
+        note="",
+        author="",
+        state=State.OPEN,
+        created_at=WINTER,
+    )
+    return replace(base, **changes)
+
+
+def alert(inc: Incident, texts: Texts = NL, **kwargs: object):
+    options: dict[str, object] = {
+        "texts": texts,
+        "place": PLACE,
+        "tz": AMSTERDAM,
+        "ttl_hours": 12,
+    }
+    options.update(kwargs)
+    return render_alert(inc, **options)  # type: ignore[arg-type]
+
+
+def visible(markup: str) -> str:
+    """What a reader sees: tags stripped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+# --- content ----------------------------------------------------------------------------
+
+
+def test_open_alert_is_self_contained_and_has_the_button() -> None:
+    """An open alert shows number, place, text, note and '112: nog niet gebeld', with button."""
+    rendered = alert(incident(note="Camera aan de Markt"))
+    seen = visible(rendered.html)
+    assert "#12" in seen
+    assert PLACE in seen
+    assert "Verdachte man loopt langs de auto's" in seen
+    assert "Camera aan de Markt" in seen
+    assert "112: nog niet gebeld" in seen
+    assert rendered.button is True
+
+
+def test_alert_without_note_has_no_note_line() -> None:
+    """Without a co-admin note, the 'Beheerder:' line is absent."""
+    assert "Beheerder" not in alert(incident()).html
+
+
+def test_alert_hides_the_author_unless_the_network_opts_in() -> None:
+    """The original author's name appears only with show_author."""
+    inc = incident(author="Karel Appel")
+    assert "Karel Appel" not in alert(inc).html
+    assert "Karel Appel" in alert(inc, show_author=True).html
+
+
+def test_media_alert_without_text_still_shows_header_and_state() -> None:
+    """A photo without caption gives a caption with number and 112 state, no empty line."""
+    rendered = alert(incident(text="", media="photo"), caption=True)
+    seen = visible(rendered.html)
+    assert "#12" in seen
+    assert "112: nog niet gebeld" in seen
+    assert "\n\n" not in seen
+
+
+@pytest.mark.parametrize(
+    ("at", "shown"),
+    [
+        (WINTER, "13:05"),  # CET, UTC+1
+        (SUMMER, "14:05"),  # CEST, UTC+2
+        (datetime(2024, 3, 31, 1, 30, tzinfo=UTC).timestamp(), "03:30"),  # just after the switch
+    ],
+)
+def test_flagged_alert_shows_who_called_in_local_time(at: float, shown: str) -> None:
+    """A flagged alert shows '112 gebeld om HH:MM door NAME (PLACE)' in Amsterdam time."""
+    flag = Flag(at, "Bram", "Goor West (Goor)", -102)
+    rendered = alert(incident(flag=flag))
+    assert f"112 gebeld om {shown} door Bram (Goor West (Goor))" in visible(rendered.html)
+    assert "nog niet gebeld" not in rendered.html
+    assert rendered.button is False
+
+
+def test_flag_time_follows_the_network_time_zone() -> None:
+    """The same moment reads differently in another network time zone."""
+    flag = Flag(WINTER, "Bram", "Goor West (Goor)", -102)
+    rendered = alert(incident(flag=flag), tz=ZoneInfo("America/New_York"))
+    assert "om 07:05 door" in visible(rendered.html)
+
+
+def test_resolved_alert_without_note() -> None:
+    """A resolved alert says 'Afgehandeld' and loses the button."""
+    rendered = alert(incident(state=State.RESOLVED))
+    assert "Afgehandeld" in visible(rendered.html)
+    assert rendered.button is False
+
+
+def test_resolved_alert_with_closing_note() -> None:
+    """A closing note appears after 'Afgehandeld:'."""
+    rendered = alert(incident(state=State.RESOLVED, closing_note="verdachte aangehouden"))
+    assert "Afgehandeld: verdachte aangehouden" in visible(rendered.html)
+    assert rendered.button is False
+
+
+def test_resolved_flagged_alert_keeps_the_flag_line() -> None:
+    """Resolving a flagged incident keeps showing who called 112."""
+    flag = Flag(SUMMER, "Bram", "Goor West (Goor)", -102)
+    seen = visible(alert(incident(state=State.RESOLVED, flag=flag)).html)
+    assert "112 gebeld om 14:05 door Bram" in seen
+    assert "Afgehandeld" in seen
+
+
+def test_expired_alert_says_after_how_many_hours() -> None:
+    """An expired alert says it expired after the TTL and loses the button."""
+    rendered = alert(incident(state=State.EXPIRED), ttl_hours=12)
+    assert "Verlopen (geen nieuws na 12 uur)" in visible(rendered.html)
+    assert rendered.button is False
+
+
+def test_english_alert() -> None:
+    """With Texts('en') the alert is in English."""
+    rendered = alert(incident(), texts=EN)
+    seen = visible(rendered.html)
+    assert "Alert #12" in seen
+    assert "112: not called yet" in seen
+    assert "Melding" not in seen
+
+
+def test_english_flag_notice_and_already_called() -> None:
+    """The English notice and 'already called' answer carry local time and name."""
+    flag = Flag(SUMMER, "Bram", "Goor West (Goor)", -102)
+    assert "112 was called</b> at 14:05 by Bram (Goor West (Goor))" in notice(EN, flag, AMSTERDAM)
+    assert "already called at 14:05 by Bram" in already_called(EN, flag, AMSTERDAM)
+
+
+def test_dutch_notice_and_already_called_use_local_time() -> None:
+    """'112 is al gebeld om HH:MM door NAME' is in the network's time zone."""
+    flag = Flag(WINTER, "Bram", "Goor West (Goor)", -102)
+    assert "112 is al gebeld om 13:05 door Bram" in already_called(NL, flag, AMSTERDAM)
+    assert "om 13:05 door Bram (Goor West (Goor))" in notice(NL, flag, AMSTERDAM)
+
+
+def test_followup_shows_number_place_and_text() -> None:
+    """A relayed follow-up names the incident and where it came from."""
+    followup = FollowUp(1, 12, -102, 55, "Hij rijdt weg in een rode auto", None, "Goor West")
+    seen = visible(render_followup(followup, incident(), texts=NL))
+    assert "#12" in seen
+    assert "Goor West" in seen
+    assert "rode auto" in seen
+
+
+# --- escaping ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [NASTY, "1 < 2 > 0", "Tom & Jerry's <i>"])
+def test_user_text_name_and_notes_are_escaped(value: str) -> None:
+    """Text, note, flag name and closing note are escaped and read back exactly as written."""
+    flag = Flag(WINTER, value, value, -102)
+    inc = incident(text=value, note=value, flag=flag, state=State.RESOLVED, closing_note=value)
+    out = alert(inc).html
+    assert "<b>Jan" not in out
+    assert "<i>" not in out
+    assert html.escape(value, quote=False) in out
+    assert visible(out).count(value) >= 4  # text, note, flag name, closing note
+
+
+def test_escaped_text_unescapes_to_the_original() -> None:
+    """Stripping the bot's tags and unescaping gives back the original text."""
+    out = alert(incident(text=NASTY)).html
+    assert NASTY in visible(out).splitlines()
+
+
+def test_followup_text_is_escaped() -> None:
+    """A follow-up's text is escaped too."""
+    followup = FollowUp(1, 12, -102, 55, NASTY, None, "Goor & West")
+    out = render_followup(followup, incident(), texts=NL)
+    assert "&lt;b&gt;Jan &amp; Piet&lt;/b&gt;" in out
+    assert "Goor &amp; West" in out
+
+
+def test_notice_escapes_the_reporter_name() -> None:
+    """A reporter's name with markup does not become markup in the notice."""
+    flag = Flag(WINTER, NASTY, "Goor West (Goor)", -102)
+    out = notice(NL, flag, AMSTERDAM)
+    assert "&lt;b&gt;Jan &amp; Piet&lt;/b&gt;" in out
+    assert NASTY in visible(out)
+
+
+# --- limits -----------------------------------------------------------------------------
+
+
+def test_long_text_is_cut_to_the_message_limit_with_an_ellipsis() -> None:
+    """A 5000-character text fits 4096 visible units and its text ends with '…'."""
+    rendered = alert(incident(text="x" * 5000, note="let op"))
+    seen = visible(rendered.html)
+    assert utf16_len(seen) <= TEXT_LIMIT
+    assert utf16_len(seen) >= TEXT_LIMIT - 1  # cut, not truncated far more than needed
+    text_line = next(line for line in seen.splitlines() if line.startswith("xxx"))
+    assert text_line.endswith("…")
+    assert "let op" in seen
+    assert "112: nog niet gebeld" in seen
+
+
+def test_long_caption_is_cut_to_the_caption_limit() -> None:
+    """A 1500-character caption fits 1024 visible units and ends its text with '…'."""
+    rendered = alert(incident(text="y" * 1500, media="photo"), caption=True)
+    seen = visible(rendered.html)
+    assert CAPTION_LIMIT - 1 <= utf16_len(seen) <= CAPTION_LIMIT
+    assert "y…" in seen
+    assert "112: nog niet gebeld" in seen
+
+
+def test_cut_counts_escaped_characters_as_they_are_seen() -> None:
+    """Text full of '&' and '<' is cut by what the reader sees, not by its escaped length."""
+    rendered = alert(incident(text="&<" * 3000))
+    seen = visible(rendered.html)
+    assert utf16_len(seen) <= TEXT_LIMIT
+    assert utf16_len(seen) >= TEXT_LIMIT - 1
+
+
+def test_emoji_count_as_two_units_when_cutting() -> None:
+    """Emoji outside the BMP count 2 units each, so 3000 of them are cut to fit 4096."""
+    rendered = alert(incident(text="😀" * 3000))
+    seen = visible(rendered.html)
+    assert utf16_len(seen) <= TEXT_LIMIT
+    assert len(seen) < TEXT_LIMIT  # fewer characters than units: surrogate pairs counted
+    assert "😀…" in seen
+
+
+def test_text_at_the_limit_is_not_cut() -> None:
+    """A text that fits exactly is shown whole, without an ellipsis."""
+    room = TEXT_LIMIT - utf16_len(visible(alert(incident(text="")).html)) - 1  # the newline
+    rendered = alert(incident(text="z" * room))
+    seen = visible(rendered.html)
+    assert "z" * room in seen
+    assert "…" not in seen
+    assert utf16_len(seen) == TEXT_LIMIT
+
+
+def test_followup_is_cut_to_the_limit() -> None:
+    """A long follow-up fits the message limit too."""
+    followup = FollowUp(1, 12, -102, 55, "w" * 6000, None, "Goor West")
+    seen = visible(render_followup(followup, incident(), texts=NL))
+    assert utf16_len(seen) <= TEXT_LIMIT
+    assert seen.endswith("…")
+
+
+def test_utf16_len() -> None:
+    """Length in UTF-16 code units: BMP characters 1, astral characters 2."""
+    assert utf16_len("") == 0
+    assert utf16_len("abc") == 3
+    assert utf16_len("é€") == 2
+    assert utf16_len("😀") == 2
+    assert utf16_len("a😀b") == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("abc", 3, "abc"),
+        ("abcd", 3, "ab…"),
+        ("ab   cdef", 6, "ab…"),  # no space before the ellipsis
+        ("😀😀😀", 4, "😀…"),  # never half an emoji
+        ("a😀b", 2, "a…"),
+        ("", 5, ""),
+    ],
+)
+def test_cut(text: str, limit: int, expected: str) -> None:
+    """cut() keeps text that fits and otherwise ends with '…' within the limit."""
+    result = cut(text, limit)
+    assert result == expected
+    assert utf16_len(result) <= limit
+
+
+# --- the text tables --------------------------------------------------------------------
+
+
+def test_dutch_and_english_have_the_same_keys() -> None:
+    """Every key present in nl exists in en and vice versa."""
+    assert set(nl.TEXTS) == set(en.TEXTS)
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("key", sorted(en.TEXTS))
+def test_translations_use_the_same_placeholders(key: str) -> None:
+    """A translation uses exactly the placeholders of the English text."""
+    assert _fields(nl.TEXTS[key]) == _fields(en.TEXTS[key])
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_template_formats_with_its_placeholders(language: str) -> None:
+    """Every template formats without KeyError or stray braces given its placeholders."""
+    texts = Texts(language)  # type: ignore[arg-type]
+    table = nl.TEXTS if language == "nl" else en.TEXTS
+    for key, template in table.items():
+        values = {name: f"<{name}>" for name in _fields(template)}
+        out = texts(key, **values)
+        for name in values:
+            assert f"&lt;{name}&gt;" in out, key
+        assert "{" not in out and "}" not in out, key
+
+
+def test_dutch_is_the_default_language() -> None:
+    """Texts() speaks Dutch."""
+    assert Texts()("flag_none") == "☎️ 112: nog niet gebeld"

@@ -1,0 +1,367 @@
+"""SQLite storage: migrations, connection settings, incidents, the 112 flag and the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from relaybot.domain.model import Copy, Flag, Incident, Role, State
+from relaybot.storage import chats, incidents, outbox
+from relaybot.storage.db import Database, StorageError
+from relaybot.storage.migrations import MIGRATIONS
+from relaybot.storage.outbox import Priority
+
+NOW = 1_700_000_000.0
+TABLES = {
+    "incidents",
+    "followups",
+    "copies",
+    "outbox",
+    "handled",
+    "chat_links",
+    "chat_moves",
+    "chat_notes",
+    "counters",
+}
+
+
+async def tables(conn: aiosqlite.Connection) -> set[str]:
+    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
+        return {row[0] for row in await cursor.fetchall()}
+
+
+async def scalar(conn: aiosqlite.Connection, sql: str, *args: object) -> object:
+    async with conn.execute(sql, args) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
+async def new_incident(db: Database, message_id: int = 10, chat_id: int = -101) -> Incident:
+    async with db.transaction() as conn:
+        return await incidents.create(
+            conn,
+            source_slug="goor-oost",
+            source_chat_id=chat_id,
+            origin_message_id=message_id,
+            text="Verdachte man",
+            media=None,
+            note="",
+            author="",
+            created_at=NOW,
+        )
+
+
+# --- migrations and connection ----------------------------------------------------------
+
+
+async def test_migrations_on_an_empty_database(db: Database) -> None:
+    """A new database gets every table and user_version equal to the number of migrations."""
+    assert await db.version() == len(MIGRATIONS)
+    assert await tables(db.conn) >= TABLES
+
+
+async def test_reopening_is_a_no_op_and_keeps_data(db_path: Path) -> None:
+    """Opening an up-to-date database again changes neither its version nor its data."""
+    first = await Database(db_path).open()
+    made = await new_incident(first)
+    await first.close()
+    again = await Database(db_path).open()
+    try:
+        assert await again.version() == len(MIGRATIONS)
+        async with again.reading() as conn:
+            assert await incidents.get(conn, made.number) == made
+    finally:
+        await again.close()
+
+
+async def test_failing_migration_rolls_back_entirely(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration whose second statement fails leaves no trace; the version stays at 1."""
+    broken = (*MIGRATIONS, ("CREATE TABLE half_done (x INTEGER)", "THIS IS NOT SQL"))
+    monkeypatch.setattr("relaybot.storage.db.MIGRATIONS", broken)
+    database = Database(db_path)
+    with pytest.raises(StorageError):
+        await database.open()
+    await database.close()
+    async with aiosqlite.connect(db_path) as conn:
+        assert await scalar(conn, "PRAGMA user_version") == 1
+        found = await tables(conn)
+    assert "half_done" not in found
+    assert found >= TABLES
+
+
+async def test_database_folder_is_created(tmp_path: Path) -> None:
+    """Opening a database in a folder that does not exist yet creates the folder."""
+    path = tmp_path / "deep" / "er" / "relaybot.sqlite3"
+    database = await Database(path).open()
+    await database.close()
+    assert path.is_file()
+
+
+async def test_wal_mode_and_foreign_keys_are_on(db: Database) -> None:
+    """The connection uses WAL and enforces foreign keys."""
+    assert str(await scalar(db.conn, "PRAGMA journal_mode")).lower() == "wal"
+    assert await scalar(db.conn, "PRAGMA foreign_keys") == 1
+    with pytest.raises(aiosqlite.IntegrityError):
+        async with db.transaction() as conn:
+            await incidents.add_copy(conn, Copy(999, -101, 1, Role.ALERT))
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    """An exception inside a transaction undoes its writes."""
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await chats.claim(conn, "update-1", NOW)
+            raise RuntimeError("boom")
+    async with db.transaction() as conn:
+        assert await chats.claim(conn, "update-1", NOW)
+
+
+# --- incidents --------------------------------------------------------------------------
+
+
+async def test_incident_numbers_unique_and_increasing_under_concurrency(db: Database) -> None:
+    """50 concurrent creates get the numbers 1..50, each once; the next one gets 51."""
+    made = await asyncio.gather(*(new_incident(db, message_id=i) for i in range(50)))
+    numbers = [i.number for i in made]
+    assert sorted(numbers) == list(range(1, 51))
+    assert (await new_incident(db, message_id=99)).number == 51
+
+
+async def test_create_records_the_original_as_a_copy(db: Database) -> None:
+    """The message an incident starts from is its first copy."""
+    made = await new_incident(db, message_id=77)
+    async with db.reading() as conn:
+        copy = await incidents.copy_at(conn, -101, 77)
+        assert copy == Copy(made.number, -101, 77, Role.ORIGINAL)
+        assert await incidents.holding_chats(conn, made.number) == [-101]
+
+
+async def test_set_flag_wins_once_under_concurrency(db: Database) -> None:
+    """Of 20 concurrent reports exactly one records the flag, and it is the stored one."""
+    made = await new_incident(db)
+
+    async def report(i: int) -> bool:
+        async with db.transaction() as conn:
+            return await incidents.set_flag(conn, made.number, Flag(NOW + i, f"r{i}", "p", -i))
+
+    results = await asyncio.gather(*(report(i) for i in range(20)))
+    assert results.count(True) == 1
+    winner = results.index(True)
+    async with db.reading() as conn:
+        stored = await incidents.get(conn, made.number)
+    assert stored is not None and stored.flag is not None
+    assert stored.flag.by == f"r{winner}"
+
+
+async def test_set_flag_wins_once_across_two_connections(db_path: Path) -> None:
+    """Two processes (two connections to one file) reporting at once give one winner."""
+    one = await Database(db_path).open()
+    two = await Database(db_path).open()
+    try:
+        made = await new_incident(one)
+
+        async def report(database: Database, i: int) -> bool:
+            async with database.transaction() as conn:
+                flag = Flag(NOW, f"r{i}", "p", -i)
+                return await incidents.set_flag(conn, made.number, flag)
+
+        results = await asyncio.gather(*(report(one if i % 2 else two, i) for i in range(20)))
+        assert results.count(True) == 1
+        async with two.reading() as conn:
+            stored = await incidents.get(conn, made.number)
+        assert stored is not None and stored.flag is not None
+        assert stored.flag.by == f"r{results.index(True)}"
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_set_flag_refused_on_a_closed_incident(db: Database) -> None:
+    """A report on a resolved incident records nothing."""
+    made = await new_incident(db)
+    async with db.transaction() as conn:
+        assert await incidents.close(conn, made.number, State.RESOLVED, NOW, "Anna")
+        assert not await incidents.set_flag(conn, made.number, Flag(NOW, "Bram", "p", -1))
+        stored = await incidents.get(conn, made.number)
+    assert stored is not None
+    assert stored.flag is None
+    assert stored.state is State.RESOLVED
+
+
+async def test_close_only_once(db: Database) -> None:
+    """Closing an already closed incident reports False and keeps the first closing."""
+    made = await new_incident(db)
+    async with db.transaction() as conn:
+        assert await incidents.close(conn, made.number, State.RESOLVED, NOW, "Anna", "klaar")
+        assert not await incidents.close(conn, made.number, State.EXPIRED, NOW + 1)
+        stored = await incidents.get(conn, made.number)
+    assert stored is not None
+    assert stored.state is State.RESOLVED
+    assert stored.closing_note == "klaar"
+
+
+async def test_open_incidents_of_a_chat_newest_first(db: Database) -> None:
+    """A chat lists only the open incidents it holds, newest first."""
+    a = await new_incident(db, message_id=1)
+    b = await new_incident(db, message_id=2)
+    c = await new_incident(db, message_id=3)
+    other = await new_incident(db, message_id=4, chat_id=-102)
+    async with db.transaction() as conn:
+        await incidents.close(conn, b.number, State.RESOLVED, NOW)
+        found = await incidents.open_incidents(conn, -101)
+        everything = await incidents.open_incidents(conn)
+    assert [i.number for i in found] == [c.number, a.number]
+    assert [i.number for i in everything] == [other.number, c.number, a.number]
+
+
+# --- handled updates --------------------------------------------------------------------
+
+
+async def test_claim_is_true_only_the_first_time(db: Database) -> None:
+    """An update key is handled once; its redelivery is recognised."""
+    async with db.transaction() as conn:
+        assert await chats.claim(conn, "update-7", NOW)
+        assert not await chats.claim(conn, "update-7", NOW + 5)
+        assert await chats.claim(conn, "update-8", NOW)
+
+
+# --- outbox -----------------------------------------------------------------------------
+
+
+async def enqueue(
+    db: Database, chat_id: int, action: str, priority: Priority = Priority.NORMAL
+) -> int:
+    async with db.transaction() as conn:
+        return await outbox.enqueue(
+            conn, chat_id=chat_id, action=action, now=NOW, priority=priority
+        )
+
+
+async def test_due_gives_one_row_per_chat_most_urgent_first(db: Database) -> None:
+    """Each chat's most urgent row is due; 112 rows go before ordinary ones."""
+    a_normal = await enqueue(db, -1, "alert")
+    b_low = await enqueue(db, -2, "followup", Priority.LOW)
+    await enqueue(db, -1, "say")
+    a_flag = await enqueue(db, -1, "notice", Priority.FLAG)
+    c_normal = await enqueue(db, -3, "alert")
+    async with db.reading() as conn:
+        rows = await outbox.due(conn, NOW, busy=set())
+    assert [r.id for r in rows] == [a_flag, c_normal, b_low]
+    assert a_normal not in [r.id for r in rows]
+    assert len({r.chat_id for r in rows}) == len(rows)
+
+
+async def test_due_skips_busy_chats(db: Database) -> None:
+    """A chat that is being delivered to gets no second row at the same time."""
+    await enqueue(db, -1, "alert")
+    b = await enqueue(db, -2, "alert")
+    async with db.reading() as conn:
+        rows = await outbox.due(conn, NOW, busy={-1})
+    assert [r.id for r in rows] == [b]
+
+
+async def test_due_skips_rows_postponed_into_the_future(db: Database) -> None:
+    """A postponed row is not due until its time has come."""
+    a = await enqueue(db, -1, "alert")
+    b = await enqueue(db, -2, "alert")
+    async with db.transaction() as conn:
+        await outbox.postpone(conn, a, NOW + 30, "429")
+        assert [r.id for r in await outbox.due(conn, NOW, set())] == [b]
+        later = await outbox.due(conn, NOW + 30, set())
+        assert {r.id for r in later} == {a, b}
+        await outbox.done(conn, b, NOW)
+        assert await outbox.next_due_at(conn) == NOW + 30
+
+
+async def test_postponed_row_keeps_its_chat_in_order(db: Database) -> None:
+    """While a chat's first row waits, its later rows wait too (no overtaking)."""
+    first = await enqueue(db, -1, "alert")
+    await enqueue(db, -1, "refresh")
+    async with db.transaction() as conn:
+        await outbox.postpone(conn, first, NOW + 30, "429")
+        assert await outbox.due(conn, NOW, set()) == []
+
+
+async def test_due_respects_the_limit(db: Database) -> None:
+    """No more rows than asked for are handed out."""
+    for chat in range(5):
+        await enqueue(db, -chat - 1, "alert")
+    async with db.reading() as conn:
+        assert len(await outbox.due(conn, NOW, set(), limit=3)) == 3
+
+
+async def test_done_rows_are_no_longer_due(db: Database) -> None:
+    """A delivered row is not handed out again, and the chat's next row comes up."""
+    a = await enqueue(db, -1, "alert")
+    b = await enqueue(db, -1, "say")
+    async with db.transaction() as conn:
+        await outbox.done(conn, a, NOW, message_id=500)
+        assert [r.id for r in await outbox.due(conn, NOW, set())] == [b]
+
+
+async def test_fail_chat_gives_up_on_that_chat_only(db: Database) -> None:
+    """fail_chat marks every pending row of one chat failed and leaves other chats alone."""
+    await enqueue(db, -1, "alert")
+    await enqueue(db, -1, "say")
+    b = await enqueue(db, -2, "alert")
+    async with db.transaction() as conn:
+        assert await outbox.fail_chat(conn, -1, NOW, "Forbidden") == 2
+        assert [r.id for r in await outbox.due(conn, NOW, set())] == [b]
+        assert await outbox.counts(conn) == {"failed": 2, "pending": 1}
+        assert await outbox.fail_chat(conn, -1, NOW, "Forbidden") == 0
+
+
+async def test_move_chat_moves_pending_rows_only(db: Database) -> None:
+    """After a group migrates, its pending rows go to the new id; finished rows stay."""
+    sent = await enqueue(db, -1, "alert")
+    waiting = await enqueue(db, -1, "say")
+    async with db.transaction() as conn:
+        await outbox.done(conn, sent, NOW, message_id=1)
+        await outbox.move_chat(conn, -1, -1000)
+        rows = await outbox.due(conn, NOW, set())
+        old_chat = await scalar(conn, "SELECT chat_id FROM outbox WHERE id = ?", sent)
+    assert [(r.id, r.chat_id) for r in rows] == [(waiting, -1000)]
+    assert old_chat == -1
+
+
+async def test_outbox_payload_round_trips(db: Database) -> None:
+    """A row's payload comes back as it was queued."""
+    async with db.transaction() as conn:
+        await outbox.enqueue(
+            conn,
+            chat_id=-1,
+            action="say",
+            now=NOW,
+            payload={"html": "<b>x</b> & y", "reply_to": 5},
+        )
+        (row,) = await outbox.due(conn, NOW, set())
+    assert row.payload == {"html": "<b>x</b> & y", "reply_to": 5}
+    assert row.priority == Priority.NORMAL
+
+
+async def test_holding_chats_include_pending_alerts(db: Database) -> None:
+    """A chat whose alert is still queued already holds the incident."""
+    made = await new_incident(db)
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, chat_id=-5, action="alert", now=NOW, incident=made.number)
+        await outbox.enqueue(conn, chat_id=-6, action="say", now=NOW, incident=made.number)
+        assert await incidents.holding_chats(conn, made.number) == [-101, -5]
+
+
+async def test_chat_moves_and_counters(db: Database) -> None:
+    """Moves are remembered, links follow them, and counters add up per metric."""
+    async with db.transaction() as conn:
+        await chats.link(conn, "goor-centrum", -103, "Goor Centrum", "Anna", NOW)
+        await chats.record_move(conn, -103, -1103, NOW)
+        await chats.count(conn, "goor-oost", "duplicates_prevented", NOW)
+        await chats.count(conn, "goor-west", "duplicates_prevented", NOW, 2)
+        assert await chats.moves(conn) == {-103: -1103}
+        assert await chats.links(conn) == {"goor-centrum": -1103}
+        assert await chats.counter_total(conn, "duplicates_prevented") == 3
+        assert await chats.counter_total(conn, "flag_reports") == 0
