@@ -21,7 +21,7 @@ def _drop_private(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, 
     return event
 
 
-def configure(log_format: str = "json", level: str = "INFO") -> None:
+def configure(log_format: str = "json", level: str = "INFO", stream: Any = None) -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if log_format == "json"
@@ -38,7 +38,7 @@ def configure(log_format: str = "json", level: str = "INFO") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(stream or sys.stderr),
         cache_logger_on_first_use=False,
     )
     # python-telegram-bot and httpx log through the standard library; keep them quiet and

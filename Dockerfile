@@ -1,0 +1,22 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    RELAYBOT_DATABASE=/app/data/relaybot.sqlite3 \
+    RELAYBOT_NETWORK_FILE=/app/config/network.toml
+
+RUN useradd --create-home --uid 10001 relaybot
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY relaybot ./relaybot
+RUN pip install --no-cache-dir . && rm -rf /root/.cache
+# The network file can be baked in (this copy) or mounted over /app/config/network.toml.
+COPY config ./config
+RUN mkdir -p /app/data && chown relaybot:relaybot /app/data
+
+USER relaybot
+VOLUME ["/app/data"]
+
+# Healthy while the bot's outbox worker is alive and touching its heartbeat file.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 CMD ["relaybot", "health"]
+CMD ["relaybot", "run"]

@@ -1,0 +1,118 @@
+"""Operating the bot: `relaybot run` against a Bot API server, and what the logs contain."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+import structlog
+
+from relaybot.emulator import Emulator
+from relaybot.logs import configure
+from relaybot.stage import Stage
+from tests.e2e.conftest import EXAMPLE, ROOT, tag
+
+
+def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYBOT_")}
+    env.update(
+        {
+            "RELAYBOT_NETWORK_FILE": str(EXAMPLE),
+            "RELAYBOT_DATABASE": str(tmp_path / "data" / "relaybot.sqlite3"),
+            **extra,
+        }
+    )
+    return env
+
+
+async def test_run_without_token_names_the_variable(tmp_path: Path) -> None:
+    """`relaybot run` with no token exits non-zero with one line that names RELAYBOT_TOKEN."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "relaybot",
+        "run",
+        cwd=tmp_path,
+        env=bot_env(tmp_path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode != 0
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and "RELAYBOT_TOKEN" in lines[0]
+
+
+async def test_run_polls_the_configured_api_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """With a token and RELAYBOT_API_BASE_URL, `relaybot run` calls getMe, starts long
+    polling, answers a command, and exits 0 on SIGTERM; the token never reaches its output."""
+    emu = Emulator()
+    await emu.start()
+    co_admin = emu.add_user("Anna", "Hendriks")
+    emu.add_group("Regiegroep", -1001000000001, members=[co_admin])
+    hood = emu.add_group("Goor Oost", -1001000000103, members=[co_admin], admins=[co_admin])
+    env = bot_env(tmp_path, RELAYBOT_TOKEN=emu.token, RELAYBOT_API_BASE_URL=emu.base_url)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "relaybot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        for _ in range(2000):
+            if emu.calls_to("getUpdates"):
+                break
+            await asyncio.sleep(0.01)
+        assert emu.calls_to("getMe") and emu.calls_to("getUpdates")
+        emu.post(hood.id, co_admin, "/help")
+        for _ in range(2000):
+            if emu.bot_messages(hood.id):
+                break
+            await asyncio.sleep(0.01)
+        assert "/regie" in (emu.bot_messages(hood.id)[0].content or "")
+        process.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 0, err.decode()[-2000:]
+        assert emu.token not in (out + err).decode()
+        assert (tmp_path / "data" / "relaybot.sqlite3").exists()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await emu.stop()
+
+
+@pytest.fixture
+def log_stream() -> io.StringIO:
+    stream = io.StringIO()
+    configure("json", "DEBUG", stream=stream)
+    yield stream
+    structlog.reset_defaults()
+
+
+async def test_logs_carry_context_but_no_text_or_phone_numbers(
+    stage: Stage, log_stream: io.StringIO
+) -> None:
+    """A relayed message's text and a phone number in it never reach the logs; the events
+    are JSON lines that name the update, chat and incident."""
+    secret = "Bel mij op 06-12345678, de man draagt een groene jas"
+    await tag(stage, "goor-oost", secret, note="zie ook 0547-123456")
+    output = log_stream.getvalue()
+    assert output
+    assert "06-12345678" not in output and "groene jas" not in output
+    assert "0547-123456" not in output
+    assert stage.emu.token not in output
+    events = [json.loads(line) for line in output.splitlines()]
+    created = [e for e in events if e["event"] == "incident_created"]
+    assert created and created[0]["incident"] == 1
+    assert "update_id" in created[0] and created[0]["chat"] == stage.chats["goor-oost"]
