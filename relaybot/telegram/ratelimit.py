@@ -1,0 +1,113 @@
+"""Staying inside Telegram's flood limits without being told.
+
+Telegram allows about 30 messages a second overall and 20 a minute per group. The
+python-telegram-bot `AIORateLimiter` models these as leaky buckets (aiolimiter), which after a
+quiet spell let through a full bucket and then refill it at once, up to twice the rate in the
+first second: a fan-out to every neighbourhood of a large network then meets 429s. This
+limiter implements the same public `BaseRateLimiter` interface with sliding windows: never
+more than N calls in any window, with a small margin for the time a request is under way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+# Methods that put or change a message in a chat: what Telegram's flood limits count.
+COUNTED_PREFIXES = ("send", "edit", "copy", "forward")
+
+
+def counted(endpoint: str) -> bool:
+    name = endpoint.lower()
+    return name.startswith(COUNTED_PREFIXES) and name != "sendchataction"
+
+
+class Window:
+    """At most `limit` acquisitions in any `period` seconds (first come, first served)."""
+
+    def __init__(self, limit: int, period: float, clock: Callable[[], float] = time.monotonic):
+        self.limit = limit
+        self.period = period
+        self.clock = clock
+        self.stamps: deque[float] = deque()
+        self.lock = asyncio.Lock()
+
+    def wait_needed(self) -> float:
+        now = self.clock()
+        while self.stamps and self.stamps[0] <= now - self.period:
+            self.stamps.popleft()
+        if len(self.stamps) < self.limit:
+            return 0.0
+        return self.stamps[len(self.stamps) - self.limit] + self.period - now
+
+    async def acquire(self) -> None:
+        async with self.lock:
+            while (wait := self.wait_needed()) > 0:  # noqa: ASYNC110 - waits on time, not state
+                await asyncio.sleep(wait)
+            self.stamps.append(self.clock())
+
+
+class WindowRateLimiter(BaseRateLimiter[int]):
+    """Sliding-window limits for the whole bot and for each group.
+
+    A call waits for its group's window first and only then for the overall one, so a busy
+    group never holds up the others. A 429 that arrives anyway is retried `max_retries` times
+    after `retry_after`; past that it is raised (the outbox worker then postpones the row).
+    """
+
+    def __init__(
+        self,
+        overall: tuple[int, float] = (30, 1.0),
+        group: tuple[int, float] = (20, 60.0),
+        margin: float = 0.05,
+        max_retries: int = 0,
+    ) -> None:
+        self.overall = Window(overall[0], overall[1] * (1 + margin))
+        self.group_limit = (group[0], group[1] * (1 + margin))
+        self.groups: dict[int | str, Window] = {}
+        self.max_retries = max_retries
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        self.groups.clear()
+
+    def _group(self, chat_id: int | str) -> Window:
+        window = self.groups.get(chat_id)
+        if window is None:
+            window = self.groups[chat_id] = Window(*self.group_limit)
+        return window
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        chat_id = data.get("chat_id")
+        limited = counted(endpoint) and chat_id is not None
+        is_group = isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0)
+        for attempt in range(retries + 1):
+            if limited:
+                if is_group:
+                    await self._group(chat_id).acquire()
+                await self.overall.acquire()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt >= retries:
+                    raise
+                delay = error.retry_after
+                await asyncio.sleep(getattr(delay, "total_seconds", lambda d=delay: d)())
+        raise AssertionError("unreachable")
