@@ -10,7 +10,7 @@ from pathlib import Path
 
 import structlog
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from relaybot.domain.patterns import load_patterns
 from relaybot.domain.texts import Texts
@@ -20,6 +20,7 @@ from relaybot.settings import Settings, require_token
 from relaybot.storage.db import Database
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.handlers import bot_commands, register
+from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
 
@@ -132,7 +133,7 @@ async def build(
         .application_class(RelayApplication)
         .token(token)
         .base_url(settings.api_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        .rate_limiter(WindowRateLimiter())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
