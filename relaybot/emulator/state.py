@@ -100,8 +100,8 @@ class World:
         return chat
 
     def new_group_id(self, kind: str) -> int:
-        number = next(self._group_ids)
-        return -(1001000000000 + number) if kind == "supergroup" else -(4000000000 + number)
+        base = 1001000000000 if kind == "supergroup" else 4000000000
+        return next(-(base + n) for n in self._group_ids if -(base + n) not in self.chats)
 
     def private_chat(self, user: User) -> Chat:
         chat = self.chats.get(user.id)

@@ -98,6 +98,7 @@ class Base:
         conn: aiosqlite.Connection,
         chat_id: int,
         key: str,
+        /,
         *,
         reply_to: int | None = None,
         incident: int | None = None,
