@@ -111,6 +111,23 @@ class Stage:
         )
         self.runtime = runtime
 
+    async def restart(self) -> None:
+        """Stop the bot and start a new one on the same emulator, database and network, as
+        an operator's restart would: only what the database kept survives."""
+        old = self.runtime
+        relay = old.relay
+        settings = load_settings(
+            token=self.emu.token,
+            api_base_url=self.emu.base_url,
+            database=old.db.path,
+            network_file=self.network.source_path,
+            language=relay.texts.language,
+        )
+        await old.stop()
+        self.adopt(await build(settings, self.network, clock=relay.clock))
+        await self.runtime.start(poll_timeout=2.0)
+        await self.settle()
+
     async def close(self) -> None:
         await self.runtime.stop()
         await self.emu.stop()

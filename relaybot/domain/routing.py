@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from relaybot.domain.chats import Directory
+from relaybot.domain.chats import ChatKind, Directory
+from relaybot.domain.rules import Refusal
+from relaybot.network import Network
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,13 @@ def resolve_forward(
     network = directory.network
     chosen: list[str] = []
     unknown: list[str] = []
-    for word in words or ("buren",):
-        key = word.strip().lower().strip(",")
-        if not key:
-            continue
+    keys = [w.strip().strip(",") for w in (words or ("buren",))]
+    keys = [k for k in keys if k]
+    at = 0
+    while at < len(keys):
+        word = keys[at]
+        key = word.lower()
+        at += 1
         if key in ("buren", "neighbours", "neighbors"):
             if source_slug is not None:
                 chosen.extend(network.neighbours(source_slug))
@@ -78,8 +83,10 @@ def resolve_forward(
             chosen.extend(network.neighbourhoods)
         elif key in network.neighbourhoods:
             chosen.append(key)
-        elif (kern := network.find_kern(key)) is not None:
+        elif (found := _kern_at(network, keys, at - 1)) is not None:
+            kern, used = found
             chosen.extend(network.kernen()[kern])
+            at += used - 1
         else:
             unknown.append(word)
     if unknown:
@@ -87,3 +94,55 @@ def resolve_forward(
     wanted = set(chosen) - {source_slug}
     ordered = [slug for slug in network.neighbourhoods if slug in wanted]
     return _split(directory, ordered, holding)
+
+
+MAX_KERN_WORDS = 4
+
+
+def _kern_at(network: Network, words: Sequence[str], start: int) -> tuple[str, int] | None:
+    """The longest kern name that starts at words[start] ("Ambt Delden" typed as two
+    arguments), with the number of words it takes."""
+    for size in range(min(MAX_KERN_WORDS, len(words) - start), 0, -1):
+        kern = network.find_kern(" ".join(words[start : start + size]))
+        if kern is not None:
+            return kern, size
+    return None
+
+
+def forward_words(args: str) -> list[str]:
+    """`/doorsturen` arguments as words: spaces and commas both separate targets."""
+    return [word for word in args.replace(",", " ").split() if word]
+
+
+def check_forward(kind: ChatKind, has_reply: bool) -> Refusal | None:
+    """`/doorsturen` works in the regie chat, as a reply."""
+    if kind is not ChatKind.REGIE:
+        return Refusal("refuse_forward_not_regie")
+    if not has_reply:
+        return Refusal("forward_usage")
+    return None
+
+
+def check_link(
+    directory: Directory, slug: str, chat_id: int, kind: ChatKind, is_co_admin: bool
+) -> Refusal | None:
+    """`/koppel <slug>`: a co-admin of a group outside the network asks to become the chat
+    of a neighbourhood that has none yet. A chat_id in the network file always wins."""
+    network = directory.network
+    if kind is ChatKind.PRIVATE:
+        return Refusal("refuse_link_private")
+    if kind is not ChatKind.UNKNOWN:
+        return Refusal("refuse_link_member")
+    if not is_co_admin:
+        return Refusal("refuse_link_not_co_admin")
+    if not slug:
+        return Refusal("link_usage")
+    hood = network.neighbourhoods.get(slug)
+    if hood is None:
+        return Refusal("refuse_link_unknown", {"slug": slug})
+    if hood.chat_id is not None:
+        return Refusal("refuse_link_in_file", {"name": hood.name})
+    linked = directory.chat_for(slug)
+    if linked is not None and linked != chat_id:
+        return Refusal("refuse_link_taken", {"name": hood.name})
+    return None

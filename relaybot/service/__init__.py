@@ -1,11 +1,12 @@
 """The use cases: what happens when someone acts. No Telegram here; storage and domain only."""
 
 from relaybot.service.base import Answer, Chat, Command
-from relaybot.service.delivery import Delivery, Plan
+from relaybot.service.delivery import Plan
+from relaybot.service.regie import Card, Regie
 
 
-class Relay(Delivery):
+class Relay(Regie):
     """Every use case of the bot, on one object the handlers and the worker share."""
 
 
-__all__ = ["Answer", "Chat", "Command", "Plan", "Relay"]
+__all__ = ["Answer", "Card", "Chat", "Command", "Plan", "Relay"]

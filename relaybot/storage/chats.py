@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -71,3 +72,77 @@ async def counter_total(conn: aiosqlite.Connection, metric: str) -> int:
     ) as c:
         row = await c.fetchone()
     return int(row[0]) if row else 0
+
+
+# --- /koppel requests ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """A co-admin's request to link their group to a neighbourhood, and its decision."""
+
+    id: int
+    chat_id: int
+    title: str
+    slug: str
+    asked_by: str
+    state: str  # "pending", "approved", "declined"
+    card_message_id: int | None = None
+    decided_by: str = ""
+
+
+_REQUEST_COLUMNS = "id, chat_id, title, slug, asked_by, state, card_message_id, decided_by"
+
+
+async def add_link_request(
+    conn: aiosqlite.Connection, chat_id: int, title: str, slug: str, asked_by: str, now: float
+) -> LinkRequest:
+    cursor = await conn.execute(
+        "INSERT INTO link_requests (chat_id, title, slug, asked_by, asked_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (chat_id, title, slug, asked_by, now),
+    )
+    return LinkRequest(cursor.lastrowid or 0, chat_id, title, slug, asked_by, "pending")
+
+
+async def link_request(conn: aiosqlite.Connection, request_id: int) -> LinkRequest | None:
+    async with conn.execute(
+        f"SELECT {_REQUEST_COLUMNS} FROM link_requests WHERE id = ?", (request_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return LinkRequest(*row) if row else None
+
+
+async def pending_link_request(conn: aiosqlite.Connection, chat_id: int) -> LinkRequest | None:
+    """The request of a group still waiting for a decision, if any."""
+    async with conn.execute(
+        f"SELECT {_REQUEST_COLUMNS} FROM link_requests WHERE chat_id = ? AND state = 'pending'"
+        " ORDER BY id DESC LIMIT 1",
+        (chat_id,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return LinkRequest(*row) if row else None
+
+
+async def set_link_card(conn: aiosqlite.Connection, request_id: int, message_id: int) -> None:
+    await conn.execute(
+        "UPDATE link_requests SET card_message_id = ? WHERE id = ?", (message_id, request_id)
+    )
+
+
+async def decide_link_request(
+    conn: aiosqlite.Connection, request_id: int, state: str, by: str, now: float
+) -> bool:
+    """Record the decision. True only for the first decision (two presses: one winner)."""
+    cursor = await conn.execute(
+        "UPDATE link_requests SET state = ?, decided_by = ?, decided_at = ?"
+        " WHERE id = ? AND state = 'pending'",
+        (state, by, now, request_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def drop_stale_links(conn: aiosqlite.Connection, slug: str, chat_id: int) -> None:
+    """Forget stored links the directory no longer honours (the file took the neighbourhood
+    or the chat), so that a new link for either can be stored."""
+    await conn.execute("DELETE FROM chat_links WHERE slug = ? OR chat_id = ?", (slug, chat_id))

@@ -99,4 +99,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (day, place, metric)
         ) WITHOUT ROWID""",
     ),
+    # 2: /koppel requests waiting for a contact person's decision in the regie chat
+    (
+        """CREATE TABLE link_requests (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            slug TEXT NOT NULL,
+            asked_by TEXT NOT NULL DEFAULT '',
+            asked_at REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            card_message_id INTEGER,
+            decided_by TEXT NOT NULL DEFAULT '',
+            decided_at REAL
+        )""",
+        "CREATE INDEX link_requests_by_chat ON link_requests (chat_id, state)",
+    ),
 )

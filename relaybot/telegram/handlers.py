@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import structlog
-from telegram import BotCommand, ChatMember, ChatMemberUpdated, Update
+from telegram import (
+    BotCommand,
+    ChatMember,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -50,14 +58,32 @@ COMMANDS: list[tuple[tuple[str, ...], UseCase, str, str]] = [
     ),
     (("intrekken", "retract"), Relay.retract, "Trek een loos alarm in", "Retract a false alarm"),
     (("meldingen", "incidents"), Relay.list_open, "Open meldingen", "Open alerts"),
+    (
+        ("doorsturen", "forward"),
+        Relay.forward,
+        "Stuur een melding door naar buurten (regiegroep, als antwoord)",
+        "Forward an alert to neighbourhoods (steering group, as a reply)",
+    ),
+    (
+        ("buren", "neighbours"),
+        Relay.neighbours,
+        "Welke buurten grenzen hieraan?",
+        "Adjacent neighbourhoods",
+    ),
     (("help", "start"), Relay.help, "Wat kan deze bot?", "What can this bot do?"),
 ]
 
 
+# /koppel posts a card with buttons, so it has a handler of its own (not in COMMANDS)
+LINK_NAMES = ("koppel", "link")
+LINK_MENU = ("Koppel deze groep aan een buurt (beheerder)", "Link this group to a neighbourhood")
+LINK_BUTTON = r"^koppel:(ok|no):\d+$"
+
+
 def bot_commands(language: str) -> list[BotCommand]:
-    return [
-        BotCommand(names[0], nl if language == "nl" else en) for names, _use, nl, en in COMMANDS
-    ]
+    menu = [(names[0], nl, en) for names, _use, nl, en in COMMANDS]
+    menu.append((LINK_NAMES[0], *LINK_MENU))
+    return [BotCommand(name, nl if language == "nl" else en) for name, nl, en in menu]
 
 
 def register(app: Application, relay: Relay, admins: AdminCache) -> None:
@@ -111,6 +137,37 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
         )
         await query.answer(answer.text or None, show_alert=answer.alert)
 
+    async def on_link(update: Update, context: Context) -> None:
+        """/koppel: asks Telegram whether the sender administers this (unknown) group, then
+        posts the service's card with its decision buttons in the regie chat."""
+        message = update.effective_message
+        assert message is not None
+        co_admin = message.chat.type != "private" and await admins.is_co_admin(context.bot, message)
+        card = await relay.request_link(command_of(update, co_admin))
+        if card is None:
+            return
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=data) for label, data in card.buttons]]
+        )
+        sent = await context.bot.send_message(
+            card.chat_id, card.html, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+        await relay.link_card_posted(card.request, sent.message_id)
+
+    async def on_link_button(update: Update, _context: Context) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        message = query.message
+        if message is None or message.chat.id != relay.directory.regie_chat_id:
+            await query.answer()
+            return
+        _prefix, verdict, request = query.data.split(":")
+        actor = Actor(query.from_user.id, query.from_user.full_name)
+        answer = await relay.decide_link(
+            int(request), verdict == "ok", actor, message.message_id, f"cb:{query.id}"
+        )
+        await query.answer(answer.text or None, show_alert=answer.alert)
+
     async def on_chatter(update: Update, _context: Context) -> None:
         message = update.message
         assert message is not None
@@ -154,7 +211,9 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     for names, use_case, _nl, _en in COMMANDS:
         app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
+    app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
+    app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
     app.add_handler(
         MessageHandler(
             fresh & filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL,

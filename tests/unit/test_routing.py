@@ -258,11 +258,6 @@ def test_forward_to_a_two_word_kern_given_as_one_argument(directory: Directory) 
     assert targets.slugs == ("delden-stad",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: resolve_forward matches each word alone, so `/doorsturen Ambt Delden` "
-    "(arguments split on spaces) reports 'Ambt' and 'Delden' as unknown",
-)
 def test_forward_to_a_two_word_kern_typed_as_two_arguments(directory: Directory) -> None:
     """`/doorsturen Ambt Delden` (two arguments) reaches the kern Ambt Delden."""
     targets = resolve_forward(directory, ["Ambt", "Delden"], None)

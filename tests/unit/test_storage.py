@@ -81,7 +81,7 @@ async def test_reopening_is_a_no_op_and_keeps_data(db_path: Path) -> None:
 async def test_failing_migration_rolls_back_entirely(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A migration whose second statement fails leaves no trace; the version stays at 1."""
+    """A migration whose second statement fails leaves no trace; the version is unchanged."""
     broken = (*MIGRATIONS, ("CREATE TABLE half_done (x INTEGER)", "THIS IS NOT SQL"))
     monkeypatch.setattr("relaybot.storage.db.MIGRATIONS", broken)
     database = Database(db_path)
@@ -89,7 +89,7 @@ async def test_failing_migration_rolls_back_entirely(
         await database.open()
     await database.close()
     async with aiosqlite.connect(db_path) as conn:
-        assert await scalar(conn, "PRAGMA user_version") == 1
+        assert await scalar(conn, "PRAGMA user_version") == len(MIGRATIONS)
         found = await tables(conn)
     assert "half_done" not in found
     assert found >= TABLES

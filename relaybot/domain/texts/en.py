@@ -75,3 +75,49 @@ TEXTS["regie_chat_refused"] = (
     "⚠️ The bot can no longer post in {place} (chat id {chat_id}): removed or blocked. "
     "Alerts will not reach it until a co-admin adds the bot again."
 )
+TEXTS.update(
+    {
+        # /doorsturen
+        "refuse_forward_not_regie": "⛔ /doorsturen only works in the steering group.",
+        "forward_usage": "ℹ️ Use /doorsturen as a reply to an alert, with as target: nothing or buren, "
+        "one or more neighbourhoods, a kern, or alle.",
+        "forward_usage_new": "ℹ️ This message is not an alert yet. Say where it goes: "
+        "/doorsturen &lt;neighbourhoods, kern or alle&gt;.",
+        "refuse_forward_unknown": "⛔ Unknown target: {names}. Nothing was forwarded.",
+        "forward_done": "✅ Alert #{number} was forwarded to {targets}.",
+        "forward_none": "ℹ️ Alert #{number} was not forwarded to any new group.",
+        "forward_skipped": "Skipped (already had it): {names}.",
+        "forward_unlinked": "No group yet: {names}.",
+        # /buren
+        "buren_line": "🏘️ Neighbours of {place}: {names}.",
+        "buren_none": "🏘️ {place} has no neighbours in the network.",
+        "buren_usage": "ℹ️ In this group use /buren &lt;neighbourhood&gt;, for example /buren {example}.",
+        "buren_unknown": "⛔ The network has no neighbourhood {slug}.",
+        "buren_unlinked": "{place} (no group yet)",
+        # /koppel
+        "link_usage": "ℹ️ Use /koppel &lt;neighbourhood&gt; with the neighbourhood's short name from the "
+        "network, for example /koppel goor-oost.",
+        "refuse_link_private": "⛔ /koppel only works in a group.",
+        "refuse_link_member": "ℹ️ This group is already part of the network.",
+        "refuse_link_not_co_admin": "⛔ Only administrators of this group can link it.",
+        "refuse_link_unknown": "⛔ The network has no neighbourhood {slug}.",
+        "refuse_link_in_file": "⛔ {name} already has a group in the network file; that one wins.",
+        "refuse_link_taken": "⛔ {name} is already linked to another group.",
+        "refuse_link_pending": "ℹ️ This group's request is already with the steering group.",
+        "link_asked": "✅ Your request to link this group to {name} is now with the steering group.",
+        "link_card": "🔗 <b>Link request #{id}</b>\nGroup: {title} (chat id {chat_id})\n"
+        "Neighbourhood: {place}\nAsked by: {by}",
+        "button_link_ok": "✅ Link",
+        "button_link_no": "❌ Decline",
+        "link_card_approved": "{card}\n✅ <b>Linked</b> by {by}",
+        "link_card_declined": "{card}\n❌ <b>Declined</b> by {by}",
+        "link_card_void": "{card}\n⛔ <b>Not linked</b>: {reason}",
+        "link_welcome": "👋 This group is now the neighbourhood-watch group of {place} in the network {network}.\n"
+        "House rules (SAAR): <b>S</b>pot it · <b>A</b>lert 112 · <b>A</b>pp the group · "
+        "<b>R</b>espond only when safe. Say here that 112 was called, so that not everyone calls again.",
+        "link_declined": "ℹ️ The steering group declined the request to link this group to {name}.",
+        "link_answer_approved": "Linked.",
+        "link_answer_declined": "Declined.",
+        "link_answer_already": "This request was already handled by {by}.",
+    }
+)

@@ -75,3 +75,50 @@ TEXTS["regie_chat_refused"] = (
     "⚠️ De bot kan niet meer posten in {place} (chat-id {chat_id}): verwijderd of geblokkeerd. "
     "Meldingen gaan daar niet meer heen tot een beheerder de bot terugzet."
 )
+TEXTS.update(
+    {
+        # /doorsturen
+        "refuse_forward_not_regie": "⛔ /doorsturen werkt alleen in de regiegroep.",
+        "forward_usage": "ℹ️ Gebruik /doorsturen als antwoord op een melding, met als doel: niets of buren, "
+        "een of meer buurten, een kern, of alle.",
+        "forward_usage_new": "ℹ️ Dit bericht is nog geen melding. Zeg waarheen: "
+        "/doorsturen &lt;buurten, kern of alle&gt;.",
+        "refuse_forward_unknown": "⛔ Onbekend doel: {names}. Er is niets doorgestuurd.",
+        "forward_done": "✅ Melding #{number} is doorgestuurd naar {targets}.",
+        "forward_none": "ℹ️ Melding #{number} is naar geen nieuwe groep doorgestuurd.",
+        "forward_skipped": "Overgeslagen (had hem al): {names}.",
+        "forward_unlinked": "Nog zonder groep: {names}.",
+        # /buren
+        "buren_line": "🏘️ Buren van {place}: {names}.",
+        "buren_none": "🏘️ {place} heeft geen buren in het netwerk.",
+        "buren_usage": "ℹ️ Gebruik in deze groep /buren &lt;buurt&gt;, bijvoorbeeld /buren {example}.",
+        "buren_unknown": "⛔ Het netwerk kent geen buurt {slug}.",
+        "buren_unlinked": "{place} (nog geen groep)",
+        # /koppel
+        "link_usage": "ℹ️ Gebruik /koppel &lt;buurt&gt; met de korte naam van de buurt uit het netwerk, "
+        "bijvoorbeeld /koppel goor-oost.",
+        "refuse_link_private": "⛔ /koppel werkt alleen in een groep.",
+        "refuse_link_member": "ℹ️ Deze groep hoort al bij het netwerk.",
+        "refuse_link_not_co_admin": "⛔ Alleen beheerders van deze groep kunnen hem koppelen.",
+        "refuse_link_unknown": "⛔ Het netwerk kent geen buurt {slug}.",
+        "refuse_link_in_file": "⛔ {name} heeft al een groep in het netwerkbestand; die gaat voor.",
+        "refuse_link_taken": "⛔ {name} is al gekoppeld aan een andere groep.",
+        "refuse_link_pending": "ℹ️ Het verzoek van deze groep ligt al bij de regiegroep.",
+        "link_asked": "✅ Je verzoek om deze groep te koppelen aan {name} ligt nu bij de regiegroep.",
+        "link_card": "🔗 <b>Koppelverzoek #{id}</b>\nGroep: {title} (chat-id {chat_id})\n"
+        "Buurt: {place}\nGevraagd door: {by}",
+        "button_link_ok": "✅ Koppelen",
+        "button_link_no": "❌ Afwijzen",
+        "link_card_approved": "{card}\n✅ <b>Gekoppeld</b> door {by}",
+        "link_card_declined": "{card}\n❌ <b>Afgewezen</b> door {by}",
+        "link_card_void": "{card}\n⛔ <b>Niet gekoppeld</b>: {reason}",
+        "link_welcome": "👋 Deze groep is nu de buurtpreventiegroep van {place} in het netwerk {network}.\n"
+        "Huisregels (SAAR): <b>S</b>ignaleer · <b>A</b>larmeer 112 · <b>A</b>pp de groep · "
+        "<b>R</b>eageer alleen als het veilig is. Laat hier weten dat 112 gebeld is, "
+        "zodat niet iedereen opnieuw belt.",
+        "link_declined": "ℹ️ De regiegroep heeft het verzoek om deze groep te koppelen aan {name} afgewezen.",
+        "link_answer_approved": "Gekoppeld.",
+        "link_answer_declined": "Afgewezen.",
+        "link_answer_already": "Dit verzoek is al behandeld door {by}.",
+    }
+)
