@@ -11,6 +11,7 @@ more than N calls in any window, with a small margin for the time a request is u
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -29,28 +30,42 @@ def counted(endpoint: str) -> bool:
 
 
 class Window:
-    """At most `limit` acquisitions in any `period` seconds (first come, first served)."""
+    """At most `limit` calls in any `period` seconds, first come, first served.
+
+    A call counts from the moment its answer arrives (until then it holds its place without
+    expiring): Telegram counts a request when it receives it, which is always before the answer
+    comes back, so the bot's windows never end before Telegram's do.
+    """
+
+    POLL = 0.01  # seconds between looks while the oldest counted call is still under way
 
     def __init__(self, limit: int, period: float, clock: Callable[[], float] = time.monotonic):
         self.limit = limit
         self.period = period
         self.clock = clock
-        self.stamps: deque[float] = deque()
+        self.stamps: deque[list[float]] = deque()  # [time the answer came]; inf while under way
         self.lock = asyncio.Lock()
 
     def wait_needed(self) -> float:
         now = self.clock()
-        while self.stamps and self.stamps[0] <= now - self.period:
+        while self.stamps and self.stamps[0][0] <= now - self.period:
             self.stamps.popleft()
         if len(self.stamps) < self.limit:
             return 0.0
-        return self.stamps[len(self.stamps) - self.limit] + self.period - now
+        oldest = self.stamps[len(self.stamps) - self.limit][0]
+        return self.POLL if oldest == math.inf else oldest + self.period - now
 
-    async def acquire(self) -> None:
+    async def acquire(self) -> list[float]:
+        """Wait for room; returns the call's place, to hand to `done` when it is answered."""
         async with self.lock:
             while (wait := self.wait_needed()) > 0:  # noqa: ASYNC110 - waits on time, not state
                 await asyncio.sleep(wait)
-            self.stamps.append(self.clock())
+            place = [math.inf]
+            self.stamps.append(place)
+            return place
+
+    def done(self, place: list[float]) -> None:
+        place[0] = self.clock()
 
 
 class WindowRateLimiter(BaseRateLimiter[int]):
@@ -65,7 +80,7 @@ class WindowRateLimiter(BaseRateLimiter[int]):
         self,
         overall: tuple[int, float] = (30, 1.0),
         group: tuple[int, float] = (20, 60.0),
-        margin: float = 0.05,
+        margin: float = 0.02,
         max_retries: int = 0,
     ) -> None:
         self.overall = Window(overall[0], overall[1] * (1 + margin))
@@ -99,10 +114,12 @@ class WindowRateLimiter(BaseRateLimiter[int]):
         limited = counted(endpoint) and chat_id is not None
         is_group = isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0)
         for attempt in range(retries + 1):
+            places: list[tuple[Window, list[float]]] = []
             if limited:
                 if is_group:
-                    await self._group(chat_id).acquire()
-                await self.overall.acquire()
+                    group = self._group(chat_id)
+                    places.append((group, await group.acquire()))
+                places.append((self.overall, await self.overall.acquire()))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -110,4 +127,7 @@ class WindowRateLimiter(BaseRateLimiter[int]):
                     raise
                 delay = error.retry_after
                 await asyncio.sleep(getattr(delay, "total_seconds", lambda d=delay: d)())
+            finally:
+                for window, place in places:
+                    window.done(place)
         raise AssertionError("unreachable")

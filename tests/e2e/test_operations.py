@@ -69,19 +69,20 @@ async def test_run_polls_the_configured_api_and_stops_cleanly_on_sigterm(tmp_pat
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        for _ in range(2000):
-            if emu.calls_to("getUpdates"):
+        for _ in range(2000):  # the command menu is set at start-up, just before polling
+            if emu.calls_to("setMyCommands"):
                 break
             await asyncio.sleep(0.01)
-        assert emu.calls_to("getMe") and emu.calls_to("getUpdates")
+        assert emu.calls_to("getMe") and emu.calls_to("setMyCommands")
         emu.post(hood.id, co_admin, "/help")
         for _ in range(2000):
             if emu.bot_messages(hood.id):
                 break
             await asyncio.sleep(0.01)
         assert "/regie" in (emu.bot_messages(hood.id)[0].content or "")
+        assert emu.calls_to("getUpdates")  # the answer came through long polling
         process.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(process.communicate(), 20)
+        out, err = await asyncio.wait_for(process.communicate(), 5)
         assert process.returncode == 0, err.decode()[-2000:]
         assert emu.token not in (out + err).decode()
         assert (tmp_path / "data" / "relaybot.sqlite3").exists()
