@@ -103,6 +103,22 @@ async def play(stage: Stage) -> None:
     regie_copy = next(
         m for m in emu.bot_messages(stage.regie) if m.content and m.content.startswith("🚨")
     )
+    tell.say(
+        f"{contact.full_name} stuurt de melding ook door naar heel Markelo: /doorsturen markelo."
+    )
+    emu.post(stage.regie, contact, "/doorsturen markelo", reply_to=regie_copy.message_id)
+    await stage.settle()
+    police = emu.post(
+        stage.regie,
+        stage.contacts[0],
+        "Bericht van de wijkagent: let vannacht op busjes zonder kenteken in Delden",
+    )
+    tell.say(
+        f"{stage.contacts[0].full_name} zet een bericht van de wijkagent door naar alle "
+        "buurten van Delden: /doorsturen delden (een melding vanuit de regiegroep)."
+    )
+    emu.post(stage.regie, stage.contacts[0], "/doorsturen delden", reply_to=police.message_id)
+    await stage.settle()
     tell.say(f"{contact.full_name} (regiegroep) ziet dat het voorbij is en sluit de melding af.")
     emu.post(
         stage.regie,
@@ -120,11 +136,18 @@ async def play(stage: Stage) -> None:
     tell.chat("Regiegroep", stage.regie)
     tell.chat("Buurtpreventie Goor Centrum (buren)", chats[centrum])
     tell.chat("Buurtpreventie Markelo Zuid (buren)", chats[markelo])
+    tell.chat(
+        "Buurtpreventie Markelo Noord (doorgestuurd door de regiegroep)", chats["markelo-noord"]
+    )
+    tell.chat("Buurtpreventie Delden Centrum (bericht van de regiegroep)", chats["delden-centrum"])
     quiet = [s for s in stage.network.neighbourhoods if not emu.bot_messages(chats[s])]
     print(f"\n{len(quiet)} buurtgroepen buiten de omgeving kregen niets (zo hoort het).")
-    async with stage.runtime.db.reading() as conn, conn.execute(
-        "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = 'duplicates_prevented'"
-    ) as cursor:
+    async with (
+        stage.runtime.db.reading() as conn,
+        conn.execute(
+            "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = 'duplicates_prevented'"
+        ) as cursor,
+    ):
         row = await cursor.fetchone()
     print(f"Dubbele 112-meldingen voorkomen: {row[0] if row else 0}")
 

@@ -53,12 +53,15 @@ def test_check_reports_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_demo_plays_the_evening_and_exits_zero(capsys: pytest.CaptureFixture) -> None:
     """`relaybot demo` runs the real bot against the emulator and prints what each chat saw:
-    the tag, the 112 report, the prevented duplicate and the resolve."""
+    the tag, the 112 report, the prevented duplicate, a forward down, a regie-originated
+    alert and the resolve."""
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "── Regiegroep ──" in out and "Melding #1" in out
     assert "112 gebeld om" in out and "112 is al gebeld" in out
     assert "Afgehandeld" in out and "Dubbele 112-meldingen voorkomen: 1" in out
+    assert "doorgestuurd naar Markelo Centrum en Markelo Noord" in out
+    assert "Melding #2 · de regiegroep" in out
 
 
 def test_health_fails_without_a_heartbeat(

@@ -60,15 +60,21 @@ TEXTS: dict[str, str] = {
     "/afgehandeld — (as a reply) resolve an alert\n"
     "/intrekken — (as a reply) retract a false alarm\n"
     "/meldingen — open alerts in this group\n"
+    "/buren — adjacent neighbourhoods\n"
     "/help — this overview",
     "help_regie": "<b>relaybot</b> · steering group {network}\n"
+    "/doorsturen [buren|alle|kern|neighbourhood …] — (as a reply) forward an alert or your own "
+    "message to neighbourhoods\n"
+    "/buren &lt;neighbourhood&gt; — which neighbourhoods are adjacent to one\n"
     "/update — (as a reply to an alert) relay an update\n"
     "/112 — report that 112 was called\n"
     "/afgehandeld — (as a reply) resolve an alert\n"
     "/intrekken — (as a reply) retract a false alarm\n"
     "/meldingen — all open alerts\n"
     "/help — this overview",
-    "help_other": "<b>relaybot</b> · network {network}\n/meldingen — open alerts\n/help — this overview",
+    "help_other": "<b>relaybot</b> · network {network}\n/meldingen — open alerts\n"
+    "/koppel &lt;neighbourhood&gt; — (co-admin, in a new group) link this group to the network\n"
+    "/help — this overview",
     "help_private": "<b>relaybot</b> connects the neighbourhood-watch groups of {network}.",
 }
 TEXTS["regie_chat_refused"] = (

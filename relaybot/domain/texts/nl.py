@@ -60,15 +60,21 @@ TEXTS: dict[str, str] = {
     "/afgehandeld — (als antwoord) sluit een melding af\n"
     "/intrekken — (als antwoord) trek een loos alarm in\n"
     "/meldingen — open meldingen in deze groep\n"
+    "/buren — welke buurten grenzen hieraan\n"
     "/help — dit overzicht",
     "help_regie": "<b>relaybot</b> · regiegroep {network}\n"
+    "/doorsturen [buren|alle|kern|buurt …] — (als antwoord) stuur een melding of eigen bericht "
+    "door naar buurten\n"
+    "/buren &lt;buurt&gt; — welke buurten grenzen aan een buurt\n"
     "/update — (als antwoord op een melding) stuur een aanvulling door\n"
     "/112 — meld dat 112 gebeld is\n"
     "/afgehandeld — (als antwoord) sluit een melding af\n"
     "/intrekken — (als antwoord) trek een loos alarm in\n"
     "/meldingen — alle open meldingen\n"
     "/help — dit overzicht",
-    "help_other": "<b>relaybot</b> · netwerk {network}\n/meldingen — open meldingen\n/help — dit overzicht",
+    "help_other": "<b>relaybot</b> · netwerk {network}\n/meldingen — open meldingen\n"
+    "/koppel &lt;buurt&gt; — (beheerder, in een nieuwe buurtgroep) koppel deze groep aan het netwerk\n"
+    "/help — dit overzicht",
     "help_private": "<b>relaybot</b> verbindt de buurtpreventiegroepen van {network}.",
 }
 TEXTS["regie_chat_refused"] = (
