@@ -1,0 +1,1 @@
+"""Benchmarks for relaybot: ingest, fan-out, 112 propagation, memory (`python -m benchmarks`)."""
