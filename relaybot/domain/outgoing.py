@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from relaybot.domain.model import Role
 
+Buttons = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class Send:
@@ -17,6 +19,7 @@ class Send:
     button: int | None = None  # the incident whose "112 gebeld" button goes under it
     copy_from: tuple[int, int] | None = None  # (chat id, message id) of media to copy
     record: Role | None = None  # record the new message as this kind of copy
+    buttons: Buttons = ()  # other inline buttons: one row of (label, callback data)
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Edit:
     html: str
     button: int | None = None
     caption: bool = False
+    buttons: Buttons = ()
 
 
 @dataclass(frozen=True)

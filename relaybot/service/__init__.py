@@ -2,11 +2,11 @@
 
 from relaybot.service.base import Answer, Chat, Command
 from relaybot.service.delivery import Plan
-from relaybot.service.regie import Card, Regie
+from relaybot.service.regie import Regie
 
 
 class Relay(Regie):
     """Every use case of the bot, on one object the handlers and the worker share."""
 
 
-__all__ = ["Answer", "Card", "Chat", "Command", "Plan", "Relay"]
+__all__ = ["Answer", "Chat", "Command", "Plan", "Relay"]

@@ -27,6 +27,13 @@ class Plan:
     behind: bool = False
 
 
+def _buttons(raw: object) -> tuple[tuple[str, str], ...]:
+    """Buttons as stored in an outbox payload: a list of [label, callback data] pairs."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple((str(label), str(data)) for label, data in raw)
+
+
 class Delivery(Lifecycle):
     def _alert(self, incident: Incident, chat_id: int) -> Send:
         policy = self.network.policy
@@ -55,6 +62,7 @@ class Delivery(Lifecycle):
             return await self._plan(conn, row)
 
     async def _plan(self, conn: aiosqlite.Connection, row: Row) -> Plan:
+        buttons = _buttons(row.payload.get("buttons"))
         if row.action == "say":
             reply_to = row.payload.get("reply_to")
             return Plan(
@@ -62,11 +70,18 @@ class Delivery(Lifecycle):
                     Send(
                         row.chat_id,
                         str(row.payload["html"]),
-                        reply_to=int(reply_to) if reply_to else None,
+                        reply_to=int(str(reply_to)) if reply_to else None,
                         record=Role.REPLY if row.incident else None,
+                        buttons=buttons,
                     )
                 ]
             )
+        if row.action == "edit":  # replace a message's text and buttons (e.g. a decided card)
+            message_id = row.payload.get("message_id")
+            if not message_id:
+                return Plan()
+            html = str(row.payload["html"])
+            return Plan([Edit(row.chat_id, int(str(message_id)), html, buttons=buttons)])
         incident = await incidents.get(conn, row.incident) if row.incident else None
         if incident is None:
             return Plan()
@@ -155,6 +170,12 @@ class Delivery(Lifecycle):
                     )
             first = next((m for m in results if m is not None), None)
             await outbox.done(conn, row.id, self.clock(), first, error)
+            await self._completed(conn, row, first)
+
+    async def _completed(
+        self, conn: aiosqlite.Connection, row: Row, message_id: int | None
+    ) -> None:
+        """A hook for use cases that must remember what a delivered row became."""
 
     async def postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
         async with self.db.transaction() as conn:

@@ -4,7 +4,6 @@ linking chats at run time (/koppel) and who is adjacent to whom (/buren)."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 import aiosqlite
 import structlog
@@ -12,7 +11,6 @@ import structlog
 from relaybot.domain import rules
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor, Incident, Post
-from relaybot.domain.outgoing import Edit
 from relaybot.domain.routing import (
     Targets,
     UnknownTargets,
@@ -24,7 +22,7 @@ from relaybot.domain.routing import (
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Raw
 from relaybot.service.base import Answer, Command
-from relaybot.service.delivery import Delivery, Plan
+from relaybot.service.delivery import Delivery
 from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.chats import LinkRequest
 from relaybot.storage.outbox import Row
@@ -33,16 +31,6 @@ log = structlog.get_logger("relaybot.regie")
 
 LINK_APPROVE = "koppel:ok"
 LINK_DECLINE = "koppel:no"
-
-
-@dataclass(frozen=True)
-class Card:
-    """A message with decision buttons, for the Telegram layer to post: (label, data) pairs."""
-
-    request: int
-    chat_id: int
-    html: str
-    buttons: tuple[tuple[str, str], ...]
 
 
 class Regie(Delivery):
@@ -193,15 +181,15 @@ class Regie(Delivery):
 
     # --- /koppel ------------------------------------------------------------------------------
 
-    async def request_link(self, command: Command) -> Card | None:
-        """`/koppel <slug>` by a co-admin of a group outside the network: a card with buttons
-        for the regie chat (returned for the Telegram layer to post), or a refusal."""
+    async def request_link(self, command: Command) -> None:
+        """`/koppel <slug>` by a co-admin of a group outside the network: a card with decision
+        buttons for the regie chat (through the outbox, like everything the bot sends), or a
+        refusal."""
         slug = command.args.strip().split()[0].lower() if command.args.strip() else ""
         kind = self.kind(command.chat)
-        card = None
         async with self.db.transaction() as conn:
             if not await chats.claim(conn, command.key, self.clock()):
-                return None
+                return
             refusal = check_link(
                 self.directory, slug, command.chat.id, kind, command.actor.is_co_admin
             )
@@ -222,22 +210,32 @@ class Regie(Delivery):
                 await self.say(
                     conn, command.chat.id, "link_asked", reply_to=command.message_id, name=name
                 )
-                card = Card(
-                    request.id,
-                    self.directory.regie_chat_id,
-                    self._card_html(request),
-                    (
-                        (self.texts("button_link_ok"), f"{LINK_APPROVE}:{request.id}"),
-                        (self.texts("button_link_no"), f"{LINK_DECLINE}:{request.id}"),
-                    ),
+                buttons = [
+                    [self.texts("button_link_ok"), f"{LINK_APPROVE}:{request.id}"],
+                    [self.texts("button_link_no"), f"{LINK_DECLINE}:{request.id}"],
+                ]
+                await outbox.enqueue(
+                    conn,
+                    chat_id=self.directory.regie_chat_id,
+                    action="say",
+                    now=self.clock(),
+                    payload={
+                        "html": self._card_html(request),
+                        "buttons": buttons,
+                        "link_request": request.id,
+                    },
                 )
                 log.info("link_requested", chat=command.chat.id, request=request.id, slug=slug)
         self.wake()
-        return card
 
-    async def link_card_posted(self, request: int, message_id: int) -> None:
-        async with self.db.transaction() as conn:
-            await chats.set_link_card(conn, request, message_id)
+    async def _completed(
+        self, conn: aiosqlite.Connection, row: Row, message_id: int | None
+    ) -> None:
+        """A delivered card: remember its message, so the decision can edit it."""
+        request = row.payload.get("link_request")
+        if request is not None and message_id is not None:
+            await chats.set_link_card(conn, int(str(request)), message_id)
+        await super()._completed(conn, row, message_id)
 
     def _card_html(self, request: LinkRequest) -> str:
         return self.texts(
@@ -322,14 +320,3 @@ class Regie(Delivery):
             now=self.clock(),
             payload={"html": self.texts(key, **values), "message_id": message_id},
         )
-
-    # --- delivery of what this mixin queues ---------------------------------------------------
-
-    async def _plan(self, conn: aiosqlite.Connection, row: Row) -> Plan:
-        """`edit`: replace a message's text (and drop its buttons), e.g. a decided card."""
-        if row.action == "edit":
-            message_id = row.payload.get("message_id")
-            if not message_id:
-                return Plan()
-            return Plan([Edit(row.chat_id, int(str(message_id)), str(row.payload["html"]))])
-        return await super()._plan(conn, row)

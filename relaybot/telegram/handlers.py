@@ -9,11 +9,8 @@ from telegram import (
     BotCommand,
     ChatMember,
     ChatMemberUpdated,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Update,
 )
-from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -139,20 +136,11 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
 
     async def on_link(update: Update, context: Context) -> None:
         """/koppel: asks Telegram whether the sender administers this (unknown) group, then
-        posts the service's card with its decision buttons in the regie chat."""
+        lets the service queue its card for the regie chat."""
         message = update.effective_message
         assert message is not None
         co_admin = message.chat.type != "private" and await admins.is_co_admin(context.bot, message)
-        card = await relay.request_link(command_of(update, co_admin))
-        if card is None:
-            return
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=data) for label, data in card.buttons]]
-        )
-        sent = await context.bot.send_message(
-            card.chat_id, card.html, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
-        await relay.link_card_posted(card.request, sent.message_id)
+        await relay.request_link(command_of(update, co_admin))
 
     async def on_link_button(update: Update, _context: Context) -> None:
         query = update.callback_query

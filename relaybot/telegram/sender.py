@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -26,12 +28,17 @@ REPLY_GONE = "message to be replied not found"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-def flag_button(texts: Texts, number: int | None) -> InlineKeyboardMarkup | None:
-    if number is None:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts("button_112"), callback_data=f"112:{number}")]]
-    )
+def keyboard(texts: Texts, op: Send | Edit) -> InlineKeyboardMarkup | None:
+    """The 112 button under an alert, or the operation's own row of buttons."""
+    if op.button is not None:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(texts("button_112"), callback_data=f"112:{op.button}")]]
+        )
+    if op.buttons:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=data) for label, data in op.buttons]]
+        )
+    return None
 
 
 def _matches(error: BadRequest, *phrases: str) -> bool:
@@ -59,15 +66,13 @@ class Sender:
                 await self.bot.delete_message(op.chat_id, op.message_id)
         except BadRequest as error:
             if isinstance(op, Send) and op.reply_to and _matches(error, REPLY_GONE):
-                return await self._send(
-                    Send(op.chat_id, op.html, None, op.button, op.copy_from, op.record)
-                )
+                return await self._send(replace(op, reply_to=None))
             if not _matches(error, NOT_MODIFIED, *GONE):
                 raise
         return None
 
     async def _send(self, op: Send) -> int:
-        markup = flag_button(self.texts, op.button)
+        markup = keyboard(self.texts, op)
         reply = (
             ReplyParameters(op.reply_to, allow_sending_without_reply=True) if op.reply_to else None
         )
@@ -93,7 +98,7 @@ class Sender:
         return sent.message_id
 
     async def _edit(self, op: Edit) -> None:
-        markup = flag_button(self.texts, op.button)
+        markup = keyboard(self.texts, op)
         if op.caption:
             await self.bot.edit_message_caption(
                 op.chat_id,
