@@ -15,7 +15,6 @@ import structlog
 
 from relaybot.emulator import Emulator
 from relaybot.emulator.records import User
-from relaybot.emulator.updates import UpdateQueue
 from relaybot.network import Network
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,28 +143,3 @@ CHATTER = [
 ]
 
 
-class LinearUpdateQueue(UpdateQueue):
-    """The emulator's update queue with a linear `_confirm`.
-
-    `UpdateQueue._confirm` finds the confirmed updates with `item not in keep` over a list
-    (dataclass `__eq__` per comparison): quadratic in the queue length. With 2,000 updates
-    queued it costs the emulator ~10 s of CPU per run, so the emulator, not the bot, would
-    set the pace of the ingest benchmark. Same behaviour, linear time.
-    """
-
-    def _confirm(self, offset: int | None) -> None:
-        if not offset:
-            return
-        if offset < 0:
-            keep, dropped = self.items[offset:], self.items[:offset]
-        else:
-            keep = [item for item in self.items if item.update_id >= offset]
-            dropped = [item for item in self.items if item.update_id < offset]
-        if dropped:
-            newest = max(item.update_id for item in dropped)
-            self.fetched_up_to = max(self.fetched_up_to, newest)
-        self.items = keep
-
-
-def fast_queue(emu: Emulator) -> None:
-    emu.world.updates.__class__ = LinearUpdateQueue

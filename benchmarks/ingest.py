@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.child import BotProcess
-from benchmarks.common import CHATTER, ROOT, fast_queue, median, populate
+from benchmarks.common import CHATTER, ROOT, median, populate
 from relaybot.emulator import Emulator
 from relaybot.network import load_network
 
@@ -58,7 +58,6 @@ def queue_chatter(emu: Emulator, world, slugs: list[str], n: int, rng: random.Ra
 async def one_run(kind: str, n: int, seed: int, profile: Path | None = None) -> IngestRun:
     network = load_network(NETWORK)
     async with Emulator() as emu:
-        fast_queue(emu)
         world = populate(emu, network)
         slugs = sorted(world.residents)
         with tempfile.TemporaryDirectory() as tmp:

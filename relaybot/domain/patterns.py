@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -150,6 +151,13 @@ class CallPatterns:
     called: tuple[re.Pattern[str], ...]
     intent: tuple[re.Pattern[str], ...]
     negative: tuple[re.Pattern[str], ...]
+    # each list joined into one regex: one search per list instead of one per pattern (every
+    # group message is classified, so this is on the bot's busiest path)
+    _joined: tuple[Matcher, Matcher, Matcher] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        joined = (_join(self.negative), _join(self.called), _join(self.intent))
+        object.__setattr__(self, "_joined", joined)
 
     def is_called_report(self, text: str) -> bool:
         """True if the message says 112 / the police has been called."""
@@ -162,17 +170,33 @@ class CallPatterns:
     def classify(self, text: str) -> Classification | None:
         """Return "called", "intent" or None for one message."""
         norm = normalise(text)
-        if _any(self.negative, norm):
+        negative, called, intent = self._joined
+        if negative(norm):
             return None
-        if _any(self.called, norm):
+        if called(norm):
             return "called"
-        if _any(self.intent, norm):
+        if intent(norm):
             return "intent"
         return None
 
 
-def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
-    return any(p.search(text) for p in patterns)
+Matcher = Callable[[str], bool]
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _join(patterns: tuple[re.Pattern[str], ...]) -> Matcher:
+    """One matcher for a list: a single alternation, or one search per pattern where joining
+    would change a pattern's meaning (numbered backreferences, its own inline flags)."""
+    if not patterns:
+        return lambda _text: False
+    if not any(_BACKREFERENCE.search(p.pattern) or "(?" + "i" in p.pattern for p in patterns):
+        try:
+            combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+        except re.error:
+            pass
+        else:
+            return lambda text: combined.search(text) is not None
+    return lambda text: any(p.search(text) for p in patterns)
 
 
 def _compile(source: Path | str, key: str, raw: object) -> tuple[re.Pattern[str], ...]:

@@ -96,17 +96,17 @@ class UpdateQueue:
             self._waiter.set_result(reason)
 
     def _confirm(self, offset: int | None) -> None:
+        """Drop the updates an offset confirms (linear: the queue can hold thousands)."""
         if not offset:
             return
         if offset < 0:
-            keep = self.items[offset:]
+            keep, dropped = self.items[offset:], self.items[:offset]
         else:
             keep = [item for item in self.items if item.update_id >= offset]
-        if len(keep) != len(self.items) and self.items:
-            dropped_up_to = max(
-                (item.update_id for item in self.items if item not in keep), default=0
-            )
-            self.fetched_up_to = max(self.fetched_up_to, dropped_up_to)
+            dropped = [item for item in self.items if item.update_id < offset]
+        if dropped:
+            newest = max(item.update_id for item in dropped)
+            self.fetched_up_to = max(self.fetched_up_to, newest)
         self.items = keep
 
     def _is_allowed(self, kind: str) -> bool:

@@ -73,12 +73,16 @@ class Flagging(Tagging):
         if not self.directory.in_network(chat.id):
             return
         kind = self.patterns.classify(post.text) if post.text else None
-        if replied_to is not None:
+        if replied_to is None and kind is None:
+            return  # the common case: nothing to look up, nothing stored
+        reply_post = Post(chat.id, replied_to, "") if replied_to is not None else None
+        async with self.db.reading() as conn:  # most messages need no write: look first
+            copy = await incidents.copy_at(conn, chat.id, replied_to) if replied_to else None
+            incident = await self._target(conn, chat.id, reply_post) if kind else None
+        if copy is not None:
             async with self.db.transaction() as conn:
-                copy = await incidents.copy_at(conn, chat.id, replied_to)
-                if copy is not None:
-                    await incidents.link_reply(conn, chat.id, post.message_id, copy.incident)
-        if kind is None:
+                await incidents.link_reply(conn, chat.id, post.message_id, copy.incident)
+        if incident is None or (kind == "intent" and incident.flag is None):
             return
         async with self.db.transaction() as conn:
             reply_post = Post(chat.id, replied_to, "") if replied_to is not None else None

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
+from relaybot.storage.db import fetch_one
+
 
 async def claim(conn: aiosqlite.Connection, key: str, now: float) -> bool:
     """Mark an update as handled. False when it was handled before (a redelivery)."""
@@ -15,8 +17,8 @@ async def claim(conn: aiosqlite.Connection, key: str, now: float) -> bool:
 
 
 async def links(conn: aiosqlite.Connection) -> dict[str, int]:
-    async with conn.execute("SELECT slug, chat_id FROM chat_links") as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    rows = await conn.execute_fetchall("SELECT slug, chat_id FROM chat_links")
+    return {row[0]: row[1] for row in rows}
 
 
 async def link(
@@ -29,8 +31,8 @@ async def link(
 
 
 async def moves(conn: aiosqlite.Connection) -> dict[int, int]:
-    async with conn.execute("SELECT old_chat_id, new_chat_id FROM chat_moves") as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    rows = await conn.execute_fetchall("SELECT old_chat_id, new_chat_id FROM chat_moves")
+    return {row[0]: row[1] for row in rows}
 
 
 async def record_move(conn: aiosqlite.Connection, old: int, new: int, now: float) -> None:
@@ -67,10 +69,9 @@ async def count(
 
 
 async def counter_total(conn: aiosqlite.Connection, metric: str) -> int:
-    async with conn.execute(
-        "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = ?", (metric,)
-    ) as c:
-        row = await c.fetchone()
+    row = await fetch_one(
+        conn, "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = ?", (metric,)
+    )
     return int(row[0]) if row else 0
 
 
@@ -106,21 +107,20 @@ async def add_link_request(
 
 
 async def link_request(conn: aiosqlite.Connection, request_id: int) -> LinkRequest | None:
-    async with conn.execute(
-        f"SELECT {_REQUEST_COLUMNS} FROM link_requests WHERE id = ?", (request_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(
+        conn, f"SELECT {_REQUEST_COLUMNS} FROM link_requests WHERE id = ?", (request_id,)
+    )
     return LinkRequest(*row) if row else None
 
 
 async def pending_link_request(conn: aiosqlite.Connection, chat_id: int) -> LinkRequest | None:
     """The request of a group still waiting for a decision, if any."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {_REQUEST_COLUMNS} FROM link_requests WHERE chat_id = ? AND state = 'pending'"
         " ORDER BY id DESC LIMIT 1",
         (chat_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return LinkRequest(*row) if row else None
 
 

@@ -12,6 +12,14 @@ import aiosqlite
 from relaybot.storage.migrations import MIGRATIONS
 
 
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, args: tuple[object, ...] = ()
+) -> aiosqlite.Row | None:
+    """The first row of a query, in one trip to the database thread."""
+    rows = await conn.execute_fetchall(sql, args)
+    return next(iter(rows), None)
+
+
 class StorageError(Exception):
     """The database could not be opened or migrated."""
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import aiosqlite
 
 from relaybot.domain.model import Copy, Flag, FollowUp, Incident, Role, State
+from relaybot.storage.db import fetch_one
 
 _COLUMNS = (
     "number, source_slug, source_chat_id, origin_message_id, text, media, note, author, state,"
@@ -75,8 +76,7 @@ async def create(
 
 
 async def get(conn: aiosqlite.Connection, number: int) -> Incident | None:
-    async with conn.execute(f"SELECT {_COLUMNS} FROM incidents WHERE number = ?", (number,)) as c:
-        row = await c.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM incidents WHERE number = ?", (number,))
     return _incident(row) if row else None
 
 
@@ -91,16 +91,16 @@ async def open_incidents(conn: aiosqlite.Connection, chat_id: int | None = None)
             " (SELECT incident FROM copies WHERE chat_id = ?) ORDER BY number DESC"
         )
         args = (chat_id,)
-    async with conn.execute(sql, args) as cursor:
-        return [_incident(row) for row in await cursor.fetchall()]
+    rows = await conn.execute_fetchall(sql, args)
+    return [_incident(row) for row in rows]
 
 
 async def open_older_than(conn: aiosqlite.Connection, created_before: float) -> list[Incident]:
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS} FROM incidents WHERE state = 'open' AND created_at <= ?",
         (created_before,),
-    ) as cursor:
-        return [_incident(row) for row in await cursor.fetchall()]
+    )
+    return [_incident(row) for row in rows]
 
 
 async def set_flag(conn: aiosqlite.Connection, number: int, flag: Flag) -> bool:
@@ -157,11 +157,11 @@ async def add_followup(
 
 
 async def get_followup(conn: aiosqlite.Connection, followup_id: int) -> FollowUp | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT id, incident, chat_id, message_id, text, media, place FROM followups WHERE id = ?",
         (followup_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return FollowUp(*row) if row else None
 
 
@@ -183,12 +183,12 @@ def _copy(row: aiosqlite.Row) -> Copy:
 
 async def copy_at(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> Copy | None:
     """The copy a message is, if it is one: a reply to any copy is a reply to the incident."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT incident, chat_id, message_id, role, followup FROM copies"
         " WHERE chat_id = ? AND message_id = ?",
         (chat_id, message_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _copy(row) if row else None
 
 
@@ -207,8 +207,8 @@ async def copies(
         wanted = [role.value for role in roles]
         sql += f" AND role IN ({', '.join('?' for _ in wanted)})"
         args.extend(wanted)
-    async with conn.execute(sql, args) as cursor:
-        return [_copy(row) for row in await cursor.fetchall()]
+    rows = await conn.execute_fetchall(sql, args)
+    return [_copy(row) for row in rows]
 
 
 async def holding_chats(conn: aiosqlite.Connection, number: int) -> list[int]:
@@ -217,13 +217,13 @@ async def holding_chats(conn: aiosqlite.Connection, number: int) -> list[int]:
     A chat whose alert is still waiting in the outbox holds the incident already: a 112 report
     or a resolve made meanwhile must reach it too.
     """
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT chat_id FROM copies WHERE incident = ? AND role IN ('original', 'alert')"
         " UNION SELECT chat_id FROM outbox WHERE incident = ? AND action = 'alert'"
         " AND status = 'pending'",
         (number, number),
-    ) as cursor:
-        return sorted({row[0] for row in await cursor.fetchall()})
+    )
+    return sorted({row[0] for row in rows})
 
 
 async def move_chat(conn: aiosqlite.Connection, old: int, new: int) -> None:
@@ -245,8 +245,9 @@ async def link_reply(
 
 async def reply_link(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> int | None:
     """The incident a member's message replied to, if it did."""
-    async with conn.execute(
-        "SELECT incident FROM replies WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(
+        conn,
+        "SELECT incident FROM replies WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
     return int(row[0]) if row else None

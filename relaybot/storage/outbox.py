@@ -9,6 +9,8 @@ from enum import IntEnum
 
 import aiosqlite
 
+from relaybot.storage.db import fetch_one
+
 
 class Priority(IntEnum):
     FLAG = 0  # 112 notices and the edits that show the flag
@@ -62,44 +64,43 @@ async def due(
     One row per chat: a chat's rows go out one at a time, in order of priority, so an edit
     never overtakes the message it edits.
     """
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         f"SELECT {_COLUMNS}, not_before FROM outbox WHERE status = 'pending' ORDER BY priority, id"
-    ) as cursor:
-        picked: dict[int, Row] = {}
-        blocked: set[int] = set(busy)
-        async for raw in cursor:
-            chat_id = raw[1]
-            if chat_id in blocked:
-                continue
-            blocked.add(chat_id)
-            if raw[8] <= now:
-                picked[chat_id] = _row(raw)
-                if len(picked) >= limit:
-                    break
+    )
+    picked: dict[int, Row] = {}
+    blocked: set[int] = set(busy)
+    for raw in rows:
+        chat_id = raw[1]
+        if chat_id in blocked:
+            continue
+        blocked.add(chat_id)
+        if raw[8] <= now:
+            picked[chat_id] = _row(raw)
+            if len(picked) >= limit:
+                break
     return list(picked.values())
 
 
 async def next_due_at(conn: aiosqlite.Connection) -> float | None:
-    async with conn.execute(
-        "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
     return row[0] if row else None
 
 
 async def pending(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
     return int(row[0]) if row else 0
 
 
 async def is_pending(conn: aiosqlite.Connection, incident: int, chat_id: int, action: str) -> bool:
-    async with conn.execute(
-        "SELECT 1 FROM outbox WHERE incident = ? AND chat_id = ? AND action = ?"
-        " AND status = 'pending' LIMIT 1",
-        (incident, chat_id, action),
-    ) as cursor:
-        return await cursor.fetchone() is not None
+    return (
+        await fetch_one(
+            conn,
+            "SELECT 1 FROM outbox WHERE incident = ? AND chat_id = ? AND action = ?"
+            " AND status = 'pending' LIMIT 1",
+            (incident, chat_id, action),
+        )
+        is not None
+    )
 
 
 async def done(
@@ -126,8 +127,7 @@ async def postpone(
 
 async def demote(conn: aiosqlite.Connection, row_id: int, priority: Priority) -> None:
     """Let a chat's rows of this priority go first: the row is treated as queued just now."""
-    async with conn.execute("SELECT MAX(id) FROM outbox") as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, "SELECT MAX(id) FROM outbox")
     newest = int(row[0]) if row and row[0] else row_id
     await conn.execute(
         "UPDATE outbox SET priority = ?, id = ? WHERE id = ?",
@@ -159,5 +159,5 @@ async def move_chat(conn: aiosqlite.Connection, old: int, new: int) -> None:
 
 
 async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
-    async with conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    rows = await conn.execute_fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    return {row[0]: row[1] for row in rows}

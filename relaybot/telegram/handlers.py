@@ -204,7 +204,10 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
     app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
     app.add_handler(
         MessageHandler(
-            fresh & filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            filters.ChatType.GROUPS
+            & (filters.TEXT | filters.CAPTION | filters.REPLY)
+            & fresh
+            & ~filters.COMMAND,
             on_chatter,
         )
     )
