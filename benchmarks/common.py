@@ -141,5 +141,3 @@ CHATTER = [
     "Ok, dank je!",
     "Ik zag het ook, volgens mij was het de postbode.",
 ]
-
-

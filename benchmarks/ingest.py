@@ -94,7 +94,9 @@ async def bench(n: int, runs: int) -> dict[str, object]:
         "ratios": ratios,
         "relay_median": median(relay),
         "bare_median": median(bare),
-        "ratio_median": median(relay) / median(bare),
+        # the runs are paired (the two apps alternate), so the figure is the median of the
+        # per-run ratios, not the ratio of medians (which pairs figures from different runs)
+        "ratio_median": median(ratios),
         "relay_busy": median([r.busy for r in results if r.kind == "relay"]),
         "bare_busy": median([r.busy for r in results if r.kind == "bare"]),
     }
