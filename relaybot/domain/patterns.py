@@ -155,9 +155,13 @@ class CallPatterns:
     # group message is classified, so this is on the bot's busiest path)
     _joined: tuple[Matcher, Matcher, Matcher] = field(init=False, repr=False, compare=False)
 
+    _anything: Matcher = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         joined = (_join(self.negative), _join(self.called), _join(self.intent))
         object.__setattr__(self, "_joined", joined)
+        # only a "called" or "intent" match can make a message count; negatives merely veto
+        object.__setattr__(self, "_anything", _join(self.called + self.intent))
 
     def is_called_report(self, text: str) -> bool:
         """True if the message says 112 / the police has been called."""
@@ -170,6 +174,8 @@ class CallPatterns:
     def classify(self, text: str) -> Classification | None:
         """Return "called", "intent" or None for one message."""
         norm = normalise(text)
+        if not self._anything(norm):  # most messages could count as neither: one scan decides
+            return None
         negative, called, intent = self._joined
         if negative(norm):
             return None

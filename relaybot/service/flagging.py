@@ -65,6 +65,20 @@ class Flagging(Tagging):
                 )
         self.wake()
 
+    def chatter_matters(self, chat_id: int, text: str, replied_to: int | None) -> bool:
+        """Whether a member's ordinary message can matter at all (checked inline, cheaply):
+        it may reply to a copy, or it may say 112 was or will be called in a chat that holds
+        an open incident. Nearly all chatter does neither and is dropped here."""
+        if not self.directory.in_network(chat_id):
+            return False
+        if replied_to is not None and incidents.may_be_copy(self.db, chat_id, replied_to):
+            return True
+        return (
+            bool(text)
+            and self.patterns.classify(text) is not None
+            and incidents.may_hold_open(self.db, chat_id)
+        )
+
     async def chatter(
         self, chat: Chat, actor: Actor, post: Post, replied_to: int | None, key: str
     ) -> None:
@@ -73,8 +87,12 @@ class Flagging(Tagging):
         if not self.directory.in_network(chat.id):
             return
         kind = self.patterns.classify(post.text) if post.text else None
+        if replied_to is not None and not incidents.may_be_copy(self.db, chat.id, replied_to):
+            replied_to = None  # a reply to an ordinary message: as good as no reply
+        if kind is not None and not incidents.may_hold_open(self.db, chat.id):
+            kind = None  # '112 gebeld' in a chat with no open incident: nothing to flag
         if replied_to is None and kind is None:
-            return  # the common case: nothing to look up, nothing stored
+            return  # nothing to look up, nothing stored
         reply_post = Post(chat.id, replied_to, "") if replied_to is not None else None
         async with self.db.reading() as conn:  # most messages need no write: look first
             copy = await incidents.copy_at(conn, chat.id, replied_to) if replied_to else None

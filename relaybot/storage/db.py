@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ class Database:
         self.path = Path(path) if str(path) != ":memory:" else path
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._quick: sqlite3.Connection | None = None
 
     async def open(self) -> Database:
         if isinstance(self.path, Path):
@@ -47,11 +49,30 @@ class Database:
             await self._conn.execute("PRAGMA busy_timeout = 5000")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self.migrate()
-        except (aiosqlite.Error, OSError) as exc:
+            if isinstance(self.path, Path):
+                self._quick = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        except (aiosqlite.Error, sqlite3.Error, OSError) as exc:
             raise StorageError(f"cannot open database {self.path}: {exc}") from exc
         return self
 
+    def quick_one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[object, ...] | None:
+        """A point read by primary key, answered inline, for the busiest path (every group
+        message). A hand-off to aiosqlite's thread costs far more than such a read; WAL lets
+        this read-only connection see everything committed. None: no such row, or no quick
+        connection (an in-memory database), in which case callers use `reading()`."""
+        if self._quick is None:
+            return None
+        row: tuple[object, ...] | None = self._quick.execute(sql, args).fetchone()
+        return row
+
+    @property
+    def has_quick(self) -> bool:
+        return self._quick is not None
+
     async def close(self) -> None:
+        if self._quick is not None:
+            self._quick.close()
+            self._quick = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import aiosqlite
 
 from relaybot.domain.model import Copy, Flag, FollowUp, Incident, Role, State
-from relaybot.storage.db import fetch_one
+from relaybot.storage.db import Database, fetch_one
 
 _COLUMNS = (
     "number, source_slug, source_chat_id, origin_message_id, text, media, note, author, state,"
@@ -251,3 +251,27 @@ async def reply_link(conn: aiosqlite.Connection, chat_id: int, message_id: int) 
         (chat_id, message_id),
     )
     return int(row[0]) if row else None
+
+
+COPY_AT_SQL = "SELECT incident FROM copies WHERE chat_id = ? AND message_id = ?"
+
+
+def may_be_copy(db: Database, chat_id: int, message_id: int) -> bool:
+    """False only when the message is certainly no copy (checked inline, without a trip to
+    the database thread); True means: look it up properly."""
+    if not db.has_quick:
+        return True
+    return db.quick_one(COPY_AT_SQL, (chat_id, message_id)) is not None
+
+
+HOLDS_OPEN_SQL = (
+    "SELECT 1 FROM copies JOIN incidents ON incidents.number = copies.incident"
+    " WHERE copies.chat_id = ? AND incidents.state = 'open' LIMIT 1"
+)
+
+
+def may_hold_open(db: Database, chat_id: int) -> bool:
+    """False only when the chat certainly holds no open incident (checked inline)."""
+    if not db.has_quick:
+        return True
+    return db.quick_one(HOLDS_OPEN_SQL, (chat_id,)) is not None

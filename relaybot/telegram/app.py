@@ -30,12 +30,19 @@ PATTERNS_FILE = Path("config/patterns.toml")
 
 
 class RelayApplication(Application):  # type: ignore[type-arg]
-    """An Application that counts the updates it has finished (tests wait on this)."""
+    """An Application that binds each update's log context and counts the updates it has
+    finished (tests wait on this)."""
 
     processed = 0
     last_update_id = 0
 
     async def process_update(self, update: object) -> None:
+        structlog.contextvars.clear_contextvars()
+        if isinstance(update, Update):
+            chat = update.effective_chat
+            structlog.contextvars.bind_contextvars(
+                update_id=update.update_id, chat=chat.id if chat else None
+            )
         try:
             await super().process_update(update)
         finally:

@@ -18,7 +18,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -87,13 +86,6 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
     """Every handler, with its filters and order, in one place."""
     fresh = ~filters.UpdateType.EDITED
 
-    async def bind_context(update: Update, _context: Context) -> None:
-        structlog.contextvars.clear_contextvars()
-        chat = update.effective_chat
-        structlog.contextvars.bind_contextvars(
-            update_id=update.update_id, chat=chat.id if chat else None
-        )
-
     async def on_edit(update: Update, _context: Context) -> None:
         message = update.edited_message
         assert message is not None
@@ -160,6 +152,9 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
         message = update.message
         assert message is not None
         replied = message.reply_to_message
+        text = message.text or message.caption or ""
+        if not relay.chatter_matters(message.chat_id, text, replied and replied.message_id):
+            return
         actor = Actor(
             message.from_user.id if message.from_user else 0, name_of(message.from_user, message)
         )
@@ -194,14 +189,8 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
         assert change is not None
         admins.forget(change.chat.id, change.new_chat_member.user.id)
 
-    app.add_handler(TypeHandler(Update, bind_context), group=-1)
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edit))
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
-    for names, use_case, _nl, _en in COMMANDS:
-        app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
-    app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
-    app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
+    # Ordinary chatter is by far the most common update: checked first. The handlers below
+    # take commands, edits, service messages and buttons, which its filter never matches.
     app.add_handler(
         MessageHandler(
             filters.ChatType.GROUPS
@@ -211,5 +200,12 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
             on_chatter,
         )
     )
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edit))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    for names, use_case, _nl, _en in COMMANDS:
+        app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
+    app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
+    app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
     app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.CHAT_MEMBER))
