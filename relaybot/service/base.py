@@ -15,7 +15,7 @@ from relaybot.domain.patterns import CallPatterns, load_patterns
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Texts
 from relaybot.network import Network
-from relaybot.storage import chats, outbox
+from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.db import Database
 from relaybot.storage.outbox import Priority
 
@@ -80,6 +80,12 @@ class Base:
             self.directory = Directory(
                 self.network, await chats.links(conn), await chats.moves(conn)
             )
+
+    async def holding(self, conn: aiosqlite.Connection, number: int) -> list[int]:
+        """The chats that hold an incident, under the ids they have now (a group Telegram
+        moved to a new id still holds what it held)."""
+        chats_now = {self.directory.current(c) for c in await incidents.holding_chats(conn, number)}
+        return sorted(c for c in chats_now if c is not None)
 
     def kind(self, chat: Chat) -> ChatKind:
         return self.directory.kind(chat.id, chat.type)

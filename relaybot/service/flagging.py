@@ -187,7 +187,7 @@ class Flagging(Tagging):
                 chat.id,
             )
             if await incidents.set_flag(conn, incident.number, flag):
-                for chat_id in await incidents.holding_chats(conn, incident.number):
+                for chat_id in await self.holding(conn, incident.number):
                     await outbox.enqueue(
                         conn,
                         chat_id=chat_id,

@@ -43,7 +43,7 @@ class Lifecycle(Flagging):
             elif (refusal := rules.closed_refusal(incident)) is not None:
                 await self.refuse(conn, command, refusal)
             else:
-                holding = await incidents.holding_chats(conn, incident.number)
+                holding = await self.holding(conn, incident.number)
                 allowed = rules.may_resolve(
                     self.kind(command.chat), command.actor, command.chat.id in holding
                 )

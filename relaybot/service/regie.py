@@ -64,7 +64,7 @@ class Regie(Delivery):
         if (refusal := rules.closed_refusal(incident)) is not None:
             await self.refuse(conn, command, refusal)
             return
-        holding = await incidents.holding_chats(conn, incident.number)
+        holding = await self.holding(conn, incident.number)
         targets = resolve_forward(self.directory, words, incident.source_slug, holding)
         if isinstance(targets, UnknownTargets):
             await self._refuse_unknown(conn, command, targets)

@@ -145,7 +145,7 @@ class Tagging(Base):
             place=self.place_of(command.chat.id),
             at=now,
         )
-        others = [c for c in await incidents.holding_chats(conn, number) if c != command.chat.id]
+        others = [c for c in await self.holding(conn, number) if c != command.chat.id]
         for chat_id in others:
             await outbox.enqueue(
                 conn,
@@ -183,7 +183,7 @@ class Tagging(Base):
                 await self._refresh_all(conn, incident, exclude=chat_id)
             elif copy.followup is not None:
                 await incidents.update_followup_text(conn, copy.followup, text)
-                for other in await incidents.holding_chats(conn, incident.number):
+                for other in await self.holding(conn, incident.number):
                     if other != chat_id:
                         await outbox.enqueue(
                             conn,
@@ -206,7 +206,7 @@ class Tagging(Base):
         priority: Priority = Priority.NORMAL,
     ) -> list[int]:
         """Queue an edit of every relayed copy so that it shows the incident as it is now."""
-        holding = await incidents.holding_chats(conn, incident.number)
+        holding = await self.holding(conn, incident.number)
         for chat_id in holding:
             if chat_id != exclude:
                 await outbox.enqueue(

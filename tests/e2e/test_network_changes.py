@@ -147,3 +147,20 @@ async def test_bot_added_to_an_unknown_group_tells_regie_once_and_relays_nothing
     await stage.settle()
     assert [t for t in contents(stage, stage.regie) if "Vrienden van de Markt" in t] == told
     assert len(stage.emu.bot_messages(stage.regie)) == 1
+
+
+async def test_a_migrated_group_still_holds_what_it_held(stage: Stage) -> None:
+    """After Goor Centrum moved to a new id, forwarding an incident it already had skips it,
+    and a 112 report on that incident still reaches it (under the new id)."""
+    await tag(stage, "goor-oost", "Busje met draaiende motor")
+    old = make_basic_group(stage, "goor-centrum")
+    new = stage.emu.migrate(old)
+    await stage.settle()
+    copy = alerts(stage, stage.regie, 1)[0]
+    stage.emu.post(stage.regie, stage.contacts[0], "/doorsturen goor", reply_to=copy.message_id)
+    await stage.settle()
+    assert alerts(stage, new, 1) == []
+    assert "Goor Centrum" in contents(stage, stage.regie)[-1].split("Overgeslagen")[-1]
+    stage.emu.press(stage.regie, copy.message_id, stage.contacts[0], data="112:1")
+    await stage.settle()
+    assert any(t.startswith("☎️ 112 is gebeld") for t in contents(stage, new))
