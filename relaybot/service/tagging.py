@@ -183,17 +183,9 @@ class Tagging(Base):
                 await self._refresh_all(conn, incident, exclude=chat_id)
             elif copy.followup is not None:
                 await incidents.update_followup_text(conn, copy.followup, text)
-                for other in await self.holding(conn, incident.number):
-                    if other != chat_id:
-                        await outbox.enqueue(
-                            conn,
-                            chat_id=other,
-                            action="refresh_followup",
-                            now=self.clock(),
-                            incident=incident.number,
-                            followup=copy.followup,
-                            priority=Priority.LOW,
-                        )
+                await self._refresh_all(
+                    conn, incident, exclude=chat_id, priority=Priority.LOW, followup=copy.followup
+                )
             log.info("copies_refreshed", incident=incident.number, chat=chat_id, reason="edit")
         self.wake()
 
@@ -204,17 +196,20 @@ class Tagging(Base):
         *,
         exclude: int | None = None,
         priority: Priority = Priority.NORMAL,
+        followup: int | None = None,
     ) -> list[int]:
-        """Queue an edit of every relayed copy so that it shows the incident as it is now."""
+        """Queue an edit of every relayed copy (of the incident, or of one follow-up) in every
+        chat holding the incident, so that it shows things as they are now."""
         holding = await self.holding(conn, incident.number)
         for chat_id in holding:
             if chat_id != exclude:
                 await outbox.enqueue(
                     conn,
                     chat_id=chat_id,
-                    action="refresh",
+                    action="refresh" if followup is None else "refresh_followup",
                     now=self.clock(),
                     incident=incident.number,
+                    followup=followup,
                     priority=priority,
                 )
         return holding

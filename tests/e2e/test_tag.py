@@ -251,3 +251,25 @@ async def test_redelivered_update_relays_nothing_twice(stage: Stage) -> None:
     assert len(contents(stage, chat)) == 1
     sends = [c for c in stage.emu.calls[before:] if c.method in ("sendMessage", "copyMessage")]
     assert sends == []
+
+
+async def test_edit_of_a_follow_up_reaches_every_relayed_follow_up(stage: Stage) -> None:
+    """When the resident corrects a message that was relayed as a follow-up, every relayed
+    copy of that follow-up shows the new text; the alerts stay as they were."""
+    original = await tag(stage, "goor-oost", "Scooter zonder licht")
+    chat = stage.chats["goor-oost"]
+    news = stage.emu.post(
+        chat,
+        stage.residents["goor-oost"],
+        "Hij reed richting het station",
+        reply_to=original.message_id,
+    )
+    stage.emu.post(chat, stage.co_admins["goor-oost"], "/update", reply_to=news.message_id)
+    await stage.settle()
+    stage.emu.edit(chat, news.message_id, "Hij reed richting de Markt")
+    await stage.settle()
+    for slug in ["regie", *NEIGHBOURS_OF_GOOR_OOST]:
+        shown = [m.content or "" for m in stage.emu.bot_messages(stage.chats[slug])]
+        assert any("Aanvulling op #1" in t and "richting de Markt" in t for t in shown), slug
+        assert not any("richting het station" in t for t in shown), slug
+        assert "Scooter zonder licht" in (alerts(stage, stage.chats[slug], 1)[0].content or "")
