@@ -49,9 +49,13 @@ async def test_run_without_token_names_the_variable(tmp_path: Path) -> None:
     assert len(lines) == 1 and "RELAYBOT_TOKEN" in lines[0]
 
 
-async def test_run_polls_the_configured_api_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+async def test_run_polls_the_configured_api_and_stops_cleanly(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     """With a token and RELAYBOT_API_BASE_URL, `relaybot run` calls getMe, starts long
-    polling, answers a command, and exits 0 on SIGTERM; the token never reaches its output."""
+    polling, answers a command, and exits 0 within seconds of SIGTERM or SIGINT; the token
+    never reaches its output."""
     emu = Emulator()
     await emu.start()
     co_admin = emu.add_user("Anna", "Hendriks")
@@ -81,7 +85,7 @@ async def test_run_polls_the_configured_api_and_stops_cleanly_on_sigterm(tmp_pat
             await asyncio.sleep(0.01)
         assert "/regie" in (emu.bot_messages(hood.id)[0].content or "")
         assert emu.calls_to("getUpdates")  # the answer came through long polling
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         out, err = await asyncio.wait_for(process.communicate(), 5)
         assert process.returncode == 0, err.decode()[-2000:]
         assert emu.token not in (out + err).decode()
