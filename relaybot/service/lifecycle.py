@@ -14,6 +14,8 @@ from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.lifecycle")
+HANDLED_KEEP = 7 * 24 * 3600.0
+OUTBOX_KEEP = 30 * 24 * 3600.0
 
 
 class Lifecycle(Flagging):
@@ -130,6 +132,17 @@ class Lifecycle(Flagging):
         if stale:
             self.wake()
         return len(stale)
+
+    async def housekeeping(self) -> tuple[int, int]:
+        """Forget what the job no longer needs: redelivery keys after a week (Telegram keeps
+        undelivered updates for 24 hours) and finished outbox rows after a month."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            keys = await chats.forget_handled(conn, now - HANDLED_KEEP)
+            rows = await outbox.forget_finished(conn, now - OUTBOX_KEEP)
+        if keys or rows:
+            log.info("housekeeping", keys=keys, outbox_rows=rows)
+        return keys, rows
 
     async def list_open(self, command: Command) -> None:
         """`/meldingen`: the open incidents this chat holds (in the regie chat: all)."""

@@ -146,3 +146,9 @@ async def drop_stale_links(conn: aiosqlite.Connection, slug: str, chat_id: int) 
     """Forget stored links the directory no longer honours (the file took the neighbourhood
     or the chat), so that a new link for either can be stored."""
     await conn.execute("DELETE FROM chat_links WHERE slug = ? OR chat_id = ?", (slug, chat_id))
+
+
+async def forget_handled(conn: aiosqlite.Connection, before: float) -> int:
+    """Drop redelivery keys older than any redelivery Telegram would make."""
+    cursor = await conn.execute("DELETE FROM handled WHERE at < ?", (before,))
+    return cursor.rowcount

@@ -161,3 +161,11 @@ async def move_chat(conn: aiosqlite.Connection, old: int, new: int) -> None:
 async def counts(conn: aiosqlite.Connection) -> dict[str, int]:
     rows = await conn.execute_fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
     return {row[0]: row[1] for row in rows}
+
+
+async def forget_finished(conn: aiosqlite.Connection, before: float) -> int:
+    """Drop delivered and failed rows finished before `before` (their copies stay recorded)."""
+    cursor = await conn.execute(
+        "DELETE FROM outbox WHERE status IN ('done', 'failed') AND done_at < ?", (before,)
+    )
+    return cursor.rowcount

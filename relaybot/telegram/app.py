@@ -94,6 +94,7 @@ class Runtime:
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.relay.expire()
+        await self.relay.housekeeping()
 
     async def start(self, poll_timeout: float = 10) -> None:
         """Start polling in the running event loop (tests and the demo)."""

@@ -533,3 +533,31 @@ async def test_retract_confirmation_counts_the_deleted_messages(world: World) ->
     (confirmation,) = await world.rows(action="say", chat_id=GOOR_OOST, status="pending")
     assert deletes == 2
     assert f"{deletes} bericht(en) verwijderd" in confirmation["payload"]["html"]
+
+
+async def test_housekeeping_forgets_old_keys_and_finished_rows_only(db: Database) -> None:
+    """Redelivery keys older than a week and outbox rows finished over a month ago are
+    dropped; recent keys, pending rows and recent finished rows stay."""
+    from relaybot.domain.patterns import load_patterns
+    from relaybot.network import parse_network
+    from relaybot.service import Relay
+    from relaybot.storage import chats, outbox
+
+    now = [10_000_000.0]
+    network = parse_network(
+        '[network]\nname = "T"\n[regie]\nchat_id = -1\n[[neighbourhood]]\n'
+        'slug = "a"\nname = "A"\nkern = "K"\nchat_id = -2\n'
+    )
+    relay = Relay(db, network, patterns=load_patterns(), clock=lambda: now[0])
+    async with db.transaction() as conn:
+        await chats.claim(conn, "old", now[0] - 8 * 86400)
+        await chats.claim(conn, "new", now[0] - 86400)
+        old_row = await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 40 * 86400)
+        await outbox.done(conn, old_row, now[0] - 40 * 86400)
+        recent = await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 86400)
+        await outbox.done(conn, recent, now[0] - 86400)
+        await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 40 * 86400)
+    assert await relay.housekeeping() == (1, 1)
+    async with db.reading() as conn:
+        assert not await chats.claim(conn, "new", now[0])
+        assert await outbox.pending(conn) == 1
