@@ -51,6 +51,10 @@ class Directory:
             chat_id = self.moves[chat_id]
         return chat_id
 
+    def former(self, chat_id: int) -> tuple[int, ...]:
+        """Every id this chat has had (itself first): copies keep the id they were made under."""
+        return (chat_id, *(old for old in self.moves if self.current(old) == chat_id))
+
     @property
     def regie_chat_id(self) -> int:
         return self.current(self.network.regie_chat_id) or self.network.regie_chat_id

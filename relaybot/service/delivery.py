@@ -51,10 +51,15 @@ class Delivery(Lifecycle):
             rendered.html,
             button=incident.number if rendered.button else None,
             copy_from=(incident.source_chat_id, incident.origin_message_id)
-            if incident.media
+            if incident.media and not self._moved(incident.source_chat_id)
             else None,
             record=Role.ALERT,
         )
+
+    def _moved(self, chat_id: int) -> bool:
+        """A group Telegram moved: its old messages can no longer be copied (the new group
+        numbers its messages afresh, so the old id would name another message)."""
+        return self.directory.current(chat_id) != chat_id
 
     async def plan(self, row: Row) -> Plan:
         """What to do for one row, judged from the state as it is now."""
@@ -139,7 +144,9 @@ class Delivery(Lifecycle):
                         row.chat_id,
                         html,
                         reply_to=anchor,
-                        copy_from=(followup.chat_id, followup.message_id) if caption else None,
+                        copy_from=(followup.chat_id, followup.message_id)
+                        if caption and not self._moved(followup.chat_id)
+                        else None,
                         record=Role.FOLLOWUP,
                     )
                 ]
@@ -202,7 +209,6 @@ class Delivery(Lifecycle):
         async with self.db.transaction() as conn:
             await chats.record_move(conn, old, new, self.clock())
             await outbox.move_chat(conn, old, new)
-            await incidents.move_chat(conn, old, new)
         await self.load()
         log.info("chat_moved", chat=old, new_chat=new)
         self.wake()

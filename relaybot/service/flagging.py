@@ -76,7 +76,7 @@ class Flagging(Tagging):
         return (
             bool(text)
             and self.patterns.classify(text) is not None
-            and incidents.may_hold_open(self.db, chat_id)
+            and incidents.may_hold_open(self.db, self.directory.former(chat_id))
         )
 
     async def chatter(
@@ -89,7 +89,9 @@ class Flagging(Tagging):
         kind = self.patterns.classify(post.text) if post.text else None
         if replied_to is not None and not incidents.may_be_copy(self.db, chat.id, replied_to):
             replied_to = None  # a reply to an ordinary message: as good as no reply
-        if kind is not None and not incidents.may_hold_open(self.db, chat.id):
+        if kind is not None and not incidents.may_hold_open(
+            self.db, self.directory.former(chat.id)
+        ):
             kind = None  # '112 gebeld' in a chat with no open incident: nothing to flag
         if replied_to is None and kind is None:
             return  # nothing to look up, nothing stored
@@ -129,7 +131,7 @@ class Flagging(Tagging):
             copy = await incidents.copy_at(conn, chat_id, replied.message_id)
             return await incidents.get(conn, copy.incident) if copy else None
         recent = rules.recent_open(
-            await incidents.open_incidents(conn, chat_id),
+            await incidents.open_incidents(conn, self.directory.former(chat_id)),
             self.clock(),
             self.network.policy.flag_window_minutes,
         )
@@ -156,7 +158,7 @@ class Flagging(Tagging):
 
     async def _usage(self, conn: aiosqlite.Connection, command: Command) -> None:
         recent = rules.recent_open(
-            await incidents.open_incidents(conn, command.chat.id),
+            await incidents.open_incidents(conn, self.directory.former(command.chat.id)),
             self.clock(),
             self.network.policy.flag_window_minutes,
         )

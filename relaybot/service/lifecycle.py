@@ -84,7 +84,9 @@ class Lifecycle(Flagging):
             elif (refusal := rules.closed_refusal(incident)) is not None:
                 await self.refuse(conn, command, refusal)
             elif not rules.may_retract(
-                self.kind(command.chat), command.actor, command.chat.id == incident.source_chat_id
+                self.kind(command.chat),
+                command.actor,
+                command.chat.id == self.directory.current(incident.source_chat_id),
             ):
                 await self.say(conn, command.chat.id, "refuse_retract", reply_to=command.message_id)
             else:
@@ -94,7 +96,10 @@ class Lifecycle(Flagging):
                 made = rules.retractable(
                     await incidents.copies(conn, incident.number), incident.source_chat_id
                 )
-                for chat_id in sorted({c.chat_id for c in made}):
+                # also chats whose alert may be on its way: the delete waits behind it in that
+                # chat's lane (an alert not yet sent is not sent at all: the incident is closed)
+                targets = {c.chat_id for c in made} | set(await self.holding(conn, incident.number))
+                for chat_id in sorted(targets):
                     await outbox.enqueue(
                         conn,
                         chat_id=chat_id,
@@ -103,11 +108,15 @@ class Lifecycle(Flagging):
                         incident=incident.number,
                         priority=Priority.FLAG,
                     )
+                source = self.directory.current(incident.source_chat_id) or incident.source_chat_id
                 await self.say(
                     conn,
-                    incident.source_chat_id,
+                    source,
                     "retract_done",
-                    reply_to=incident.origin_message_id,
+                    # the original's id means nothing in a group Telegram has since moved
+                    reply_to=incident.origin_message_id
+                    if source == incident.source_chat_id
+                    else None,
                     number=incident.number,
                     count=len(made),
                 )
@@ -150,8 +159,10 @@ class Lifecycle(Flagging):
         async with self.db.transaction() as conn:
             if not await chats.claim(conn, command.key, self.clock()):
                 return
-            scope = None if kind is ChatKind.REGIE else command.chat.id
-            found = await incidents.open_incidents(conn, scope)
+            if kind is ChatKind.REGIE:  # everything relayed; a local incident stays local
+                found = [i for i in await incidents.open_incidents(conn) if i.relayed]
+            else:
+                found = await incidents.open_incidents(conn, self.directory.former(command.chat.id))
             if not found:
                 await self.say(conn, command.chat.id, "incidents_none", reply_to=command.message_id)
             else:
@@ -162,7 +173,10 @@ class Lifecycle(Flagging):
                         self.texts(
                             "incidents_line",
                             number=incident.number,
-                            place=self.place_of(incident.source_chat_id),
+                            place=self.place_of(
+                                self.directory.current(incident.source_chat_id)
+                                or incident.source_chat_id
+                            ),
                             time=clock(incident.created_at, self.network.timezone),
                             flag=self.texts(flag),
                             text=cut(incident.text, 80),

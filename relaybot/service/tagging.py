@@ -7,7 +7,7 @@ import structlog
 
 from relaybot.domain import rules
 from relaybot.domain.chats import ChatKind
-from relaybot.domain.model import Incident, Post, Role
+from relaybot.domain.model import Copy, Incident, Post, Role
 from relaybot.domain.routing import tag_targets
 from relaybot.domain.rules import Refusal
 from relaybot.service.base import Base, Command
@@ -32,8 +32,14 @@ class Tagging(Base):
             refusal = rules.check_tag(
                 kind, command.actor, replied is not None, existing.incident if existing else None
             )
+            local = await self._local_to_relay(conn, command, existing)
             if followed is not None:
                 await self._follow_up(conn, command, kind, followed)
+            elif local is not None and replied is not None:
+                await incidents.mark_relayed(conn, local.number, command.args.strip())
+                relayed = await incidents.get(conn, local.number)
+                assert relayed is not None and local.source_slug is not None
+                await self._relay_up(conn, command, relayed, local.source_slug, replied)
             elif refusal is not None or replied is None:
                 await self.refuse(conn, command, refusal or Refusal("refuse_no_reply"))
             else:
@@ -58,6 +64,20 @@ class Tagging(Base):
             else:
                 await self._follow_up(conn, command, kind, followed)
         self.wake()
+
+    async def _local_to_relay(
+        self, conn: aiosqlite.Connection, command: Command, existing: Copy | None
+    ) -> Incident | None:
+        """A co-admin's /regie on a message that is only a local incident (someone reported
+        112 on it here): that incident goes up now, 112 state and all."""
+        if existing is None or existing.role is not Role.ORIGINAL or not command.actor.is_co_admin:
+            return None
+        if self.kind(command.chat) is not ChatKind.NEIGHBOURHOOD:
+            return None
+        incident = await incidents.get(conn, existing.incident)
+        if incident is None or incident.relayed or not incident.is_open:
+            return None
+        return incident
 
     async def _followed_incident(self, conn: aiosqlite.Connection, command: Command) -> int | None:
         """The incident whose copy the replied-to message answered, when it is not a copy
@@ -88,6 +108,19 @@ class Tagging(Base):
             author=replied.author,
             created_at=now,
         )
+        await self._relay_up(conn, command, incident, slug, replied)
+
+    async def _relay_up(
+        self,
+        conn: aiosqlite.Connection,
+        command: Command,
+        incident: Incident,
+        slug: str,
+        replied: Post,
+    ) -> None:
+        """Send an incident to the regie chat and (by policy) the adjacent neighbourhoods,
+        and confirm in the source chat where it went."""
+        now = self.clock()
         targets = tag_targets(self.directory, slug)
         for chat_id in targets.chats:
             await outbox.enqueue(

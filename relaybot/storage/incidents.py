@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
@@ -80,17 +80,21 @@ async def get(conn: aiosqlite.Connection, number: int) -> Incident | None:
     return _incident(row) if row else None
 
 
-async def open_incidents(conn: aiosqlite.Connection, chat_id: int | None = None) -> list[Incident]:
-    """Open incidents, newest first; with a chat, only those that chat holds."""
-    if chat_id is None:
+async def open_incidents(
+    conn: aiosqlite.Connection, chat_ids: Sequence[int] | None = None
+) -> list[Incident]:
+    """Open incidents, newest first; with chat ids (a chat and its former ids), only those
+    such a chat holds."""
+    if chat_ids is None:
         sql = f"SELECT {_COLUMNS} FROM incidents WHERE state = 'open' ORDER BY number DESC"
         args: tuple[object, ...] = ()
     else:
+        marks = ", ".join("?" for _ in chat_ids)
         sql = (
             f"SELECT {_COLUMNS} FROM incidents WHERE state = 'open' AND number IN"
-            " (SELECT incident FROM copies WHERE chat_id = ?) ORDER BY number DESC"
+            f" (SELECT incident FROM copies WHERE chat_id IN ({marks})) ORDER BY number DESC"
         )
-        args = (chat_id,)
+        args = tuple(chat_ids)
     rows = await conn.execute_fetchall(sql, args)
     return [_incident(row) for row in rows]
 
@@ -127,6 +131,13 @@ async def close(
         (state.value, at, by, note, number),
     )
     return cursor.rowcount == 1
+
+
+async def mark_relayed(conn: aiosqlite.Connection, number: int, note: str) -> None:
+    """A local incident goes up to the regiegroep after all (with the co-admin's note)."""
+    await conn.execute(
+        "UPDATE incidents SET relayed = 1, note = ? WHERE number = ?", (note, number)
+    )
 
 
 async def update_text(conn: aiosqlite.Connection, number: int, text: str) -> None:
@@ -226,13 +237,6 @@ async def holding_chats(conn: aiosqlite.Connection, number: int) -> list[int]:
     return sorted({row[0] for row in rows})
 
 
-async def move_chat(conn: aiosqlite.Connection, old: int, new: int) -> None:
-    """Telegram moved a group: its incidents now live under the new id."""
-    await conn.execute(
-        "UPDATE incidents SET source_chat_id = ? WHERE source_chat_id = ?", (new, old)
-    )
-
-
 async def link_reply(
     conn: aiosqlite.Connection, chat_id: int, message_id: int, number: int
 ) -> None:
@@ -264,14 +268,13 @@ def may_be_copy(db: Database, chat_id: int, message_id: int) -> bool:
     return db.quick_one(COPY_AT_SQL, (chat_id, message_id)) is not None
 
 
-HOLDS_OPEN_SQL = (
-    "SELECT 1 FROM copies JOIN incidents ON incidents.number = copies.incident"
-    " WHERE copies.chat_id = ? AND incidents.state = 'open' LIMIT 1"
-)
-
-
-def may_hold_open(db: Database, chat_id: int) -> bool:
-    """False only when the chat certainly holds no open incident (checked inline)."""
+def may_hold_open(db: Database, chat_ids: Sequence[int]) -> bool:
+    """False only when the chat (under any of its ids) certainly holds no open incident."""
     if not db.has_quick:
         return True
-    return db.quick_one(HOLDS_OPEN_SQL, (chat_id,)) is not None
+    marks = ", ".join("?" for _ in chat_ids)
+    sql = (
+        "SELECT 1 FROM copies JOIN incidents ON incidents.number = copies.incident"
+        f" WHERE copies.chat_id IN ({marks}) AND incidents.state = 'open' LIMIT 1"
+    )
+    return db.quick_one(sql, tuple(chat_ids)) is not None

@@ -25,6 +25,9 @@ GONE = (
     "message can't be edited",
 )
 REPLY_GONE = "message to be replied not found"
+COPY_GONE = "message to copy not found"
+NO_CAPTION = "there is no caption in the message to edit"
+NO_TEXT = "there is no text in the message to edit"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -54,8 +57,11 @@ class Sender:
     async def run(self, op: Op) -> int | None:
         """Returns the new message's id for a send; None otherwise.
 
-        Answers that mean "already so" (not modified, already deleted) count as success; a
-        reply whose target is gone is sent without the reply.
+        Answers that mean "already so" (not modified, already deleted) count as success. What
+        can still be delivered in a lesser form is: a reply whose target is gone goes without
+        the reply; media whose original was deleted goes as the alert's text alone; an edit
+        aimed at a caption that turns out to be a text (or the other way round) is retried as
+        the other kind.
         """
         try:
             if isinstance(op, Send):
@@ -66,7 +72,11 @@ class Sender:
                 await self.bot.delete_message(op.chat_id, op.message_id)
         except BadRequest as error:
             if isinstance(op, Send) and op.reply_to and _matches(error, REPLY_GONE):
-                return await self._send(replace(op, reply_to=None))
+                return await self.run(replace(op, reply_to=None))
+            if isinstance(op, Send) and op.copy_from and _matches(error, COPY_GONE):
+                return await self.run(replace(op, copy_from=None))
+            if isinstance(op, Edit) and _matches(error, NO_CAPTION, NO_TEXT):
+                return await self.run(replace(op, caption=not op.caption))
             if not _matches(error, NOT_MODIFIED, *GONE):
                 raise
         return None

@@ -214,7 +214,7 @@ async def test_open_incidents_of_a_chat_newest_first(db: Database) -> None:
     other = await new_incident(db, message_id=4, chat_id=-102)
     async with db.transaction() as conn:
         await incidents.close(conn, b.number, State.RESOLVED, NOW)
-        found = await incidents.open_incidents(conn, -101)
+        found = await incidents.open_incidents(conn, [-101])
         everything = await incidents.open_incidents(conn)
     assert [i.number for i in found] == [c.number, a.number]
     assert [i.number for i in everything] == [other.number, c.number, a.number]
