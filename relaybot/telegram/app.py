@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import structlog
 from telegram import Update
@@ -170,7 +171,9 @@ def run(settings: Settings) -> None:
         runtime.app.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path="telegram",
+            # Telegram calls the public (https) URL; a proxy in front terminates TLS and passes
+            # the same path on to this server
+            url_path=urlsplit(settings.webhook_url).path.strip("/"),
             webhook_url=settings.webhook_url,
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,

@@ -121,3 +121,95 @@ async def test_logs_carry_context_but_no_text_or_phone_numbers(
     created = [e for e in events if e["event"] == "incident_created"]
     assert created and created[0]["incident"] == 1
     assert "update_id" in created[0] and created[0]["chat"] == stage.chats["goor-oost"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_run_with_a_webhook_takes_updates_only_with_the_secret(tmp_path: Path) -> None:
+    """With RELAYBOT_WEBHOOK_URL set, `relaybot run` registers the webhook with its secret,
+    answers an update Telegram posts to it, and refuses a post without the right secret."""
+    import httpx
+
+    emu = Emulator()
+    await emu.start()
+    co_admin = emu.add_user("Anna", "Hendriks")
+    emu.add_group("Regiegroep", -1001000000001, members=[co_admin])
+    hood = emu.add_group("Goor Oost", -1001000000103, members=[co_admin], admins=[co_admin])
+    port = _free_port()
+    public = "https://relaybot.invalid/hook/telegram"  # what Telegram calls (TLS at a proxy)
+    url = f"http://127.0.0.1:{port}/hook/telegram"  # where the proxy passes it on
+    env = bot_env(
+        tmp_path,
+        RELAYBOT_TOKEN=emu.token,
+        RELAYBOT_API_BASE_URL=emu.base_url,
+        RELAYBOT_WEBHOOK_URL=public,
+        RELAYBOT_WEBHOOK_SECRET="geheim-123",
+        RELAYBOT_WEBHOOK_LISTEN="127.0.0.1",
+        RELAYBOT_WEBHOOK_PORT=str(port),
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "relaybot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+    def update(update_id: int, message_id: int) -> dict[str, object]:
+        return {
+            "update_id": update_id,
+            "message": {
+                "message_id": message_id,
+                "date": 1_795_000_000,
+                "chat": {"id": hood.id, "type": "supergroup", "title": "Goor Oost"},
+                "from": {"id": co_admin.id, "is_bot": False, "first_name": "Anna"},
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
+
+    try:
+        for _ in range(2000):
+            if emu.calls_to("setWebhook"):
+                break
+            await asyncio.sleep(0.01)
+        registered = emu.calls_to("setWebhook")[0].params
+        assert registered["url"] == public and registered["secret_token"] == "geheim-123"
+        async with httpx.AsyncClient() as client:
+            for _ in range(500):  # the server starts listening right after setWebhook
+                try:
+                    wrong = await client.post(
+                        url, json=update(1, 50), headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+                    )
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.01)
+            assert wrong.status_code == 403
+            right = await client.post(
+                url, json=update(2, 51), headers={"X-Telegram-Bot-Api-Secret-Token": "geheim-123"}
+            )
+            assert right.status_code == 200
+        for _ in range(2000):
+            if emu.bot_messages(hood.id):
+                break
+            await asyncio.sleep(0.01)
+        answers = emu.bot_messages(hood.id)
+        assert len(answers) == 1 and "/regie" in (answers[0].content or "")
+        process.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(process.communicate(), 10)
+        assert process.returncode == 0, err.decode()[-2000:]
+        assert "geheim-123" not in (out + err).decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await emu.stop()
