@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -77,3 +80,21 @@ async def tag(
     stage.emu.post(chat, stage.co_admins[slug], command, reply_to=original.message_id)
     await stage.settle()
     return original
+
+
+def run_env(database: Path, network: Path = EXAMPLE, **extra: str) -> dict[str, str]:
+    """The environment for a `relaybot run` subprocess: this one's, without RELAYBOT_ settings
+    of its own, plus the given ones."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYBOT_")}
+    env.update(RELAYBOT_NETWORK_FILE=str(network), RELAYBOT_DATABASE=str(database), **extra)
+    return env
+
+
+async def start_run(
+    env: dict[str, str], cwd: Path = ROOT, capture: bool = True
+) -> asyncio.subprocess.Process:
+    """`relaybot run` as its own process, exactly as an operator starts it."""
+    output = asyncio.subprocess.PIPE if capture else asyncio.subprocess.DEVNULL
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "relaybot", "run", cwd=cwd, env=env, stdout=output, stderr=output
+    )

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 from relaybot.emulator import Emulator
 from relaybot.samples import write_big_network
 from relaybot.stage import Stage, open_stage
-from tests.e2e.conftest import EXAMPLE, ROOT, alerts, contents, tag
+from tests.e2e.conftest import EXAMPLE, alerts, contents, run_env, start_run, tag
 
 
 @pytest.fixture
@@ -142,31 +140,6 @@ async def test_replies_whose_target_is_gone_are_sent_without_the_reply(stage: St
     assert sum(c.startswith("☎️ 112 is gebeld") for c in contents(stage, target)) == 1
 
 
-def _bot_env(emu: Emulator, network: Path, database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYBOT_")}
-    env.update(
-        RELAYBOT_TOKEN=emu.token,
-        RELAYBOT_API_BASE_URL=emu.base_url,
-        RELAYBOT_NETWORK_FILE=str(network),
-        RELAYBOT_DATABASE=str(database),
-        RELAYBOT_LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-async def _start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "relaybot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-
-
 async def test_killed_mid_fan_out_and_restarted_every_chat_ends_with_one_copy(
     tmp_path: Path,
 ) -> None:
@@ -184,8 +157,14 @@ async def test_killed_mid_fan_out_and_restarted_every_chat_ends_with_one_copy(
         emu.add_group(hood.name, hood.chat_id, members=[people[slug]], admins=[people[slug]])
     hub = net.neighbourhoods["hub"].chat_id
     assert hub is not None
-    env = _bot_env(emu, network, tmp_path / "db.sqlite3")
-    process = await _start_bot(env)
+    env = run_env(
+        tmp_path / "db.sqlite3",
+        network,
+        RELAYBOT_TOKEN=emu.token,
+        RELAYBOT_API_BASE_URL=emu.base_url,
+        RELAYBOT_LOG_LEVEL="WARNING",
+    )
+    process = await start_run(env, capture=False)
     try:
         for _ in range(3000):
             if emu.calls_to("setMyCommands"):
@@ -220,7 +199,7 @@ async def test_killed_mid_fan_out_and_restarted_every_chat_ends_with_one_copy(
         await process.wait()
         partial = delivered()
         assert 25 <= partial < len(targets), "the kill must land mid fan-out"
-        process = await _start_bot(env)
+        process = await start_run(env, capture=False)
         for _ in range(6000):
             if delivered() == len(targets):
                 break

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,33 +14,16 @@ import structlog
 from relaybot.emulator import Emulator
 from relaybot.logs import configure
 from relaybot.stage import Stage
-from tests.e2e.conftest import EXAMPLE, ROOT, tag
+from tests.e2e.conftest import run_env, start_run, tag
 
 
 def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYBOT_")}
-    env.update(
-        {
-            "RELAYBOT_NETWORK_FILE": str(EXAMPLE),
-            "RELAYBOT_DATABASE": str(tmp_path / "data" / "relaybot.sqlite3"),
-            **extra,
-        }
-    )
-    return env
+    return run_env(tmp_path / "data" / "relaybot.sqlite3", **extra)
 
 
 async def test_run_without_token_names_the_variable(tmp_path: Path) -> None:
     """`relaybot run` with no token exits non-zero with one line that names RELAYBOT_TOKEN."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "relaybot",
-        "run",
-        cwd=tmp_path,
-        env=bot_env(tmp_path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_run(bot_env(tmp_path), cwd=tmp_path)
     _out, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode != 0
     lines = err.decode().strip().splitlines()
@@ -62,16 +43,7 @@ async def test_run_polls_the_configured_api_and_stops_cleanly(
     emu.add_group("Regiegroep", -1001000000001, members=[co_admin])
     hood = emu.add_group("Goor Oost", -1001000000103, members=[co_admin], admins=[co_admin])
     env = bot_env(tmp_path, RELAYBOT_TOKEN=emu.token, RELAYBOT_API_BASE_URL=emu.base_url)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "relaybot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_run(env)
     try:
         for _ in range(2000):  # the command menu is set at start-up, just before polling
             if emu.calls_to("setMyCommands"):
@@ -153,16 +125,7 @@ async def test_run_with_a_webhook_takes_updates_only_with_the_secret(tmp_path: P
         RELAYBOT_WEBHOOK_LISTEN="127.0.0.1",
         RELAYBOT_WEBHOOK_PORT=str(port),
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "relaybot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_run(env)
 
     def update(update_id: int, message_id: int) -> dict[str, object]:
         return {
