@@ -47,7 +47,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"alle", "all", "buren", "neighbours", "neighbors"})
 
 _NonEmpty = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-_ChatId = Annotated[int, Field(strict=True)]
+_ChatId = Annotated[int, Field(strict=True, lt=0)]  # groups have negative ids
 
 
 class Policy(BaseModel):

@@ -91,7 +91,9 @@ class Directory:
         """A neighbourhood's name with its kern, or the regiegroep's name."""
         if slug is None:
             return regie
-        hood = self.network.neighbourhoods[slug]
+        hood = self.network.neighbourhoods.get(slug)
+        if hood is None:  # removed or renamed in the network file since the incident began
+            return slug
         return f"{hood.name} ({hood.kern})"
 
     def short_place(self, chat_id: int, regie: str) -> str:
@@ -99,7 +101,8 @@ class Directory:
         if chat_id == self.regie_chat_id:
             return regie
         slug = self.slug_for(chat_id)
-        return self.network.neighbourhoods[slug].name if slug else str(chat_id)
+        hood = self.network.neighbourhoods.get(slug) if slug else None
+        return hood.name if hood else str(chat_id)
 
     def place_of_chat(self, chat_id: int, regie: str) -> str:
         if chat_id == self.regie_chat_id:

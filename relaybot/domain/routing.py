@@ -77,16 +77,18 @@ def resolve_forward(
         key = word.lower()
         at += 1
         if key in ("buren", "neighbours", "neighbors"):
-            if source_slug is not None:
+            if source_slug in network.neighbourhoods:  # a removed slug has no neighbours
                 chosen.extend(network.neighbours(source_slug))
         elif key in ("alle", "all"):
             chosen.extend(network.neighbourhoods)
-        elif key in network.neighbourhoods:
-            chosen.append(key)
         elif (found := _kern_at(network, keys, at - 1)) is not None:
+            # a kern before a slug spelled the same ("markelo"): the kern includes it, and
+            # reaching more groups is the safe side of a misunderstanding
             kern, used = found
             chosen.extend(network.kernen()[kern])
             at += used - 1
+        elif key in network.neighbourhoods:
+            chosen.append(key)
         else:
             unknown.append(word)
     if unknown:

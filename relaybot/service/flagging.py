@@ -28,8 +28,9 @@ class Flagging(Tagging):
             if not await chats.claim(conn, key, self.clock()):
                 return Answer("")
             incident = await incidents.get(conn, number)
-            if incident is None:
-                return Answer("")
+            pressed = await incidents.copy_at(conn, chat.id, message_id)
+            if incident is None or pressed is None or pressed.incident != number:
+                return Answer("")  # a button that is not on a copy of this incident
             outcome = await self._report(conn, incident, chat, actor)
             answer = self._answer(outcome, await incidents.get(conn, number) or incident)
         self.wake()

@@ -27,6 +27,7 @@ from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.chats import LinkRequest
 from relaybot.storage.outbox import Row
 
+NEIGHBOURS_WORDS = frozenset({"buren", "neighbours", "neighbors"})
 log = structlog.get_logger("relaybot.regie")
 
 LINK_APPROVE = "koppel:ok"
@@ -52,8 +53,11 @@ class Regie(Delivery):
                     incident = await incidents.get(conn, copy.incident)
                     assert incident is not None
                     await self._forward_existing(conn, command, incident, words)
-                elif not words:
+                elif not words or all(w.lower() in NEIGHBOURS_WORDS for w in words):
+                    # a regie message has no neighbours of its own: targets are required
                     await self.refuse(conn, command, Refusal("forward_usage_new"))
+                elif not command.replied.text and command.replied.media is None:
+                    await self.refuse(conn, command, Refusal("forward_nothing"))
                 else:
                     await self._forward_new(conn, command, command.replied, words)
         self.wake()
@@ -158,7 +162,8 @@ class Regie(Delivery):
             if not await chats.claim(conn, command.key, self.clock()):
                 return
             if slug is None and not asked:
-                key, values = "buren_usage", {"example": next(iter(self.network.neighbourhoods))}
+                example = next(iter(self.network.neighbourhoods), "goor-oost")
+                key, values = "buren_usage", {"example": example}
             elif slug is None and asked not in self.network.neighbourhoods:
                 key, values = "buren_unknown", {"slug": asked}
             else:

@@ -84,7 +84,7 @@ def bot_commands(language: str) -> list[BotCommand]:
 
 def register(app: Application, relay: Relay, admins: AdminCache) -> None:
     """Every handler, with its filters and order, in one place."""
-    fresh = ~filters.UpdateType.EDITED
+    fresh = filters.UpdateType.MESSAGE  # new messages in chats and groups: no edits, no channels
 
     async def on_edit(update: Update, _context: Context) -> None:
         message = update.edited_message
@@ -200,7 +200,7 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
             on_chatter,
         )
     )
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edit))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     for names, use_case, _nl, _en in COMMANDS:
         app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))

@@ -15,6 +15,14 @@ from relaybot.domain.texts import en, nl
 Language = Literal["nl", "en"]
 
 
+VALUE_LIMIT = 600  # characters of one value: a line with a few of them stays within Telegram's 4096
+
+
+def _short(value: str) -> str:
+    """A value echoed into a line (often user input) is cut, so the line is never refused."""
+    return value if len(value) <= VALUE_LIMIT else value[: VALUE_LIMIT - 1] + "…"
+
+
 class Raw(str):
     """A value that is already HTML and must not be escaped again."""
 
@@ -28,7 +36,7 @@ class Texts:
 
     def __call__(self, key: str, **values: object) -> str:
         safe = {
-            name: value if isinstance(value, Raw) else html.escape(str(value), quote=False)
+            name: value if isinstance(value, Raw) else html.escape(_short(str(value)), quote=False)
             for name, value in values.items()
         }
         return self._table[key].format(**safe)

@@ -127,3 +127,4 @@ TEXTS.update(
         "link_answer_already": "This request was already handled by {by}.",
     }
 )
+TEXTS["forward_nothing"] = "ℹ️ This message has no text or photo to forward."

@@ -128,3 +128,4 @@ TEXTS.update(
         "link_answer_already": "Dit verzoek is al behandeld door {by}.",
     }
 )
+TEXTS["forward_nothing"] = "ℹ️ Dit bericht heeft geen tekst of foto om door te sturen."
