@@ -14,6 +14,8 @@ from relaybot.domain.texts import Raw, Texts
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 ELLIPSIS = "…"
+CAPTION_NOTE_LIMIT = 200
+TEXT_NOTE_LIMIT = 500
 _SLOT = "\x00"  # where the user's text goes while the rest is measured
 _TAG = re.compile(r"<[^>]+>")
 
@@ -67,10 +69,12 @@ def flag_line(texts: Texts, flag: Flag | None, tz: ZoneInfo) -> str:
     return texts("flag_done", time=clock(flag.at, tz), name=flag.by, place=flag.place)
 
 
-def state_line(texts: Texts, incident: Incident, ttl_hours: float) -> str | None:
+def state_line(
+    texts: Texts, incident: Incident, ttl_hours: float, note_limit: int = 500
+) -> str | None:
     if incident.state is State.RESOLVED:
         if incident.closing_note:
-            return texts("state_resolved_note", note=incident.closing_note)
+            return texts("state_resolved_note", note=cut(incident.closing_note, note_limit))
         return texts("state_resolved")
     if incident.state is State.EXPIRED:
         return texts("state_expired", hours=f"{ttl_hours:g}")
@@ -88,14 +92,17 @@ def render_alert(
     caption: bool = False,
 ) -> Rendered:
     """The self-contained relayed alert: number, place, text, note, 112 state, closing state."""
+    # the co-admin's and the closing note get a share of the room, so that a caption (1024)
+    # always fits: the resident's text is what gets cut to make the rest fit
+    notes = CAPTION_NOTE_LIMIT if caption else TEXT_NOTE_LIMIT
     lines = [texts("alert_header", number=incident.number, place=place)]
     if show_author and incident.author:
-        lines.append(texts("alert_author", author=incident.author))
+        lines.append(texts("alert_author", author=cut(incident.author, 100)))
     lines.append(_SLOT)
     if incident.note:
-        lines.append(texts("alert_note", note=cut(incident.note, 500)))
+        lines.append(texts("alert_note", note=cut(incident.note, notes)))
     lines.append(flag_line(texts, incident.flag, tz))
-    if (closing := state_line(texts, incident, ttl_hours)) is not None:
+    if (closing := state_line(texts, incident, ttl_hours, notes)) is not None:
         lines.append(closing)
     template = "\n".join(lines)
     if not incident.text:

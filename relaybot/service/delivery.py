@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import aiosqlite
@@ -238,6 +239,6 @@ class Delivery(Lifecycle):
         async with self.db.reading() as conn:
             return await outbox.due(conn, self.clock(), busy, limit)
 
-    async def next_due_at(self) -> float | None:
+    async def next_due_at(self, busy: Collection[int] = ()) -> float | None:
         async with self.db.reading() as conn:
-            return await outbox.next_due_at(conn)
+            return await outbox.next_due_at(conn, busy)

@@ -7,13 +7,14 @@ import structlog
 from relaybot.domain import rules
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Incident, Role, State
-from relaybot.domain.render import clock, cut
+from relaybot.domain.render import TEXT_LIMIT, clock, cut, visible_len
 from relaybot.service.base import Chat, Command
 from relaybot.service.flagging import Flagging
 from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.lifecycle")
+LIST_RESERVE = 100  # room kept for the "and N more" line of /meldingen
 HANDLED_KEEP = 7 * 24 * 3600.0
 OUTBOX_KEEP = 30 * 24 * 3600.0
 
@@ -167,21 +168,25 @@ class Lifecycle(Flagging):
                 await self.say(conn, command.chat.id, "incidents_none", reply_to=command.message_id)
             else:
                 lines = [self.texts("incidents_header")]
-                for incident in found[:30]:
+                room = TEXT_LIMIT - LIST_RESERVE - visible_len(lines[0])
+                for shown, incident in enumerate(found):
                     flag = "incidents_flag_yes" if incident.flag else "incidents_flag_no"
-                    lines.append(
-                        self.texts(
-                            "incidents_line",
-                            number=incident.number,
-                            place=self.place_of(
-                                self.directory.current(incident.source_chat_id)
-                                or incident.source_chat_id
-                            ),
-                            time=clock(incident.created_at, self.network.timezone),
-                            flag=self.texts(flag),
-                            text=cut(incident.text, 80),
-                        )
+                    line = self.texts(
+                        "incidents_line",
+                        number=incident.number,
+                        place=self.place_of(
+                            self.directory.current(incident.source_chat_id)
+                            or incident.source_chat_id
+                        ),
+                        time=clock(incident.created_at, self.network.timezone),
+                        flag=self.texts(flag),
+                        text=cut(incident.text, 80),
                     )
+                    room -= visible_len(line) + 1
+                    if room < 0:  # one message holds the list: say how many more there are
+                        lines.append(self.texts("incidents_more", count=len(found) - shown))
+                        break
+                    lines.append(line)
                 await outbox.enqueue(
                     conn,
                     chat_id=command.chat.id,

@@ -81,8 +81,13 @@ async def due(
     return list(picked.values())
 
 
-async def next_due_at(conn: aiosqlite.Connection) -> float | None:
-    row = await fetch_one(conn, "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+async def next_due_at(conn: aiosqlite.Connection, busy: Collection[int] = ()) -> float | None:
+    """When the next row of a chat that is not busy becomes due (None: no such row)."""
+    marks = ", ".join("?" for _ in busy)
+    skip = f" AND chat_id NOT IN ({marks})" if busy else ""
+    row = await fetch_one(
+        conn, f"SELECT MIN(not_before) FROM outbox WHERE status = 'pending'{skip}", tuple(busy)
+    )
     return row[0] if row else None
 
 

@@ -18,7 +18,6 @@ log = structlog.get_logger("relaybot.worker")
 IDLE_POLL = 1.0  # seconds: look at the outbox even without a wake-up (another process wrote)
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 60.0
-MAX_ATTEMPTS = 40  # about half an hour of retrying at the cap
 
 
 def backoff(attempts: int) -> float:
@@ -50,7 +49,7 @@ class Worker:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
         for lane in list(self.lanes.values()):
             lane.cancel()
@@ -67,22 +66,38 @@ class Worker:
 
     async def _run(self) -> None:
         while True:
-            self._wake.clear()
-            room = self.max_lanes - len(self.lanes)
-            rows = await self.relay.due(set(self.lanes), room) if room > 0 else []
-            for row in rows:
-                lane = asyncio.create_task(self._deliver(row), name=f"lane-{row.chat_id}")
-                self.lanes[row.chat_id] = lane
-                lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
-            if rows and room > len(rows):
+            try:
+                timeout = await self._dispatch()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a passing fault (a locked database) must not end delivery
+                log.exception("outbox_loop_failed")
+                timeout = IDLE_POLL
+            if timeout is None:
                 continue
-            timeout = IDLE_POLL
-            if not rows:
-                next_at = await self.relay.next_due_at()
-                if next_at is not None:
-                    timeout = min(IDLE_POLL, max(0.005, next_at - self.relay.clock()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _dispatch(self) -> float | None:
+        """Start a lane for every idle chat with a row due. Returns how long to wait for the
+        next wake-up, or None to look again at once (there was more than room)."""
+        self._wake.clear()
+        busy = set(self.lanes)
+        room = self.max_lanes - len(busy)
+        rows = await self.relay.due(busy, room) if room > 0 else []
+        for row in rows:
+            lane = asyncio.create_task(self._deliver(row), name=f"lane-{row.chat_id}")
+            self.lanes[row.chat_id] = lane
+            lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
+        if rows and room > len(rows):
+            return None
+        if rows:
+            return IDLE_POLL
+        # only rows of idle chats can start now: a busy lane's end wakes the loop anyway
+        next_at = await self.relay.next_due_at(set(self.lanes))
+        if next_at is None:
+            return IDLE_POLL
+        return min(IDLE_POLL, max(0.005, next_at - self.relay.clock()))
 
     def _done(self, chat_id: int) -> None:
         self.lanes.pop(chat_id, None)
@@ -124,9 +139,6 @@ class Worker:
             await self._retry(row, type(error).__name__, log_)
 
     async def _retry(self, row: Row, error: str, log_: structlog.BoundLogger) -> None:
-        if row.attempts + 1 >= MAX_ATTEMPTS:
-            await self.relay.give_up(row, error)
-            return
         delay = backoff(row.attempts)
         log_.info("delivery_retry", error=error, attempts=row.attempts + 1, delay=round(delay, 2))
         await self.relay.postpone(row, delay, error)

@@ -365,3 +365,18 @@ async def test_chat_moves_and_counters(db: Database) -> None:
         assert await chats.links(conn) == {"goor-centrum": -1103}
         assert await chats.counter_total(conn, "duplicates_prevented") == 3
         assert await chats.counter_total(conn, "flag_reports") == 0
+
+
+async def test_next_due_ignores_rows_of_busy_chats(db: Database) -> None:
+    """The worker waits for the next row it could start: rows of a chat whose lane is busy
+    (waiting in its flood window) do not make it look again at once."""
+    from relaybot.storage import outbox
+
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, chat_id=-1, action="say", now=0.0)
+        later = await outbox.enqueue(conn, chat_id=-2, action="say", now=0.0)
+        await outbox.postpone(conn, later, 50.0, "waiting", count=False)
+    async with db.reading() as conn:
+        assert await outbox.next_due_at(conn) == 0.0
+        assert await outbox.next_due_at(conn, {-1}) == 50.0
+        assert await outbox.next_due_at(conn, {-1, -2}) is None

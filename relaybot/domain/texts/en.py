@@ -128,3 +128,4 @@ TEXTS.update(
     }
 )
 TEXTS["forward_nothing"] = "ℹ️ This message has no text or photo to forward."
+TEXTS["incidents_more"] = "… and {count} more open alert(s)."

@@ -129,3 +129,4 @@ TEXTS.update(
     }
 )
 TEXTS["forward_nothing"] = "ℹ️ Dit bericht heeft geen tekst of foto om door te sturen."
+TEXTS["incidents_more"] = "… en nog {count} open melding(en)."
