@@ -14,6 +14,7 @@ import structlog
 
 from relaybot.emulator.records import Message
 from relaybot.stage import Stage, open_stage
+from relaybot.storage import chats as chats_storage
 
 
 def example_network() -> Path:
@@ -59,21 +60,72 @@ class Narrator:
         )
 
 
-async def play(stage: Stage) -> None:
+NARRATION: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "relaybot demo — de echte bot tegen de ingebouwde Telegram-emulator",
+        "network": "netwerk: {path}  (iedereen hier is verzonnen; er is geen token nodig)",
+        "evening": "De avond, stap voor stap:",
+        "sighting": "{name} (bewoner, Goor Oost) ziet iets en meldt het in de buurtgroep.",
+        "tag": "{name} (beheerder) zet het door naar de regiegroep: /regie met notitie.",
+        "followup": "Een bewoner vult aan; de beheerder stuurt de aanvulling door.",
+        "button": "{name} (Goor Centrum) belt 112 en drukt op de knop onder de melding.",
+        "intent": '{name} (Markelo Zuid) wil ook bellen: "Zal ik 112 bellen?"',
+        "forward": "{name} stuurt de melding ook door naar heel Markelo: /doorsturen markelo.",
+        "police": "{name} zet een bericht van de wijkagent door naar alle buurten van Delden: "
+        "/doorsturen delden (een melding vanuit de regiegroep).",
+        "resolve": "{name} (regiegroep) ziet dat het voorbij is en sluit de melding af.",
+        "list": "Iemand in de regiegroep vraagt welke meldingen nog open staan: /meldingen.",
+        "seen": "Wat elke groep zag (eindstand, na bewerkingen):",
+        "source": "Buurtpreventie Goor Oost (de bron)",
+        "regie": "Regiegroep",
+        "centrum": "Buurtpreventie Goor Centrum (buren)",
+        "markelo": "Buurtpreventie Markelo Zuid (buren)",
+        "noord": "Buurtpreventie Markelo Noord (doorgestuurd door de regiegroep)",
+        "delden": "Buurtpreventie Delden Centrum (bericht van de regiegroep)",
+        "quiet": "{count} buurtgroepen buiten de omgeving kregen niets (zo hoort het).",
+        "prevented": "Dubbele 112-meldingen voorkomen: {count}",
+    },
+    "en": {
+        "title": "relaybot demo — the real bot against the built-in Telegram emulator",
+        "network": "network: {path}  (everyone here is invented; no token needed)",
+        "evening": "The evening, step by step:",
+        "sighting": "{name} (resident, Goor Oost) sees something and posts it in the group.",
+        "tag": "{name} (co-admin) relays it to the steering group: /regie with a note.",
+        "followup": "A resident adds news; the co-admin relays the update.",
+        "button": "{name} (Goor Centrum) calls 112 and presses the button under the alert.",
+        "intent": '{name} (Markelo Zuid) wants to call too: "Zal ik 112 bellen?"',
+        "forward": "{name} forwards the alert to all of Markelo: /doorsturen markelo.",
+        "police": "{name} passes a message from the community officer to every neighbourhood "
+        "of Delden: /doorsturen delden (an alert from the steering group).",
+        "resolve": "{name} (steering group) sees it is over and resolves the alert.",
+        "list": "Someone in the steering group asks which alerts are still open: /meldingen.",
+        "seen": "What each group saw (final state, after edits):",
+        "source": "Neighbourhood watch Goor Oost (the source)",
+        "regie": "Steering group",
+        "centrum": "Neighbourhood watch Goor Centrum (neighbours)",
+        "markelo": "Neighbourhood watch Markelo Zuid (neighbours)",
+        "noord": "Neighbourhood watch Markelo Noord (forwarded by the steering group)",
+        "delden": "Neighbourhood watch Delden Centrum (message from the steering group)",
+        "quiet": "{count} neighbourhood groups further away received nothing (as it should be).",
+        "prevented": "Duplicate 112 calls prevented: {count}",
+    },
+}
+
+
+async def play(stage: Stage, language: str = "nl") -> None:
     emu, chats = stage.emu, stage.chats
     tell = Narrator(stage)
+    say = NARRATION[language]
     oost, centrum, markelo = "goor-oost", "goor-centrum", "markelo-zuid"
     resident, co_admin = stage.residents[oost], stage.co_admins[oost]
 
-    print("\nDe avond, stap voor stap:")
-    tell.say(f"{resident.full_name} (bewoner, Goor Oost) ziet iets en meldt het in de buurtgroep.")
+    print("\n" + say["evening"])
+    tell.say(say["sighting"].format(name=resident.full_name))
     sighting = emu.post(
         chats[oost], resident, "Twee mannen met zaklampen bij de schuren achter de Grotestraat"
     )
     await stage.settle()
-    tell.say(
-        f"{co_admin.full_name} (beheerder) zet het door naar de regiegroep: /regie met notitie."
-    )
+    tell.say(say["tag"].format(name=co_admin.full_name))
     emu.post(
         chats[oost],
         co_admin,
@@ -81,7 +133,7 @@ async def play(stage: Stage) -> None:
         reply_to=sighting.message_id,
     )
     await stage.settle()
-    tell.say("Een bewoner vult aan; de beheerder stuurt de aanvulling door.")
+    tell.say(say["followup"])
     news = emu.post(
         chats[oost],
         resident,
@@ -92,20 +144,18 @@ async def play(stage: Stage) -> None:
     await stage.settle()
     caller = stage.residents[centrum]
     alert = next(m for m in emu.bot_messages(chats[centrum]) if m.buttons)
-    tell.say(f"{caller.full_name} (Goor Centrum) belt 112 en drukt op de knop onder de melding.")
+    tell.say(say["button"].format(name=caller.full_name))
     emu.press(chats[centrum], alert.message_id, caller, data=alert.buttons[0][0][1])
     await stage.settle()
     neighbour = stage.residents[markelo]
-    tell.say(f'{neighbour.full_name} (Markelo Zuid) wil ook bellen: "Zal ik 112 bellen?"')
+    tell.say(say["intent"].format(name=neighbour.full_name))
     emu.post(chats[markelo], neighbour, "Zal ik 112 bellen?")
     await stage.settle()
     contact = stage.contacts[1]
     regie_copy = next(
         m for m in emu.bot_messages(stage.regie) if m.content and m.content.startswith("🚨")
     )
-    tell.say(
-        f"{contact.full_name} stuurt de melding ook door naar heel Markelo: /doorsturen markelo."
-    )
+    tell.say(say["forward"].format(name=contact.full_name))
     emu.post(stage.regie, contact, "/doorsturen markelo", reply_to=regie_copy.message_id)
     await stage.settle()
     police = emu.post(
@@ -113,13 +163,10 @@ async def play(stage: Stage) -> None:
         stage.contacts[0],
         "Bericht van de wijkagent: let vannacht op busjes zonder kenteken in Delden",
     )
-    tell.say(
-        f"{stage.contacts[0].full_name} zet een bericht van de wijkagent door naar alle "
-        "buurten van Delden: /doorsturen delden (een melding vanuit de regiegroep)."
-    )
+    tell.say(say["police"].format(name=stage.contacts[0].full_name))
     emu.post(stage.regie, stage.contacts[0], "/doorsturen delden", reply_to=police.message_id)
     await stage.settle()
-    tell.say(f"{contact.full_name} (regiegroep) ziet dat het voorbij is en sluit de melding af.")
+    tell.say(say["resolve"].format(name=contact.full_name))
     emu.post(
         stage.regie,
         contact,
@@ -127,41 +174,35 @@ async def play(stage: Stage) -> None:
         reply_to=regie_copy.message_id,
     )
     await stage.settle()
-    tell.say("Iemand in de regiegroep vraagt welke meldingen nog open staan: /meldingen.")
+    tell.say(say["list"])
     emu.post(stage.regie, stage.contacts[2], "/meldingen")
     await stage.settle()
 
-    print("\nWat elke groep zag (eindstand, na bewerkingen):")
-    tell.chat("Buurtpreventie Goor Oost (de bron)", chats[oost])
-    tell.chat("Regiegroep", stage.regie)
-    tell.chat("Buurtpreventie Goor Centrum (buren)", chats[centrum])
-    tell.chat("Buurtpreventie Markelo Zuid (buren)", chats[markelo])
-    tell.chat(
-        "Buurtpreventie Markelo Noord (doorgestuurd door de regiegroep)", chats["markelo-noord"]
-    )
-    tell.chat("Buurtpreventie Delden Centrum (bericht van de regiegroep)", chats["delden-centrum"])
+    print("\n" + say["seen"])
+    tell.chat(say["source"], chats[oost])
+    tell.chat(say["regie"], stage.regie)
+    tell.chat(say["centrum"], chats[centrum])
+    tell.chat(say["markelo"], chats[markelo])
+    tell.chat(say["noord"], chats["markelo-noord"])
+    tell.chat(say["delden"], chats["delden-centrum"])
     quiet = [s for s in stage.network.neighbourhoods if not emu.bot_messages(chats[s])]
-    print(f"\n{len(quiet)} buurtgroepen buiten de omgeving kregen niets (zo hoort het).")
-    async with (
-        stage.runtime.db.reading() as conn,
-        conn.execute(
-            "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = 'duplicates_prevented'"
-        ) as cursor,
-    ):
-        row = await cursor.fetchone()
-    print(f"Dubbele 112-meldingen voorkomen: {row[0] if row else 0}")
+    print("\n" + say["quiet"].format(count=len(quiet)))
+    async with stage.runtime.db.reading() as conn:
+        prevented = await chats_storage.counter_total(conn, "duplicates_prevented")
+    print(say["prevented"].format(count=prevented))
 
 
 async def run_demo(language: str = "nl") -> int:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     logging.basicConfig(level=logging.ERROR)
+    say = NARRATION[language]
     with tempfile.TemporaryDirectory(prefix="relaybot-demo-") as folder:
         network = example_network()
-        print("relaybot demo — de echte bot tegen de ingebouwde Telegram-emulator")
-        print(f"netwerk: {network}  (iedereen hier is verzonnen; er is geen token nodig)")
+        print(say["title"])
+        print(say["network"].format(path=network))
         stage = await open_stage(network, Path(folder) / "demo.sqlite3", language=language)
         try:
-            await play(stage)
+            await play(stage, language)
         finally:
             await stage.close()
     return 0

@@ -78,3 +78,14 @@ def test_packaged_example_matches_the_config_folder() -> None:
     """The copy shipped inside the package (for the demo outside a checkout) is the example."""
     packaged = ROOT / "relaybot" / "data" / "network.example.toml"
     assert packaged.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_demo_in_english_narrates_and_the_bot_speaks_english(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """`relaybot demo --language en`: English narration, and the bot's own texts in English."""
+    assert main(["demo", "--language", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "The evening, step by step:" in out and "Alert #1" in out
+    assert "112 was already called" in out and "Duplicate 112 calls prevented: 1" in out
+    assert "Melding #" not in out and "De avond" not in out
