@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import aiosqlite
 import structlog
 
 from relaybot.domain import rules
 from relaybot.domain.model import Actor, Flag, Incident, Post
+from relaybot.domain.patterns import Classification
 from relaybot.domain.render import already_called, clock
 from relaybot.domain.rules import FlagOutcome
 from relaybot.service.base import Answer, Chat, Command
@@ -17,6 +19,14 @@ from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.flag")
+
+
+@dataclass(frozen=True)
+class Interest:
+    """Why an ordinary message is worth a closer look."""
+
+    kind: Classification | None  # "called" or "intent"
+    replied_to: int | None  # the copy it may reply to
 
 
 class Flagging(Tagging):
@@ -66,36 +76,38 @@ class Flagging(Tagging):
                 )
         self.wake()
 
-    def chatter_matters(self, chat_id: int, text: str, replied_to: int | None) -> bool:
-        """Whether a member's ordinary message can matter at all (checked inline, cheaply):
-        it may reply to a copy, or it may say 112 was or will be called in a chat that holds
-        an open incident. Nearly all chatter does neither and is dropped here."""
+    def chatter_interest(self, chat_id: int, text: str, replied_to: int | None) -> Interest | None:
+        """What a member's ordinary message could matter for, decided inline and cheaply: a
+        reply to a copy (a later /regie on it is a follow-up), or '112 gebeld' / 'ik bel 112'
+        in a chat holding an open incident. None for nearly all chatter, which is dropped."""
         if not self.directory.in_network(chat_id):
-            return False
-        if replied_to is not None and incidents.may_be_copy(self.db, chat_id, replied_to):
-            return True
-        return (
-            bool(text)
-            and self.patterns.classify(text) is not None
-            and incidents.may_hold_open(self.db, self.directory.former(chat_id))
-        )
-
-    async def chatter(
-        self, chat: Chat, actor: Actor, post: Post, replied_to: int | None, key: str
-    ) -> None:
-        """A member's ordinary message. Only three things matter: that it replies to a copy
-        (so a later /regie on it is a follow-up), '112 gebeld', and 'ik bel 112'."""
-        if not self.directory.in_network(chat.id):
-            return
-        kind = self.patterns.classify(post.text) if post.text else None
-        if replied_to is not None and not incidents.may_be_copy(self.db, chat.id, replied_to):
+            return None
+        if replied_to is not None and not incidents.may_be_copy(self.db, chat_id, replied_to):
             replied_to = None  # a reply to an ordinary message: as good as no reply
+        kind = self.patterns.classify(text) if text else None
         if kind is not None and not incidents.may_hold_open(
-            self.db, self.directory.former(chat.id)
+            self.db, self.directory.former(chat_id)
         ):
             kind = None  # '112 gebeld' in a chat with no open incident: nothing to flag
         if replied_to is None and kind is None:
-            return  # nothing to look up, nothing stored
+            return None
+        return Interest(kind, replied_to)
+
+    async def chatter(
+        self,
+        chat: Chat,
+        actor: Actor,
+        post: Post,
+        replied_to: int | None,
+        key: str,
+        interest: Interest | None = None,
+    ) -> None:
+        """A member's ordinary message. `interest` is `chatter_interest`'s answer when the
+        caller already asked (the handler does, before building values for the message)."""
+        interest = interest or self.chatter_interest(chat.id, post.text, replied_to)
+        if interest is None:
+            return
+        kind, replied_to = interest.kind, interest.replied_to
         reply_post = Post(chat.id, replied_to, "") if replied_to is not None else None
         async with self.db.reading() as conn:  # most messages need no write: look first
             copy = await incidents.copy_at(conn, chat.id, replied_to) if replied_to else None
@@ -106,8 +118,7 @@ class Flagging(Tagging):
         if incident is None or (kind == "intent" and incident.flag is None):
             return
         async with self.db.transaction() as conn:
-            reply_post = Post(chat.id, replied_to, "") if replied_to is not None else None
-            incident = await self._target(conn, chat.id, reply_post)
+            incident = await self._target(conn, chat.id, reply_post)  # again, now for certain
             if incident is None or not await chats.claim(conn, key, self.clock()):
                 return
             if kind == "called":

@@ -153,7 +153,8 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
         assert message is not None
         replied = message.reply_to_message
         text = message.text or message.caption or ""
-        if not relay.chatter_matters(message.chat_id, text, replied and replied.message_id):
+        interest = relay.chatter_interest(message.chat_id, text, replied and replied.message_id)
+        if interest is None:
             return
         actor = Actor(
             message.from_user.id if message.from_user else 0, name_of(message.from_user, message)
@@ -164,6 +165,7 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
             post_of(message),
             replied.message_id if replied else None,
             message_key(message),
+            interest,
         )
 
     async def on_migrate(update: Update, _context: Context) -> None:
