@@ -10,7 +10,7 @@ import aiosqlite
 import structlog
 
 from relaybot.domain.chats import ChatKind, Directory
-from relaybot.domain.model import Actor, Post
+from relaybot.domain.model import Actor, Incident, Post
 from relaybot.domain.patterns import CallPatterns, load_patterns
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Texts
@@ -80,6 +80,30 @@ class Base:
             self.directory = Directory(
                 self.network, await chats.links(conn), await chats.moves(conn)
             )
+
+    async def incident_from(
+        self,
+        conn: aiosqlite.Connection,
+        chat_id: int,
+        post: Post,
+        *,
+        note: str = "",
+        relayed: bool = True,
+    ) -> Incident:
+        """A new incident from a message in a chat (a neighbourhood's, or the regiegroep's:
+        then its source slug is None). The message becomes the incident's original copy."""
+        return await incidents.create(
+            conn,
+            source_slug=self.directory.slug_for(chat_id),
+            source_chat_id=chat_id,
+            origin_message_id=post.message_id,
+            text=post.text,
+            media=post.media,
+            note=note,
+            author=post.author,
+            created_at=self.clock(),
+            relayed=relayed,
+        )
 
     async def holding(self, conn: aiosqlite.Connection, number: int) -> list[int]:
         """The chats that hold an incident, under the ids they have now (a group Telegram

@@ -155,18 +155,7 @@ class Flagging(Tagging):
         """`/112` on a resident's message that is not an incident yet: a local incident."""
         if not self.directory.in_network(command.chat.id):
             return None
-        return await incidents.create(
-            conn,
-            source_slug=self.directory.slug_for(command.chat.id),
-            source_chat_id=command.chat.id,
-            origin_message_id=replied.message_id,
-            text=replied.text,
-            media=replied.media,
-            note="",
-            author=replied.author,
-            created_at=self.clock(),
-            relayed=False,
-        )
+        return await self.incident_from(conn, command.chat.id, replied, relayed=False)
 
     async def _usage(self, conn: aiosqlite.Connection, command: Command) -> None:
         recent = rules.recent_open(

@@ -83,17 +83,7 @@ class Regie(Delivery):
             await self._refuse_unknown(conn, command, targets)
             return
         now = self.clock()
-        incident = await incidents.create(
-            conn,
-            source_slug=None,
-            source_chat_id=command.chat.id,
-            origin_message_id=replied.message_id,
-            text=replied.text,
-            media=replied.media,
-            note="",
-            author=replied.author,
-            created_at=now,
-        )
+        incident = await self.incident_from(conn, command.chat.id, replied)
         await chats.count(conn, "regie", "raised", now)
         log.info("regie_incident_created", incident=incident.number, chat=command.chat.id)
         await self._deliver_down(conn, command, incident, targets)

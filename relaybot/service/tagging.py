@@ -96,17 +96,8 @@ class Tagging(Base):
     async def _create(self, conn: aiosqlite.Connection, command: Command, replied: Post) -> None:
         slug = self.directory.slug_for(command.chat.id)
         assert slug is not None
-        now = self.clock()
-        incident = await incidents.create(
-            conn,
-            source_slug=slug,
-            source_chat_id=command.chat.id,
-            origin_message_id=replied.message_id,
-            text=replied.text,
-            media=replied.media,
-            note=command.args.strip(),
-            author=replied.author,
-            created_at=now,
+        incident = await self.incident_from(
+            conn, command.chat.id, replied, note=command.args.strip()
         )
         await self._relay_up(conn, command, incident, slug, replied)
 
