@@ -27,11 +27,6 @@ class Role(StrEnum):
     def made_by_bot(self) -> bool:
         return self not in (Role.ORIGINAL, Role.FOLLOWUP_SOURCE)
 
-    @property
-    def shows_incident(self) -> bool:
-        """Alerts and originals are what a reply, an edit or a 112 notice is threaded to."""
-        return self in (Role.ORIGINAL, Role.ALERT)
-
 
 @dataclass(frozen=True)
 class Post:

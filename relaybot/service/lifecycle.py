@@ -134,7 +134,9 @@ class Lifecycle(Flagging):
         ttl = self.network.policy.incident_ttl_hours
         now = self.clock()
         async with self.db.transaction() as conn:
-            stale = await incidents.open_older_than(conn, now - ttl * 3600)
+            stale = [
+                i for i in await incidents.open_incidents(conn) if rules.is_expired(i, now, ttl)
+            ]
             for incident in stale:
                 if await incidents.close(conn, incident.number, State.EXPIRED, now):
                     await self._refresh_all(conn, incident, priority=Priority.LOW)

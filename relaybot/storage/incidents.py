@@ -99,14 +99,6 @@ async def open_incidents(
     return [_incident(row) for row in rows]
 
 
-async def open_older_than(conn: aiosqlite.Connection, created_before: float) -> list[Incident]:
-    rows = await conn.execute_fetchall(
-        f"SELECT {_COLUMNS} FROM incidents WHERE state = 'open' AND created_at <= ?",
-        (created_before,),
-    )
-    return [_incident(row) for row in rows]
-
-
 async def set_flag(conn: aiosqlite.Connection, number: int, flag: Flag) -> bool:
     """Record the first 112 report. True only for the one report that wins.
 
