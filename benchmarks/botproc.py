@@ -105,14 +105,7 @@ class Relay:
         await self.runtime.stop()
 
     async def at_rest(self) -> bool:
-        if self.runtime.worker.busy:
-            return False
-        async with (
-            self.runtime.db.reading() as conn,
-            conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") as cursor,
-        ):
-            row = await cursor.fetchone()
-        return not row or row[0] == 0
+        return await self.runtime.delivered_all()
 
 
 def _say(line: str) -> None:

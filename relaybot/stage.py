@@ -94,14 +94,7 @@ class Stage:
         queue = self.emu.world.updates
         if queue.pending() or self.runtime.app.last_update_id < queue.fetched_up_to:
             return False
-        if self.runtime.worker.busy:
-            return False
-        async with (
-            self.runtime.db.reading() as conn,
-            conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") as cursor,
-        ):
-            row = await cursor.fetchone()
-        return not row or row[0] == 0
+        return await self.runtime.delivered_all()
 
     def adopt(self, runtime: Runtime) -> None:
         """Carry on with a new runtime (after a restart). Updates the old one fetched count as

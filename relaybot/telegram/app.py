@@ -18,6 +18,7 @@ from relaybot.domain.texts import Texts
 from relaybot.network import Network, load_network
 from relaybot.service import Relay
 from relaybot.settings import Settings, require_token
+from relaybot.storage import outbox
 from relaybot.storage.db import Database
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.handlers import bot_commands, register
@@ -87,6 +88,13 @@ class Runtime:
         await self.worker.stop()
         await self.db.close()
         log.info("bot_stopped")
+
+    async def delivered_all(self) -> bool:
+        """Nothing in flight and nothing waiting in the outbox."""
+        if self.worker.busy:
+            return False
+        async with self.db.reading() as conn:
+            return await outbox.pending(conn) == 0
 
     async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Touch the heartbeat only while the outbox worker is alive."""
