@@ -67,7 +67,7 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     from relaybot.emulator import serve_forever
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(port=args.port, host=args.host))
+        asyncio.run(serve_forever(port=args.port, host=args.host, round_trip=args.round_trip))
     return 0
 
 
@@ -94,6 +94,9 @@ def parser() -> argparse.ArgumentParser:
     emulator = sub.add_parser("emulator", help="start the Bot API emulator on its own")
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument(
+        "--round-trip", type=float, default=0.0, help="seconds before each answer (as a network)"
+    )
     sub.add_parser("health", help="exit 0 when the running bot's heartbeat is fresh")
     return top
 

@@ -28,6 +28,7 @@ class Emulator:
         seed: int = 0,
         privacy_mode: bool = False,
         clock: Callable[[], float] = time.time,
+        round_trip: float = 0.0,
     ) -> None:
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 123456
         self.bot_user = User(bot_id, "Relaybot", None, bot_username, is_bot=True)
@@ -37,6 +38,7 @@ class Emulator:
         self.api.rate_limits = rate_limits
         self.api.faults.rate = fault_rate
         self.api.faults.rng.seed(seed)
+        self.api.round_trip = round_trip
         self._server: HttpServer | None = None
         self.host = "127.0.0.1"
         self.port = 0
@@ -86,6 +88,15 @@ class Emulator:
     @rate_limits.setter
     def rate_limits(self, on: bool) -> None:
         self.api.rate_limits = on
+
+    @property
+    def round_trip(self) -> float:
+        """Seconds each call's answer takes after the call was carried out."""
+        return self.api.round_trip
+
+    @round_trip.setter
+    def round_trip(self, seconds: float) -> None:
+        self.api.round_trip = seconds
 
     @property
     def limiter(self) -> Any:
@@ -260,9 +271,11 @@ class Emulator:
         return self.api.counters
 
 
-async def serve_forever(port: int, host: str = "127.0.0.1", token: str = DEFAULT_TOKEN) -> None:
+async def serve_forever(
+    port: int, host: str = "127.0.0.1", token: str = DEFAULT_TOKEN, round_trip: float = 0.0
+) -> None:
     """Run a standalone emulator until cancelled, printing where to reach it."""
-    emulator = Emulator(token=token)
+    emulator = Emulator(token=token, round_trip=round_trip)
     await emulator.start(host=host, port=port)
     print(f"base_url={emulator.base_url} token={emulator.token}", flush=True)
     try:

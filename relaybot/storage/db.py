@@ -46,7 +46,7 @@ class Database:
             self._conn.row_factory = aiosqlite.Row
             await self._conn.execute("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
-            await self._conn.execute("PRAGMA busy_timeout = 5000")
+            await self._conn.execute("PRAGMA busy_timeout = 1000")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self.migrate()
             if isinstance(self.path, Path):

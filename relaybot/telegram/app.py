@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,20 +23,29 @@ from relaybot.service import Relay
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
+from relaybot.storage.lock import ProcessLock
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.handlers import bot_commands, register
+from relaybot.telegram.inbox import RETRY_CAP, InboxQueue, Poller, passing, replay_stored
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
 
 log = structlog.get_logger("relaybot.app")
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0  # seconds; Telegram answers in well under one
 EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
 PATTERNS_FILE = Path("config/patterns.toml")
 
 
+# the errors the handlers of the update being processed ran into (read by process_update)
+_FAILURES: ContextVar[list[BaseException] | None] = ContextVar("failures", default=None)
+
+
 class RelayApplication(Application):  # type: ignore[type-arg]
-    """An Application that binds each update's log context and counts the updates it has
-    finished (tests wait on this)."""
+    """An Application that binds each update's log context, retries an update whose handler
+    met a passing fault (a locked database), tells the inbox which updates are handled, and
+    counts the updates it has finished (tests wait on this)."""
 
     processed = 0
     last_update_id = 0
@@ -46,11 +58,32 @@ class RelayApplication(Application):  # type: ignore[type-arg]
                 update_id=update.update_id, chat=chat.id if chat else None
             )
         try:
-            await super().process_update(update)
+            failure = await self._process_until_passed(update)
+            queue = self.update_queue
+            settled = failure is None or not passing(failure)  # else: handled after a restart
+            if settled and isinstance(update, Update) and isinstance(queue, InboxQueue):
+                queue.handled.append(update.update_id)
         finally:
             self.processed += 1
             if isinstance(update, Update):
                 self.last_update_id = max(self.last_update_id, update.update_id)
+
+    async def _process_until_passed(self, update: object) -> BaseException | None:
+        attempts = 0
+        while True:
+            failures: list[BaseException] = []
+            token = _FAILURES.set(failures)
+            try:
+                await super().process_update(update)
+            finally:
+                _FAILURES.reset(token)
+            failure = next((f for f in failures if passing(f)), failures[0] if failures else None)
+            if failure is None or not passing(failure) or not self.running:
+                return failure
+            attempts += 1
+            delay = min(RETRY_CAP, 0.1 * 2**attempts)
+            log.warning("update_retry", error=type(failure).__name__, attempts=attempts)
+            await asyncio.sleep(delay)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,6 +95,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error=type(context.error).__name__,
         exc_info=context.error,
     )
+    failures = _FAILURES.get()
+    if failures is not None and context.error is not None:
+        failures.append(context.error)
 
 
 @dataclass
@@ -70,12 +106,15 @@ class Runtime:
     relay: Relay
     worker: Worker
     db: Database
+    inbox: InboxQueue
+    lock: ProcessLock | None = None
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
+    poller: Poller | None = None
 
     async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         language = self.relay.texts.language
         await self.app.bot.set_my_commands(bot_commands(language))
-        self.worker.start()
+        await self.worker.start()
         if self.app.job_queue is not None:
             self.app.job_queue.run_repeating(
                 self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
@@ -86,8 +125,8 @@ class Runtime:
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         await self.worker.stop()
-        await self.db.close()
-        log.info("bot_stopped")
+        with contextlib.suppress(Exception):
+            await self.inbox.flush()
 
     async def delivered_all(self) -> bool:
         """Nothing in flight and nothing waiting in the outbox."""
@@ -106,23 +145,48 @@ class Runtime:
         await self.relay.housekeeping()
 
     async def start(self, poll_timeout: float = 10) -> None:
-        """Start polling in the running event loop (tests and the demo)."""
+        """Start long polling in the running event loop: updates stored before handling."""
         await self.app.initialize()
         await self.on_start()
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(
-            poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
-        )
+        await replay_stored(self.inbox, self.app.bot)
         await self.app.start()
+        self.poller = Poller(self.app.bot, self.inbox, poll_timeout, Update.ALL_TYPES)
+        await self.poller.start()
+
+    async def start_webhook(self, settings: Settings) -> None:
+        """Serve the webhook: each update is stored before the server answers Telegram."""
+        await self.app.initialize()
+        await self.on_start()
+        await replay_stored(self.inbox, self.app.bot)
+        await self.app.start()
+        assert self.app.updater is not None
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        await self.app.updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            # Telegram calls the public (https) URL; a proxy in front terminates TLS and passes
+            # the same path on to this server
+            url_path=urlsplit(settings.webhook_url).path.strip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
 
     async def stop(self) -> None:
-        assert self.app.updater is not None
-        if self.app.updater.running:
+        """Take no new updates, finish the ones being handled, let the sends in flight be
+        answered and recorded, and only then close the HTTP client and the database."""
+        if self.poller is not None:
+            await self.poller.stop()
+        if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
         await self.on_stop()
         await self.app.shutdown()
+        await self.db.close()
+        if self.lock is not None:
+            self.lock.release()
+        log.info("bot_stopped")
 
 
 async def build(
@@ -133,58 +197,61 @@ async def build(
 ) -> Runtime:
     token = require_token(settings)
     network = network or load_network(settings.network_file)
-    db = await Database(settings.database).open()
+    lock = ProcessLock(Path(settings.database)).acquire()
+    try:
+        db = await Database(settings.database).open()
+    except BaseException:
+        lock.release()
+        raise
     patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
     relay = Relay(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
     await relay.load()
-    runtime_box: list[Runtime] = []
-
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        await runtime_box[0].on_start(app)
-
-    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-        await runtime_box[0].on_stop(app)
-
+    queue = InboxQueue(db, clock)
+    limiter = WindowRateLimiter()
     app = (
         ApplicationBuilder()
         .application_class(RelayApplication)
         .token(token)
         .base_url(settings.api_base_url)
-        .rate_limiter(WindowRateLimiter())
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
+        .rate_limiter(limiter)
+        .update_queue(queue)
+        # a slow but working Telegram must not look like a failure (a time-out on a send
+        # leaves its outcome unknown and may end in a duplicate)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
+        .write_timeout(READ_TIMEOUT)
+        .pool_timeout(READ_TIMEOUT)
+        .get_updates_read_timeout(READ_TIMEOUT)
         .build()
     )
     assert isinstance(app, RelayApplication)
     register(app, relay, AdminCache())
     app.add_error_handler(on_error)
-    worker = Worker(relay, Sender(app.bot, relay.texts))
-    runtime = Runtime(app, relay, worker, db)
-    runtime_box.append(runtime)
-    return runtime
+    worker = Worker(
+        relay, Sender(app.bot, relay.texts), max_in_flight=settings.max_in_flight, limiter=limiter
+    )
+    return Runtime(app, relay, worker, db, queue, lock)
 
 
 def run(settings: Settings) -> None:
-    """`relaybot run`: long polling, or a webhook when RELAYBOT_WEBHOOK_URL is set.
+    """`relaybot run`: long polling, or a webhook when RELAYBOT_WEBHOOK_URL is set, until
+    SIGINT or SIGTERM; then a clean stop (see `Runtime.stop`)."""
+    asyncio.run(_serve(settings))
 
-    python-telegram-bot stops cleanly on SIGINT and SIGTERM; the outbox keeps whatever was
-    not yet delivered for the next start.
-    """
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    runtime = loop.run_until_complete(build(settings))
+
+async def _serve(settings: Settings) -> None:
+    runtime = await build(settings)
     runtime.heartbeat = Path(settings.database).parent / "heartbeat"
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        runtime.app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            # Telegram calls the public (https) URL; a proxy in front terminates TLS and passes
-            # the same path on to this server
-            url_path=urlsplit(settings.webhook_url).path.strip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        runtime.app.run_polling(allowed_updates=Update.ALL_TYPES)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        if settings.webhook_url:
+            await runtime.start_webhook(settings)
+        else:
+            await runtime.start()
+        await stop.wait()
+        log.info("bot_stopping")
+    finally:
+        await runtime.stop()

@@ -100,6 +100,14 @@ class WindowRateLimiter(BaseRateLimiter[int]):
             window = self.groups[chat_id] = Window(*self.group_limit)
         return window
 
+    def group_wait(self, chat_id: int) -> float:
+        """Seconds until a group's window lets one more call through (0: at once). The worker
+        asks before it takes a slot, so a lane never sits waiting for a chat's window."""
+        if chat_id >= 0:
+            return 0.0
+        window = self.groups.get(chat_id)
+        return window.wait_needed() if window is not None else 0.0
+
     async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
