@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0  # seconds at most between tries of an ordinary row
 BACKOFF_CAP_112 = 3.0  # ... and of a 112 notice or edit
 WRITE_RETRY_CAP = 2.0  # seconds at most between tries of a write that failed
+PROBE_INTERVAL = 3.0  # seconds between tries of one row while Telegram fails
 STOP_GRACE = 20.0  # seconds a stop waits for sends in flight (above the read timeout's use)
 
 
@@ -91,6 +93,7 @@ class Worker:
         self._stopping = False
         self._unwritten = 0  # answers waiting for a write the database refused
         self._failed_kinds: set[str] = set()  # network failures since the last success
+        self._probed_at = 0.0
         self.delivered = 0
         self.retried = 0
         self.recovered = 0  # rows found in flight after a crash, sent once more
@@ -165,8 +168,12 @@ class Worker:
             heads = await outbox.heads(
                 conn, self.relay.clock(), set(self.lanes) | set(self.held), room
             )
+        rows = heads.rows
+        if not rows and not self.lanes and self._probe_due(loop.time()):
+            async with self.relay.db.reading() as conn:  # the most urgent row, due or not
+                rows = (await outbox.heads(conn, math.inf, set(self.held), 1)).rows
         started = 0
-        for row in heads.rows:
+        for row in rows:
             if self._stopping:
                 return None
             if await self._start(row):
@@ -178,7 +185,17 @@ class Worker:
             waits.append(heads.next_at - self.relay.clock())
         if self.held:
             waits.append(min(self.held.values()) - loop.time())
+        if self._failed_kinds:
+            waits.append(self._probed_at + PROBE_INTERVAL - loop.time())
         return max(0.005, min(waits))
+
+    def _probe_due(self, now: float) -> bool:
+        """During an outage every row waits out its backoff; one row is tried every
+        PROBE_INTERVAL seconds, so the first success (which wakes them all) comes soon."""
+        if not self._failed_kinds or now - self._probed_at < PROBE_INTERVAL:
+            return False
+        self._probed_at = now
+        return True
 
     async def _start(self, row: Row) -> bool:
         if self.limiter is not None:
@@ -269,6 +286,7 @@ class Worker:
         else:
             delay = backoff(row.attempts, row.priority)
             self._failed_kinds.add(outcome.error)
+            self._probed_at = asyncio.get_running_loop().time()
             log_.info(
                 "delivery_retry",
                 error=outcome.error,

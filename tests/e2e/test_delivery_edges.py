@@ -7,6 +7,7 @@ import asyncio
 import sqlite3
 from typing import Any
 
+import pytest
 from telegram.error import NetworkError
 
 from relaybot.stage import Stage
@@ -14,11 +15,12 @@ from relaybot.storage import outbox
 from tests.e2e.conftest import alerts, contents, tag
 
 
-async def test_a_fault_in_the_worker_loop_does_not_end_delivery(stage: Stage) -> None:
+async def test_a_fault_in_the_worker_loop_does_not_end_delivery(
+    stage: Stage, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One 'database is locked' while the worker reads the outbox is logged and survived:
     the next alert still reaches the regiegroep."""
-    relay = stage.relay
-    original = relay.due
+    original = outbox.heads
     failures = [1]
 
     async def flaky(*args: Any, **kwargs: Any) -> Any:
@@ -27,7 +29,7 @@ async def test_a_fault_in_the_worker_loop_does_not_end_delivery(stage: Stage) ->
             raise sqlite3.OperationalError("database is locked")
         return await original(*args, **kwargs)
 
-    relay.due = flaky  # type: ignore[method-assign]
+    monkeypatch.setattr(outbox, "heads", flaky)
     stage.runtime.worker.wake()
     for _ in range(500):
         if not failures[0]:
@@ -108,7 +110,7 @@ async def test_network_errors_are_retried_however_long_the_outage(stage: Stage) 
         raise NetworkError("Bad Gateway")
 
     worker.sender.run = down  # type: ignore[method-assign]
-    await worker._deliver(row)
+    await worker._deliver(row, await stage.relay.plan(row))
     async with stage.runtime.db.reading() as conn:
         status = await conn.execute_fetchall(
             "SELECT status, attempts FROM outbox WHERE id = ?", (row_id,)
