@@ -95,7 +95,7 @@ async def test_one_in_five_calls_failing_with_502_loses_and_doubles_nothing(
                 == 1
             ), slug
         for slug in ["regie", *stage.network.neighbours("markelo-noord")]:
-            if stage.relay.directory.is_linked(slug) or slug == "regie":
+            if stage.ctx.directory.is_linked(slug) or slug == "regie":
                 assert len(alerts(stage, stage.chats[slug], 2)) == 1, slug
         assert stage.emu.counters.get("5xx", 0) > 0
     finally:

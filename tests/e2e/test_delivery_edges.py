@@ -17,8 +17,8 @@ from tests.e2e.conftest import alerts, contents, tag
 async def test_a_fault_in_the_worker_loop_does_not_end_delivery(stage: Stage) -> None:
     """One 'database is locked' while the worker reads the outbox is logged and survived:
     the next alert still reaches the regiegroep."""
-    relay = stage.relay
-    original = relay.due
+    delivery = stage.runtime.delivery
+    original = delivery.due
     failures = [1]
 
     async def flaky(*args: Any, **kwargs: Any) -> Any:
@@ -27,7 +27,7 @@ async def test_a_fault_in_the_worker_loop_does_not_end_delivery(stage: Stage) ->
             raise sqlite3.OperationalError("database is locked")
         return await original(*args, **kwargs)
 
-    relay.due = flaky  # type: ignore[method-assign]
+    delivery.due = flaky  # type: ignore[method-assign]
     stage.runtime.worker.wake()
     for _ in range(500):
         if not failures[0]:
@@ -93,7 +93,7 @@ async def test_network_errors_are_retried_however_long_the_outage(stage: Stage) 
         await conn.execute(
             "UPDATE outbox SET attempts = 100, not_before = 1e12 WHERE id = ?", (row_id,)
         )
-    rows = [r for r in await stage.relay.due(set(), 64) if r.id == row_id]
+    rows = [r for r in await stage.runtime.delivery.due(set(), 64) if r.id == row_id]
     assert rows == []  # not due: read it directly
     async with stage.runtime.db.reading() as conn:
         raw = await conn.execute_fetchall(
