@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -28,9 +27,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from relaybot.service import Plan, Relay
-from relaybot.storage import outbox
 from relaybot.storage.outbox import Priority, Row
+from relaybot.telegram.delivery import Delivery, Plan
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 
@@ -77,12 +75,12 @@ class Worker:
 
     def __init__(
         self,
-        relay: Relay,
+        delivery: Delivery,
         sender: Sender,
         max_in_flight: int = 4,
         limiter: WindowRateLimiter | None = None,
     ) -> None:
-        self.relay = relay
+        self.delivery = delivery
         self.sender = sender
         self.max_in_flight = max(1, max_in_flight)
         self.limiter = limiter
@@ -102,9 +100,8 @@ class Worker:
         self._wake.set()
 
     async def start(self) -> None:
-        self.relay.on_outbox(self.wake)
-        async with self.relay.db.transaction() as conn:
-            self.recovered = await outbox.recover_in_flight(conn)
+        self.delivery.ctx.on_outbox(self.wake)
+        self.recovered = await self.delivery.recover_in_flight()
         if self.recovered:
             log.warning("outbox_resend_after_crash", rows=self.recovered)
         self._task = asyncio.create_task(self._run(), name="relaybot-outbox")
@@ -164,14 +161,10 @@ class Worker:
         room = self.max_in_flight - len(self.lanes)
         if room <= 0:
             return IDLE_POLL  # a call's end wakes the loop
-        async with self.relay.db.reading() as conn:
-            heads = await outbox.heads(
-                conn, self.relay.clock(), set(self.lanes) | set(self.held), room
-            )
+        heads = await self.delivery.heads(set(self.lanes) | set(self.held), room)
         rows = heads.rows
         if not rows and not self.lanes and self._probe_due(loop.time()):
-            async with self.relay.db.reading() as conn:  # the most urgent row, due or not
-                rows = (await outbox.heads(conn, math.inf, set(self.held), 1)).rows
+            rows = (await self.delivery.heads(set(self.held), 1, any_time=True)).rows
         started = 0
         for row in rows:
             if self._stopping:
@@ -182,7 +175,7 @@ class Worker:
             return None  # there may be more than there was room for
         waits = [IDLE_POLL]
         if heads.next_at is not None:
-            waits.append(heads.next_at - self.relay.clock())
+            waits.append(heads.next_at - self.delivery.ctx.clock())
         if self.held:
             waits.append(min(self.held.values()) - loop.time())
         if self._failed_kinds:
@@ -203,16 +196,15 @@ class Worker:
             if wait > 0:  # its window is full: give the slot to another chat meanwhile
                 self.held[row.chat_id] = asyncio.get_running_loop().time() + wait
                 return False
-        plan = await self.relay.plan(row)
+        plan = await self.delivery.plan(row)
         if plan.behind:
-            await self.relay.put_behind(row)
+            await self.delivery.put_behind(row)
             return False
         if not plan.ops:
-            await self.relay.complete(row, plan, [])
+            await self.delivery.complete(row, plan, [])
             return False
-        async with self.relay.db.transaction() as conn:
-            if not await outbox.mark_sending(conn, row.id):
-                return False
+        if not await self.delivery.mark_sending(row):
+            return False
         lane = asyncio.create_task(self._deliver(row, plan), name=f"send-{row.chat_id}")
         self.lanes[row.chat_id] = lane
         lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
@@ -270,19 +262,19 @@ class Worker:
     async def _apply(
         self, row: Row, plan: Plan, outcome: Outcome, log_: structlog.BoundLogger
     ) -> None:
-        relay = self.relay
+        delivery = self.delivery
         if outcome.kind == "done":
-            await relay.complete(row, plan, list(outcome.results))
+            await delivery.complete(row, plan, list(outcome.results))
         elif outcome.kind == "later":
-            await self._postpone(row, outcome.seconds, "429", count=False)
+            await delivery.postpone(row, outcome.seconds, "429", count=False)
         elif outcome.kind == "moved":
-            await self._unmark(row)
-            await relay.chat_moved(row.chat_id, outcome.new_chat)
+            await delivery.release(row)
+            await delivery.chat_moved(row.chat_id, outcome.new_chat)
         elif outcome.kind == "refused":
-            await self._unmark(row)
-            await relay.chat_refused(row.chat_id, outcome.error)
+            await delivery.release(row)
+            await delivery.chat_refused(row.chat_id, outcome.error)
         elif outcome.kind == "gave_up":
-            await relay.give_up(row, outcome.error)
+            await delivery.give_up(row, outcome.error)
         else:
             delay = backoff(row.attempts, row.priority)
             self._failed_kinds.add(outcome.error)
@@ -293,21 +285,10 @@ class Worker:
                 attempts=row.attempts + 1,
                 delay=round(delay, 2),
             )
-            await self._postpone(row, delay, outcome.error)
-
-    async def _postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
-        """The row waits `seconds` and goes back to waiting, in one transaction."""
-        async with self.relay.db.transaction() as conn:
-            await outbox.postpone(conn, row.id, self.relay.clock() + seconds, error, count)
-            await outbox.unmark(conn, row.id)
-
-    async def _unmark(self, row: Row) -> None:
-        async with self.relay.db.transaction() as conn:
-            await outbox.unmark(conn, row.id)
+            await delivery.postpone(row, delay, outcome.error)
 
     async def _wake_postponed(self, kinds: set[str]) -> None:
-        async with self.relay.db.transaction() as conn:
-            woken = await outbox.wake_postponed(conn, self.relay.clock(), kinds)
+        woken = await self.delivery.wake_postponed(kinds)
         if woken:
             log.info("outbox_recovered", rows=woken)
             self._wake.set()
