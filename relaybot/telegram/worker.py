@@ -101,9 +101,6 @@ class Worker:
 
     async def start(self) -> None:
         self.delivery.ctx.on_outbox(self.wake)
-        self.recovered = await self.delivery.recover_in_flight()
-        if self.recovered:
-            log.warning("outbox_resend_after_crash", rows=self.recovered)
         self._task = asyncio.create_task(self._run(), name="relaybot-outbox")
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
@@ -133,7 +130,22 @@ class Worker:
 
     # --- dispatching ------------------------------------------------------------------------
 
+    async def _recover(self) -> None:
+        """Rows a crash left marked as being sent go out once more (retried while the
+        database refuses the write)."""
+        while not self._stopping:
+            try:
+                self.recovered = await self.delivery.recover_in_flight()
+            except Exception as error:
+                log.warning("outbox_write_failed", error=type(error).__name__)
+                await asyncio.sleep(WRITE_RETRY_CAP)
+                continue
+            if self.recovered:
+                log.warning("outbox_resend_after_crash", rows=self.recovered)
+            return
+
     async def _run(self) -> None:
+        await self._recover()
         while not self._stopping:
             try:
                 timeout = await self._dispatch()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from relaybot.emulator.records import User
 from relaybot.network import Network, load_network
 from relaybot.samples import write_big_network
 from relaybot.stage import Stage, open_stage
-from tests.e2e.conftest import EXAMPLE, alerts, run_env, start_run
+from tests.e2e.conftest import EXAMPLE, ROOT, alerts, run_env, start_run
 
 HOODS = 30  # an alert from the hub goes to these and the regiegroep
 
@@ -80,7 +81,18 @@ class Town:
     async def start(self) -> asyncio.subprocess.Process:
         """`relaybot run`, returned once it has started (it set its commands)."""
         before = len(self.emu.calls_to("setMyCommands"))
-        process = await start_run(self.env(), capture=False)
+        log = self.database.with_name(f"run-{len(self.processes)}.log").open("wb")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "relaybot",
+            "run",
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=log,
+        )
+        log.close()
         self.processes.append(process)
         await until(lambda: len(self.emu.calls_to("setMyCommands")) > before, 30, "start-up")
         return process
