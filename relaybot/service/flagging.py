@@ -248,7 +248,7 @@ class Flagging:
                 chat_id=chat_id,
                 action="say",
                 now=self.ctx.clock(),
-                priority=Priority.FLAG,
+                priority=Priority.NORMAL,  # an answer, not a 112 notice: no top priority
                 payload={"html": text, "reply_to": reply_to},
             )
         else:
