@@ -3,6 +3,7 @@ and recording what Telegram answered. Not a use case: nobody acts here, the bot 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -195,6 +196,65 @@ class Delivery:
         request = row.payload.get("link_request")
         if request is not None and message_id is not None:
             await chats.set_link_card(conn, int(str(request)), message_id)
+        if row.incident is not None and (row.action == "alert" or "settles" in row.payload):
+            await self._settle_confirmations(conn, [row.incident])
+
+    async def _settle_confirmations(
+        self, conn: aiosqlite.Connection, numbers: Collection[int]
+    ) -> None:
+        """Edit each delivered confirmation of these incidents whose alerts are all delivered
+        or given up, once, to say who received them and who could not be reached:
+        "✓ 9 ontvangen · ✗ Wijk 7: bot verwijderd"."""
+        for number in numbers:
+            incident = await incidents.get(conn, number)
+            if incident is None or incident.state is State.RETRACTED:
+                continue
+            confirmations = await conn.execute_fetchall(
+                "SELECT id, chat_id, message_id, payload FROM outbox WHERE incident = ?"
+                " AND action = 'say' AND status = 'done' AND message_id IS NOT NULL"
+                " AND json_extract(payload, '$.settles') IS NOT NULL",
+                (number,),
+            )
+            for row_id, chat_id, message_id, payload in confirmations:
+                await self._settle_one(conn, row_id, chat_id, message_id, json.loads(payload))
+
+    async def _settle_one(
+        self,
+        conn: aiosqlite.Connection,
+        row_id: int,
+        chat_id: int,
+        message_id: int,
+        payload: dict[str, object],
+    ) -> None:
+        ids = [int(str(i)) for i in payload.get("settles") or []]  # type: ignore[attr-defined]
+        marks = ", ".join("?" for _ in ids)
+        alerts = await conn.execute_fetchall(
+            f"SELECT chat_id, status, message_id, error FROM outbox WHERE id IN ({marks})",
+            tuple(ids),
+        )
+        if any(status in ("pending", "sending") for _c, status, _m, _e in alerts):
+            return
+        if not await chats.note_once(conn, chat_id, f"settled:{row_id}", self.ctx.clock()):
+            return
+        texts = self.ctx.texts
+        received = sum(1 for _c, status, made, _e in alerts if status == "done" and made)
+        parts = [texts("settled_received", count=received)]
+        for target, status, _made, error in alerts:
+            if status == "failed":
+                removed = "forbidden" in (error or "").lower() or "kicked" in (error or "").lower()
+                reason = texts("reason_removed" if removed else "reason_unreachable")
+                parts.append(
+                    texts("settled_missed", place=self.ctx.place_of(target), reason=reason)
+                )
+        html = f"{payload.get('html', '')}\n{' · '.join(parts)}"
+        await outbox.enqueue(
+            conn,
+            chat_id=chat_id,
+            action="edit",
+            now=self.ctx.clock(),
+            payload={"message_id": message_id, "html": html},
+        )
+        self.ctx.wake()
 
     async def postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
         """The row waits `seconds` and is no longer marked as being sent, in one transaction."""
@@ -240,6 +300,8 @@ class Delivery:
     async def give_up(self, row: Row, error: str) -> None:
         async with self.ctx.db.transaction() as conn:
             await outbox.fail(conn, row.id, self.ctx.clock(), error)
+            if row.action == "alert" and row.incident is not None:
+                await self._settle_confirmations(conn, [row.incident])
         log.warning(
             "outbox_gave_up",
             row=row.id,
@@ -262,7 +324,13 @@ class Delivery:
         """The bot may no longer post in a chat: stop sending there, tell the regiegroep once."""
         regie = self.ctx.directory.regie_chat_id
         async with self.ctx.db.transaction() as conn:
+            waiting = await conn.execute_fetchall(
+                "SELECT DISTINCT incident FROM outbox WHERE chat_id = ? AND status = 'pending'"
+                " AND action = 'alert'",
+                (chat_id,),
+            )
             dropped = await outbox.fail_chat(conn, chat_id, self.ctx.clock(), reason)
+            await self._settle_confirmations(conn, [n for (n,) in waiting if n is not None])
             if chat_id != regie and await chats.note_once(
                 conn, chat_id, "refused", self.ctx.clock()
             ):

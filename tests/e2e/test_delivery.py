@@ -198,3 +198,40 @@ async def test_network_errors_are_retried_however_long_the_outage(stage: Stage) 
             "SELECT status, attempts FROM outbox WHERE id = ?", (row_id,)
         )
     assert tuple(status[0]) == ("pending", 101)
+
+
+async def test_the_regie_confirmation_says_who_received_the_alert_and_who_did_not(
+    stage: Stage,
+) -> None:
+    """A neighbourhood has removed the bot (403): once the alert is delivered elsewhere, the
+    source chat's confirmation is edited to count who received it and name who did not."""
+    gone = stage.chats["goor-noord"]
+    stage.emu.set_fault(
+        chat_id=gone,
+        error_code=403,
+        description="Forbidden: bot was kicked from the supergroup chat",
+        times=10,
+    )
+    await tag(stage, "goor-oost", "Inbraak bij de bakker")
+    await stage.settle()
+    received = len(alerts(stage, stage.regie, 1)) + sum(
+        len(alerts(stage, stage.chats[s], 1)) for s in stage.network.neighbours("goor-oost")
+    )
+    source = contents(stage, stage.chats["goor-oost"])
+    confirmation = next(c for c in source if c.startswith("✅ Melding #1"))
+    assert confirmation.endswith(f"✓ {received} ontvangen · ✗ Goor Noord (Goor): bot verwijderd")
+
+
+async def test_a_forward_confirmation_is_edited_once_every_alert_is_delivered(
+    stage: Stage,
+) -> None:
+    """/doorsturen's line in the regiegroep ends, once delivery is settled, with how many
+    chats received the alert."""
+    await tag(stage, "goor-oost", "Inbraak bij de bakker")
+    copy = alerts(stage, stage.regie, 1)[0]
+    stage.emu.post(
+        stage.regie, stage.contacts[0], "/doorsturen markelo-noord", reply_to=copy.message_id
+    )
+    await stage.settle()
+    line = next(c for c in contents(stage, stage.regie) if c.startswith("✅ Melding #1"))
+    assert line.endswith("✓ 1 ontvangen")

@@ -129,3 +129,12 @@ TEXTS.update(
 )
 TEXTS["forward_nothing"] = "ℹ️ This message has no text or photo to forward."
 TEXTS["incidents_more"] = "… and {count} more open alert(s)."
+TEXTS.update(
+    {
+        # delivery (issue 11): a confirmation edited once its alerts are settled
+        "settled_received": "✓ {count} received",
+        "settled_missed": "✗ {place}: {reason}",
+        "reason_removed": "bot removed",
+        "reason_unreachable": "unreachable",
+    }
+)

@@ -130,3 +130,12 @@ TEXTS.update(
 )
 TEXTS["forward_nothing"] = "ℹ️ Dit bericht heeft geen tekst of foto om door te sturen."
 TEXTS["incidents_more"] = "… en nog {count} open melding(en)."
+TEXTS.update(
+    {
+        # delivery (issue 11): a confirmation edited once its alerts are settled
+        "settled_received": "✓ {count} ontvangen",
+        "settled_missed": "✗ {place}: {reason}",
+        "reason_removed": "bot verwijderd",
+        "reason_unreachable": "niet bereikbaar",
+    }
+)
