@@ -133,7 +133,7 @@ async def test_intent_to_call_after_the_flag_is_answered_and_counted(
     (reply,) = (await world.rows())[before:]
     assert reply["chat_id"] == GOOR_OOST
     assert reply["action"] == "say"
-    assert reply["priority"] == Priority.FLAG
+    assert reply["priority"] == Priority.NORMAL  # an answer: not at 112 priority
     assert reply["payload"]["reply_to"] == 60
     assert "112 is al gebeld om 20:30 door Carla" in reply["payload"]["html"]
     assert await world.counter("duplicates_prevented") == 1
