@@ -27,7 +27,14 @@ from relaybot.storage.lock import ProcessLock
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.handlers import bot_commands, register
-from relaybot.telegram.inbox import RETRY_CAP, InboxQueue, Poller, passing, replay_stored
+from relaybot.telegram.inbox import (
+    RETRY_CAP,
+    InboxQueue,
+    Poller,
+    RawUpdates,
+    passing,
+    replay_stored,
+)
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
@@ -112,6 +119,7 @@ class Runtime:
     lock: ProcessLock | None = None
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
     poller: Poller | None = None
+    raw: RawUpdates | None = None  # getUpdates' request object: it keeps the answer's bytes
 
     @property
     def ctx(self) -> Context:
@@ -156,7 +164,7 @@ class Runtime:
         await self.on_start()
         await replay_stored(self.inbox, self.app.bot)
         await self.app.start()
-        self.poller = Poller(self.app.bot, self.inbox, poll_timeout, Update.ALL_TYPES)
+        self.poller = Poller(self.app.bot, self.inbox, poll_timeout, Update.ALL_TYPES, self.raw)
         await self.poller.start()
 
     async def start_webhook(self, settings: Settings) -> None:
@@ -215,6 +223,13 @@ async def build(
     cases = UseCases.create(ctx)  # built once; the handlers bind commands to its methods
     delivery = Delivery(ctx)  # the worker's, and Telegram's news about chats
     queue = InboxQueue(db, clock)
+    raw = RawUpdates(
+        connection_pool_size=1,
+        read_timeout=READ_TIMEOUT,
+        write_timeout=READ_TIMEOUT,
+        connect_timeout=CONNECT_TIMEOUT,
+        pool_timeout=READ_TIMEOUT,
+    )
     limiter = WindowRateLimiter()
     app = (
         ApplicationBuilder()
@@ -229,7 +244,7 @@ async def build(
         .read_timeout(READ_TIMEOUT)
         .write_timeout(READ_TIMEOUT)
         .pool_timeout(READ_TIMEOUT)
-        .get_updates_read_timeout(READ_TIMEOUT)
+        .get_updates_request(raw)
         .build()
     )
     assert isinstance(app, RelayApplication)
@@ -238,7 +253,7 @@ async def build(
     worker = Worker(
         delivery, Sender(app.bot, ctx.texts), max_in_flight=settings.max_in_flight, limiter=limiter
     )
-    return Runtime(app, cases, delivery, worker, db, queue, lock)
+    return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw)
 
 
 def run(settings: Settings) -> None:

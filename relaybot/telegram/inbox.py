@@ -12,11 +12,13 @@ import asyncio
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import structlog
 from telegram import Bot, Update
 from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
 
 from relaybot.storage import inbox
 from relaybot.storage.db import Database
@@ -29,6 +31,30 @@ RETRY_CAP = 5.0  # seconds at most between tries after a passing fault
 def passing(error: BaseException) -> bool:
     """A fault that goes away by itself: a locked or full database, a network failure."""
     return isinstance(error, sqlite3.OperationalError | NetworkError)
+
+
+class RawUpdates(HTTPXRequest):
+    """The request object of getUpdates (PTB's public `BaseRequest` interface), keeping the
+    answer's bytes so each update is stored exactly as Telegram sent it: cheaper than
+    serialising PTB's objects again, and nothing is lost in the round trip."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.last: bytes | None = None
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        self.last = payload
+        return code, payload
+
+    def bodies(self) -> dict[int, str]:
+        """The updates of the last answer as JSON text, by update id (empty if unreadable)."""
+        payload, self.last = self.last, None
+        try:
+            result = json.loads(payload or b"{}").get("result")
+            return {int(item["update_id"]): json.dumps(item) for item in result or ()}
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return {}
 
 
 class InboxQueue(asyncio.Queue[object]):
@@ -47,8 +73,10 @@ class InboxQueue(asyncio.Queue[object]):
             await self.store([item])
         await super().put(item)
 
-    async def put_batch(self, updates: Sequence[Update]) -> None:
-        await self.store(updates)
+    async def put_batch(
+        self, updates: Sequence[Update], bodies: Mapping[int, str] | None = None
+    ) -> None:
+        await self.store(updates, bodies)
         for update in updates:
             self.put_nowait(update)
 
@@ -56,8 +84,11 @@ class InboxQueue(asyncio.Queue[object]):
         """Queue an update that is stored already."""
         self.put_nowait(update)
 
-    async def store(self, updates: Sequence[Update]) -> None:
-        rows = [(u.update_id, u.to_json()) for u in updates]
+    async def store(
+        self, updates: Sequence[Update], bodies: Mapping[int, str] | None = None
+    ) -> None:
+        known = bodies or {}
+        rows = [(u.update_id, known.get(u.update_id) or u.to_json()) for u in updates]
         handled, self.handled = self.handled, []
         try:
             async with self.db.transaction() as conn:
@@ -94,8 +125,10 @@ class Poller:
         queue: InboxQueue,
         timeout: float = 10,
         allowed_updates: Sequence[str] | None = None,
+        raw: RawUpdates | None = None,
     ) -> None:
         self.bot = bot
+        self.raw = raw
         self.queue = queue
         self.timeout = timeout
         self.allowed_updates = allowed_updates
@@ -140,7 +173,8 @@ class Poller:
                 continue
             try:
                 if updates:
-                    await self.queue.put_batch(updates)
+                    bodies = self.raw.bodies() if self.raw is not None else None
+                    await self.queue.put_batch(updates, bodies)
                 else:
                     await self.queue.flush()
             except sqlite3.Error as error:  # not stored: not confirmed, Telegram sends it again

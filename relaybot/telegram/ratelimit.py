@@ -32,9 +32,11 @@ def counted(endpoint: str) -> bool:
 class Window:
     """At most `limit` calls in any `period` seconds, first come, first served.
 
-    A call counts from the moment its answer arrives (until then it holds its place without
-    expiring): Telegram counts a request when it receives it, which is always before the answer
-    comes back, so the bot's windows never end before Telegram's do.
+    A call counts from halfway between its sending and its answer (until the answer it holds
+    its place without expiring): Telegram counts a request when it receives it, somewhere in
+    between; halfway is that moment on a link as fast both ways, and the margin on the period
+    covers the difference. (Counting from the answer, as before, loses a whole round trip per
+    window: with 100 ms it cost a fan-out 12% of Telegram's rate.)
     """
 
     POLL = 0.01  # seconds between looks while the oldest counted call is still under way
@@ -43,7 +45,8 @@ class Window:
         self.limit = limit
         self.period = period
         self.clock = clock
-        self.stamps: deque[list[float]] = deque()  # [time the answer came]; inf while under way
+        # [when the call counts (inf while under way), when it was sent]
+        self.stamps: deque[list[float]] = deque()
         self.lock = asyncio.Lock()
 
     def wait_needed(self) -> float:
@@ -60,12 +63,12 @@ class Window:
         async with self.lock:
             while (wait := self.wait_needed()) > 0:  # noqa: ASYNC110 - waits on time, not state
                 await asyncio.sleep(wait)
-            place = [math.inf]
+            place = [math.inf, self.clock()]
             self.stamps.append(place)
             return place
 
     def done(self, place: list[float]) -> None:
-        place[0] = self.clock()
+        place[0] = (place[1] + self.clock()) / 2
 
 
 class WindowRateLimiter(BaseRateLimiter[int]):
