@@ -19,6 +19,7 @@ from relaybot.emulator.records import User
 from relaybot.network import Network, load_network
 from relaybot.samples import write_big_network
 from relaybot.stage import Stage, open_stage
+from relaybot.storage import outbox
 from tests.e2e.conftest import EXAMPLE, ROOT, alerts, run_env, start_run
 
 HOODS = 30  # an alert from the hub goes to these and the regiegroep
@@ -295,3 +296,37 @@ async def test_after_a_40_s_outage_the_alert_arrives_within_10_s(stage: Stage) -
     await stage.settle(within=10)
     for target in targets:
         assert len(alerts(stage, target, 1)) == 1, target
+
+
+async def test_chats_waiting_for_their_rate_window_hold_no_slot_and_an_alert_goes_at_once(
+    tmp_path: Path,
+) -> None:
+    """34 groups have each used up their messages for the minute and still have rows waiting
+    (more than the old 32 lanes): a new alert is not stuck behind them, it reaches every chat
+    within 15 s, long before any of their windows frees."""
+    stage = await open_stage(EXAMPLE, tmp_path / "db.sqlite3", emulator=Emulator(rate_limits=True))
+    try:
+        # a group's budget of 5 a minute instead of 20 (both sides), so that filling 34
+        # windows takes seconds, not most of a minute
+        full = 5
+        stage.emu.limiter.group_limit = full
+        stage.runtime.app.bot.rate_limiter.group_limit = (full, 60.0 * 1.02)
+        crowd = [stage.emu.add_group(f"Groep {n}", -1002000100000 - n).id for n in range(34)]
+        async with stage.runtime.db.transaction() as conn:
+            for chat in crowd:
+                for n in range(full + 3):
+                    await outbox.enqueue(
+                        conn, chat_id=chat, action="say", now=0.0, payload={"html": f"r{n}"}
+                    )
+        stage.runtime.worker.wake()
+        await until(
+            lambda: all(len(stage.emu.bot_messages(c)) >= full for c in crowd), 50, "windows full"
+        )
+        targets = _targets(stage)
+        chat = stage.chats["goor-oost"]
+        sighting = stage.emu.post(chat, stage.residents["goor-oost"], "Inbraak bij de bakker")
+        stage.emu.post(chat, stage.co_admins["goor-oost"], "/regie", reply_to=sighting.message_id)
+        await until(lambda: all(alerts(stage, c, 1) for c in targets), 15, "the alert everywhere")
+        assert [len(stage.emu.bot_messages(c)) for c in crowd] == [full] * len(crowd)
+    finally:
+        await stage.close()
