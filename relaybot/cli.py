@@ -26,11 +26,15 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.logs import configure
     from relaybot.settings import require_token
     from relaybot.telegram.app import run
+    from relaybot.telegram.startup import preflight
 
     settings = load_settings()
-    configure(settings.log_format, settings.log_level)
+    secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
+    configure(settings.log_format, settings.log_level, secrets=secrets)
     require_token(settings)
     load_network(settings.network_file)
+    # ask the Bot API first: a rejected token or an unreachable URL is one line, no token
+    asyncio.run(preflight(settings))
     run(settings)
     return 0
 
