@@ -1,0 +1,76 @@
+"""How many answers (not alerts) a chat and a person may get: a flood never delays an alert.
+
+An *answer* is a line the bot sends because someone asked or did something that needs no
+alert: help, lists, refusals, "112 is al gebeld" replies, the unknown-group line. Telegram
+lets a bot send about 20 messages a minute into one group; answers may use at most half of
+that, so alerts always find room. One person gets at most a few answers a minute. What is
+over the limit is dropped (the caller logs and counts it): the asker already saw an answer a
+moment ago, and a flood must not buy itself a queue.
+
+Pure bookkeeping in memory (a restart forgets it, which is harmless): sliding windows of the
+times answers were allowed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["AnswerLimits", "AnswerThrottle"]
+
+GROUP_PER_MINUTE = 20  # Telegram's budget for one group
+PRIVATE_PER_MINUTE = 60  # about one a second in a private chat
+
+
+@dataclass(frozen=True)
+class AnswerLimits:
+    """Answers allowed per sliding window (seconds)."""
+
+    group: int = GROUP_PER_MINUTE // 2  # half a group's budget, the other half is for alerts
+    private: int = PRIVATE_PER_MINUTE // 2
+    person: int = 3  # per person in one chat
+    window: float = 60.0
+
+
+class AnswerThrottle:
+    """Decides, answer by answer, whether one more fits the chat's and the person's window."""
+
+    def __init__(self, limits: AnswerLimits | None = None) -> None:
+        self.limits = limits or AnswerLimits()
+        self._chats: dict[int, deque[float]] = {}
+        self._people: dict[tuple[int, int], deque[float]] = {}
+        self.dropped = 0
+
+    def allow(self, chat_id: int, person_id: int | None, now: float) -> bool:
+        """True (and counted) when an answer into ``chat_id`` for ``person_id`` fits both
+        windows; False when it is to be dropped. A group has a negative id."""
+        limits = self.limits
+        since = now - limits.window
+        chat = self._window(self._chats, chat_id, since)
+        chat_limit = limits.group if chat_id < 0 else limits.private
+        person = None
+        if person_id is not None and chat_id < 0:
+            person = self._window(self._people, (chat_id, person_id), since)
+        if len(chat) >= chat_limit or (person is not None and len(person) >= limits.person):
+            self.dropped += 1
+            return False
+        chat.append(now)
+        if person is not None:
+            person.append(now)
+        if len(self._people) > 4096 or len(self._chats) > 4096:
+            self._forget(since)
+        return True
+
+    @staticmethod
+    def _window(table: dict[Any, deque[float]], key: Any, since: float) -> deque[float]:
+        times = table.setdefault(key, deque())
+        while times and times[0] <= since:
+            times.popleft()
+        return times
+
+    def _forget(self, since: float) -> None:
+        """Drop windows with nothing left in them (a long-running bot meets many people)."""
+        for table in (self._chats, self._people):
+            for key in [k for k, times in table.items() if not times or times[-1] <= since]:
+                del table[key]
