@@ -3,7 +3,8 @@
 An *answer* is a line the bot sends because someone asked or did something that needs no
 alert: help, lists, refusals, "112 is al gebeld" replies, the unknown-group line. Telegram
 lets a bot send about 20 messages a minute into one group; answers may use at most half of
-that, so alerts always find room. One person gets at most a few answers a minute. What is
+that, so alerts always find room; likewise answers to all chats together take at most half of
+the bot's 30 messages a second. One person gets at most a few answers a minute. What is
 over the limit is dropped (the caller logs and counts it): the asker already saw an answer a
 moment ago, and a flood must not buy itself a queue.
 
@@ -21,6 +22,7 @@ __all__ = ["AnswerLimits", "AnswerThrottle"]
 
 GROUP_PER_MINUTE = 20  # Telegram's budget for one group
 PRIVATE_PER_MINUTE = 60  # about one a second in a private chat
+OVERALL_PER_SECOND = 30  # Telegram's budget for all chats together
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class AnswerLimits:
     private: int = PRIVATE_PER_MINUTE // 2
     person: int = 3  # per person in one chat
     window: float = 60.0
+    overall: int = OVERALL_PER_SECOND // 2  # all chats together, per overall_window
+    overall_window: float = 1.0
 
 
 class AnswerThrottle:
@@ -40,6 +44,7 @@ class AnswerThrottle:
         self.limits = limits or AnswerLimits()
         self._chats: dict[int, deque[float]] = {}
         self._people: dict[tuple[int, int], deque[float]] = {}
+        self._overall: deque[float] = deque()
         self.dropped = 0
 
     def allow(self, chat_id: int, person_id: int | None, now: float) -> bool:
@@ -52,9 +57,17 @@ class AnswerThrottle:
         person = None
         if person_id is not None and chat_id < 0:
             person = self._window(self._people, (chat_id, person_id), since)
-        if len(chat) >= chat_limit or (person is not None and len(person) >= limits.person):
+        overall = self._overall
+        while overall and overall[0] <= now - limits.overall_window:
+            overall.popleft()
+        if (
+            len(chat) >= chat_limit
+            or (person is not None and len(person) >= limits.person)
+            or len(overall) >= limits.overall
+        ):
             self.dropped += 1
             return False
+        overall.append(now)
         chat.append(now)
         if person is not None:
             person.append(now)
