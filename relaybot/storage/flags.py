@@ -21,7 +21,12 @@ class Withdrawal:
 
 
 async def withdraw(
-    conn: aiosqlite.Connection, number: int, at: float, by: str, chat_id: int | None
+    conn: aiosqlite.Connection,
+    number: int,
+    at: float,
+    by: str,
+    chat_id: int | None,
+    place: str = "",
 ) -> Withdrawal | None:
     """Withdraw the 112 report of an open incident: keep it in ``flag_withdrawals`` and clear
     it from the incident, so that the next report wins as if it were the first. None when the
@@ -37,8 +42,9 @@ async def withdraw(
     report = Flag(row[0], row[1] or "", row[2] or "", row[3])
     cursor = await conn.execute(
         "UPDATE incidents SET flag_at = NULL, flag_by = NULL, flag_place = NULL,"
-        " flag_chat_id = NULL WHERE number = ? AND flag_at = ?",
-        (number, report.at),
+        " flag_chat_id = NULL, withdrawn_at = ?, withdrawn_by = ?, withdrawn_place = ?"
+        " WHERE number = ? AND flag_at = ?",
+        (at, by, place, number, report.at),
     )
     if cursor.rowcount != 1:
         return None

@@ -119,6 +119,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # reports that were withdrawn (/niet112)
     (
         "ALTER TABLE incidents ADD COLUMN erased_at REAL",
+        # the last withdrawn report, shown on every copy until the next report
+        "ALTER TABLE incidents ADD COLUMN withdrawn_at REAL",
+        "ALTER TABLE incidents ADD COLUMN withdrawn_by TEXT",
+        "ALTER TABLE incidents ADD COLUMN withdrawn_place TEXT",
         """CREATE INDEX incidents_to_erase ON incidents (state, closed_at)
             WHERE erased_at IS NULL""",
         """CREATE TABLE flag_withdrawals (

@@ -35,6 +35,7 @@ async def erase(conn: aiosqlite.Connection, number: int, at: float) -> None:
     await conn.execute(
         "UPDATE incidents SET text = '', media = NULL, note = '', author = '',"
         " flag_by = CASE WHEN flag_by IS NULL THEN NULL ELSE '' END,"
+        " withdrawn_by = CASE WHEN withdrawn_by IS NULL THEN NULL ELSE '' END,"
         " closing_note = '', closed_by = '', erased_at = ? WHERE number = ?",
         (at, number),
     )
