@@ -9,7 +9,7 @@ from relaybot.domain.render import render_alert, withdrawn_notice
 from relaybot.domain.texts import Texts
 
 TZ = ZoneInfo("Europe/Amsterdam")
-AT = 1_795_000_000.0  # 2026-11-18 09:26 UTC: 10:26 in Amsterdam
+AT = 1_795_000_000.0  # 2026-11-18 11:06:40 UTC: 12:06 in Amsterdam
 
 
 def incident(**changes: object) -> Incident:
@@ -40,7 +40,7 @@ def test_a_withdrawn_report_shows_not_called_and_who_withdrew_it() -> None:
         ttl_hours=12,
     )
     assert "112: nog niet gebeld" in shown.html
-    assert "ingetrokken om 10:26 door Anna &lt;Beheerder&gt; (Goor Oost)" in shown.html
+    assert "ingetrokken om 12:06 door Anna &lt;Beheerder&gt; (Goor Oost)" in shown.html
     assert shown.button
 
 
@@ -56,7 +56,7 @@ def test_the_next_report_hides_the_withdrawal_line() -> None:
         tz=TZ,
         ttl_hours=12,
     )
-    assert "112 called at 10:27 by Bram (Goor Noord)" in shown.html
+    assert "<b>112 called at 12:07 by Bram (Goor Noord)" in shown.html
     assert "withdrawn" not in shown.html and not shown.button
 
 
