@@ -204,3 +204,19 @@ def test_webhook_secret_of_32_characters_is_accepted(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("RELAYBOT_WEBHOOK_SECRET", "a" * 32)
     secret = load_settings().webhook_secret
     assert secret is not None and secret.get_secret_value() == "a" * 32
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("webhook_url", "example.org/hook"),
+        ("webhook_url", "http://example.org/hook"),
+        ("api_base_url", "api.telegram.org/bot"),
+        ("api_base_url", ""),
+    ],
+)
+def test_invalid_urls_stop_start_up_naming_the_variable(field: str, value: str) -> None:
+    """Spec 3: an invalid setting stops start-up with one line naming the variable."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(**{field: value})
+    assert caught.value.variable == f"RELAYBOT_{field.upper()}"

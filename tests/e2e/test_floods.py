@@ -1,0 +1,153 @@
+"""A flood never delays an alert: answers are limited per chat and per person, repeated
+intents are answered once, and unknown groups cost the regiegroep at most one line each."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from relaybot.emulator import Emulator
+from relaybot.stage import Stage, open_stage
+from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, tag
+
+HELP_LINE = "<b>relaybot</b>"  # the first line of every /help answer
+
+
+@pytest.fixture
+async def limited(tmp_path: Path, clock: Clock) -> AsyncIterator[Stage]:
+    """The example network with Telegram's limits enforced (20 a minute per group)."""
+    stage = await open_stage(
+        EXAMPLE, tmp_path / "db.sqlite3", clock=clock, emulator=Emulator(rate_limits=True)
+    )
+    try:
+        yield stage
+    finally:
+        await stage.close()
+
+
+async def until(condition, within: float = 30.0) -> None:
+    """Wait (real time) until the condition holds."""
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        await asyncio.sleep(0.01)
+
+
+def sent_to(stage: Stage, chat_id: int) -> list:
+    return [
+        c
+        for c in stage.emu.calls
+        if c.ok and c.method == "sendMessage" and str(c.params.get("chat_id")) == str(chat_id)
+    ]
+
+
+async def test_a_help_flood_never_delays_an_alert_into_that_chat(limited: Stage) -> None:
+    """A resident sends /help 60 times in their chat; an alert tagged next door right after
+    reaches that chat within 15 s (emulator time), the resident got at most 3 answers, and
+    Telegram never answered 429."""
+    stage = limited
+    flooded = stage.chats["goor-centrum"]
+    resident = stage.residents["goor-centrum"]
+    for _ in range(60):
+        stage.emu.post(flooded, resident, "/help")
+    await until(lambda: len(sent_to(stage, flooded)) >= 1)
+    start = time.time()
+    source = stage.chats["goor-oost"]  # adjacent to goor-centrum
+    original = stage.emu.post(source, stage.residents["goor-oost"], "Inbraak bij de bakker")
+    stage.emu.post(source, stage.co_admins["goor-oost"], "/regie", reply_to=original.message_id)
+    await until(lambda: bool(alerts(stage, flooded, 1)), within=40)
+    arrived = next(c.at for c in sent_to(stage, flooded) if "Inbraak" in c.params["text"])
+    assert arrived - start <= 15.0
+    answers = [c for c in contents(stage, flooded) if HELP_LINE in c or "relaybot" in c[:20]]
+    assert len(answers) <= 3
+    assert stage.emu.counters.get("429", 0) == 0
+
+
+async def test_forty_unknown_groups_never_delay_an_alert_to_the_regiegroep(
+    limited: Stage,
+) -> None:
+    """The bot is added to 40 groups outside the network at once, and a command is sent in
+    each; an alert tagged right after reaches the regiegroep within 15 s, the regiegroep got
+    at most one line per unknown group (and no more than half its budget meanwhile)."""
+    stage = limited
+    someone = stage.emu.add_user("Onbekende", "Toevoeger")
+    groups = [stage.emu.add_bot(f"Buurtfeest {i}", by=someone) for i in range(40)]
+    for group in groups:
+        stage.emu.post(group.id, someone, "/help")
+    start = time.time()
+    await tag(stage, "goor-oost", "Verdachte man bij de school")  # waits for the 6 alerts
+    arrived = next(c.at for c in sent_to(stage, stage.regie) if "Verdachte man" in c.params["text"])
+    assert arrived - start <= 15.0
+    lines = [c for c in contents(stage, stage.regie) if "niet bij het netwerk hoort" in c]
+    assert len(lines) <= 10
+    for group in groups:
+        assert sum(str(group.id) in line for line in lines) <= 1
+    assert stage.emu.counters.get("429", 0) == 0
+
+
+async def test_a_repeated_intent_is_answered_once_and_counted_once(stage: Stage) -> None:
+    """After 112 is reported, one resident writing "ik bel 112" five times gets one "112 is
+    al gebeld" reply and counts once as a duplicate prevented; a second person gets their
+    own reply and counts too. The replies are not sent at the 112 priority."""
+    await tag(stage, "goor-oost", "Man met breekijzer")
+    copy = alerts(stage, stage.chats["goor-oost"], 1)[0]
+    stage.emu.press(copy.chat_id, copy.message_id, stage.co_admins["goor-oost"], data="112:1")
+    await stage.settle()
+    chat = stage.chats["goor-noord"]
+    for _ in range(5):
+        stage.emu.post(chat, stage.residents["goor-noord"], "ik bel 112")
+    await stage.settle()
+    replies = [c for c in contents(stage, chat) if c.startswith("☎️ 112 is al gebeld")]
+    assert len(replies) == 1
+    stage.emu.post(chat, stage.co_admins["goor-noord"], "ik bel nu 112!")
+    stage.emu.post(chat, stage.residents["goor-noord"], "112 gebeld")  # a repeat, as a report
+    await stage.settle()
+    replies = [c for c in contents(stage, chat) if c.startswith("☎️ 112 is al gebeld")]
+    assert len(replies) == 2
+    async with stage.runtime.db.reading() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = 'duplicates_prevented'"
+        )
+        priorities = await conn.execute_fetchall(
+            "SELECT priority, payload FROM outbox WHERE chat_id = ? AND action = 'say'", (chat,)
+        )
+    assert rows[0][0] == 2
+    assert all(p > 0 for p, payload in priorities if "al gebeld" in payload)
+
+
+async def test_a_repeated_button_press_counts_once(stage: Stage) -> None:
+    """Pressing the 112 button again and again after it was reported: the presser is told
+    privately each time, but counts once as a duplicate prevented."""
+    await tag(stage, "goor-oost", "Man met breekijzer")
+    copy = alerts(stage, stage.regie, 1)[0]
+    stage.emu.press(stage.regie, copy.message_id, stage.contacts[0], data="112:1")
+    await stage.settle()
+    other = alerts(stage, stage.chats["goor-noord"], 1)[0]
+    for _ in range(4):
+        stage.emu.press(
+            other.chat_id, other.message_id, stage.residents["goor-noord"], data="112:1"
+        )
+    await stage.settle()
+    async with stage.runtime.db.reading() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = 'duplicates_prevented'"
+        )
+    assert rows[0][0] == 1
+
+
+async def test_an_unknown_group_is_answered_once_an_hour(stage: Stage, clock: Clock) -> None:
+    """Commands in a group outside the network get one line an hour, however many come."""
+    someone = stage.emu.add_user("Onbekende", "Toevoeger")
+    group = stage.emu.add_bot("Straatfeest", by=someone)
+    for _ in range(5):
+        stage.emu.post(group.id, someone, "/help")
+    await stage.settle()
+    assert sum("hoort niet bij" in c for c in contents(stage, group.id)) == 1
+    clock.advance(3601)
+    stage.emu.post(group.id, someone, "/meldingen")
+    await stage.settle()
+    assert sum("hoort niet bij" in c for c in contents(stage, group.id)) == 2
