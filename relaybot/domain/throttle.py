@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["AnswerLimits", "AnswerThrottle"]
+__all__ = ["AnswerLimits", "AnswerThrottle", "Spreader"]
 
 GROUP_PER_MINUTE = 20  # Telegram's budget for one group
 PRIVATE_PER_MINUTE = 60  # about one a second in a private chat
@@ -87,3 +87,23 @@ class AnswerThrottle:
         for table in (self._chats, self._people):
             for key in [k for k, times in table.items() if not times or times[-1] <= since]:
                 del table[key]
+
+
+class Spreader:
+    """Times for lines into one chat that must never crowd out its alerts: at most ``limit``
+    in any ``window`` seconds, later ones scheduled (not dropped) for when the window has
+    room. The regiegroep hears of every unknown group this way, one line each."""
+
+    def __init__(self, limit: int = 5, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._times: deque[float] = deque()
+
+    def slot(self, now: float) -> float:
+        """The earliest time, not before ``now``, at which one more line fits; reserved."""
+        times = self._times
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        at = now if len(times) < self.limit else max(now, times[-self.limit] + self.window)
+        times.append(at)
+        return at

@@ -6,7 +6,8 @@ import structlog
 
 from relaybot.domain.chats import ChatKind
 from relaybot.service.context import Chat, Command, Context
-from relaybot.storage import chats
+from relaybot.storage import chats, outbox
+from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.groups")
 
@@ -29,16 +30,20 @@ class Groups:
         )
 
     async def answer_once(self, command: Command, key: str, **values: object) -> None:
-        """One line for the command's chat, once per command message."""
+        """One line for the command's chat, once per command message (within the answer
+        limits of the chat and the person)."""
         async with self.ctx.db.transaction() as conn:
             if await chats.claim(conn, command.key, self.ctx.clock()):
-                await self.ctx.say(
-                    conn, command.chat.id, key, reply_to=command.message_id, **values
-                )
+                await self.ctx.answer(conn, command, key, **values)
         self.ctx.wake()
 
     async def unknown_group(self, command: Command) -> None:
-        """A command in a group that is not part of the network: one line, nothing relayed."""
+        """A command in a group that is not part of the network: one line an hour at most,
+        nothing relayed. The regiegroep hears of the group if it had not yet."""
+        await self.bot_added(command.chat)
+        if not self.ctx.unknown_answers.allow(command.chat.id, None, self.ctx.clock()):
+            log.info("answer_dropped", chat=command.chat.id, reason="unknown_group")
+            return
         await self.answer_once(command, "unknown_group", network=self.ctx.network.name)
 
     async def bot_added(self, chat: Chat) -> None:
@@ -46,13 +51,24 @@ class Groups:
         if self.ctx.kind(chat) is not ChatKind.UNKNOWN:
             return
         async with self.ctx.db.transaction() as conn:
-            if await chats.note_once(conn, chat.id, "announced_unknown", self.ctx.clock()):
-                await self.ctx.say(
+            now = self.ctx.clock()
+            if await chats.note_once(conn, chat.id, "announced_unknown", now):
+                row = await outbox.enqueue(
                     conn,
-                    self.ctx.directory.regie_chat_id,
-                    "regie_unknown_group",
-                    title=chat.title,
-                    chat_id=chat.id,
+                    chat_id=self.ctx.directory.regie_chat_id,
+                    action="say",
+                    now=now,
+                    priority=Priority.LOW,
+                    payload={
+                        "html": self.ctx.texts(
+                            "regie_unknown_group", title=chat.title, chat_id=chat.id
+                        ),
+                        "reply_to": None,
+                    },
                 )
+                # many groups at once: spread over minutes, so alerts keep their room
+                at = self.ctx.regie_notes.slot(now)
+                if at > now:
+                    await outbox.postpone(conn, row, at, "spread", count=False)
                 log.info("unknown_group_announced", chat=chat.id)
         self.ctx.wake()

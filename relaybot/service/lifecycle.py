@@ -29,13 +29,7 @@ class Lifecycle:
         if command.replied is not None:
             copy = await incidents.copy_at(conn, command.chat.id, command.replied.message_id)
         if copy is None:
-            await self.ctx.say(
-                conn,
-                command.chat.id,
-                "need_reply_to_copy",
-                reply_to=command.message_id,
-                command=name,
-            )
+            await self.ctx.answer(conn, command, "need_reply_to_copy", command=name)
             return None
         return await incidents.get(conn, copy.incident)
 
@@ -55,9 +49,7 @@ class Lifecycle:
                     self.ctx.kind(command.chat), command.actor, command.chat.id in holding
                 )
                 if not allowed:
-                    await self.ctx.say(
-                        conn, command.chat.id, "refuse_resolve", reply_to=command.message_id
-                    )
+                    await self.ctx.answer(conn, command, "refuse_resolve")
                 else:
                     await incidents.close(
                         conn,
@@ -93,9 +85,7 @@ class Lifecycle:
                 command.actor,
                 command.chat.id == self.ctx.directory.current(incident.source_chat_id),
             ):
-                await self.ctx.say(
-                    conn, command.chat.id, "refuse_retract", reply_to=command.message_id
-                )
+                await self.ctx.answer(conn, command, "refuse_retract")
             else:
                 await incidents.close(
                     conn, incident.number, State.RETRACTED, self.ctx.clock(), command.actor.name
@@ -179,10 +169,10 @@ class Lifecycle:
                     conn, self.ctx.directory.former(command.chat.id)
                 )
             if not found:
-                await self.ctx.say(
-                    conn, command.chat.id, "incidents_none", reply_to=command.message_id
-                )
-            else:
+                await self.ctx.answer(conn, command, "incidents_none")
+            elif await self.ctx.admit_answer(
+                conn, command.chat.id, command.actor.user_id, "incidents"
+            ):
                 lines = [self.ctx.texts("incidents_header")]
                 room = TEXT_LIMIT - LIST_RESERVE - visible_len(lines[0])
                 for shown, incident in enumerate(found):

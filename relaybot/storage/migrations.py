@@ -137,5 +137,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             withdrawn_chat_id INTEGER
         )""",
         "CREATE INDEX flag_withdrawals_by_incident ON flag_withdrawals (incident, id)",
+        # who was told "112 is al gebeld" about an incident: one answer and one count each
+        """CREATE TABLE flag_duplicates (
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            user_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (incident, user_id)
+        ) WITHOUT ROWID""",
     ),
 )

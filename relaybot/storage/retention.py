@@ -44,6 +44,7 @@ async def erase(conn: aiosqlite.Connection, number: int, at: float) -> None:
         "UPDATE flag_withdrawals SET reported_by = '', withdrawn_by = '' WHERE incident = ?",
         (number,),
     )
+    await conn.execute("DELETE FROM flag_duplicates WHERE incident = ?", (number,))
     await _erase_payloads(conn, number)
 
 
