@@ -9,9 +9,9 @@ import aiosqlite
 import structlog
 
 from relaybot.domain import rules
-from relaybot.domain.model import Actor, Flag, Incident, Post
+from relaybot.domain.model import Actor, Flag, Incident, Post, Role, Withdrawn
 from relaybot.domain.patterns import Classification
-from relaybot.domain.render import already_called
+from relaybot.domain.render import already_called, withdrawn_notice
 from relaybot.domain.rules import FlagOutcome
 from relaybot.service.context import Answer, Chat, Command, Context
 from relaybot.storage import chats, flags, incidents, outbox
@@ -91,6 +91,73 @@ class Flagging:
                         command.actor.user_id,
                     )
         self.ctx.wake()
+
+    async def unflag(self, command: Command) -> None:
+        """`/niet112` (`/unflag`), a reply to a copy, by a co-admin of a chat holding the
+        incident or a contact person: a false 112 report is withdrawn. Every copy shows "112:
+        nog niet gebeld" again with who withdrew it, the button returns, each holding chat
+        gets one short notice, and the next report wins as if it were the first. The
+        withdrawn report stays in the incident's history."""
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.ctx.clock()):
+                return
+            copy = None
+            if command.replied is not None:
+                copy = await incidents.copy_at(conn, command.chat.id, command.replied.message_id)
+            incident = await incidents.get(conn, copy.incident) if copy else None
+            if incident is None:
+                await self.ctx.answer(conn, command, "need_reply_to_copy", command="/niet112")
+            elif (refusal := rules.closed_refusal(incident)) is not None:
+                await self.ctx.refuse(conn, command, refusal)
+            elif not rules.may_resolve(
+                self.ctx.kind(command.chat),
+                command.actor,
+                command.chat.id in await self.ctx.holding(conn, incident.number),
+            ):
+                await self.ctx.answer(conn, command, "refuse_unflag")
+            else:
+                await self._withdraw(conn, incident, command)
+        self.ctx.wake()
+
+    async def _withdraw(
+        self, conn: aiosqlite.Connection, incident: Incident, command: Command
+    ) -> None:
+        now = self.ctx.clock()
+        place = self.ctx.directory.short_place(command.chat.id, self.ctx.texts("regie_short"))
+        gone = await flags.withdraw(
+            conn, incident.number, now, command.actor.name, command.chat.id, place
+        )
+        if gone is None:
+            await self.ctx.answer(conn, command, "unflag_nothing", number=incident.number)
+            return
+        await flags.forget_duplicates(conn, incident.number)
+        withdrawn = Withdrawn(now, command.actor.name, place)
+        notice = withdrawn_notice(
+            self.ctx.texts, incident.number, withdrawn, self.ctx.network.timezone
+        )
+        # the 112 state changed: the edits and notices ride the top priority
+        for chat_id in await self.ctx.holding(conn, incident.number):
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="refresh",
+                now=now,
+                incident=incident.number,
+                priority=Priority.FLAG,
+            )
+            shown = await incidents.copies(
+                conn, incident.number, chat_id, [Role.ALERT, Role.ORIGINAL]
+            )
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="say",
+                now=now,
+                priority=Priority.FLAG,
+                payload={"html": notice, "reply_to": shown[0].message_id if shown else None},
+            )
+        await chats.count(conn, self.ctx.counter_place(command.chat.id), "flag_withdrawn", now)
+        log.info("flag_withdrawn", incident=incident.number, chat=command.chat.id)
 
     def chatter_interest(self, chat_id: int, text: str, replied_to: int | None) -> Interest | None:
         """What a member's ordinary message could matter for, decided inline and cheaply: a
