@@ -9,7 +9,7 @@ from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Incident, State
 from relaybot.domain.render import TEXT_LIMIT, clock, cut, visible_len
 from relaybot.service.context import Command, Context
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import chats, incidents, outbox, retention
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.lifecycle")
@@ -71,7 +71,9 @@ class Lifecycle:
         self.ctx.wake()
 
     async def retract(self, command: Command) -> None:
-        """`/intrekken`: a false alarm. Every copy the bot made is deleted."""
+        """`/intrekken`: a false alarm. Every copy the bot made is deleted, and the incident's
+        text, names and notes are erased at once (the counters stay)."""
+        erased = False
         async with self.ctx.db.transaction() as conn:
             if not await chats.claim(conn, command.key, self.ctx.clock()):
                 return
@@ -121,13 +123,18 @@ class Lifecycle:
                     number=incident.number,
                     count=len(made),
                 )
+                # a false alarm's text and names are not kept (the deletes need only ids)
+                await retention.erase(conn, incident.number, self.ctx.clock())
                 log.info(
                     "incident_retracted",
                     incident=incident.number,
                     chat=command.chat.id,
                     deleted=len(made),
                 )
+                erased = True
         self.ctx.wake()
+        if erased:
+            await self.ctx.db.checkpoint()
 
     async def expire(self) -> int:
         """Close every open incident older than the policy allows. Returns how many."""
@@ -147,13 +154,15 @@ class Lifecycle:
 
     async def housekeeping(self) -> tuple[int, int]:
         """Forget what the job no longer needs: redelivery keys after a week (Telegram keeps
-        undelivered updates for 24 hours) and finished outbox rows after a month."""
+        undelivered updates for 24 hours), finished outbox rows after a month, and an
+        incident's text, names and notes `retention_days` after it closed."""
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
             keys = await chats.forget_handled(conn, now - HANDLED_KEEP)
             rows = await outbox.forget_finished(conn, now - OUTBOX_KEEP)
-        if keys or rows:
-            log.info("housekeeping", keys=keys, outbox_rows=rows)
+        erased = await retention.sweep(self.ctx.db, now, self.ctx.network.policy.retention_days)
+        if keys or rows or erased:
+            log.info("housekeeping", keys=keys, outbox_rows=rows, erased=erased)
         return keys, rows
 
     async def list_open(self, command: Command) -> None:
