@@ -104,7 +104,13 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             f"edit:{message.chat_id}:{message.message_id}:{edited_at}",
         )
 
-    def command(use_case: UseCase) -> Callable[[Update, Context], Awaitable[None]]:
+    # what cannot be undone, or makes the network stop calling 112: co-admin rights are asked
+    # of Telegram at that moment, not taken from the cache
+    sensitive = {("niet112", "unflag"), ("intrekken", "retract")}
+
+    def command(
+        use_case: UseCase, fresh: bool = False
+    ) -> Callable[[Update, Context], Awaitable[None]]:
         async def handle(update: Update, context: Context) -> None:
             message = update.effective_message
             assert message is not None
@@ -113,7 +119,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
                 await cases.groups.unknown_group(command_of(update, False))
                 return
             co_admin = kind is ChatKind.NEIGHBOURHOOD and await admins.is_co_admin(
-                context.bot, message
+                context.bot, message, fresh=fresh
             )
             await use_case(command_of(update, co_admin))
 
@@ -214,7 +220,8 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     for names, use_case in bindings.items():
-        app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
+        handle = command(use_case, fresh=names in sensitive)
+        app.add_handler(CommandHandler(list(names), handle, filters=fresh))
     app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
     app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))

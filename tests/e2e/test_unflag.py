@@ -103,3 +103,23 @@ async def test_withdrawing_without_a_report_or_a_reply_is_one_line(stage: Stage)
     assert any("niets in te trekken" in c for c in said)
     assert any("/niet112" in c for c in said[-2:])
     assert not any(withdrawal_notices(stage, stage.chats[s]) for s in HOLDERS)
+
+
+async def test_a_demoted_co_admin_is_refused_at_once(stage: Stage) -> None:
+    """A co-admin whose rights were taken away a moment ago (Telegram's chat_member news not
+    yet arrived, the bot's 300 s cache still saying "admin") cannot withdraw a 112 report or
+    retract an alert: for these the bot asks Telegram at that moment."""
+    await flagged(stage)  # the goor-oost co-admin's /regie put "admin" in the cache
+    chat = stage.chats["goor-oost"]
+    co_admin = stage.co_admins["goor-oost"]
+    stage.emu.world.chat(chat).members[co_admin.id] = "member"  # demoted, no update sent
+    original = stage.emu.messages(chat)[0]
+    stage.emu.post(chat, co_admin, "/niet112", reply_to=original.message_id)
+    stage.emu.post(chat, co_admin, "/intrekken", reply_to=original.message_id)
+    await stage.settle()
+    for slug in HOLDERS:
+        for shown in alerts(stage, stage.chats[slug], 1):
+            assert "112 gebeld om" in (shown.content or ""), slug
+            assert not stage.emu.message(shown.chat_id, shown.message_id).deleted, slug
+    said = contents(stage, chat)
+    assert any("Alleen een beheerder" in c for c in said)
