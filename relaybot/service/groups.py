@@ -10,6 +10,7 @@ from relaybot.storage import chats, outbox
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.groups")
+UNKNOWN_SINCE = "unknown_since"  # chat note: when the bot first saw a group outside the network
 
 
 class Groups:
@@ -17,6 +18,7 @@ class Groups:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._seen_unknown: set[int] = set()  # unknown groups noted in this run
 
     async def help(self, command: Command) -> None:
         kind = self.ctx.kind(command.chat)
@@ -50,8 +52,12 @@ class Groups:
         """Tell the regiegroep once that the bot was added to a group outside the network."""
         if self.ctx.kind(chat) is not ChatKind.UNKNOWN:
             return
+        if chat.id in self._seen_unknown:  # known already: no write for every command
+            return
         async with self.ctx.db.transaction() as conn:
             now = self.ctx.clock()
+            # the clock for leaving a group that never asks to be linked starts now
+            await chats.note_once(conn, chat.id, UNKNOWN_SINCE, now)
             if await chats.note_once(conn, chat.id, "announced_unknown", now):
                 row = await outbox.enqueue(
                     conn,
@@ -71,4 +77,26 @@ class Groups:
                 if at > now:
                     await outbox.postpone(conn, row, at, "spread", count=False)
                 log.info("unknown_group_announced", chat=chat.id)
+        self._seen_unknown.add(chat.id)
         self.ctx.wake()
+
+    async def unknown_to_leave(self) -> list[int]:
+        """Groups outside the network that have not asked to be linked (/koppel) within
+        `unknown_group_hours` of the bot first seeing them: the bot leaves them."""
+        hours = self.ctx.network.policy.unknown_group_hours
+        async with self.ctx.db.reading() as conn:
+            due = await chats.noted_before(conn, UNKNOWN_SINCE, self.ctx.clock() - hours * 3600)
+            return [
+                chat_id
+                for chat_id in due
+                if self.ctx.kind(Chat(chat_id)) is ChatKind.UNKNOWN
+                and not await chats.ever_asked_link(conn, chat_id)
+            ]
+
+    async def left_unknown(self, chat_id: int) -> None:
+        """The bot left (or was removed from) a group outside the network: if it is added
+        again, the clock starts afresh (the regiegroep is not told a second time)."""
+        self._seen_unknown.discard(chat_id)
+        async with self.ctx.db.transaction() as conn:
+            await chats.forget_note(conn, chat_id, UNKNOWN_SINCE)
+        log.info("unknown_group_left", chat=chat_id)

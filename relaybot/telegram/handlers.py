@@ -170,6 +170,9 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             message.chat_id, text, replied and replied.message_id
         )
         if interest is None:
+            if not ctx.directory.in_network(message.chat_id):
+                # a group the bot never heard it was added to: the regiegroep hears of it once
+                await cases.groups.bot_added(chat_of(message))
             return
         actor = Actor(
             message.from_user.id if message.from_user else 0, name_of(message.from_user, message)
@@ -200,6 +203,8 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             await cases.groups.bot_added(Chat(chat.id, chat.type, chat.title or ""))
         elif was_in and not now_in and ctx.directory.in_network(chat.id):
             await delivery.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
+        elif was_in and not now_in:
+            await cases.groups.left_unknown(chat.id)
 
     async def on_member(update: Update, _context: Context) -> None:
         change = update.chat_member

@@ -156,3 +156,40 @@ async def test_an_unknown_group_is_answered_once_an_hour(stage: Stage, clock: Cl
     stage.emu.post(group.id, someone, "/meldingen")
     await stage.settle()
     assert sum("hoort niet bij" in c for c in contents(stage, group.id)) == 2
+
+
+async def test_an_unknown_group_that_never_asks_to_be_linked_is_left(
+    stage: Stage, clock: Clock
+) -> None:
+    """A group outside the network that does not ask to be linked (/koppel) within
+    unknown_group_hours (24) is left by the bot; one that asked stays. The regiegroep heard
+    of each group once, and of the leaving not at all."""
+    someone = stage.emu.add_user("Onbekende", "Toevoeger")
+    quiet = stage.emu.add_bot("Straatfeest Kerkstraat", by=someone)
+    asking = stage.emu.add_bot("Buurtpreventie Nieuwbouw", by=someone)
+    stage.emu.post(asking.id, someone, "/koppel stokkum")  # stokkum has no chat yet
+    await stage.settle()
+    clock.advance(23 * 3600)
+    await stage.runtime.leave_unknown_groups()
+    assert not stage.emu.calls_to("leaveChat")
+    clock.advance(2 * 3600)
+    await stage.runtime.leave_unknown_groups()
+    await stage.settle()
+    left = [str(c.params.get("chat_id")) for c in stage.emu.calls_to("leaveChat") if c.ok]
+    assert left == [str(quiet.id)]
+    assert stage.emu.world.bot.id not in stage.emu.chat(quiet.id).members
+    assert stage.emu.world.bot.id in stage.emu.chat(asking.id).members
+    told = [c for c in contents(stage, stage.regie) if "niet bij het netwerk hoort" in c]
+    assert sum(str(quiet.id) in c for c in told) == 1
+
+
+async def test_a_group_the_bot_missed_being_added_to_is_reported_once(stage: Stage) -> None:
+    """The bot finds itself in a group outside the network without having heard it was added
+    (it was down at the time): the first message seen there tells the regiegroep, once."""
+    someone = stage.emu.add_user("Stille", "Toevoeger")
+    group = stage.emu.add_group("Gemiste groep", -1002000000777, members=[someone])
+    stage.emu.post(group.id, someone, "Hallo allemaal")
+    stage.emu.post(group.id, someone, "Nog een bericht")
+    await stage.settle()
+    told = [c for c in contents(stage, stage.regie) if "Gemiste groep" in c]
+    assert len(told) == 1 and str(group.id) in told[0]
