@@ -154,17 +154,27 @@ class Context:
         """Queue an edit of every relayed copy (of the incident, or of one follow-up) in every
         chat holding the incident, so that it shows things as they are now."""
         holding = await self.holding(conn, incident.number)
+        action = "refresh" if followup is None else "refresh_followup"
         for chat_id in holding:
-            if chat_id != exclude:
-                await outbox.enqueue(
-                    conn,
-                    chat_id=chat_id,
-                    action="refresh" if followup is None else "refresh_followup",
-                    now=self.clock(),
-                    incident=incident.number,
-                    followup=followup,
-                    priority=priority,
-                )
+            if chat_id == exclude:
+                continue
+            # A refresh renders the state as it is when it is sent. A chat sends one row at a
+            # time, so of two refreshes waiting at least one is not taken yet and will show
+            # this change too: a third would only repeat it (30 quick edits, a few calls).
+            waiting = await outbox.pending_like(
+                conn, incident.number, chat_id, action, priority, followup
+            )
+            if waiting >= 2:
+                continue
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action=action,
+                now=self.clock(),
+                incident=incident.number,
+                followup=followup,
+                priority=priority,
+            )
         return holding
 
     # --- answers ------------------------------------------------------------------------------

@@ -96,12 +96,13 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     async def on_edit(update: Update, _context: Context) -> None:
         message = update.edited_message
         assert message is not None
-        edited_at = int(message.edit_date.timestamp()) if message.edit_date else 0
+        # keyed on the update: several edits within one second (same edit_date) are each an
+        # edit, while the same update delivered twice is still one
         await cases.tagging.edited(
             message.chat_id,
             message.message_id,
             message.text or message.caption or "",
-            f"edit:{message.chat_id}:{message.message_id}:{edited_at}",
+            f"edit:{message.chat_id}:{message.message_id}:u{update.update_id}",
         )
 
     # what cannot be undone, or makes the network stop calling 112: co-admin rights are asked

@@ -193,3 +193,27 @@ async def test_a_group_the_bot_missed_being_added_to_is_reported_once(stage: Sta
     await stage.settle()
     told = [c for c in contents(stage, stage.regie) if "Gemiste groep" in c]
     assert len(told) == 1 and str(group.id) in told[0]
+
+
+async def test_thirty_edits_become_at_most_ten_edit_calls_per_copy(limited: Stage) -> None:
+    """The author edits a relayed message 30 times in a row: every copy ends on the last
+    text, with at most 10 edit calls per copy (pending edits of one copy are merged), and a
+    new alert into those chats is not held up behind them."""
+    stage = limited
+    original = await tag(stage, "goor-oost", "Verdachte auto, versie 0")
+    chat = stage.chats["goor-oost"]
+    for version in range(1, 31):
+        stage.emu.edit(chat, original.message_id, f"Verdachte auto, versie {version}")
+    await stage.settle(within=120)
+    for slug in ["regie", "goor-centrum", "goor-noord", "goor-zuid", "markelo-zuid"]:
+        held = stage.chats[slug]
+        copy = alerts(stage, held, 1)[0]
+        assert "versie 30" in (copy.content or ""), slug
+        edits = [
+            c
+            for c in stage.emu.calls_to("editMessageText")
+            if str(c.params.get("chat_id")) == str(held)
+            and str(c.params.get("message_id")) == str(copy.message_id)
+        ]
+        assert len(edits) <= 10, (slug, len(edits))
+    assert stage.emu.counters.get("429", 0) == 0
