@@ -129,3 +129,18 @@ TEXTS.update(
 )
 TEXTS["forward_nothing"] = "ℹ️ This message has no text or photo to forward."
 TEXTS["incidents_more"] = "… and {count} more open alert(s)."
+
+# issue 12 (trust): /niet112, answers, /buren outside the network
+TEXTS.update(
+    {
+        "flag_withdrawn": "↩️ Earlier 112 report withdrawn at {time} by {name} ({place})",
+        "unflag_notice": "↩️ <b>112 has not been called yet</b> for alert #{number}: the report "
+        "that it was called was withdrawn at {time} by {name} ({place}). Call 112 if there is "
+        "danger and say so here.",
+        "refuse_unflag": "⛔ Only a co-admin of a group holding this alert, or the regiegroep, "
+        "can withdraw a 112 report.",
+        "unflag_nothing": "ℹ️ Nobody has reported 112 as called for alert #{number}: there is "
+        "nothing to withdraw.",
+        "buren_outside": "ℹ️ /buren only works in the network's groups.",
+    }
+)

@@ -130,3 +130,18 @@ TEXTS.update(
 )
 TEXTS["forward_nothing"] = "ℹ️ Dit bericht heeft geen tekst of foto om door te sturen."
 TEXTS["incidents_more"] = "… en nog {count} open melding(en)."
+
+# issue 12 (trust): /niet112, answers, /buren outside the network
+TEXTS.update(
+    {
+        "flag_withdrawn": "↩️ Eerdere 112-melding ingetrokken om {time} door {name} ({place})",
+        "unflag_notice": "↩️ <b>112 is nog niet gebeld</b> bij melding #{number}: de melding "
+        "dat 112 gebeld was is om {time} ingetrokken door {name} ({place}). Bel 112 bij gevaar "
+        "en meld het dan hier.",
+        "refuse_unflag": "⛔ Alleen een beheerder van een groep met deze melding, of de "
+        "regiegroep, kan een 112-melding intrekken.",
+        "unflag_nothing": "ℹ️ Bij melding #{number} is 112 nog niet als gebeld gemeld: er is "
+        "niets in te trekken.",
+        "buren_outside": "ℹ️ /buren werkt alleen in de groepen van het netwerk.",
+    }
+)
