@@ -134,9 +134,13 @@ async def build(
     token = require_token(settings)
     network = network or load_network(settings.network_file)
     db = await Database(settings.database).open()
-    patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
-    relay = Relay(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
-    await relay.load()
+    try:
+        patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
+        relay = Relay(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
+        await relay.load()
+    except BaseException:
+        await db.close()  # its worker thread would otherwise keep the process from exiting
+        raise
     runtime_box: list[Runtime] = []
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
