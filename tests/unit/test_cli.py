@@ -34,6 +34,7 @@ def run_demo_command(*args: str, script: str | None = None) -> subprocess.Comple
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"`relaybot demo` did not end within {DEMO_TIMEOUT} s: {exc.stderr!r}")
 
+
 BROKEN = {
     "unknown adjacent slug": (
         'adjacent = ["goor-oost", "goor-west"]',
