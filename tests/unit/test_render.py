@@ -456,3 +456,14 @@ def test_alert_html_is_exactly_the_template_filled_in() -> None:
     expired = alert(incident(state=State.EXPIRED), ttl_hours=1.5)
     assert expired.html.splitlines()[-1] == "⌛ <b>Verlopen</b> (geen nieuws na 1.5 uur)"
     assert expired.button is False
+
+
+def test_already_called_as_a_chat_line_and_as_a_button_answer() -> None:
+    """In the chat the answer carries the phone icon; as the private answer to a button
+    press (a pop-up that shows plain text) it does not."""
+    assert already_called(NL, FLAG, AMSTERDAM) == (
+        "☎️ 112 is al gebeld om 13:05 door Bram. Niet nog eens bellen."
+    )
+    assert already_called(NL, FLAG, AMSTERDAM, alert=True) == (
+        "112 is al gebeld om 13:05 door Bram. Niet nog eens bellen."
+    )

@@ -383,9 +383,10 @@ def test_forward_buren_from_a_removed_neighbourhood_reaches_nobody(
 
 
 def test_forward_names_every_unknown_word_as_typed(directory: Directory) -> None:
-    """All unknown words are named, in the order typed, with their original case."""
-    result = resolve_forward(directory, ["Nergens", "goor-west", "Ergens"], "goor-oost")
-    assert result == UnknownTargets(("Nergens", "Ergens"))
+    """All unknown words are named, in the order typed, with their original case and
+    without a trailing comma."""
+    result = resolve_forward(directory, ["Nergens", "goor-west", "Xanten,"], "goor-oost")
+    assert result == UnknownTargets(("Nergens", "Xanten"))
 
 
 def test_forward_reads_a_kern_then_more_words(directory: Directory) -> None:
