@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from relaybot.network import NetworkError, Policy, load_network, parse_network
+from relaybot.network import Network, NetworkError, Policy, load_network, parse_network
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config" / "network.example.toml"
@@ -708,3 +708,58 @@ def test_an_error_lists_its_problems_and_its_source() -> None:
         '[network] is missing (it needs at least: name = "...")',
         "[regie] is missing (the regiegroep is required: [regie] with chat_id = ...)",
     )
+
+
+def test_find_kern_reads_an_underscore_as_a_space() -> None:
+    """`/doorsturen ambt_delden` finds the kern "Ambt Delden": '_' counts as a space, like
+    '-', and neither counts as a letter."""
+    network = parse_network(VALID)
+    assert network.find_kern("ambt_delden") == "Ambt Delden"
+    assert network.find_kern("AMBT_-_DELDEN") == "Ambt Delden"
+    assert network.find_kern("ambtdelden") is None
+
+
+def test_an_unknown_key_in_network_or_coordinators_gets_a_hint() -> None:
+    """A misspelt key in [network] or [coordinators] is refused naming the table and the
+    key it resembles."""
+    text = VALID.replace('timezone = "Europe/Amsterdam"', 'tijdzone = "Europe/Amsterdam"')
+    assert fails(text) == (
+        "config/network.toml: [network]: unknown key 'tijdzone' (did you mean 'timezone'?)"
+    )
+    text = VALID.replace(
+        "[coordinators]\nchat_id = -1001000000002", "[coordinators]\nchat = -1001000000002"
+    )
+    assert fails(text).splitlines() == [
+        "config/network.toml: [coordinators].chat_id: is missing",
+        "config/network.toml: [coordinators]: unknown key 'chat' (did you mean 'chat_id'?)",
+    ]
+
+
+def test_parse_network_names_inline_text_when_given_no_source() -> None:
+    """Text parsed without a source name is called '<inline>' in its errors."""
+    with pytest.raises(NetworkError) as caught:
+        parse_network(VALID.replace('"Europe/Amsterdam"', '"Mars/Olympus"'))
+    assert str(caught.value) == (
+        "<inline>: [network].timezone: 'Mars/Olympus' is not a known time zone "
+        "(use a name such as 'Europe/Amsterdam')"
+    )
+
+
+def test_a_network_built_in_code_ignores_adjacency_to_itself_or_to_strangers() -> None:
+    """A Network made directly (as tests and benchmarks do, without the file's checks)
+    still never lists a neighbourhood as its own neighbour, nor a slug it does not have."""
+    valid = parse_network(VALID)
+    hood = valid.neighbourhoods["goor-west"].model_copy(
+        update={"adjacent": ("goor-west", "nergens", "goor-oost")}
+    )
+    network = Network(
+        name=valid.name,
+        timezone=valid.timezone,
+        regie_chat_id=valid.regie_chat_id,
+        coordinators_chat_id=None,
+        policy=valid.policy,
+        neighbourhoods={**valid.neighbourhoods, "goor-west": hood},
+        source_path=Path("built-in-code"),
+    )
+    assert network.neighbours("goor-west") == ("goor-oost",)
+    assert network.neighbours("goor-oost") == ("goor-west", "goor-centrum", "markelo-zuid")

@@ -467,3 +467,21 @@ def test_already_called_as_a_chat_line_and_as_a_button_answer() -> None:
     assert already_called(NL, FLAG, AMSTERDAM, alert=True) == (
         "112 is al gebeld om 13:05 door Bram. Niet nog eens bellen."
     )
+
+
+def test_a_caption_with_room_for_one_character_shows_only_the_ellipsis() -> None:
+    """When the rest of a photo alert (a long place name, a long name of whoever called 112)
+    leaves room for just one character, the resident's text is shown as '…' alone and the
+    caption still fits."""
+    place = "p" * 500
+
+    def photo(text: str, name: str) -> str:
+        inc = incident(text=text, media="photo", flag=Flag(WINTER, name, "Goor", -102))
+        return visible(alert(inc, place=place, caption=True).html)
+
+    name = "n" * (CAPTION_LIMIT - 2 - utf16_len(photo("", "")))
+    # with the text's own line added, the rest takes 1,023 of the caption's 1,024 units
+    assert utf16_len(photo("", name)) == CAPTION_LIMIT - 2
+    seen = photo("Verdachte man", name)
+    assert seen.splitlines()[1] == "…"
+    assert utf16_len(seen) == CAPTION_LIMIT
