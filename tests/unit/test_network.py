@@ -763,3 +763,29 @@ def test_a_network_built_in_code_ignores_adjacency_to_itself_or_to_strangers() -
     )
     assert network.neighbours("goor-west") == ("goor-oost",)
     assert network.neighbours("goor-oost") == ("goor-west", "goor-centrum", "markelo-zuid")
+
+
+TWO_MARKELOS = """
+[network]
+name = "Test"
+[regie]
+chat_id = -100
+[[neighbourhood]]
+slug = "markelo"
+name = "Markelo Dorp"
+kern = "Markelo"
+chat_id = -101
+[[neighbourhood]]
+slug = "markelo-noord"
+name = "Markelo Noord"
+kern = "Markelo"
+chat_id = -102
+"""
+
+
+def test_a_group_chat_id_without_its_minus_sign_is_refused() -> None:
+    """Telegram group ids are negative: `chat_id = 1001000000001` (minus forgotten) is
+    refused by the network check instead of leaving the regiegroep unrecognised."""
+    text = TWO_MARKELOS.replace("chat_id = -100\n", "chat_id = 1001000000001\n")
+    with pytest.raises(NetworkError):
+        parse_network(text)
