@@ -61,6 +61,8 @@ class Policy(BaseModel):
     max_warnings: int = Field(default=3, ge=1, strict=True)
     inactive_days: int = Field(default=60, ge=1, strict=True)
     show_author_names: bool = Field(default=False, strict=True)
+    warning_days: float = Field(default=90, gt=0, strict=True, allow_inf_nan=False)
+    flood_per_minute: int = Field(default=10, ge=1, strict=True)
 
     @property
     def incident_ttl(self) -> timedelta:
