@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from html import escape
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from html import escape
 from pathlib import Path
 
 from relaybot.domain.patterns import normalise

@@ -54,7 +54,9 @@ async def take_back_latest(
     return latest
 
 
-async def warning_count(conn: aiosqlite.Connection, chat_id: int, since: float, until: float) -> int:
+async def warning_count(
+    conn: aiosqlite.Connection, chat_id: int, since: float, until: float
+) -> int:
     """Warnings given in a chat in a period (for reports)."""
     row = await fetch_one(
         conn,
@@ -130,7 +132,9 @@ async def add_card(
 
 
 async def card(conn: aiosqlite.Connection, card_id: int) -> RemovalCard | None:
-    row = await fetch_one(conn, f"SELECT {_CARD_COLUMNS} FROM removal_cards WHERE id = ?", (card_id,))
+    row = await fetch_one(
+        conn, f"SELECT {_CARD_COLUMNS} FROM removal_cards WHERE id = ?", (card_id,)
+    )
     return RemovalCard(*row) if row else None
 
 

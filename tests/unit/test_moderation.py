@@ -264,7 +264,9 @@ def test_shipped_rules_render_in_both_languages() -> None:
 
 def test_rules_markdown_is_escaped() -> None:
     """An operator's `<` or `&` appears as written; headings and items become bold and bullets."""
-    assert m.rules_html("# A & B\n- **x** < y\ntekst") == "<b>A &amp; B</b>\n• <b>x</b> &lt; y\ntekst"
+    assert (
+        m.rules_html("# A & B\n- **x** < y\ntekst") == "<b>A &amp; B</b>\n• <b>x</b> &lt; y\ntekst"
+    )
 
 
 def test_missing_rules_file_falls_back_to_the_shipped_one(tmp_path: Path) -> None:
