@@ -148,11 +148,5 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             decided_at REAL
         )""",
         "CREATE INDEX removal_cards_by_member ON removal_cards (chat_id, member_id, state)",
-        """CREATE TABLE removal_card_messages (
-            card INTEGER NOT NULL REFERENCES removal_cards (id),
-            chat_id INTEGER NOT NULL,
-            message_id INTEGER NOT NULL,
-            PRIMARY KEY (card, chat_id)
-        ) WITHOUT ROWID""",
     ),
 )

@@ -163,19 +163,11 @@ async def decide_card(
     return cursor.rowcount == 1
 
 
-async def add_card_message(
-    conn: aiosqlite.Connection, card_id: int, chat_id: int, message_id: int
-) -> None:
-    await conn.execute(
-        "INSERT OR REPLACE INTO removal_card_messages (card, chat_id, message_id) VALUES (?, ?, ?)",
-        (card_id, chat_id, message_id),
-    )
-
-
-async def card_messages(conn: aiosqlite.Connection, card_id: int) -> list[tuple[int, int]]:
-    """(chat id, message id) of every posted copy of a card."""
+async def delivered_cards(conn: aiosqlite.Connection, card_id: int) -> list[tuple[int, int]]:
+    """(chat id, message id) of every delivered copy of a card, as the outbox recorded them."""
     rows = await conn.execute_fetchall(
-        "SELECT chat_id, message_id FROM removal_card_messages WHERE card = ? ORDER BY chat_id",
+        "SELECT chat_id, message_id FROM outbox WHERE action = 'say' AND status = 'done'"
+        " AND message_id IS NOT NULL AND json_extract(payload, '$.removal_card') = ?",
         (card_id,),
     )
     return [(r[0], r[1]) for r in rows]

@@ -13,10 +13,12 @@ import structlog
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
+from relaybot.domain.moderation import load_blocklist, load_chatter
 from relaybot.domain.patterns import load_patterns
 from relaybot.domain.texts import Texts
 from relaybot.network import Network, load_network
 from relaybot.service import Relay
+from relaybot.service.moderation import Moderation
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
@@ -156,7 +158,14 @@ async def build(
         .build()
     )
     assert isinstance(app, RelayApplication)
-    register(app, relay, AdminCache())
+    config = Path(settings.network_file).parent  # the operator's files sit with the network file
+    moderation = Moderation(
+        relay,
+        blocklist=load_blocklist(config / "blocklist.txt"),
+        chatter=load_chatter(PATTERNS_FILE if PATTERNS_FILE.exists() else None),  # noqa: ASYNC240
+        rules_file=config / ("rules.md" if settings.language == "nl" else "rules.en.md"),
+    )
+    register(app, relay, AdminCache(), moderation)
     app.add_error_handler(on_error)
     worker = Worker(relay, Sender(app.bot, relay.texts))
     runtime = Runtime(app, relay, worker, db)

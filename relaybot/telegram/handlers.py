@@ -24,7 +24,9 @@ from telegram.ext import (
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor
 from relaybot.service import Chat, Command, Relay
+from relaybot.service.moderation import REMOVE_BUTTON, Moderation, Request
 from relaybot.telegram.admins import AdminCache
+from relaybot.telegram.moderating import TelegramMembers, seen_of, target_of
 from relaybot.telegram.translate import chat_of, command_of, message_key, name_of, post_of
 
 log = structlog.get_logger("relaybot.handlers")
@@ -76,13 +78,37 @@ LINK_MENU = ("Koppel deze groep aan een buurt (beheerder)", "Link this group to 
 LINK_BUTTON = r"^koppel:(ok|no):\d+$"
 
 
+# house rules and moderation (issue 13): (names, description nl, description en)
+MODERATION_COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
+    (("regels", "rules"), "De huisregels", "The house rules"),
+    (
+        ("waarschuw", "warn"),
+        "Waarschuw een lid (beheerder, als antwoord)",
+        "Warn a member (co-admin, as a reply)",
+    ),
+    (
+        ("vergeef", "unwarn"),
+        "Trek de laatste waarschuwing in (beheerder, als antwoord)",
+        "Take back the latest warning (co-admin, as a reply)",
+    ),
+    (
+        ("waarschuwingen", "warnings"),
+        "Waarschuwingen van een lid (beheerder, als antwoord)",
+        "A member's warnings (co-admin, as a reply)",
+    ),
+]
+
+
 def bot_commands(language: str) -> list[BotCommand]:
     menu = [(names[0], nl, en) for names, _use, nl, en in COMMANDS]
     menu.append((LINK_NAMES[0], *LINK_MENU))
+    menu.extend((names[0], nl, en) for names, nl, en in MODERATION_COMMANDS)
     return [BotCommand(name, nl if language == "nl" else en) for name, nl, en in menu]
 
 
-def register(app: Application, relay: Relay, admins: AdminCache) -> None:
+def register(
+    app: Application, relay: Relay, admins: AdminCache, moderation: Moderation | None = None
+) -> None:
     """Every handler, with its filters and order, in one place."""
     fresh = filters.UpdateType.MESSAGE  # new messages in chats and groups: no edits, no channels
 
@@ -191,7 +217,83 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
         assert change is not None
         admins.forget(change.chat.id, change.new_chat_member.user.id)
 
-    # Ordinary chatter is by far the most common update: checked first. The handlers below
+    # --- house rules and moderation ---------------------------------------------------------
+
+    async def on_moderate(update: Update, context: Context) -> None:
+        """Every fresh group message: screened in memory; only a finding asks Telegram
+        whether the sender is a co-admin and goes on to the use case."""
+        message = update.message
+        assert message is not None and moderation is not None
+        seen = seen_of(message)
+        finding = moderation.screen(seen)
+        if finding is None:
+            return
+        co_admin = await admins.is_co_admin(context.bot, message)
+        name = name_of(message.from_user, message)
+        await moderation.act(seen, finding, co_admin, name, message_key(message))
+
+    async def on_join(update: Update, context: Context) -> None:
+        message = update.message
+        assert message is not None and moderation is not None
+        joined = [u for u in message.new_chat_members if u.id != context.bot.id]
+        await moderation.joined(message.chat_id, len(joined), f"join:{message_key(message)}")
+
+    def moderation_command(name: str) -> Callable[[Update, Context], Awaitable[None]]:
+        async def handle(update: Update, context: Context) -> None:
+            message = update.effective_message
+            assert message is not None and moderation is not None
+            kind = relay.kind(chat_of(message))
+            if kind is ChatKind.UNKNOWN:
+                await relay.unknown_group(command_of(update, False))
+                return
+            neighbourhood = kind is ChatKind.NEIGHBOURHOOD
+            co_admin = neighbourhood and await admins.is_co_admin(context.bot, message)
+            replied = message.reply_to_message
+            target = None
+            if replied is not None and neighbourhood and co_admin:
+                target_admin = await admins.is_co_admin(context.bot, replied)
+                target = target_of(replied, name_of(replied.from_user, replied), target_admin)
+            command = command_of(update, co_admin)
+            request = Request(
+                chat_id=message.chat_id,
+                chat_type=message.chat.type,
+                message_id=message.message_id,
+                actor=command.actor,
+                key=command.key,
+                command=name,
+                args=command.args,
+                target=target,
+            )
+            use_case = {
+                "regels": moderation.house_rules,
+                "waarschuw": moderation.warn,
+                "vergeef": moderation.unwarn,
+                "waarschuwingen": moderation.warnings,
+            }[name]
+            await use_case(request)
+
+        return handle
+
+    async def on_removal_button(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None and moderation is not None
+        message = query.message
+        if message is None or not relay.directory.in_network(message.chat.id):
+            await query.answer()
+            return
+        _prefix, verdict, card = query.data.split(":")
+        actor = Actor(query.from_user.id, query.from_user.full_name)
+        answer = await moderation.decide_removal(
+            int(card),
+            verdict == "ok",
+            actor,
+            (message.chat.id, message.message_id),
+            f"cb:{query.id}",
+            TelegramMembers(context.bot),
+        )
+        await query.answer(answer.text or None, show_alert=answer.alert)
+
+        # Ordinary chatter is by far the most common update: checked first. The handlers below
     # take commands, edits, service messages and buttons, which its filter never matches.
     app.add_handler(
         MessageHandler(
@@ -211,3 +313,24 @@ def register(app: Application, relay: Relay, admins: AdminCache) -> None:
     app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
     app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.CHAT_MEMBER))
+    if moderation is not None:
+        for names, _nl, _en in MODERATION_COMMANDS:
+            app.add_handler(
+                CommandHandler(list(names), moderation_command(names[0]), filters=fresh)
+            )
+        app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
+        # a second handler group: every fresh group message is also screened for the house
+        # rules, whichever handler of the first group took it
+        app.add_handler(
+            MessageHandler(
+                filters.ChatType.GROUPS & fresh & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+                on_moderate,
+            ),
+            group=1,
+        )
+        app.add_handler(
+            MessageHandler(
+                filters.ChatType.GROUPS & filters.StatusUpdate.NEW_CHAT_MEMBERS, on_join
+            ),
+            group=1,
+        )
