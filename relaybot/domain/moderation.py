@@ -102,15 +102,18 @@ class Blocklist:
 
 
 def load_blocklist(path: Path | None = None) -> Blocklist:
-    """The blocklist at `path`, or the shipped one (or an empty list when neither exists)."""
-    path = path or CONFIG_DIR / "blocklist.txt"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Blocklist(())
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ModerationFileError(path, f"cannot read file ({exc})") from exc
-    return Blocklist.parse(text, path)
+    """The blocklist at `path`; the shipped one when that file is missing (an operator who
+    wants none ships an empty file); an empty list when neither exists."""
+    shipped = CONFIG_DIR / "blocklist.txt"
+    for candidate in (path or shipped, shipped):
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModerationFileError(candidate, f"cannot read file ({exc})") from exc
+        return Blocklist.parse(text, candidate)
+    return Blocklist(())
 
 
 # --- the chatter heuristic ------------------------------------------------------------------

@@ -3,9 +3,11 @@ reminders and the welcome (SPEC section 8, issue 13)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from relaybot.emulator.records import Message, User
-from relaybot.stage import Stage
-from tests.e2e.conftest import Clock, contents
+from relaybot.stage import Stage, open_stage
+from tests.e2e.conftest import EXAMPLE, Clock, contents, last_raw_update
 
 HOOD = "goor-oost"
 DAY = 86_400.0
@@ -407,3 +409,34 @@ async def test_warnings_store_no_message_text(stage: Stage) -> None:
     assert rows[0]["chat_id"] == chat and rows[0]["member_id"] == stage.residents[HOOD].id
     assert rows[0]["kind"] == "blocklist" and rows[0]["reason"] == ""
     assert not any("klootzak" in str(value) for value in tuple(rows[0]))
+
+
+async def test_a_redelivered_message_is_warned_once(stage: Stage) -> None:
+    """The same update delivered twice (a restart, a retried webhook) earns one warning."""
+    chat = stage.chats[HOOD]
+    stage.emu.post(chat, stage.residents[HOOD], "klootzak")
+    raw = last_raw_update(stage)
+    await stage.settle()
+    raw.pop("update_id")
+    stage.emu.queue_raw_update(raw)
+    await stage.settle()
+    assert len(warnings_in(stage)) == 1
+    async with stage.runtime.db.reading() as conn:
+        rows = await conn.execute_fetchall("SELECT COUNT(*) FROM warnings")
+    assert rows[0][0] == 1
+
+
+async def test_english_texts_and_rules(tmp_path: Path, clock: Clock) -> None:
+    """With RELAYBOT_LANGUAGE=en the rules come from config/rules.en.md and the warning is
+    English."""
+    stage = await open_stage(EXAMPLE, tmp_path / "en.sqlite3", clock=clock, language="en")
+    try:
+        chat = stage.chats[HOOD]
+        stage.emu.post(chat, stage.residents[HOOD], "/rules")
+        stage.emu.post(chat, stage.residents[HOOD], "what a klootzak")
+        await stage.settle()
+        shown = contents(stage, chat)
+        assert any(c.startswith("📜") and "Spot it" in c for c in shown)
+        assert any(c.startswith("⚠️ Warning 1 of 3") for c in shown)
+    finally:
+        await stage.close()

@@ -84,9 +84,12 @@ def test_blocklist_entry_without_letters_is_refused(tmp_path: Path) -> None:
     assert "line 2" in str(caught.value) and str(path) in str(caught.value)
 
 
-def test_missing_blocklist_blocks_nothing(tmp_path: Path) -> None:
-    """No file: an empty list, nothing is ever found."""
-    assert not m.load_blocklist(tmp_path / "absent.txt").hits("klootzak")
+def test_missing_blocklist_falls_back_to_the_shipped_one(tmp_path: Path) -> None:
+    """No file of the operator's: the shipped list; an empty file of theirs: nothing blocked."""
+    assert m.load_blocklist(tmp_path / "absent.txt").hits("klootzak")
+    empty = tmp_path / "blocklist.txt"
+    empty.write_text("# nothing here\n", encoding="utf-8")
+    assert not m.load_blocklist(empty).hits("klootzak")
 
 
 # --- chatter ----------------------------------------------------------------------------------
