@@ -422,6 +422,29 @@ class Moderation:
             max=policy.max_warnings,
         )
         log.info("warning_taken_back", chat=request.chat_id, member=member, count=left)
+        pending = await store.pending_card(conn, request.chat_id, member)
+        if pending is not None and left < policy.max_warnings:
+            await self._withdraw_card(conn, pending, request.actor.name)
+
+    async def _withdraw_card(
+        self, conn: aiosqlite.Connection, card: store.RemovalCard, by: str
+    ) -> None:
+        """Below max_warnings again: the open question lapses, and its cards say so."""
+        ctx = self.ctx
+        body = Raw(self._card_html(card))
+        if not await store.decide_card(conn, card.id, "withdrawn", by, ctx.clock()):
+            return
+        edit = ctx.texts("removal_card_withdrawn", card=body, by=by)
+        for chat_id, message_id in await store.delivered_cards(conn, card.id):
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="edit",
+                now=ctx.clock(),
+                priority=PRIORITY,
+                payload={"html": edit, "message_id": message_id},
+            )
+        log.info("removal_withdrawn", chat=card.chat_id, card=card.id)
 
     async def _do_list(self, conn: aiosqlite.Connection, request: Request, target: Target) -> None:
         ctx = self.ctx

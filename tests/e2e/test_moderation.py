@@ -440,3 +440,20 @@ async def test_english_texts_and_rules(tmp_path: Path, clock: Clock) -> None:
         assert any(c.startswith("⚠️ Warning 1 of 3") for c in shown)
     finally:
         await stage.close()
+
+
+async def test_taking_a_warning_back_lets_an_open_question_lapse(stage: Stage) -> None:
+    """/vergeef below max_warnings while a card is open: both cards say it lapsed and lose
+    their buttons; nobody is removed."""
+    member = newcomer(stage)
+    await warned_to_the_limit(stage, member)
+    chat = stage.chats[HOOD]
+    co_admin = stage.co_admins[HOOD]
+    last = [m for m in stage.emu.messages(chat) if m.from_id == member.id][-1]
+    stage.emu.post(chat, co_admin, "/vergeef", reply_to=last.message_id)
+    await stage.settle()
+    for where in (chat, stage.chats["coordinators"]):
+        card = cards(stage, where)[0]
+        assert f"Vervallen: {co_admin.full_name}" in (card.content or ""), where
+        assert card.buttons == [], where
+    assert stage.emu.calls_to("banChatMember") == []

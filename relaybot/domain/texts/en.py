@@ -168,6 +168,7 @@ TEXTS.update(
         "removal_card_kept": "{card}\n✋ <b>Kept</b>: decided by {by}.",
         "removal_card_gone": "{card}\nℹ️ <b>Not needed</b>: the member had already left (seen by {by}).",
         "removal_card_failed": "{card}\n⛔ <b>Not removed</b>: {reason}",
+        "removal_card_withdrawn": "{card}\n↩️ <b>Lapsed</b>: {by} took a warning back.",
         "removal_failed_admin": "the member is a co-admin now",
         "removal_failed_rights": "the bot may not remove members in this group",
         "removal_answer_denied": "Only a co-admin of this neighbourhood group who may remove members can decide this.",

@@ -171,6 +171,7 @@ TEXTS.update(
         "removal_card_kept": "{card}\n✋ <b>Niet verwijderd</b>: besluit van {by}.",
         "removal_card_gone": "{card}\nℹ️ <b>Niet nodig</b>: het lid had de groep al verlaten (gezien door {by}).",
         "removal_card_failed": "{card}\n⛔ <b>Niet verwijderd</b>: {reason}",
+        "removal_card_withdrawn": "{card}\n↩️ <b>Vervallen</b>: {by} trok een waarschuwing in.",
         "removal_failed_admin": "het lid is inmiddels beheerder",
         "removal_failed_rights": "de bot mag in deze groep geen leden verwijderen",
         "removal_answer_denied": "Alleen een beheerder van deze buurtgroep die leden mag verwijderen, kan hierover beslissen.",
