@@ -26,7 +26,7 @@ import re
 import tomllib
 import unicodedata
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from html import escape
@@ -58,8 +58,12 @@ class ModerationFileError(Exception):
 
 
 def fold(text: str) -> str:
-    """Lowercase without accents: what blocklist entries and messages are compared as."""
-    decomposed = unicodedata.normalize("NFKD", normalise(text))
+    """Lowercase without accents: what blocklist entries and messages are compared as. Most
+    messages are plain ASCII and skip the Unicode decomposition (every message is folded)."""
+    lowered = text.casefold()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
@@ -151,12 +155,28 @@ class ChatterPatterns:
 
     patterns: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
+    _any: Callable[[str], bool] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_any", _joined(self.patterns))
 
     def is_chatter(self, text: str) -> bool:
         norm = normalise(text)
-        if not norm or not any(p.search(norm) for p in self.patterns):
+        if not norm or not self._any(norm):  # most messages: one search decides
             return False
         return not any(p.search(norm) for p in self.unless)
+
+
+# numbered backreferences and inline flags would change meaning inside one alternation
+_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?[aiLmsux-]+[:)]")
+
+
+def _joined(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], bool]:
+    """One search for a whole list, where joining keeps each pattern's meaning."""
+    if patterns and not any(_UNJOINABLE.search(p.pattern) for p in patterns):
+        joined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+        return lambda text: joined.search(text) is not None
+    return lambda text: any(p.search(text) for p in patterns)
 
 
 def _compile(path: Path | str, key: str, raw: object) -> tuple[re.Pattern[str], ...]:

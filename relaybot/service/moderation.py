@@ -44,6 +44,7 @@ PRIORITY = Priority.LOW  # moderation never goes before an alert
 RULES = "rules"  # reminder kind shared by flooding and chatter: one a member a day
 PHOTO = "photo"
 WELCOME = "welcome"
+QUIET_MEMO_LIMIT = 10_000  # entries of the reminder memo before lapsed ones are swept
 
 
 class Context(Protocol):
@@ -192,6 +193,15 @@ class Moderation:
     def _may_remind(self, chat_id: int, member: int, kind: str, now: float) -> bool:
         return self._quiet_until.get((chat_id, member, kind), 0.0) <= now
 
+    def _quiet(self, chat_id: int, member: int, kind: str, until: float) -> None:
+        """Remember that no reminder of this kind is due before `until`. Lapsed entries are
+        dropped now and then, so the memo stays as small as the set of recent talkers."""
+        if len(self._quiet_until) >= QUIET_MEMO_LIMIT:
+            now = self.ctx.clock()
+            for key in [k for k, t in self._quiet_until.items() if t <= now]:
+                del self._quiet_until[key]
+        self._quiet_until[(chat_id, member, kind)] = until
+
     async def act(
         self, seen: Seen, finding: Finding, is_co_admin: bool, name: str, key: str
     ) -> None:
@@ -234,10 +244,10 @@ class Moderation:
         now = self.ctx.clock()
         last = await store.last_reminder(conn, seen.chat_id, member, kind)
         if not mod.reminder_due(last, now, period):
-            self._quiet_until[(seen.chat_id, member, kind)] = (last or now) + period
+            self._quiet(seen.chat_id, member, kind, (last or now) + period)
             return
         await store.set_reminder(conn, seen.chat_id, member, kind, now)
-        self._quiet_until[(seen.chat_id, member, kind)] = now + period
+        self._quiet(seen.chat_id, member, kind, now + period)
         await self._say(conn, seen.chat_id, text, reply_to=seen.message_id)
         log.info("reminder_given", chat=seen.chat_id, member=member, kind=kind)
 
@@ -567,10 +577,10 @@ class Moderation:
                 return
             last = await store.last_reminder(conn, chat_id, 0, WELCOME)
             if not mod.welcome_due(last, now):
-                self._quiet_until[(chat_id, 0, WELCOME)] = (last or now) + mod.WELCOME_BURST
+                self._quiet(chat_id, 0, WELCOME, (last or now) + mod.WELCOME_BURST)
                 return
             await store.set_reminder(conn, chat_id, 0, WELCOME, now)
-            self._quiet_until[(chat_id, 0, WELCOME)] = now + mod.WELCOME_BURST
+            self._quiet(chat_id, 0, WELCOME, now + mod.WELCOME_BURST)
             slug = ctx.directory.slug_for(chat_id)
             place = ctx.network.neighbourhoods[slug].name if slug else ""
             await self._say(conn, chat_id, "welcome_burst", place=place)

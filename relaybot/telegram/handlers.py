@@ -320,17 +320,15 @@ def register(
             )
         app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
         # a second handler group: every fresh group message is also screened for the house
-        # rules, whichever handler of the first group took it
-        app.add_handler(
-            MessageHandler(
-                filters.ChatType.GROUPS & fresh & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-                on_moderate,
-            ),
-            group=1,
-        )
+        # rules, whichever handler of the first group took it. A join goes to the welcome; any
+        # other message (service messages too: they are cheap) to the screen.
         app.add_handler(
             MessageHandler(
                 filters.ChatType.GROUPS & filters.StatusUpdate.NEW_CHAT_MEMBERS, on_join
             ),
+            group=1,
+        )
+        app.add_handler(
+            MessageHandler(filters.ChatType.GROUPS & fresh & ~filters.COMMAND, on_moderate),
             group=1,
         )
