@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from structlog.testing import capture_logs
+
 from relaybot.emulator.records import Message, User
 from relaybot.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, contents, last_raw_update
@@ -457,3 +459,26 @@ async def test_taking_a_warning_back_lets_an_open_question_lapse(stage: Stage) -
         assert f"Vervallen: {co_admin.full_name}" in (card.content or ""), where
         assert card.buttons == [], where
     assert stage.emu.calls_to("banChatMember") == []
+
+
+async def test_logs_carry_no_text_and_no_names(stage: Stage) -> None:
+    """Warnings, reminders and a removal are logged as events with ids: never the word, the
+    message, the member's or the co-admin's name, nor the reason typed."""
+    chat = stage.chats[HOOD]
+    with capture_logs() as events:
+        member = newcomer(stage)
+        await warned_to_the_limit(stage, member)
+        post = stage.emu.post(chat, member, "Te koop: kinderfiets")
+        stage.emu.post(
+            chat, stage.co_admins[HOOD], "/waarschuw geheimereden", reply_to=post.message_id
+        )
+        await stage.settle()
+        card = cards(stage, chat)[0]
+        stage.emu.press(chat, card.message_id, stage.co_admins[HOOD], "🚪 Verwijderen")
+        await stage.settle()
+    names = {e["event"] for e in events}
+    assert {"warning_given", "removal_asked", "removal_decided", "welcome_given"} <= names
+    dumped = repr(events).lower()
+    for secret in ("yvonne", "testbewoner", "klootzak", "kinderfiets", "geheimereden"):
+        assert secret not in dumped
+    assert stage.co_admins[HOOD].first_name.lower() not in dumped
