@@ -1,12 +1,52 @@
-"""The use cases: what happens when someone acts. No Telegram here; storage and domain only."""
+"""The use cases: what happens when someone acts. No Telegram here; storage and domain only.
 
-from relaybot.service.base import Answer, Chat, Command
-from relaybot.service.delivery import Plan
-from relaybot.service.regie import Regie
+Each area is one class over the shared `Context`; none inherits from another."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from relaybot.service.context import Answer, Chat, Command, Context
+from relaybot.service.flagging import Flagging
+from relaybot.service.forwarding import Forwarding
+from relaybot.service.groups import Groups
+from relaybot.service.lifecycle import Lifecycle
+from relaybot.service.linking import Linking
+from relaybot.service.moderation import Moderation
+from relaybot.service.tagging import Tagging
 
 
-class Relay(Regie):
-    """Every use case of the bot, on one object the handlers and the worker share."""
+@dataclass(frozen=True)
+class UseCases:
+    """Every use case of the bot, built once over one context (see `telegram/handlers.py`
+    for which command calls which)."""
+
+    ctx: Context
+    tagging: Tagging
+    flagging: Flagging
+    lifecycle: Lifecycle
+    forwarding: Forwarding
+    linking: Linking
+    groups: Groups
+    moderation: Moderation
+
+    @classmethod
+    def create(
+        cls, ctx: Context, *, config_dir: Path | None = None, patterns_file: Path | None = None
+    ) -> UseCases:
+        """`config_dir` holds the operator's rules and blocklist, `patterns_file` the chatter
+        patterns; without them the shipped files are used."""
+        return cls(
+            ctx,
+            tagging=Tagging(ctx),
+            flagging=Flagging(ctx),
+            lifecycle=Lifecycle(ctx),
+            forwarding=Forwarding(ctx),
+            linking=Linking(ctx),
+            groups=Groups(ctx),
+            moderation=Moderation(ctx, config_dir=config_dir, patterns_file=patterns_file),
+        )
 
 
-__all__ = ["Answer", "Chat", "Command", "Plan", "Relay"]
+__all__ = ["Answer", "Chat", "Command", "Context", "UseCases"]

@@ -21,7 +21,7 @@ import aiosqlite
 import structlog
 
 from relaybot.domain import moderation as mod
-from relaybot.domain.chats import ChatKind, Directory
+from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor
 from relaybot.domain.moderation import (
     Blocklist,
@@ -30,11 +30,10 @@ from relaybot.domain.moderation import (
     Sender,
     WarningKind,
 )
-from relaybot.domain.texts import Raw, Texts
-from relaybot.network import Network
+from relaybot.domain.texts import Raw
+from relaybot.service.context import Answer, Context
 from relaybot.storage import chats, outbox
 from relaybot.storage import moderation as store
-from relaybot.storage.db import Database
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.moderation")
@@ -45,20 +44,6 @@ RULES = "rules"  # reminder kind shared by flooding and chatter: one a member a 
 PHOTO = "photo"
 WELCOME = "welcome"
 QUIET_MEMO_LIMIT = 10_000  # entries of the reminder memo before lapsed ones are swept
-
-
-class Context(Protocol):
-    """What moderation needs from the shared context."""
-
-    db: Database
-    network: Network
-    texts: Texts
-    clock: Callable[[], float]
-
-    @property
-    def directory(self) -> Directory: ...
-
-    def wake(self) -> None: ...
 
 
 class Finding(StrEnum):
@@ -139,27 +124,18 @@ class Members(Protocol):
     async def kick(self, chat_id: int, user_id: int) -> None: ...
 
 
-@dataclass(frozen=True)
-class Answer:
-    """A button's answer for the presser alone."""
-
-    text: str
-    alert: bool = False
-
-
 class Moderation:
+    """House rules and moderation, over the shared context."""
+
     def __init__(
-        self,
-        ctx: Context,
-        *,
-        blocklist: Blocklist,
-        chatter: ChatterPatterns,
-        rules_file: Path,
+        self, ctx: Context, *, config_dir: Path | None = None, patterns_file: Path | None = None
     ) -> None:
         self.ctx = ctx
-        self.blocklist = blocklist
-        self.chatter = chatter
-        self.rules_file = rules_file
+        folder = config_dir or mod.CONFIG_DIR
+        self.blocklist: Blocklist = mod.load_blocklist(folder / "blocklist.txt")
+        self.chatter: ChatterPatterns = mod.load_chatter(patterns_file)
+        english = ctx.texts.language == "en"
+        self.rules_file = folder / ("rules.en.md" if english else "rules.md")
         self.flood = FloodCounter(ctx.network.policy.flood_per_minute)
         # (chat, member, kind) -> until when no reminder of that kind is due (saves a read)
         self._quiet_until: dict[tuple[int, int, str], float] = {}

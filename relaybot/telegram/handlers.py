@@ -23,52 +23,37 @@ from telegram.ext import (
 
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor
-from relaybot.service import Chat, Command, Relay
-from relaybot.service.moderation import REMOVE_BUTTON, Moderation, Request
+from relaybot.service import Chat, Command, UseCases
+from relaybot.service.moderation import REMOVE_BUTTON, Request
 from relaybot.telegram.admins import AdminCache
+from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.moderating import TelegramMembers, seen_of, target_of
 from relaybot.telegram.translate import chat_of, command_of, message_key, name_of, post_of
 
 log = structlog.get_logger("relaybot.handlers")
 Context = ContextTypes.DEFAULT_TYPE
-UseCase = Callable[[Relay, Command], Awaitable[None]]
+UseCase = Callable[[Command], Awaitable[None]]
 
-# (names, use case, description nl, description en); the first name is the one in the menu
-COMMANDS: list[tuple[tuple[str, ...], UseCase, str, str]] = [
+# the command menu: (names, description nl, description en); the first name is the one shown.
+# Which use case each command calls is bound in `register`.
+COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (
         ("regie", "relay"),
-        Relay.tag,
         "Meld bij de regiegroep (beheerder, als antwoord)",
         "Relay to the steering group (co-admin, as a reply)",
     ),
-    (
-        ("update",),
-        Relay.update,
-        "Stuur een aanvulling door (als antwoord)",
-        "Relay an update (as a reply)",
-    ),
-    (("112",), Relay.command_112, "Meld dat 112 gebeld is", "Report that 112 was called"),
-    (
-        ("afgehandeld", "resolved", "opgelost"),
-        Relay.resolve,
-        "Sluit een melding af",
-        "Resolve an alert",
-    ),
-    (("intrekken", "retract"), Relay.retract, "Trek een loos alarm in", "Retract a false alarm"),
-    (("meldingen", "incidents"), Relay.list_open, "Open meldingen", "Open alerts"),
+    (("update",), "Stuur een aanvulling door (als antwoord)", "Relay an update (as a reply)"),
+    (("112",), "Meld dat 112 gebeld is", "Report that 112 was called"),
+    (("afgehandeld", "resolved", "opgelost"), "Sluit een melding af", "Resolve an alert"),
+    (("intrekken", "retract"), "Trek een loos alarm in", "Retract a false alarm"),
+    (("meldingen", "incidents"), "Open meldingen", "Open alerts"),
     (
         ("doorsturen", "forward"),
-        Relay.forward,
         "Stuur een melding door naar buurten (regiegroep, als antwoord)",
         "Forward an alert to neighbourhoods (steering group, as a reply)",
     ),
-    (
-        ("buren", "neighbours"),
-        Relay.neighbours,
-        "Welke buurten grenzen hieraan?",
-        "Adjacent neighbourhoods",
-    ),
-    (("help", "start"), Relay.help, "Wat kan deze bot?", "What can this bot do?"),
+    (("buren", "neighbours"), "Welke buurten grenzen hieraan?", "Adjacent neighbourhoods"),
+    (("help", "start"), "Wat kan deze bot?", "What can this bot do?"),
 ]
 
 
@@ -78,7 +63,8 @@ LINK_MENU = ("Koppel deze groep aan een buurt (beheerder)", "Link this group to 
 LINK_BUTTON = r"^koppel:(ok|no):\d+$"
 
 
-# house rules and moderation (issue 13): (names, description nl, description en)
+# house rules and moderation (issue 13): their use cases take a `Request` (the member a
+# command answers, too), so they have handlers of their own, bound in `register`
 MODERATION_COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     (("regels", "rules"), "De huisregels", "The house rules"),
     (
@@ -100,23 +86,45 @@ MODERATION_COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
 
 
 def bot_commands(language: str) -> list[BotCommand]:
-    menu = [(names[0], nl, en) for names, _use, nl, en in COMMANDS]
+    menu = [(names[0], nl, en) for names, nl, en in COMMANDS]
     menu.append((LINK_NAMES[0], *LINK_MENU))
     menu.extend((names[0], nl, en) for names, nl, en in MODERATION_COMMANDS)
     return [BotCommand(name, nl if language == "nl" else en) for name, nl, en in menu]
 
 
-def register(
-    app: Application, relay: Relay, admins: AdminCache, moderation: Moderation | None = None
-) -> None:
-    """Every handler, with its filters and order, in one place."""
+def register(app: Application, cases: UseCases, delivery: Delivery, admins: AdminCache) -> None:
+    """Every handler, with its filters and order, in one place; each calls one use case.
+    Telegram's news about chats themselves (a group moved, the bot removed or added back)
+    goes to delivery, which owns where the outbox may still send."""
+    ctx = cases.ctx
+    # command -> the use case method it calls
+    bindings: dict[tuple[str, ...], UseCase] = {
+        ("regie", "relay"): cases.tagging.tag,
+        ("update",): cases.tagging.update,
+        ("112",): cases.flagging.command_112,
+        ("afgehandeld", "resolved", "opgelost"): cases.lifecycle.resolve,
+        ("intrekken", "retract"): cases.lifecycle.retract,
+        ("meldingen", "incidents"): cases.lifecycle.list_open,
+        ("doorsturen", "forward"): cases.forwarding.forward,
+        ("buren", "neighbours"): cases.forwarding.neighbours,
+        ("help", "start"): cases.groups.help,
+    }
+    assert list(bindings) == [names for names, _nl, _en in COMMANDS], "menu and bindings differ"
+    moderation = cases.moderation
+    moderation_bindings: dict[tuple[str, ...], Callable[[Request], Awaitable[None]]] = {
+        ("regels", "rules"): moderation.house_rules,
+        ("waarschuw", "warn"): moderation.warn,
+        ("vergeef", "unwarn"): moderation.unwarn,
+        ("waarschuwingen", "warnings"): moderation.warnings,
+    }
+    assert list(moderation_bindings) == [n for n, _nl, _en in MODERATION_COMMANDS]
     fresh = filters.UpdateType.MESSAGE  # new messages in chats and groups: no edits, no channels
 
     async def on_edit(update: Update, _context: Context) -> None:
         message = update.edited_message
         assert message is not None
         edited_at = int(message.edit_date.timestamp()) if message.edit_date else 0
-        await relay.edited(
+        await cases.tagging.edited(
             message.chat_id,
             message.message_id,
             message.text or message.caption or "",
@@ -127,14 +135,14 @@ def register(
         async def handle(update: Update, context: Context) -> None:
             message = update.effective_message
             assert message is not None
-            kind = relay.kind(chat_of(message))
+            kind = ctx.kind(chat_of(message))
             if kind is ChatKind.UNKNOWN:
-                await relay.unknown_group(command_of(update, False))
+                await cases.groups.unknown_group(command_of(update, False))
                 return
             co_admin = kind is ChatKind.NEIGHBOURHOOD and await admins.is_co_admin(
                 context.bot, message
             )
-            await use_case(relay, command_of(update, co_admin))
+            await use_case(command_of(update, co_admin))
 
         return handle
 
@@ -142,12 +150,12 @@ def register(
         query = update.callback_query
         assert query is not None and query.data is not None
         message = query.message
-        if message is None or not relay.directory.in_network(message.chat.id):
+        if message is None or not ctx.directory.in_network(message.chat.id):
             await query.answer()
             return
         number = int(query.data.split(":", 1)[1])
         actor = Actor(query.from_user.id, query.from_user.full_name)
-        answer = await relay.press_112(
+        answer = await cases.flagging.press_112(
             chat_of(message), actor, message.message_id, number, f"cb:{query.id}"
         )
         await query.answer(answer.text or None, show_alert=answer.alert)
@@ -158,18 +166,18 @@ def register(
         message = update.effective_message
         assert message is not None
         co_admin = message.chat.type != "private" and await admins.is_co_admin(context.bot, message)
-        await relay.request_link(command_of(update, co_admin))
+        await cases.linking.request_link(command_of(update, co_admin))
 
     async def on_link_button(update: Update, _context: Context) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
         message = query.message
-        if message is None or message.chat.id != relay.directory.regie_chat_id:
+        if message is None or message.chat.id != ctx.directory.regie_chat_id:
             await query.answer()
             return
         _prefix, verdict, request = query.data.split(":")
         actor = Actor(query.from_user.id, query.from_user.full_name)
-        answer = await relay.decide_link(
+        answer = await cases.linking.decide_link(
             int(request), verdict == "ok", actor, message.message_id, f"cb:{query.id}"
         )
         await query.answer(answer.text or None, show_alert=answer.alert)
@@ -179,13 +187,15 @@ def register(
         assert message is not None
         replied = message.reply_to_message
         text = message.text or message.caption or ""
-        interest = relay.chatter_interest(message.chat_id, text, replied and replied.message_id)
+        interest = cases.flagging.chatter_interest(
+            message.chat_id, text, replied and replied.message_id
+        )
         if interest is None:
             return
         actor = Actor(
             message.from_user.id if message.from_user else 0, name_of(message.from_user, message)
         )
-        await relay.chatter(
+        await cases.flagging.chatter(
             chat_of(message),
             actor,
             post_of(message),
@@ -198,7 +208,7 @@ def register(
         message = update.effective_message
         assert message is not None
         if message.migrate_to_chat_id:
-            await relay.chat_moved(message.chat_id, message.migrate_to_chat_id)
+            await delivery.chat_moved(message.chat_id, message.migrate_to_chat_id)
 
     async def on_my_membership(update: Update, _context: Context) -> None:
         change: ChatMemberUpdated | None = update.my_chat_member
@@ -207,10 +217,10 @@ def register(
         now_in = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
         was_in = change.old_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
         if now_in and not was_in:
-            await relay.chat_welcomed_back(chat.id)
-            await relay.bot_added(Chat(chat.id, chat.type, chat.title or ""))
-        elif was_in and not now_in and relay.directory.in_network(chat.id):
-            await relay.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
+            await delivery.chat_welcomed_back(chat.id)
+            await cases.groups.bot_added(Chat(chat.id, chat.type, chat.title or ""))
+        elif was_in and not now_in and ctx.directory.in_network(chat.id):
+            await delivery.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
 
     async def on_member(update: Update, _context: Context) -> None:
         change = update.chat_member
@@ -223,7 +233,7 @@ def register(
         """Every fresh group message: screened in memory; only a finding asks Telegram
         whether the sender is a co-admin and goes on to the use case."""
         message = update.message
-        assert message is not None and moderation is not None
+        assert message is not None
         seen = seen_of(message)
         finding = moderation.screen(seen)
         if finding is None:
@@ -234,51 +244,48 @@ def register(
 
     async def on_join(update: Update, context: Context) -> None:
         message = update.message
-        assert message is not None and moderation is not None
+        assert message is not None
         joined = [u for u in message.new_chat_members if u.id != context.bot.id]
         await moderation.joined(message.chat_id, len(joined), f"join:{message_key(message)}")
 
-    def moderation_command(name: str) -> Callable[[Update, Context], Awaitable[None]]:
+    def moderation_command(
+        names: tuple[str, ...], use_case: Callable[[Request], Awaitable[None]]
+    ) -> Callable[[Update, Context], Awaitable[None]]:
         async def handle(update: Update, context: Context) -> None:
             message = update.effective_message
-            assert message is not None and moderation is not None
-            kind = relay.kind(chat_of(message))
+            assert message is not None
+            kind = ctx.kind(chat_of(message))
             if kind is ChatKind.UNKNOWN:
-                await relay.unknown_group(command_of(update, False))
+                await cases.groups.unknown_group(command_of(update, False))
                 return
             neighbourhood = kind is ChatKind.NEIGHBOURHOOD
             co_admin = neighbourhood and await admins.is_co_admin(context.bot, message)
             replied = message.reply_to_message
             target = None
-            if replied is not None and neighbourhood and co_admin:
+            if replied is not None and co_admin:  # only then does the member matter
                 target_admin = await admins.is_co_admin(context.bot, replied)
                 target = target_of(replied, name_of(replied.from_user, replied), target_admin)
             command = command_of(update, co_admin)
-            request = Request(
-                chat_id=message.chat_id,
-                chat_type=message.chat.type,
-                message_id=message.message_id,
-                actor=command.actor,
-                key=command.key,
-                command=name,
-                args=command.args,
-                target=target,
+            await use_case(
+                Request(
+                    chat_id=message.chat_id,
+                    chat_type=message.chat.type,
+                    message_id=message.message_id,
+                    actor=command.actor,
+                    key=command.key,
+                    command=names[0],
+                    args=command.args,
+                    target=target,
+                )
             )
-            use_case = {
-                "regels": moderation.house_rules,
-                "waarschuw": moderation.warn,
-                "vergeef": moderation.unwarn,
-                "waarschuwingen": moderation.warnings,
-            }[name]
-            await use_case(request)
 
         return handle
 
     async def on_removal_button(update: Update, context: Context) -> None:
         query = update.callback_query
-        assert query is not None and query.data is not None and moderation is not None
+        assert query is not None and query.data is not None
         message = query.message
-        if message is None or not relay.directory.in_network(message.chat.id):
+        if message is None or not ctx.directory.in_network(message.chat.id):
             await query.answer()
             return
         _prefix, verdict, card = query.data.split(":")
@@ -293,7 +300,7 @@ def register(
         )
         await query.answer(answer.text or None, show_alert=answer.alert)
 
-        # Ordinary chatter is by far the most common update: checked first. The handlers below
+    # Ordinary chatter is by far the most common update: checked first. The handlers below
     # take commands, edits, service messages and buttons, which its filter never matches.
     app.add_handler(
         MessageHandler(
@@ -306,29 +313,26 @@ def register(
     )
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
-    for names, use_case, _nl, _en in COMMANDS:
+    for names, use_case in bindings.items():
         app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
     app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
     app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
     app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.CHAT_MEMBER))
-    if moderation is not None:
-        for names, _nl, _en in MODERATION_COMMANDS:
-            app.add_handler(
-                CommandHandler(list(names), moderation_command(names[0]), filters=fresh)
-            )
-        app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
-        # a second handler group: every fresh group message is also screened for the house
-        # rules, whichever handler of the first group took it. A join goes to the welcome; any
-        # other message (service messages too: they are cheap) to the screen.
+    for names, moderation_case in moderation_bindings.items():
         app.add_handler(
-            MessageHandler(
-                filters.ChatType.GROUPS & filters.StatusUpdate.NEW_CHAT_MEMBERS, on_join
-            ),
-            group=1,
+            CommandHandler(list(names), moderation_command(names, moderation_case), filters=fresh)
         )
-        app.add_handler(
-            MessageHandler(filters.ChatType.GROUPS & fresh & ~filters.COMMAND, on_moderate),
-            group=1,
-        )
+    app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
+    # A second handler group: every fresh group message is also screened for the house rules,
+    # whichever handler of the first group took it. A join goes to the welcome; any other
+    # message (service messages too: they are cheap) to the screen.
+    app.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.StatusUpdate.NEW_CHAT_MEMBERS, on_join),
+        group=1,
+    )
+    app.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & fresh & ~filters.COMMAND, on_moderate),
+        group=1,
+    )
