@@ -172,9 +172,13 @@ _UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?[aiLmsux-]+[:)]")
 
 
 def _joined(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], bool]:
-    """One search for a whole list, where joining keeps each pattern's meaning."""
+    """One search for a whole list, where joining keeps each pattern's meaning. The text is
+    normalised (lowercase), so a list without capital letters needs no IGNORECASE, which
+    roughly halves the search time of a long alternation."""
     if patterns and not any(_UNJOINABLE.search(p.pattern) for p in patterns):
-        joined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+        source = "|".join(f"(?:{p.pattern})" for p in patterns)
+        flags = re.IGNORECASE if any(c.isupper() for c in source) else 0
+        joined = re.compile(source, flags)
         return lambda text: joined.search(text) is not None
     return lambda text: any(p.search(text) for p in patterns)
 
