@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -72,6 +73,9 @@ class RelayApplication(Application):  # type: ignore[type-arg]
             settled = failure is None or not passing(failure)  # else: handled after a restart
             if settled and isinstance(update, Update) and isinstance(queue, InboxQueue):
                 queue.handled.append(update.update_id)
+                if queue.empty():  # nothing else waiting: the handled text leaves the file now
+                    with contextlib.suppress(sqlite3.Error):
+                        await queue.flush(checkpoint=True)
         finally:
             self.processed += 1
             if isinstance(update, Update):

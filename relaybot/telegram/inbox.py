@@ -97,10 +97,13 @@ class InboxQueue(asyncio.Queue[object]):
             self.handled[:0] = handled
             raise
 
-    async def flush(self) -> None:
-        """Forget what was handled (the text of handled updates never stays)."""
+    async def flush(self, checkpoint: bool = False) -> None:
+        """Forget what was handled (the text of handled updates never stays). `checkpoint`:
+        also out of the file's write-ahead log, where the deleted rows' old pages linger."""
         if self.handled:
             await self.store([])
+            if checkpoint:
+                await self.db.checkpoint()
 
 
 async def replay_stored(queue: InboxQueue, bot: Bot) -> int:
