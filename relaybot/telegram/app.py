@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import sqlite3
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -73,9 +72,7 @@ class RelayApplication(Application):  # type: ignore[type-arg]
             settled = failure is None or not passing(failure)  # else: handled after a restart
             if settled and isinstance(update, Update) and isinstance(queue, InboxQueue):
                 queue.handled.append(update.update_id)
-                if queue.empty():  # nothing else waiting: the handled text leaves the file now
-                    with contextlib.suppress(sqlite3.Error):
-                        await queue.flush(checkpoint=True)
+                queue.forget_soon()  # the handled text leaves the file once the bot is idle
         finally:
             self.processed += 1
             if isinstance(update, Update):
@@ -149,7 +146,7 @@ class Runtime:
 
     async def delivered_all(self) -> bool:
         """Nothing in flight and nothing waiting in the outbox."""
-        if self.worker.busy:
+        if self.worker.busy or not self.inbox.settled:
             return False
         async with self.db.reading() as conn:
             return await outbox.pending(conn) == 0

@@ -26,6 +26,7 @@ from relaybot.storage.db import Database
 log = structlog.get_logger("relaybot.inbox")
 
 RETRY_CAP = 5.0  # seconds at most between tries after a passing fault
+IDLE_FLUSH = 0.3  # seconds of quiet before handled updates are deleted and checkpointed
 
 
 def passing(error: BaseException) -> bool:
@@ -67,6 +68,7 @@ class InboxQueue(asyncio.Queue[object]):
         self.db = db
         self.clock = clock
         self.handled: list[int] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
@@ -96,6 +98,26 @@ class InboxQueue(asyncio.Queue[object]):
         except BaseException:
             self.handled[:0] = handled
             raise
+
+    def forget_soon(self) -> None:
+        """Once the bot has been idle for IDLE_FLUSH seconds, delete the handled updates and
+        checkpoint the file, off the path of whatever is being handled or sent now."""
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_when_idle(), name="inbox-flush")
+
+    async def _flush_when_idle(self) -> None:
+        await asyncio.sleep(IDLE_FLUSH)
+        if not self.empty():  # busy: the next update handled asks again
+            return
+        try:
+            await self.flush(checkpoint=True)
+        except sqlite3.Error as error:
+            log.warning("inbox_write_failed", error=type(error).__name__)
+
+    @property
+    def settled(self) -> bool:
+        """Nothing handled is left to delete."""
+        return not self.handled
 
     async def flush(self, checkpoint: bool = False) -> None:
         """Forget what was handled (the text of handled updates never stays). `checkpoint`:

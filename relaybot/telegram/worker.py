@@ -177,14 +177,13 @@ class Worker:
         rows = heads.rows
         if not rows and not self.lanes and self._probe_due(loop.time()):
             rows = (await self.delivery.heads(set(self.held), 1, any_time=True)).rows
-        started = 0
+        moved = False  # a row started, finished without a call, or went behind another
         for row in rows:
             if self._stopping:
                 return None
-            if await self._start(row):
-                started += 1
-        if started and started == len(heads.rows) and len(self.lanes) < self.max_in_flight:
-            return None  # there may be more than there was room for
+            moved = await self._start(row) or moved
+        if moved and len(self.lanes) < self.max_in_flight:
+            return None  # look again at once: the next rows of those chats may be due
         waits = [IDLE_POLL]
         if heads.next_at is not None:
             waits.append(heads.next_at - self.delivery.ctx.clock())
@@ -203,6 +202,7 @@ class Worker:
         return True
 
     async def _start(self, row: Row) -> bool:
+        """Start the row's call; False only when its chat is held back for its rate window."""
         if self.limiter is not None:
             wait = self.limiter.group_wait(row.chat_id)
             if wait > 0:  # its window is full: give the slot to another chat meanwhile
@@ -211,12 +211,12 @@ class Worker:
         plan = await self.delivery.plan(row)
         if plan.behind:
             await self.delivery.put_behind(row)
-            return False
+            return True
         if not plan.ops:
             await self.delivery.complete(row, plan, [])
-            return False
+            return True
         if not await self.delivery.mark_sending(row):
-            return False
+            return True  # no longer waiting (merged, given up or moved meanwhile)
         lane = asyncio.create_task(self._deliver(row, plan), name=f"send-{row.chat_id}")
         self.lanes[row.chat_id] = lane
         lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
