@@ -61,6 +61,15 @@ class Policy(BaseModel):
     max_warnings: int = Field(default=3, ge=1, strict=True)
     inactive_days: int = Field(default=60, ge=1, strict=True)
     show_author_names: bool = Field(default=False, strict=True)
+    digest: str = Field(default="monday 09:00", strict=True)  # "" = no weekly digest
+
+    @field_validator("digest")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        from relaybot.domain.schedule import parse_weekly
+
+        parse_weekly(value)  # raises ValueError with a line an operator can act on
+        return value.strip()
 
     @property
     def incident_ttl(self) -> timedelta:
@@ -93,6 +102,8 @@ class Neighbourhood(BaseModel):
     chat_id: _ChatId | None = None
     adjacent: tuple[_NonEmpty, ...] = ()
     streets: tuple[_NonEmpty, ...] = ()
+    signs: int = Field(default=0, ge=0, le=5, strict=True)  # attention signs placed
+    vests_eur: float = Field(default=0, ge=0, le=250, strict=True, allow_inf_nan=False)
 
     @field_validator("slug")
     @classmethod
@@ -393,13 +404,20 @@ def _problem(error: Any) -> str:
     if kind == "greater_than":
         return f"must be greater than {ctx.get('gt')}{got}"
     if kind == "greater_than_equal":
-        return f"must be at least {ctx.get('ge')}{got}"
+        return f"must be at least {_number(ctx.get('ge'))}{got}"
+    if kind == "less_than_equal":
+        return f"must be at most {_number(ctx.get('le'))}{got}"
     if kind == "finite_number":
         return f"must be a finite number{got}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     message = str(error["msg"])
     return f"{message[:1].lower()}{message[1:]}{got}"
+
+
+def _number(value: Any) -> Any:
+    """250.0 -> 250: a limit reads as the operator would write it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _neighbourhood_entry(data: dict[str, Any], index: int) -> str:
