@@ -510,7 +510,8 @@ def test_config_network_toml_is_the_example() -> None:
 
 
 def _with_hood_keys(keys: str) -> str:
-    return HEADER + GOOR.replace('streets = ["Grotestraat", "Markt"]', f'streets = ["Markt"]\n{keys}', 1)
+    old = 'streets = ["Grotestraat", "Markt"]'
+    return HEADER + GOOR.replace(old, f"{old}\n{keys}", 1)
 
 
 def test_signs_and_vests_are_read() -> None:
