@@ -41,6 +41,11 @@ class Texts:
         }
         return self._table[key].format(**safe)
 
+    def plain(self, key: str, **values: object) -> str:
+        """The text with its values as they are, for output that escapes by itself (the
+        report's HTML template, CSV) or needs no escaping (Markdown, the terminal)."""
+        return self._table[key].format(**values)
+
     def keys(self) -> set[str]:
         return set(self._table)
 
