@@ -1,0 +1,168 @@
+"""An invented year of a network, written straight into a bot database: for the README's
+sample report, the browser test and the benchmark. Only what the report reads is written
+(incident times and places, copy ids, counters, activity); no texts, no names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from relaybot.network import Network
+from relaybot.storage.db import Database
+
+DAY = 86400.0
+
+# The tables of the moderation and sign-up features, as far as the report reads them; made
+# here only when the database has none (a feature not installed yet).
+_OPTIONAL_TABLES = (
+    "CREATE TABLE IF NOT EXISTS warnings (chat_id INTEGER NOT NULL, created_at REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS signup_counts (slug TEXT NOT NULL, month TEXT NOT NULL,"
+    " received INTEGER NOT NULL DEFAULT 0, admitted INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (slug, month))",
+)
+
+
+def migrate(path: Path) -> None:
+    """An empty database with the bot's own schema."""
+
+    async def _open() -> None:
+        db = await Database(path).open()
+        await db.close()
+
+    asyncio.run(_open())
+
+
+def fill_history(
+    path: Path,
+    network: Network,
+    *,
+    incidents: int,
+    until: float,
+    quiet: frozenset[str] = frozenset(),
+    seed: int = 15,
+    days: int = 365,
+) -> None:
+    """``incidents`` incidents over the ``days`` before ``until``; the ``quiet`` neighbourhoods
+    raise nothing in the last 90 days and the bot saw nothing there since."""
+    migrate(path)
+    rng = random.Random(seed)
+    hoods = [h for h in network.neighbourhoods.values() if h.chat_id is not None]
+    active = [h for h in hoods if h.slug not in quiet] or hoods
+    weights = [1 + (i * 7919) % 5 for i in range(len(active))]
+    chat_of = {h.slug: h.chat_id for h in hoods}
+    start = until - days * DAY
+    conn = sqlite3.connect(path)
+    try:
+        for statement in _OPTIONAL_TABLES:
+            conn.execute(statement)
+        number = conn.execute("SELECT COALESCE(MAX(number), 0) FROM incidents").fetchone()[0]
+        incident_rows, copy_rows, counter = [], [], {}
+        warnings, signups = [], {}
+        message_id = 10_000
+        for _ in range(incidents):
+            number += 1
+            if quiet and rng.random() < 0.04:  # quiet groups were active long ago
+                hood = rng.choice([h for h in hoods if h.slug in quiet])
+                created = start + rng.random() * (days - 90) * DAY
+            else:
+                hood = rng.choices(active, weights)[0]
+                created = start + rng.random() * days * DAY
+            created = _evening(created, rng)
+            if created > until:
+                created -= DAY
+            recent = created > until - 90 * DAY
+            holders = [network.regie_chat_id] + [
+                chat_of[s]
+                for s in network.neighbours(hood.slug)
+                if s in chat_of and not (recent and s in quiet)
+            ]
+            flag_at = flag_chat = None
+            if rng.random() < 0.3:
+                flag_at = created + rng.expovariate(1 / 360)
+                flag_chat = rng.choice([hood.chat_id, *holders])
+                day = datetime.fromtimestamp(flag_at, UTC).date().isoformat()
+                place = hood.slug if flag_chat == hood.chat_id else _slug(network, flag_chat)
+                for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
+                    key = (day, place)
+                    counter[key] = counter.get(key, 0) + 1
+            state = "retracted" if rng.random() < 0.02 else "resolved"
+            incident_rows.append(
+                (
+                    number,
+                    hood.slug,
+                    hood.chat_id,
+                    message_id,
+                    state,
+                    created,
+                    flag_at,
+                    flag_chat,
+                    created + 3 * 3600,
+                )
+            )
+            copy_rows.append((hood.chat_id, message_id, number, "original"))
+            for chat in holders:
+                message_id += 1
+                copy_rows.append((chat, message_id, number, "alert"))
+            message_id += 1
+            if rng.random() < 0.05:
+                warnings.append((rng.choice(holders[1:] or [hood.chat_id]), created + 600))
+            if rng.random() < 0.1:
+                month = datetime.fromtimestamp(created, network.timezone).strftime("%Y-%m")
+                got = signups.setdefault((hood.slug, month), [0, 0])
+                got[0] += 1
+                got[1] += rng.random() < 0.8
+        conn.executemany(
+            "INSERT INTO incidents (number, source_slug, source_chat_id, origin_message_id,"
+            " state, created_at, flag_at, flag_chat_id, closed_at, relayed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            incident_rows,
+        )
+        conn.executemany(
+            "INSERT INTO copies (chat_id, message_id, incident, role) VALUES (?, ?, ?, ?)",
+            copy_rows,
+        )
+        conn.executemany(
+            "INSERT INTO counters (day, place, metric, n) VALUES (?, ?, 'duplicates_prevented', ?)"
+            " ON CONFLICT (day, place, metric) DO UPDATE SET n = n + excluded.n",
+            [(day, place, n) for (day, place), n in counter.items()],
+        )
+        conn.executemany("INSERT INTO warnings (chat_id, created_at) VALUES (?, ?)", warnings)
+        conn.executemany(
+            "INSERT INTO signup_counts (slug, month, received, admitted) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (slug, month) DO UPDATE SET received = received + excluded.received,"
+            " admitted = admitted + excluded.admitted",
+            [(slug, month, r, a) for (slug, month), (r, a) in signups.items()],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO activity (slug, watched_since, last_at) VALUES (?, ?, ?)",
+            [
+                (
+                    h.slug,
+                    start - 30 * DAY,
+                    until - (100 + rng.random() * 60) * DAY
+                    if h.slug in quiet
+                    else until - rng.random() * 5 * DAY,
+                )
+                for h in hoods
+            ],
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _evening(at: float, rng: random.Random) -> float:
+    """Most sightings come in the evening and at night: move the time of day there."""
+    day = at - at % DAY
+    return day + (17 + rng.random() * 9) * 3600 % (24 * 3600)
+
+
+def _slug(network: Network, chat_id: int) -> str:
+    if chat_id == network.regie_chat_id:
+        return "regie"
+    hood = network.by_chat_id(chat_id)
+    return hood.slug if hood else str(chat_id)
