@@ -157,18 +157,29 @@ class Tally:
         self._places: dict[str, _Place] = {}
         self._month_starts = period.month_starts()
         self._months = period.months()
+        self._start, self._end = period.start, period.end
         self.per_month = [0] * len(self._month_starts)
 
     def place(self, key: str) -> _Place:
         return self._places.setdefault(key, _Place())
 
+    def in_period(self, at: float) -> bool:
+        return self._start <= at < self._end
+
+    def month_index(self, at: float) -> int:
+        """Which of the period's months ``at`` falls in (for a moment inside the period)."""
+        return bisect.bisect_right(self._month_starts, at) - 1
+
     def raised(self, key: str | None, at: float) -> None:
         """An incident raised (tagged up, or started by the regiegroep) at ``at``."""
-        if not self.period.contains(at):
-            return
+        if self.in_period(at):
+            self.raised_in_month(key, self.month_index(at), 1)
+
+    def raised_in_month(self, key: str | None, month: int, count: int) -> None:
+        """``count`` incidents raised in the period's ``month``-th month (0 = the first)."""
         if key is not None:
-            self.place(key).raised += 1
-        self.per_month[bisect.bisect_right(self._month_starts, at) - 1] += 1
+            self.place(key).raised += count
+        self.per_month[month] += count
 
     def received(self, key: str | None, count: int) -> None:
         """Incidents of the period whose alert reached the place's chat."""
@@ -177,7 +188,7 @@ class Tally:
 
     def flagged(self, key: str | None, at: float, created_at: float) -> None:
         """The first report that 112 was called, made in the place's chat at ``at``."""
-        if key is not None and self.period.contains(at):
+        if key is not None and self.in_period(at):
             self.place(key).flag_minutes.append(max(0.0, (at - created_at) / 60))
 
     def duplicates(self, key: str | None, day: date, count: int) -> None:

@@ -49,7 +49,12 @@ def make_report(
     tally = Tally(period, period.as_of(now))
     with read_only(database) as conn:
         links, moves = chat_places(conn)
-        read_facts(conn, tally, place_finder(Directory(network, links, moves)))
+        read_facts(
+            conn,
+            tally,
+            place_finder(Directory(network, links, moves)),
+            network.policy.inactive_days,
+        )
     texts = Texts(language)
     hoods = [
         Hood(h.slug, h.name, h.kern, h.signs, h.vests_eur) for h in network.neighbourhoods.values()

@@ -6,6 +6,7 @@ sample report, the browser test and the benchmark. Only what the report reads is
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import sqlite3
 from datetime import UTC, datetime
@@ -52,7 +53,8 @@ def fill_history(
     rng = random.Random(seed)
     hoods = [h for h in network.neighbourhoods.values() if h.chat_id is not None]
     active = [h for h in hoods if h.slug not in quiet] or hoods
-    weights = [1 + (i * 7919) % 5 for i in range(len(active))]
+    weights = list(itertools.accumulate(1 + (i * 7919) % 5 for i in range(len(active))))
+    quiet_hoods = [h for h in hoods if h.slug in quiet]
     chat_of = {h.slug: h.chat_id for h in hoods}
     start = until - days * DAY
     conn = sqlite3.connect(path)
@@ -65,11 +67,11 @@ def fill_history(
         message_id = 10_000
         for _ in range(incidents):
             number += 1
-            if quiet and rng.random() < 0.04:  # quiet groups were active long ago
-                hood = rng.choice([h for h in hoods if h.slug in quiet])
+            if quiet_hoods and rng.random() < 0.04:  # quiet groups were active long ago
+                hood = rng.choice(quiet_hoods)
                 created = start + rng.random() * (days - 90) * DAY
             else:
-                hood = rng.choices(active, weights)[0]
+                hood = rng.choices(active, cum_weights=weights)[0]
                 created = start + rng.random() * days * DAY
             created = _evening(created, rng)
             if created > until:

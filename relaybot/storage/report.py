@@ -58,13 +58,15 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def read_facts(conn: sqlite3.Connection, tally: Tally, place_of: PlaceOf) -> None:
+def read_facts(
+    conn: sqlite3.Connection, tally: Tally, place_of: PlaceOf, inactive_days: int = 0
+) -> None:
     """Add everything the database knows about the tally's period (and activity up to its
     moment) to the tally."""
     start, end, as_of = tally.period.start, tally.period.end, tally.as_of
     tables = _tables(conn)
     if "incidents" in tables:
-        _incidents(conn, tally, place_of, start, end, as_of)
+        _incidents(conn, tally, place_of, start, end, as_of, inactive_days * 86400.0)
     if "counters" in tables:
         rows = conn.execute(
             "SELECT place, day, SUM(n) FROM counters WHERE metric = 'duplicates_prevented'"
@@ -104,47 +106,61 @@ def _incidents(
     start: float,
     end: float,
     as_of: float,
+    window: float,
 ) -> None:
-    # raised: incidents tagged up (not local ones, not retracted false alarms)
-    for slug, created_at in conn.execute(
-        "SELECT source_slug, created_at FROM incidents WHERE created_at >= ? AND created_at < ?"
-        " AND relayed = 1 AND state != 'retracted'",
+    # raised: incidents tagged up (not local ones, not retracted false alarms), counted per
+    # place and local month in SQL; the months' bounds come from the period
+    bounds = tally.period.month_starts()[1:]
+    bucket = (
+        "CASE "
+        + " ".join(f"WHEN created_at < {b!r} THEN {i}" for i, b in enumerate(bounds))
+        + f" ELSE {len(bounds)} END"
+        if bounds
+        else "0"
+    )
+    for slug, month, count in conn.execute(
+        f"SELECT source_slug, {bucket}, COUNT(*) FROM incidents"
+        " WHERE created_at >= ? AND created_at < ? AND relayed = 1 AND state != 'retracted'"
+        " GROUP BY 1, 2",
         (start, end),
     ):
-        tally.raised(slug or REGIE, created_at)
+        tally.raised_in_month(slug or REGIE, month, count)
     for slug, latest in conn.execute(
         "SELECT source_slug, MAX(created_at) FROM incidents WHERE created_at <= ?"
         " AND relayed = 1 AND state != 'retracted' GROUP BY source_slug",
         (as_of,),
     ):
         tally.active(slug or REGIE, latest)
-    # received: the incidents of the period whose alert reached a chat
-    for chat_id, count in conn.execute(
-        "SELECT c.chat_id, COUNT(DISTINCT c.incident) FROM copies c"
-        " JOIN incidents i ON i.number = c.incident"
-        " WHERE c.role = 'alert' AND i.state != 'retracted'"
-        " AND i.created_at >= ? AND i.created_at < ? GROUP BY c.chat_id",
-        (start, end),
+    # received: incidents of the period that reached a chat other than their source; every
+    # copy there (alert, notice, follow-up) belongs to an incident the chat received. The
+    # covering index on copies keeps this one pass without reading the copies' rows.
+    # Activity is looked for as far back as the inactivity window reaches too (older signs
+    # of life come from the activity table the bot keeps).
+    since = min(start, as_of - window)
+    for chat_id, count, latest in conn.execute(
+        "SELECT c.chat_id, COUNT(DISTINCT CASE WHEN i.created_at >= ? AND i.created_at < ?"
+        " THEN c.incident END), MAX(CASE WHEN i.created_at <= ? THEN i.created_at END)"
+        " FROM incidents i JOIN copies c INDEXED BY copies_by_incident ON c.incident = i.number"
+        " WHERE i.created_at >= ? AND i.created_at < ? AND i.state != 'retracted'"
+        " AND c.chat_id != i.source_chat_id GROUP BY c.chat_id",
+        (start, end, as_of, since, max(end, as_of)),
     ):
-        tally.received(place_of(chat_id), count)
-    for chat_id, latest in conn.execute(
-        "SELECT c.chat_id, MAX(i.created_at) FROM copies c"
-        " JOIN incidents i ON i.number = c.incident"
-        " WHERE c.role = 'alert' AND i.state != 'retracted' AND i.created_at <= ?"
-        " GROUP BY c.chat_id",
-        (as_of,),
-    ):
-        tally.active(place_of(chat_id), latest)
+        place = place_of(chat_id)
+        tally.received(place, count)
+        if latest is not None:
+            tally.active(place, latest)
     # 112: the first report per incident, placed where it was made
+    places: dict[int, str | None] = {}
     for chat_id, flag_at, created_at in conn.execute(
         "SELECT flag_chat_id, flag_at, created_at FROM incidents"
         " WHERE flag_at >= ? AND flag_at < ?",
         (start, end),
     ):
-        tally.flagged(place_of(chat_id), flag_at, created_at)
+        if chat_id not in places:
+            places[chat_id] = place_of(chat_id)
+        tally.flagged(places[chat_id], flag_at, created_at)
     for chat_id, latest in conn.execute(
-        "SELECT flag_chat_id, MAX(flag_at) FROM incidents WHERE flag_at <= ?"
-        " GROUP BY flag_chat_id",
+        "SELECT flag_chat_id, MAX(flag_at) FROM incidents WHERE flag_at <= ? GROUP BY flag_chat_id",
         (as_of,),
     ):
         tally.active(place_of(chat_id), latest)

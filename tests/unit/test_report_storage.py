@@ -218,7 +218,7 @@ def test_last_activity_and_inactive(store: Store) -> None:
         at("2025-01-01 00:00"),
         at("2026-03-20 10:00"),
     )
-    found = rows(store)
+    found = rows(store, since="2026-01-01")
     assert found["oost"].last_activity == at("2026-03-20 10:00")
     assert found["oost"].inactive is False
     assert found["west"].last_activity == at("2026-01-10 21:40")
