@@ -278,3 +278,13 @@ async def test_reads_beside_a_writing_bot(store: Store) -> None:
             await conn.execute("INSERT INTO handled (key, at) VALUES ('k', 0)")
     finally:
         await db.close()
+
+
+def test_received_before_the_period_counts_as_activity_within_the_window(store: Store) -> None:
+    """An alert received before the period, but within inactive_days of the report's end,
+    is recent activity (not counted as received in the period)."""
+    store.incident("oost", OOST, at("2026-03-20 21:40"), alerts=(WEST,))
+    found = rows(store, since="2026-04-01", until="2026-04-10")
+    assert found["west"].received == 0
+    assert found["west"].last_activity == at("2026-03-20 21:40")
+    assert found["west"].inactive is False
