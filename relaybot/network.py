@@ -186,8 +186,10 @@ class Network:
                 if other in linked and other != hood.slug:
                     linked[hood.slug].add(other)
                     linked[other].add(hood.slug)
-        order = list(hoods)
-        neighbours = {slug: tuple(s for s in order if s in linked[slug]) for slug in order}
+        position = {slug: index for index, slug in enumerate(hoods)}  # file order
+        neighbours = {
+            slug: tuple(sorted(linked[slug], key=position.__getitem__)) for slug in hoods
+        }
         kernen: dict[str, list[str]] = {}
         for hood in hoods.values():
             kernen.setdefault(hood.kern, []).append(hood.slug)

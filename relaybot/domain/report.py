@@ -39,9 +39,7 @@ class Period:
     zone: ZoneInfo
 
     @classmethod
-    def resolve(
-        cls, since: date | None, until: date | None, now: float, zone: ZoneInfo
-    ) -> Period:
+    def resolve(cls, since: date | None, until: date | None, now: float, zone: ZoneInfo) -> Period:
         """The period asked for; a missing end is today, a missing start the day after the
         same date a year earlier (so the default is the last 12 months, today included).
 
@@ -83,6 +81,11 @@ class Period:
             year, month = (int(part) for part in label.split("-"))
             starts.append(_midnight(date(year, month, 1), self.zone))
         return starts
+
+    @property
+    def days(self) -> tuple[str, str]:
+        """First and last day as 'YYYY-MM-DD', for counters kept per day."""
+        return self.since.isoformat(), self.until.isoformat()
 
     def as_of(self, now: float) -> float:
         """The moment the report describes: its end, or now when the end is still to come."""
@@ -161,7 +164,10 @@ class Tally:
         self.per_month = [0] * len(self._month_starts)
 
     def place(self, key: str) -> _Place:
-        return self._places.setdefault(key, _Place())
+        found = self._places.get(key)
+        if found is None:
+            found = self._places[key] = _Place()
+        return found
 
     def in_period(self, at: float) -> bool:
         return self._start <= at < self._end
@@ -188,13 +194,27 @@ class Tally:
 
     def flagged(self, key: str | None, at: float, created_at: float) -> None:
         """The first report that 112 was called, made in the place's chat at ``at``."""
-        if key is not None and self.in_period(at):
-            self.place(key).flag_minutes.append(max(0.0, (at - created_at) / 60))
+        if self.in_period(at):
+            self.flag_minutes(key, [(at - created_at) / 60])
 
-    def duplicates(self, key: str | None, day: date, count: int) -> None:
-        """Duplicate calls prevented, counted per day."""
-        if key is not None and self.period.since <= day <= self.period.until:
-            self.place(key).duplicates += count
+    def flag_minutes(self, key: str | None, minutes: Iterable[float]) -> None:
+        """First 112 reports of the period made in the place's chat, each with its minutes
+        since the incident began."""
+        if key is not None:
+            self.place(key).flag_minutes.extend(max(0.0, m) for m in minutes)
+
+    def counted(self, key: str | None, metric: str, count: int) -> None:
+        """A daily counter summed over the period's days (:attr:`Period.days`):
+        ``duplicates_prevented``, ``signups`` or ``admitted``."""
+        if key is None:
+            return
+        place = self.place(key)
+        if metric == "duplicates_prevented":
+            place.duplicates += count
+        elif metric == "signups":
+            place.signups += count
+        elif metric == "admitted":
+            place.admitted += count
 
     def warned(self, key: str | None, count: int) -> None:
         """Warnings given in the place's chat during the period."""
@@ -277,9 +297,7 @@ def build_report(
     total_name: str,
 ) -> Report:
     """Rows per neighbourhood (file order), one for the regiegroep, and a totals row."""
-    rows = [
-        _row(hood, tally.place(hood.slug), tally.as_of, inactive_days) for hood in hoods
-    ]
+    rows = [_row(hood, tally.place(hood.slug), tally.as_of, inactive_days) for hood in hoods]
     rows.append(_row(Hood(REGIE, regie_name, ""), tally.place(REGIE), tally.as_of, None))
     every_minute = [m for key in [r.slug for r in rows] for m in tally.place(key).flag_minutes]
     totals = Row(

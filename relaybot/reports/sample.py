@@ -168,3 +168,64 @@ def _slug(network: Network, chat_id: int) -> str:
         return "regie"
     hood = network.by_chat_id(chat_id)
     return hood.slug if hood else str(chat_id)
+
+
+def write_sample(folder: Path, language: str = "en") -> None:
+    """The README's sample: a year of the example network as Markdown, HTML and a screenshot
+    of the HTML (headless Chromium). ``python -m relaybot.reports.sample docs``"""
+    import shutil
+    import subprocess
+    import tempfile
+    from datetime import date
+
+    from relaybot.network import load_network
+    from relaybot.reports import make_report, render
+
+    example = Path(__file__).resolve().parents[1] / "data" / "network.example.toml"
+    network = load_network(example)
+    until = datetime(2026, 11, 20, 12, 0, tzinfo=network.timezone).timestamp()
+    with tempfile.TemporaryDirectory() as scratch:
+        database = Path(scratch) / "relaybot.sqlite3"
+        fill_history(
+            database,
+            network,
+            incidents=900,
+            until=until,
+            quiet=frozenset({"bentelo-buiten", "stokkum"}),
+        )
+        made = make_report(
+            network,
+            database,
+            until=date(2026, 11, 20),
+            now=until,
+            language=language,  # type: ignore[arg-type]
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report-sample.md").write_text(render(made, "markdown", language, until))  # type: ignore[arg-type]
+    page = folder / "report-sample.html"
+    page.write_text(render(made, "html", language, until))  # type: ignore[arg-type]
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser:
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run(
+                [
+                    browser,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                    f"--user-data-dir={profile}",
+                    "--window-size=1000,2650",
+                    f"--screenshot={folder / 'report-sample.png'}",
+                    page.resolve().as_uri(),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_sample(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))

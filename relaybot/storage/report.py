@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -69,15 +68,18 @@ def read_facts(
         _incidents(conn, tally, place_of, start, end, as_of, inactive_days * 86400.0)
     if "counters" in tables:
         rows = conn.execute(
-            "SELECT place, day, SUM(n) FROM counters WHERE metric = 'duplicates_prevented'"
-            " AND day >= ? AND day <= ? GROUP BY place, day",
-            (tally.period.since.isoformat(), tally.period.until.isoformat()),
+            "SELECT place, metric, SUM(n) FROM counters"
+            " WHERE metric IN ('duplicates_prevented', 'signups', 'admitted')"
+            " AND day >= ? AND day <= ? GROUP BY place, metric",
+            tally.period.days,
         )
-        for place, day, count in rows:
-            tally.duplicates(_counter_place(place, place_of), date.fromisoformat(day), count)
+        for place, metric, count in rows:
+            tally.counted(_counter_place(place, place_of), metric, count)
     if "warnings" in tables:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(warnings)")}
+        moment = "at" if "at" in columns else "created_at"
         rows = conn.execute(
-            "SELECT chat_id, COUNT(*) FROM warnings WHERE created_at >= ? AND created_at < ?"
+            f"SELECT chat_id, COUNT(*) FROM warnings WHERE {moment} >= ? AND {moment} < ?"
             " GROUP BY chat_id",
             (start, end),
         )
@@ -108,41 +110,38 @@ def _incidents(
     as_of: float,
     window: float,
 ) -> None:
-    # raised: incidents tagged up (not local ones, not retracted false alarms), counted per
-    # place and local month in SQL; the months' bounds come from the period
+    # One pass over the incidents: per source and local month of the period, how many were
+    # raised (tagged up; not local ones, not retracted false alarms), and the latest sign of
+    # life of each source (a local incident and its 112 report count as life too). Month -1
+    # holds what lies outside the period. The months' bounds come from the period.
     bounds = tally.period.month_starts()[1:]
-    bucket = (
-        "CASE "
-        + " ".join(f"WHEN created_at < {b!r} THEN {i}" for i, b in enumerate(bounds))
-        + f" ELSE {len(bounds)} END"
-        if bounds
-        else "0"
-    )
-    for slug, month, count in conn.execute(
-        f"SELECT source_slug, {bucket}, COUNT(*) FROM incidents"
-        " WHERE created_at >= ? AND created_at < ? AND relayed = 1 AND state != 'retracted'"
-        " GROUP BY 1, 2",
-        (start, end),
+    bucket = " ".join(f"WHEN created_at < {b!r} THEN {i}" for i, b in enumerate(bounds))
+    for slug, month, raised, latest in conn.execute(
+        "SELECT source_slug,"
+        f" CASE WHEN created_at < ? OR created_at >= ? THEN -1 {bucket} ELSE {len(bounds)} END,"
+        " SUM(relayed), MAX(MAX(created_at, COALESCE(flag_at, 0)))"
+        " FROM incidents WHERE state != 'retracted' AND created_at <= ? GROUP BY 1, 2",
+        (start, end, as_of),
     ):
-        tally.raised_in_month(slug or REGIE, month, count)
-    for slug, latest in conn.execute(
-        "SELECT source_slug, MAX(created_at) FROM incidents WHERE created_at <= ?"
-        " AND relayed = 1 AND state != 'retracted' GROUP BY source_slug",
-        (as_of,),
-    ):
-        tally.active(slug or REGIE, latest)
+        key = slug or REGIE
+        if month >= 0 and raised:
+            tally.raised_in_month(key, month, raised)
+        tally.active(key, min(latest, as_of))
     # received: incidents of the period that reached a chat other than their source; every
-    # copy there (alert, notice, follow-up) belongs to an incident the chat received. The
-    # covering index on copies keeps this one pass without reading the copies' rows.
-    # Activity is looked for as far back as the inactivity window reaches too (older signs
-    # of life come from the activity table the bot keeps).
+    # copy there (alert, notice, follow-up) belongs to an incident the chat received, once. The
+    # covering index on copies spares reading the copies' rows. Signs of life are looked for
+    # as far back as the inactivity window reaches too (older ones come from the activity
+    # table the bot keeps).
     since = min(start, as_of - window)
     for chat_id, count, latest in conn.execute(
-        "SELECT c.chat_id, COUNT(DISTINCT CASE WHEN i.created_at >= ? AND i.created_at < ?"
-        " THEN c.incident END), MAX(CASE WHEN i.created_at <= ? THEN i.created_at END)"
-        " FROM incidents i JOIN copies c INDEXED BY copies_by_incident ON c.incident = i.number"
+        "SELECT chat_id, SUM(inside), MAX(latest) FROM ("
+        " SELECT c.chat_id AS chat_id, i.created_at >= ? AND i.created_at < ? AS inside,"
+        " CASE WHEN i.created_at <= ? THEN i.created_at END AS latest"
+        " FROM incidents i CROSS JOIN copies c INDEXED BY copies_by_incident"
+        " ON c.incident = i.number"
         " WHERE i.created_at >= ? AND i.created_at < ? AND i.state != 'retracted'"
-        " AND c.chat_id != i.source_chat_id GROUP BY c.chat_id",
+        " AND c.chat_id != i.source_chat_id GROUP BY i.number, c.chat_id"
+        ") GROUP BY chat_id",
         (start, end, as_of, since, max(end, as_of)),
     ):
         place = place_of(chat_id)
@@ -150,20 +149,21 @@ def _incidents(
         if latest is not None:
             tally.active(place, latest)
     # 112: the first report per incident, placed where it was made
-    places: dict[int, str | None] = {}
-    for chat_id, flag_at, created_at in conn.execute(
-        "SELECT flag_chat_id, flag_at, created_at FROM incidents"
+    minutes: dict[int, list[float]] = {}
+    latest_flag: dict[int, float] = {}
+    for chat_id, flag_at, waited in conn.execute(
+        "SELECT flag_chat_id, flag_at, (flag_at - created_at) / 60.0 FROM incidents"
         " WHERE flag_at >= ? AND flag_at < ?",
         (start, end),
     ):
-        if chat_id not in places:
-            places[chat_id] = place_of(chat_id)
-        tally.flagged(places[chat_id], flag_at, created_at)
-    for chat_id, latest in conn.execute(
-        "SELECT flag_chat_id, MAX(flag_at) FROM incidents WHERE flag_at <= ? GROUP BY flag_chat_id",
-        (as_of,),
-    ):
-        tally.active(place_of(chat_id), latest)
+        minutes.setdefault(chat_id, []).append(waited)
+        if flag_at <= as_of and flag_at > latest_flag.get(chat_id, 0):
+            latest_flag[chat_id] = flag_at
+    for chat_id, waits in minutes.items():
+        place = place_of(chat_id)
+        tally.flag_minutes(place, waits)
+        if chat_id in latest_flag:
+            tally.active(place, latest_flag[chat_id])
 
 
 def _counter_place(place: str, place_of: PlaceOf) -> str | None:

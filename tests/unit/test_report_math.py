@@ -117,20 +117,30 @@ def test_flagged_minutes_and_period() -> None:
     assert tally.place("goor-oost").flag_minutes == [12.0, 0.0]
 
 
-def test_duplicates_by_day_and_signups_by_month() -> None:
-    """Per-day counters count on the period's days; per-month ones for each month it touches."""
+def test_daily_counters_and_signups_by_month() -> None:
+    """Daily counters add up per metric; per-month sign-ups count for each month the period
+    touches; the period's days are given for the counters' query."""
     period = Period(date(2026, 1, 15), date(2026, 2, 14), AMS)
+    assert period.days == ("2026-01-15", "2026-02-14")
     tally = Tally(period, period.end)
-    tally.duplicates("goor-oost", date(2026, 1, 14), 5)
-    tally.duplicates("goor-oost", date(2026, 1, 15), 2)
-    tally.duplicates("goor-oost", date(2026, 2, 14), 1)
-    tally.duplicates("goor-oost", date(2026, 2, 15), 7)
+    tally.counted("goor-oost", "duplicates_prevented", 3)
+    tally.counted("goor-oost", "signups", 2)
+    tally.counted("goor-oost", "admitted", 1)
+    tally.counted("goor-oost", "flag_minutes", 99)  # not a counter the report reads
     tally.signups("goor-oost", "2025-12", 9, 9)
     tally.signups("goor-oost", "2026-01", 3, 2)
     tally.signups("goor-oost", "2026-02", 1, 0)
     tally.signups("goor-oost", "2026-03", 4, 4)
     place = tally.place("goor-oost")
-    assert (place.duplicates, place.signups, place.admitted) == (3, 4, 2)
+    assert (place.duplicates, place.signups, place.admitted) == (3, 6, 3)
+
+
+def test_flag_minutes_never_negative() -> None:
+    """A 112 report recorded a moment before its incident (clock skew) counts 0 minutes."""
+    period = Period(date(2026, 1, 1), date(2026, 1, 31), AMS)
+    tally = Tally(period, period.end)
+    tally.flag_minutes("a", [-0.5, 3.0])
+    assert tally.place("a").flag_minutes == [0.0, 3.0]
 
 
 def test_unknown_place_is_ignored() -> None:
@@ -139,7 +149,7 @@ def test_unknown_place_is_ignored() -> None:
     tally = Tally(period, period.end)
     tally.received(None, 3)
     tally.warned(None, 2)
-    tally.duplicates(None, date(2026, 1, 2), 1)
+    tally.counted(None, "duplicates_prevented", 1)
     tally.signups(None, "2026-01", 1, 1)
     tally.active(None, at("2026-01-02 10:00"))
     tally.flagged(None, at("2026-01-02 10:00"), at("2026-01-02 09:00"))
@@ -188,7 +198,7 @@ def test_build_report_rows_totals_and_regie() -> None:
     tally.flagged("a", at("2026-01-05 21:10"), at("2026-01-05 21:00"))
     tally.flagged("b", at("2026-01-06 21:30"), at("2026-01-06 21:00"))
     tally.flagged(REGIE, at("2026-01-07 21:02"), at("2026-01-07 21:00"))
-    tally.duplicates("b", date(2026, 1, 6), 3)
+    tally.counted("b", "duplicates_prevented", 3)
     tally.warned("a", 1)
     tally.signups("b", "2026-01", 2, 1)
     tally.active("a", at("2026-01-06 21:00"))

@@ -288,3 +288,15 @@ def test_received_before_the_period_counts_as_activity_within_the_window(store: 
     assert found["west"].received == 0
     assert found["west"].last_activity == at("2026-03-20 21:40")
     assert found["west"].inactive is False
+
+
+def test_signups_from_daily_counters_and_warnings_by_at(store: Store) -> None:
+    """Sign-ups and admissions kept as daily counters count on the period's days; a warnings
+    table whose time column is `at` is read as well."""
+    store.sql("INSERT INTO counters VALUES ('2026-03-03', 'west', 'signups', 2)")
+    store.sql("INSERT INTO counters VALUES ('2026-03-04', 'west', 'admitted', 1)")
+    store.sql("INSERT INTO counters VALUES ('2026-04-04', 'west', 'admitted', 5)")
+    store.sql("CREATE TABLE warnings (chat_id INTEGER, member_id INTEGER, at REAL)")
+    store.sql("INSERT INTO warnings VALUES (?, 7, ?)", WEST, at("2026-03-02 20:00"))
+    found = rows(store)
+    assert (found["west"].signups, found["west"].admitted, found["west"].warnings) == (2, 1, 1)
