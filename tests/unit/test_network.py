@@ -560,3 +560,29 @@ def test_shipped_example_has_plausible_signs_and_vests() -> None:
     assert sum(1 for hood in hoods if hood.signs > 0) >= len(hoods) // 2
     assert sum(1 for hood in hoods if hood.vests_eur > 0) >= len(hoods) // 2
     assert all(0 <= hood.signs <= 5 and 0 <= hood.vests_eur <= 250 for hood in hoods)
+
+
+TWO_MARKELOS = """
+[network]
+name = "Test"
+[regie]
+chat_id = -100
+[[neighbourhood]]
+slug = "markelo"
+name = "Markelo Dorp"
+kern = "Markelo"
+chat_id = -101
+[[neighbourhood]]
+slug = "markelo-noord"
+name = "Markelo Noord"
+kern = "Markelo"
+chat_id = -102
+"""
+
+
+def test_a_group_chat_id_without_its_minus_sign_is_refused() -> None:
+    """Telegram group ids are negative: `chat_id = 1001000000001` (minus forgotten) is
+    refused by the network check instead of leaving the regiegroep unrecognised."""
+    text = TWO_MARKELOS.replace("chat_id = -100\n", "chat_id = 1001000000001\n")
+    with pytest.raises(NetworkError):
+        parse_network(text)
