@@ -37,6 +37,20 @@ class Period:
     since: date
     until: date
     zone: ZoneInfo
+    start_at: float | None = None  # exact moments instead of local midnights (the digest's
+    end_at: float | None = None  # "7 days up to now")
+
+    @classmethod
+    def between(cls, start: float, end: float, zone: ZoneInfo) -> Period:
+        """From one moment to another (Unix times); its dates are the local dates they fall
+        on, which is what counters kept per day are read by."""
+        return cls(
+            datetime.fromtimestamp(start, zone).date(),
+            datetime.fromtimestamp(end, zone).date(),
+            zone,
+            start,
+            end,
+        )
 
     @classmethod
     def resolve(cls, since: date | None, until: date | None, now: float, zone: ZoneInfo) -> Period:
@@ -54,11 +68,13 @@ class Period:
     @property
     def start(self) -> float:
         """Unix time of the first moment of ``since`` (local midnight)."""
-        return _midnight(self.since, self.zone)
+        return self.start_at if self.start_at is not None else _midnight(self.since, self.zone)
 
     @property
     def end(self) -> float:
         """Unix time just after ``until``: the local midnight that ends it."""
+        if self.end_at is not None:
+            return self.end_at
         return _midnight(self.until + timedelta(days=1), self.zone)
 
     def contains(self, at: float) -> bool:

@@ -11,27 +11,14 @@ import time
 from datetime import date
 from pathlib import Path
 
-from relaybot.domain.chats import Directory
-from relaybot.domain.report import REGIE, Hood, Period, Report, Tally, build_report
+from relaybot.domain.report import Period, Report
 from relaybot.domain.texts import Language, Texts
 from relaybot.network import Network
-from relaybot.storage.report import PlaceOf, chat_places, read_facts, read_only
+from relaybot.storage.report import load_report
 
-__all__ = ["FORMATS", "make_report", "place_finder", "render"]
+__all__ = ["FORMATS", "make_report", "render"]
 
 FORMATS = ("markdown", "csv", "html")
-
-
-def place_finder(directory: Directory) -> PlaceOf:
-    """chat id (any it ever had) -> the neighbourhood's slug, REGIE, or None."""
-
-    def place_of(chat_id: int) -> str | None:
-        current = directory.current(chat_id)
-        if current == directory.regie_chat_id:
-            return REGIE
-        return directory.slug_for(current) if current is not None else None
-
-    return place_of
 
 
 def make_report(
@@ -45,25 +32,12 @@ def make_report(
 ) -> Report:
     """The report over the period (default: the last 12 months), read from ``database``."""
     now = time.time() if now is None else now
-    period = Period.resolve(since, until, now, network.timezone)
-    tally = Tally(period, period.as_of(now))
-    with read_only(database) as conn:
-        links, moves = chat_places(conn)
-        read_facts(
-            conn,
-            tally,
-            place_finder(Directory(network, links, moves)),
-            network.policy.inactive_days,
-        )
     texts = Texts(language)
-    hoods = [
-        Hood(h.slug, h.name, h.kern, h.signs, h.vests_eur) for h in network.neighbourhoods.values()
-    ]
-    return build_report(
-        network.name,
-        hoods,
-        tally,
-        inactive_days=network.policy.inactive_days,
+    return load_report(
+        network,
+        database,
+        Period.resolve(since, until, now, network.timezone),
+        now,
         regie_name=texts.plain("report_regie"),
         total_name=texts.plain("report_total"),
     )

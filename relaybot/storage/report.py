@@ -16,10 +16,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from relaybot.domain.report import REGIE, Tally
+from relaybot.domain.chats import Directory
+from relaybot.domain.report import REGIE, Hood, Period, Report, Tally, build_report
+from relaybot.network import Network
 from relaybot.storage.db import StorageError
 
-__all__ = ["PlaceOf", "chat_places", "read_facts", "read_only", "readonly_uri"]
+__all__ = [
+    "PlaceOf",
+    "chat_places",
+    "load_report",
+    "place_finder",
+    "read_facts",
+    "read_only",
+    "readonly_uri",
+]
 
 PlaceOf = Callable[[int], str | None]  # a chat id (any it ever had) -> slug, REGIE or None
 
@@ -188,3 +198,48 @@ def chat_places(conn: sqlite3.Connection) -> tuple[dict[str, int], dict[int, int
         else {}
     )
     return links, moves
+
+
+def place_finder(directory: Directory) -> PlaceOf:
+    """chat id (any it ever had) -> the neighbourhood's slug, REGIE, or None."""
+
+    def place_of(chat_id: int) -> str | None:
+        current = directory.current(chat_id)
+        if current == directory.regie_chat_id:
+            return REGIE
+        return directory.slug_for(current) if current is not None else None
+
+    return place_of
+
+
+def load_report(
+    network: Network,
+    database: Path | str,
+    period: Period,
+    now: float,
+    *,
+    regie_name: str,
+    total_name: str,
+) -> Report:
+    """The report over ``period`` as the database shows it, read through its own read-only
+    connection (blocking: call it from a thread inside the bot)."""
+    tally = Tally(period, period.as_of(now))
+    with read_only(database) as conn:
+        links, moves = chat_places(conn)
+        read_facts(
+            conn,
+            tally,
+            place_finder(Directory(network, links, moves)),
+            network.policy.inactive_days,
+        )
+    hoods = [
+        Hood(h.slug, h.name, h.kern, h.signs, h.vests_eur) for h in network.neighbourhoods.values()
+    ]
+    return build_report(
+        network.name,
+        hoods,
+        tally,
+        inactive_days=network.policy.inactive_days,
+        regie_name=regie_name,
+        total_name=total_name,
+    )

@@ -228,3 +228,18 @@ def test_build_report_rows_totals_and_regie() -> None:
     assert total.last_activity == a.last_activity
     assert report.inactive == (b,)
     assert report.per_month == (("2026-01", 3),)
+
+
+def test_period_between_two_moments() -> None:
+    """A period between two moments (the digest's last 7 days) starts and ends exactly there,
+    and its dates are the local dates of those moments."""
+    start, end = at("2026-11-23 09:00"), at("2026-11-30 09:00")
+    period = Period.between(start, end, AMS)
+    assert (period.start, period.end) == (start, end)
+    assert (period.since, period.until) == (date(2026, 11, 23), date(2026, 11, 30))
+    assert period.contains(at("2026-11-30 08:59")) and not period.contains(end)
+    tally = Tally(period, end)
+    tally.raised("a", at("2026-11-23 08:59"))
+    tally.raised("a", at("2026-11-23 09:00"))
+    assert tally.place("a").raised == 1
+    assert period.months() == ["2026-11"]
