@@ -1,4 +1,4 @@
-"""The `relaybot` command: run, check, demo, emulator, health, report."""
+"""The `relaybot` command: run, check, demo, emulator, health, report, digest."""
 
 from __future__ import annotations
 
@@ -128,6 +128,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(_args: argparse.Namespace) -> int:
+    from relaybot.domain.texts import Texts
+    from relaybot.service.context import Context
+    from relaybot.service.reports import Reports
+    from relaybot.storage.db import Database
+
+    settings = load_settings()
+    network = load_network(settings.network_file)
+    texts = Texts(settings.language)
+    if network.coordinators_chat_id is None:
+        return _fail(texts.plain("digest_no_coordinators"))
+    if not Path(settings.database).is_file():
+        return _fail(
+            f"no database at {settings.database} (has the bot run yet? see RELAYBOT_DATABASE)"
+        )
+
+    async def queue() -> bool:
+        # beside a running bot: a row in its outbox, which its worker sends within a second
+        db = await Database(settings.database).open()
+        try:
+            ctx = Context(db, network, texts=texts)
+            await ctx.load()
+            return await Reports(ctx).digest()
+        finally:
+            await db.close()
+
+    if not asyncio.run(queue()):
+        return _fail("the digest could not be made (see the log)")
+    print(texts.plain("digest_posted"))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="relaybot", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -145,6 +177,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     report.add_argument("--format", choices=["markdown", "csv", "html"], default="markdown")
     report.add_argument("--output", help="write to this file instead of the terminal")
+    sub.add_parser("digest", help="post the weekly digest to the coordinators' group now")
     return top
 
 
@@ -155,6 +188,7 @@ COMMANDS = {
     "emulator": cmd_emulator,
     "health": cmd_health,
     "report": cmd_report,
+    "digest": cmd_digest,
 }
 
 
