@@ -37,8 +37,8 @@ RSS_TARGET_MB = 300.0
 FORMATS = ("markdown", "csv", "html")
 
 
-def run_report(database: Path, network: Path, fmt: str, output: Path) -> tuple[float, float]:
-    """One `relaybot report` process: (seconds, peak RSS in MB)."""
+def run_report(database: Path, network: Path, fmt: str, output: Path) -> tuple[float, float, float]:
+    """One `relaybot report` process: (wall seconds, peak RSS in MB, CPU seconds)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYBOT_")}
     env.update(RELAYBOT_DATABASE=str(database), RELAYBOT_NETWORK_FILE=str(network))
     began = time.perf_counter()
@@ -55,7 +55,7 @@ def run_report(database: Path, network: Path, fmt: str, output: Path) -> tuple[f
         raise SystemExit(
             f"report failed: {process.stderr.read().decode() if process.stderr else ''}"
         )
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(hoods: int, incidents: int, runs: int) -> dict[str, object]:
@@ -85,11 +85,14 @@ def measure(hoods: int, incidents: int, runs: int) -> dict[str, object]:
             runs_done = [
                 run_report(database, network_file, fmt, root / f"r.{fmt}") for _ in range(runs)
             ]
-            seconds = [s for s, _ in runs_done]
-            rss = [m for _, m in runs_done]
+            seconds = [s for s, _, _ in runs_done]
+            rss = [m for _, m, _ in runs_done]
+            cpu = [c for _, _, c in runs_done]
             results["formats"][fmt] = {  # type: ignore[index]
                 "seconds": seconds,
                 "rss_mb": rss,
+                "cpu": cpu,
+                "load": os.getloadavg()[0],
                 "output_kb": (root / f"r.{fmt}").stat().st_size / 1024,
             }
             size_kib = (root / f"r.{fmt}").stat().st_size / 1024
@@ -108,11 +111,13 @@ def section(results: dict[str, object], host: dict[str, str]) -> str:
     for fmt, r in formats.items():
         seconds: list[float] = r["seconds"]  # type: ignore[assignment]
         rss: list[float] = r["rss_mb"]  # type: ignore[assignment]
+        cpu: list[float] = r["cpu"]  # type: ignore[assignment]
         met = max(seconds) < TIME_TARGET_S and max(rss) < RSS_TARGET_MB
         ok = ok and met
         each = ", ".join(f"{s:.2f}" for s in seconds)
         rows.append(
             f"| {fmt} | {statistics.median(seconds):.2f} ({each}) "
+            f"| {statistics.median(cpu):.2f} | {r['load']:.1f} "
             f"| {max(rss):.0f} | {r['output_kb']:,.0f} | {'met' if met else '**missed**'} |"
         )
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -132,10 +137,13 @@ def section(results: dict[str, object], host: dict[str, str]) -> str:
             "",
             "The real command, `python -m relaybot report --format F --output FILE`, as its own "
             "process (start-up and imports included), over the default period (the last 12 "
-            "months, every incident); peak memory is the process's own maximum RSS.",
+            "months, every incident); peak memory is the process's own maximum RSS. CPU seconds"
+            " (user + system) and the machine's 1-minute load average show how much of the wall"
+            " time was waiting for a core on a shared machine.",
             "",
-            "| format | seconds, median (runs) | peak RSS (MB) | output (KiB) | target |",
-            "| --- | --- | --- | --- | --- |",
+            "| format | seconds, median (runs) | CPU seconds, median | load average | peak RSS (MB)"
+            " | output (KiB) | target |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
             *rows,
             END,
         ]

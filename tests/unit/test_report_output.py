@@ -178,3 +178,23 @@ def test_report_in_english(
     assert capsys.readouterr().out.startswith("# Neighbourhood-watch report Hof van Twente")
     made = make_report(parse_network(EXAMPLE.read_text()), env / "db.sqlite3", language="en")
     assert made.rows[-1].name == "Steering group" and made.totals.name == "Total"
+
+
+def test_digest_command_without_database(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`relaybot digest` before the bot ever ran: one line, exit 2, no database created."""
+    assert main(["digest"]) == 2
+    assert capsys.readouterr().err.startswith("relaybot: no database at")
+    assert not (env / "db.sqlite3").exists()
+
+
+def test_digest_command_queues_in_the_outbox(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With a database but no bot running, the digest waits in the outbox for the
+    coordinators' group (the bot sends it when it runs)."""
+    import sqlite3
+
+    migrate(env / "db.sqlite3")
+    assert main(["digest"]) == 0
+    assert "Weekoverzicht klaargezet" in capsys.readouterr().out
+    with sqlite3.connect(env / "db.sqlite3") as conn:
+        rows = conn.execute("SELECT chat_id, action, status FROM outbox").fetchall()
+    assert rows == [(-1001000000002, "say", "pending")]
