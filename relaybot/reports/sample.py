@@ -215,7 +215,7 @@ def write_sample(folder: Path, language: str = "en") -> None:
                     "--disable-gpu",
                     "--hide-scrollbars",
                     f"--user-data-dir={profile}",
-                    "--window-size=1000,2650",
+                    "--window-size=1280,2500",
                     f"--screenshot={folder / 'report-sample.png'}",
                     page.resolve().as_uri(),
                 ],
