@@ -215,7 +215,7 @@ def write_sample(folder: Path, language: str = "en") -> None:
                     "--disable-gpu",
                     "--hide-scrollbars",
                     f"--user-data-dir={profile}",
-                    "--window-size=1280,2500",
+                    "--window-size=1280,2300",
                     f"--screenshot={folder / 'report-sample.png'}",
                     page.resolve().as_uri(),
                 ],
