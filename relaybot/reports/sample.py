@@ -132,7 +132,7 @@ def fill_history(
             " ON CONFLICT (day, place, metric) DO UPDATE SET n = n + excluded.n",
             [(day, place, n) for (day, place), n in counter.items()],
         )
-        conn.executemany("INSERT INTO warnings (chat_id, created_at) VALUES (?, ?)", warnings)
+        _insert_warnings(conn, warnings)
         conn.executemany(
             "INSERT INTO signup_counts (slug, month, received, admitted) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (slug, month) DO UPDATE SET received = received + excluded.received,"
@@ -155,6 +155,29 @@ def fill_history(
         conn.commit()
     finally:
         conn.close()
+
+
+def _insert_warnings(conn: sqlite3.Connection, warnings: list[tuple[int, float]]) -> None:
+    """Warnings in whatever shape the moderation feature gave its table: the chat and the
+    time where the report reads them, a neutral value in any other required column."""
+    columns = conn.execute("PRAGMA table_info(warnings)").fetchall()
+    names, values = [], []
+    for _cid, name, kind, notnull, default, pk in columns:
+        if name == "chat_id":
+            names.append(name)
+            values.append("chat")
+        elif name in ("at", "created_at"):
+            names.append(name)
+            values.append("at")
+        elif notnull and default is None and not pk:
+            names.append(name)
+            values.append("" if "TEXT" in (kind or "").upper() else 0)
+    rows = [
+        tuple(chat if v == "chat" else at if v == "at" else v for v in values)
+        for chat, at in warnings
+    ]
+    marks = ", ".join("?" for _ in names)
+    conn.executemany(f"INSERT INTO warnings ({', '.join(names)}) VALUES ({marks})", rows)
 
 
 def _evening(at: float, rng: random.Random) -> float:
