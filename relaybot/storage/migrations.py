@@ -115,7 +115,37 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX link_requests_by_chat ON link_requests (chat_id, state)",
     ),
-    # 3 (issue 15): when each neighbourhood last showed life, for reports and quiet notices,
+    # 3 (trust): retention (when an incident's text and names were erased), the history of 112
+    # reports that were withdrawn (/niet112)
+    (
+        "ALTER TABLE incidents ADD COLUMN erased_at REAL",
+        # the last withdrawn report, shown on every copy until the next report
+        "ALTER TABLE incidents ADD COLUMN withdrawn_at REAL",
+        "ALTER TABLE incidents ADD COLUMN withdrawn_by TEXT",
+        "ALTER TABLE incidents ADD COLUMN withdrawn_place TEXT",
+        """CREATE INDEX incidents_to_erase ON incidents (state, closed_at)
+            WHERE erased_at IS NULL""",
+        """CREATE TABLE flag_withdrawals (
+            id INTEGER PRIMARY KEY,
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            reported_at REAL NOT NULL,
+            reported_by TEXT NOT NULL DEFAULT '',
+            reported_place TEXT NOT NULL DEFAULT '',
+            reported_chat_id INTEGER,
+            withdrawn_at REAL NOT NULL,
+            withdrawn_by TEXT NOT NULL DEFAULT '',
+            withdrawn_chat_id INTEGER
+        )""",
+        "CREATE INDEX flag_withdrawals_by_incident ON flag_withdrawals (incident, id)",
+        # who was told "112 is al gebeld" about an incident: one answer and one count each
+        """CREATE TABLE flag_duplicates (
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            user_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (incident, user_id)
+        ) WITHOUT ROWID""",
+    ),
+    # 4 (issue 15): when each neighbourhood last showed life, for reports and quiet notices,
     # and which weekly digests went out
     (
         """CREATE TABLE activity (

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import structlog
 from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from relaybot.domain.patterns import load_patterns
@@ -116,6 +117,20 @@ class Runtime:
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
         await self.cases.lifecycle.housekeeping()
+        await self.leave_unknown_groups()
+
+    async def leave_unknown_groups(self) -> None:
+        """Leave the groups outside the network that did not ask to be linked within
+        `unknown_group_hours` (the use case decides which; this only calls Telegram)."""
+        for chat_id in await self.cases.groups.unknown_to_leave():
+            try:
+                await self.app.bot.leave_chat(chat_id)
+            except (Forbidden, BadRequest):
+                pass  # removed already, or the group is gone: nothing to leave
+            except TelegramError as error:
+                log.warning("leave_failed", chat=chat_id, error=type(error).__name__)
+                continue  # try again at the next round
+            await self.cases.groups.left_unknown(chat_id)
 
     async def _quiet(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.reports.quiet_check()

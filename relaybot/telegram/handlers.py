@@ -42,6 +42,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     ),
     (("update",), "Stuur een aanvulling door (als antwoord)", "Relay an update (as a reply)"),
     (("112",), "Meld dat 112 gebeld is", "Report that 112 was called"),
+    (
+        ("niet112", "unflag"),
+        "Trek een onjuiste 112-melding in (beheerder, als antwoord)",
+        "Withdraw a false 112 report (co-admin, as a reply)",
+    ),
     (("afgehandeld", "resolved", "opgelost"), "Sluit een melding af", "Resolve an alert"),
     (("intrekken", "retract"), "Trek een loos alarm in", "Retract a false alarm"),
     (("meldingen", "incidents"), "Open meldingen", "Open alerts"),
@@ -77,6 +82,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         ("regie", "relay"): cases.tagging.tag,
         ("update",): cases.tagging.update,
         ("112",): cases.flagging.command_112,
+        ("niet112", "unflag"): cases.flagging.unflag,
         ("afgehandeld", "resolved", "opgelost"): cases.lifecycle.resolve,
         ("intrekken", "retract"): cases.lifecycle.retract,
         ("meldingen", "incidents"): cases.lifecycle.list_open,
@@ -90,15 +96,22 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     async def on_edit(update: Update, _context: Context) -> None:
         message = update.edited_message
         assert message is not None
-        edited_at = int(message.edit_date.timestamp()) if message.edit_date else 0
+        # keyed on the update: several edits within one second (same edit_date) are each an
+        # edit, while the same update delivered twice is still one
         await cases.tagging.edited(
             message.chat_id,
             message.message_id,
             message.text or message.caption or "",
-            f"edit:{message.chat_id}:{message.message_id}:{edited_at}",
+            f"edit:{message.chat_id}:{message.message_id}:u{update.update_id}",
         )
 
-    def command(use_case: UseCase) -> Callable[[Update, Context], Awaitable[None]]:
+    # what cannot be undone, or makes the network stop calling 112: co-admin rights are asked
+    # of Telegram at that moment, not taken from the cache
+    sensitive = {("niet112", "unflag"), ("intrekken", "retract")}
+
+    def command(
+        use_case: UseCase, fresh: bool = False
+    ) -> Callable[[Update, Context], Awaitable[None]]:
         async def handle(update: Update, context: Context) -> None:
             message = update.effective_message
             assert message is not None
@@ -108,7 +121,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
                 await cases.groups.unknown_group(command_of(update, False))
                 return
             co_admin = kind is ChatKind.NEIGHBOURHOOD and await admins.is_co_admin(
-                context.bot, message
+                context.bot, message, fresh=fresh
             )
             await use_case(command_of(update, co_admin))
 
@@ -160,6 +173,9 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             message.chat_id, text, replied and replied.message_id
         )
         if interest is None:
+            if not ctx.directory.in_network(message.chat_id):
+                # a group the bot never heard it was added to: the regiegroep hears of it once
+                await cases.groups.bot_added(chat_of(message))
             return
         actor = Actor(
             message.from_user.id if message.from_user else 0, name_of(message.from_user, message)
@@ -191,6 +207,8 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         elif was_in and not now_in and ctx.directory.in_network(chat.id):
             await delivery.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
             await cases.reports.bot_removed(chat.id, f"removed:{update.update_id}")
+        elif was_in and not now_in:
+            await cases.groups.left_unknown(chat.id)
 
     async def on_member(update: Update, _context: Context) -> None:
         change = update.chat_member
@@ -211,7 +229,8 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     for names, use_case in bindings.items():
-        app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
+        handle = command(use_case, fresh=names in sensitive)
+        app.add_handler(CommandHandler(list(names), handle, filters=fresh))
     app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
     app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))

@@ -11,10 +11,12 @@ from relaybot.domain.patterns import (
     DEFAULT_INTENT,
     DEFAULT_NEGATIVE,
     DEFAULT_PATTERNS_FILE,
+    SCAN_LIMIT,
     CallPatterns,
     PatternsError,
     load_patterns,
     normalise,
+    unbounded_span,
 )
 
 CALLED = "called"
@@ -203,3 +205,47 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PatternsError, match="cannot read file") as info:
         load_patterns(path)
     assert str(path) in str(info.value)
+
+
+def test_only_the_first_500_characters_are_classified(defaults: CallPatterns) -> None:
+    """A report within the first SCAN_LIMIT characters counts; one after them is not read, so
+    a long message costs no more to check than a short one."""
+    filler = "Verdachte man loopt langs de achterdeuren " * 12  # about 500 characters
+    assert defaults.classify("112 gebeld. " + filler) == CALLED
+    assert defaults.classify(filler + " 112 gebeld") is None
+    assert SCAN_LIMIT == 500
+
+
+def test_no_default_pattern_repeats_a_broad_span_without_a_bound() -> None:
+    """No built-in pattern has an unbounded span such as [^.!?]* between two words: searched
+    from every position such a span makes the cost grow with the square of the length."""
+    for pattern in (*DEFAULT_CALLED, *DEFAULT_INTENT, *DEFAULT_NEGATIVE):
+        assert unbounded_span(pattern) is None, pattern
+
+
+@pytest.mark.parametrize("pattern", ["\\bwie\\b[^.!?]*\\bgebeld\\b", "112.*gebeld", "\\S+ gebeld"])
+def test_a_file_pattern_with_an_unbounded_span_is_refused(tmp_path: Path, pattern: str) -> None:
+    """An operator's pattern with an unbounded broad span is refused with one line naming the
+    file, the list and the pattern, and suggesting a bound."""
+    body = f"called = ['112 gebeld']\nintent = []\nnegative = ['{pattern}']\n"
+    with pytest.raises(PatternsError) as caught:
+        load_patterns(_write(tmp_path, body))
+    message = str(caught.value)
+    assert str(tmp_path) in message and "negative[0]" in message and "{0,80}" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "112 gebeld " + "niemand " * 510,
+        "112 gebeld " + "wie of " * 585,
+        "called the police " + "has anyone " * 372,
+    ],
+)
+def test_crafted_long_messages_keep_their_meaning(defaults: CallPatterns, message: str) -> None:
+    """Messages crafted to make unbounded spans backtrack (4,096 characters, a negative's
+    first word repeated with no verb after it) are still reports: their opening words count
+    and the negative's words, with nothing to negate, do not veto."""
+    assert len(message) > 4000
+    assert defaults.classify(message) == CALLED

@@ -300,3 +300,25 @@ def test_signups_from_daily_counters_and_warnings_by_at(store: Store) -> None:
     store.sql("INSERT INTO warnings VALUES (?, 7, ?)", WEST, at("2026-03-02 20:00"))
     found = rows(store)
     assert (found["west"].signups, found["west"].admitted, found["west"].warnings) == (2, 1, 1)
+
+
+async def test_numbers_survive_retention(store: Store) -> None:
+    """Erasing incidents' texts and names after retention_days changes no number."""
+    from relaybot.storage import retention
+
+    store.incident(
+        "oost",
+        OOST,
+        at("2026-03-10 21:40"),
+        alerts=(REGIE_CHAT, WEST),
+        flag=(WEST, at("2026-03-10 21:52")),
+    )
+    store.sql("INSERT INTO counters VALUES ('2026-03-10', 'oost', 'duplicates_prevented', 2)")
+    before = report(store)
+    db = await Database(store.path).open()
+    try:
+        async with db.transaction() as conn:
+            await retention.erase(conn, 1, at("2026-06-10 00:00"))
+    finally:
+        await db.close()
+    assert report(store).rows == before.rows
