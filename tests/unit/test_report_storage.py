@@ -185,14 +185,14 @@ def test_linked_chat_counts_for_its_neighbourhood(store: Store) -> None:
 
 def test_duplicates_warnings_and_signups(store: Store) -> None:
     """Duplicates come from the per-day counters, warnings from the warnings table (by chat
-    and time), sign-ups from the per-month sign-up counts."""
+    and time: a warning in another month does not count), sign-ups from per-month counts."""
     store.sql("INSERT INTO counters VALUES ('2026-03-10', 'oost', 'duplicates_prevented', 3)")
     store.sql("INSERT INTO counters VALUES ('2026-03-10', 'regie', 'duplicates_prevented', 1)")
     store.sql("INSERT INTO counters VALUES ('2026-04-01', 'oost', 'duplicates_prevented', 9)")
     store.sql("INSERT INTO counters VALUES ('2026-03-10', 'oost', 'flag_reports', 5)")
-    store.sql("CREATE TABLE warnings (chat_id INTEGER, created_at REAL)")
-    store.sql("INSERT INTO warnings VALUES (?, ?)", OOST, at("2026-03-02 20:00"))
-    store.sql("INSERT INTO warnings VALUES (?, ?)", OOST, at("2026-04-02 20:00"))
+    warn = "INSERT INTO warnings (chat_id, member_id, at, kind) VALUES (?, 7, ?, 'manual')"
+    store.sql(warn, OOST, at("2026-03-02 20:00"))
+    store.sql(warn, OOST, at("2026-04-02 20:00"))
     store.sql("CREATE TABLE signup_counts (slug TEXT, month TEXT, received INT, admitted INT)")
     store.sql("INSERT INTO signup_counts VALUES ('west', '2026-03', 4, 3)")
     store.sql("INSERT INTO signup_counts VALUES ('west', '2026-05', 7, 7)")
@@ -203,7 +203,8 @@ def test_duplicates_warnings_and_signups(store: Store) -> None:
 
 
 def test_missing_feature_tables_count_as_zero(store: Store) -> None:
-    """A database without warnings or sign-up tables (features not installed) reports 0."""
+    """A database without warnings or sign-up tables (an older schema) reports 0."""
+    store.sql("DROP TABLE warnings")
     found = rows(store)
     assert all(row.warnings == 0 and row.signups == 0 for row in found.values())
 
@@ -291,13 +292,16 @@ def test_received_before_the_period_counts_as_activity_within_the_window(store: 
 
 
 def test_signups_from_daily_counters_and_warnings_by_at(store: Store) -> None:
-    """Sign-ups and admissions kept as daily counters count on the period's days; a warnings
-    table whose time column is `at` is read as well."""
+    """Sign-ups and admissions kept as daily counters count on the period's days; warnings
+    are read from the moderation feature's table."""
     store.sql("INSERT INTO counters VALUES ('2026-03-03', 'west', 'signups', 2)")
     store.sql("INSERT INTO counters VALUES ('2026-03-04', 'west', 'admitted', 1)")
     store.sql("INSERT INTO counters VALUES ('2026-04-04', 'west', 'admitted', 5)")
-    store.sql("CREATE TABLE warnings (chat_id INTEGER, member_id INTEGER, at REAL)")
-    store.sql("INSERT INTO warnings VALUES (?, 7, ?)", WEST, at("2026-03-02 20:00"))
+    store.sql(
+        "INSERT INTO warnings (chat_id, member_id, at, kind) VALUES (?, 7, ?, 'blocklist')",
+        WEST,
+        at("2026-03-02 20:00"),
+    )
     found = rows(store)
     assert (found["west"].signups, found["west"].admitted, found["west"].warnings) == (2, 1, 1)
 
