@@ -20,11 +20,18 @@ def local_date(stage: Stage, at: float) -> str:
 
 
 async def play_evening(stage: Stage, clock: Clock) -> dict[str, dict[str, object]]:
-    """Two tags, a 112 report after twelve minutes, two duplicates prevented, and a local
-    incident flagged at once. Returns the numbers a coordinator should see, per row."""
+    """Two tags, a 112 report after twelve minutes, two duplicates prevented, a local
+    incident flagged at once, and a warning. Returns the numbers a coordinator should see,
+    per row."""
     network = stage.network
     expected: dict[str, dict[str, object]] = {
-        slug: {"raised": 0, "received": 0, "reports_112": 0, "duplicates_prevented": 0}
+        slug: {
+            "raised": 0,
+            "received": 0,
+            "reports_112": 0,
+            "duplicates_prevented": 0,
+            "warnings": 0,
+        }
         for slug in [*network.neighbourhoods, "regie"]
     }
 
@@ -83,6 +90,16 @@ async def play_evening(stage: Stage, clock: Clock) -> dict[str, dict[str, object
     bump("markelo-centrum", "reports_112")
     expected["markelo-centrum"]["minutes"] = [0]
     seen("markelo-centrum")
+    # 6. in delden-noord a co-admin warns a resident for cursing
+    clock.advance(10 * MINUTE)
+    chat = stage.chats["delden-noord"]
+    rude = stage.emu.post(chat, stage.residents["delden-noord"], "Kom maar op dan")
+    stage.emu.post(
+        chat, stage.co_admins["delden-noord"], "/waarschuw schelden", reply_to=rude.message_id
+    )
+    await stage.settle()
+    bump("delden-noord", "warnings")
+    seen("delden-noord")
     return expected
 
 
@@ -117,7 +134,7 @@ async def test_report_columns_match_the_evening(stage: Stage, clock: Clock) -> N
             "reports_112": str(want["reports_112"]),
             "median_minutes_to_112": fmt(minutes[0]) if minutes else "",  # type: ignore[index]
             "duplicates_prevented": str(want["duplicates_prevented"]),
-            "warnings": "0",
+            "warnings": str(want["warnings"]),
             "signups": "0",
             "admitted": "0",
             "last_activity": str(want.get("last_activity", "")),
@@ -129,10 +146,10 @@ async def test_report_columns_match_the_evening(stage: Stage, clock: Clock) -> N
         }, slug
     total = table[-1]
     assert total["slug"] == "total" and total["name"] == "Totaal"
-    for column in ("raised", "received", "reports_112", "duplicates_prevented"):
+    for column in ("raised", "received", "reports_112", "duplicates_prevented", "warnings"):
         assert total[column] == str(sum(int(r[column]) for r in table[:-1])), column
     assert total["raised"] == "2" and total["reports_112"] == "2"
-    assert total["duplicates_prevented"] == "2"
+    assert total["duplicates_prevented"] == "2" and total["warnings"] == "1"
     assert total["median_minutes_to_112"] == "6"  # of 12 and 0
     assert total["inactive"] == str(sum(1 for r in table[:-1] if r["inactive"] == "yes"))
     assert total["signs"] == str(sum(h.signs for h in hoods.values()))
