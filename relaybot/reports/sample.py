@@ -1,6 +1,6 @@
 """An invented year of a network, written straight into a bot database: for the README's
 sample report, the browser test and the benchmark. Only what the report reads is written
-(incident times and places, copy ids, counters, activity); no texts, no names.
+(incident times and places, copy ids, counters, warnings, activity); no texts, no names.
 """
 
 from __future__ import annotations
@@ -16,15 +16,6 @@ from relaybot.network import Network
 from relaybot.storage.db import Database
 
 DAY = 86400.0
-
-# The tables of the moderation and sign-up features, as far as the report reads them; made
-# here only when the database has none (a feature not installed yet).
-_OPTIONAL_TABLES = (
-    "CREATE TABLE IF NOT EXISTS warnings (chat_id INTEGER NOT NULL, created_at REAL NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS signup_counts (slug TEXT NOT NULL, month TEXT NOT NULL,"
-    " received INTEGER NOT NULL DEFAULT 0, admitted INTEGER NOT NULL DEFAULT 0,"
-    " PRIMARY KEY (slug, month))",
-)
 
 
 def migrate(path: Path) -> None:
@@ -59,8 +50,6 @@ def fill_history(
     start = until - days * DAY
     conn = sqlite3.connect(path)
     try:
-        for statement in _OPTIONAL_TABLES:
-            conn.execute(statement)
         number = conn.execute("SELECT COALESCE(MAX(number), 0) FROM incidents").fetchone()[0]
         incident_rows, copy_rows, counter = [], [], {}
         warnings, signups = [], {}
@@ -112,11 +101,14 @@ def fill_history(
             message_id += 1
             if rng.random() < 0.05:
                 warnings.append((rng.choice(holders[1:] or [hood.chat_id]), created + 600))
-            if rng.random() < 0.1:
-                month = datetime.fromtimestamp(created, network.timezone).strftime("%Y-%m")
-                got = signups.setdefault((hood.slug, month), [0, 0])
-                got[0] += 1
-                got[1] += rng.random() < 0.8
+            if rng.random() < 0.1:  # a sign-up, kept per day as the bot counts them
+                day = datetime.fromtimestamp(created, UTC).date().isoformat()
+                signups[(day, hood.slug, "signups")] = (
+                    signups.get((day, hood.slug, "signups"), 0) + 1
+                )
+                if rng.random() < 0.8:
+                    key = (day, hood.slug, "admitted")
+                    signups[key] = signups.get(key, 0) + 1
         conn.executemany(
             "INSERT INTO incidents (number, source_slug, source_chat_id, origin_message_id,"
             " state, created_at, flag_at, flag_chat_id, closed_at, relayed)"
@@ -134,10 +126,9 @@ def fill_history(
         )
         _insert_warnings(conn, warnings)
         conn.executemany(
-            "INSERT INTO signup_counts (slug, month, received, admitted) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (slug, month) DO UPDATE SET received = received + excluded.received,"
-            " admitted = admitted + excluded.admitted",
-            [(slug, month, r, a) for (slug, month), (r, a) in signups.items()],
+            "INSERT INTO counters (day, place, metric, n) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (day, place, metric) DO UPDATE SET n = n + excluded.n",
+            [(day, slug, metric, n) for (day, slug, metric), n in signups.items()],
         )
         conn.executemany(
             "INSERT OR REPLACE INTO activity (slug, watched_since, last_at) VALUES (?, ?, ?)",
