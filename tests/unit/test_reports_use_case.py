@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-import structlog
-
 from relaybot.service.reports import Reports
 from relaybot.storage import activity
 from tests.unit.world import GOOR_OOST, MARKELO, REGIE, World, raise_incident
 
 DAY = 86400.0
 COORDINATORS = -1002
-
-
-@pytest.fixture(autouse=True)
-def _logs_to_a_live_stream():  # type: ignore[no-untyped-def]
-    """Log events go to the stream of this test: an earlier test may have left structlog
-    printing to a stream that pytest has closed since. The configuration comes back after."""
-    saved = structlog.get_config()
-    structlog.reset_defaults()
-    yield
-    structlog.configure(**saved)
 
 
 async def last_seen(world: World, slug: str) -> float | None:
