@@ -87,6 +87,8 @@ class Policy(BaseModel):
     unknown_group_hours: float = Field(default=24, gt=0, strict=True, allow_inf_nan=False)
     # an incident's text, names and notes are erased this long after it closes
     retention_days: int = Field(default=90, ge=1, strict=True)
+    warning_days: float = Field(default=90, gt=0, strict=True, allow_inf_nan=False)
+    flood_per_minute: int = Field(default=10, ge=1, strict=True)
 
     @property
     def incident_ttl(self) -> timedelta:

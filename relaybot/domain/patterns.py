@@ -56,6 +56,8 @@ Classification = Literal["called", "intent"]
 DEFAULT_PATTERNS_FILE = Path(__file__).resolve().parents[2] / "config" / "patterns.toml"
 
 PATTERN_KEYS = ("called", "intent", "negative")
+# tables in the same file that other modules read (relaybot/domain/moderation.py: [chatter])
+OTHER_TABLES = frozenset({"chatter"})
 
 #: Only this many characters of a message are classified.
 SCAN_LIMIT = 500
@@ -249,7 +251,7 @@ def _compile(source: Path | str, key: str, raw: object) -> tuple[re.Pattern[str]
 
 
 def _from_mapping(source: Path | str, data: dict[str, object]) -> CallPatterns:
-    unknown = sorted(set(data) - set(PATTERN_KEYS))
+    unknown = sorted(set(data) - set(PATTERN_KEYS) - OTHER_TABLES)
     if unknown:
         raise PatternsError(source, f"unknown key(s) {', '.join(unknown)}; expected {PATTERN_KEYS}")
     for key in PATTERN_KEYS:

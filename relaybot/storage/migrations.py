@@ -145,4 +145,38 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (incident, user_id)
         ) WITHOUT ROWID""",
     ),
+    # 3: moderation (issue 13): warnings (who, where, when, what kind; never the message),
+    # reminders given (once a day / a month), and removal questions with their cards
+    (
+        """CREATE TABLE warnings (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            given_by INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX warnings_by_member ON warnings (chat_id, member_id, at)",
+        "CREATE INDEX warnings_by_time ON warnings (at)",
+        """CREATE TABLE reminders (
+            chat_id INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (chat_id, member_id, kind)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE removal_cards (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            member_name TEXT NOT NULL DEFAULT '',
+            warnings INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending',
+            decided_by TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            decided_at REAL
+        )""",
+        "CREATE INDEX removal_cards_by_member ON removal_cards (chat_id, member_id, state)",
+    ),
 )
