@@ -48,6 +48,8 @@ class Database:
             await self._conn.execute("PRAGMA foreign_keys = ON")
             await self._conn.execute("PRAGMA busy_timeout = 5000")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
+            # erased personal data is overwritten, not merely unlinked (sign-ups, retention)
+            await self._conn.execute("PRAGMA secure_delete = ON")
             await self.migrate()
             if isinstance(self.path, Path):
                 self._quick = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
@@ -99,6 +101,12 @@ class Database:
                     await conn.execute(statement)
                 await conn.execute(f"PRAGMA user_version = {number}")
         return await self.version()
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it, so that erased
+        rows leave no older page versions behind in the -wal file."""
+        async with self._lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
