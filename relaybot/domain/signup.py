@@ -83,8 +83,8 @@ class Address:
 
 
 _ADDRESS = re.compile(
-    r"^(?P<street>.*?[^\W\d_].*?)[\s,]*(?P<number>\d{1,5})"
-    r"(?P<suffix>\s*(?:[-/]\s*)?[^\W_]{1,4})?$"
+    r"^(?P<street>.*?[^\W\d_].*?)[\s,]*(?<!\d)(?P<number>\d{1,5})"
+    r"(?P<suffix>\s*[-/]\s*[^\W_]{1,4}|\s*[^\W\d_]{1,3})?$"
 )
 
 
@@ -248,7 +248,11 @@ class Keyboard:
     remove: bool = False  # take the previous keyboard away
 
     def to_dict(self) -> dict[str, object]:
-        return {"rows": [list(r) for r in self.rows], "contact": self.contact, "remove": self.remove}
+        return {
+            "rows": [list(r) for r in self.rows],
+            "contact": self.contact,
+            "remove": self.remove,
+        }
 
 
 NO_KEYBOARD = Keyboard(remove=True)

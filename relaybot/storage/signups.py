@@ -82,9 +82,7 @@ async def of_user(conn: aiosqlite.Connection, user_id: int) -> list[SignUp]:
     return [_signup(r) for r in rows]
 
 
-async def create(
-    conn: aiosqlite.Connection, user_id: int, now: float, expires_at: float
-) -> SignUp:
+async def create(conn: aiosqlite.Connection, user_id: int, now: float, expires_at: float) -> SignUp:
     cursor = await conn.execute(
         "INSERT INTO signups (user_id, status, step, started_at, expires_at)"
         " VALUES (?, 'asking', 'age', ?, ?)",
@@ -104,9 +102,7 @@ async def save_step(
     )
 
 
-async def submit(
-    conn: aiosqlite.Connection, signup_id: int, answers: Answers, now: float
-) -> None:
+async def submit(conn: aiosqlite.Connection, signup_id: int, answers: Answers, now: float) -> None:
     """The conversation is complete: the sign-up waits for the regiegroep."""
     await conn.execute(
         "UPDATE signups SET status = 'pending', answers = ?, slug = ?, submitted_at = ?,"
