@@ -86,7 +86,7 @@ async def test_join_request_approved(emu: Emulator, bot: telegram.Bot, world: Wo
     assert request["from"]["id"] == carla.id and request["user_chat_id"] == carla.id
     assert await bot.approve_chat_join_request(world.group.id, carla.id)
     assert emu.chat(world.group.id).is_member(carla.id)
-    with pytest.raises(BadRequest, match="(?i)hide_requester_missing"):
+    with pytest.raises(BadRequest, match=r"(?i)hide_requester_missing"):
         await bot.approve_chat_join_request(world.group.id, carla.id)
 
 
