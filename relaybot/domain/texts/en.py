@@ -185,8 +185,10 @@ TEXTS.update(
         "signup_resume": "You are already signing up; here is the question again.",
         "signup_refuse_open": "ℹ️ You already have a sign-up: #{id}, {state}. "
         "A second sign-up is possible once this one is finished.",
-        "signup_state_pending": "which is with the steering group",
+        "signup_state_pending": "being handled by the steering group",
         "signup_state_admitted": "admitted to {place}; the invitation is above",
+        "signup_waiting": "ℹ️ Your sign-up #{id} is {state}.",
+        "signup_stop_waiting": "ℹ️ Your sign-up #{id} is {state}. To withdraw it and erase your data, send /forget.",
         "signup_private_only": "ℹ️ Signing up happens in a private chat with the bot: {link}",
         "signup_idle": "Would you like to join the neighbourhood-watch group of your neighbourhood? Send /signup.",
         "signup_card": "📝 <b>Sign-up #{id}</b>\nName: {name}\nAddress: {address}\n"

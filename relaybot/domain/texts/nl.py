@@ -185,8 +185,10 @@ TEXTS.update(
         "signup_resume": "Je bent al bezig met aanmelden; hier is de vraag nog een keer.",
         "signup_refuse_open": "ℹ️ Je hebt al een aanmelding: #{id}, {state}. "
         "Een tweede aanmelding kan pas als deze is afgerond.",
-        "signup_state_pending": "die bij de regiegroep ligt",
+        "signup_state_pending": "in behandeling bij de regiegroep",
         "signup_state_admitted": "toegelaten tot {place}; de uitnodiging staat hierboven",
+        "signup_waiting": "ℹ️ Je aanmelding #{id} is {state}.",
+        "signup_stop_waiting": "ℹ️ Je aanmelding #{id} is {state}. Intrekken en je gegevens wissen kan met /vergeet.",
         "signup_private_only": "ℹ️ Aanmelden gaat in een privégesprek met de bot: {link}",
         "signup_idle": "Wil je je aanmelden voor de buurtpreventiegroep in je buurt? Stuur /aanmelden.",
         "signup_card": "📝 <b>Aanmelding #{id}</b>\nNaam: {name}\nAdres: {address}\n"
