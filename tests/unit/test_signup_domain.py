@@ -27,7 +27,7 @@ from relaybot.domain.signup import (
     valid_name,
 )
 from relaybot.domain.texts import Texts
-from relaybot.network import Network, parse_network
+from relaybot.network import Network, NetworkError, parse_network
 
 NETWORK = """
 [network]
@@ -343,3 +343,12 @@ def test_contact_before_the_phone_question(network: Network, labels: Labels) -> 
     out = advance(name_step, SharedContact("31612345678", 7, 7), network=network, labels=labels)
     assert out.conversation == name_step
     assert out.replies[0].key == "signup_contact_unasked"
+
+
+def test_network_contact_line_is_optional() -> None:
+    """`[network] contact` is read when given and empty when not; it must be text."""
+    assert parse_network(NETWORK).contact == ""
+    given = NETWORK.replace('name = "Testdorp"', 'name = "Testdorp"\ncontact = " 14 0000 "')
+    assert parse_network(given).contact == "14 0000"
+    with pytest.raises(NetworkError, match="contact"):
+        parse_network(NETWORK.replace('name = "Testdorp"', 'name = "Testdorp"\ncontact = 5'))
