@@ -212,9 +212,7 @@ class Emulator:
         contact_user_id: int | None = None,
         last_name: str | None = None,
     ) -> Message:
-        return self.people.share_contact(
-            user, phone_number, first_name, contact_user_id, last_name
-        )
+        return self.people.share_contact(user, phone_number, first_name, contact_user_id, last_name)
 
     def tap(self, user: User, label: str) -> Message:
         return self.people.tap(user, label)

@@ -187,7 +187,7 @@ async def erase_payloads(
     conn: aiosqlite.Connection, signup_ids: Iterable[int], user_id: int | None, now: float
 ) -> int:
     """Clear every outbox row that carried a sign-up's data: rows tagged with the sign-up
-    and, when a user is given, everything for their private chat. A row still waiting is
+    and, when a user is given, every tagged row for their private chat. A row still waiting is
     given up (its text is gone). Returns how many rows were cleared."""
     ids = [int(i) for i in signup_ids]
     conditions = []
@@ -196,8 +196,8 @@ async def erase_payloads(
         marks = ", ".join("?" for _ in ids)
         conditions.append(f"json_extract(payload, '$.signup') IN ({marks})")
         args.extend(ids)
-    if user_id is not None:
-        conditions.append("chat_id = ?")
+    if user_id is not None:  # what the bot told them privately about any sign-up of theirs
+        conditions.append("(chat_id = ? AND json_extract(payload, '$.signup') IS NOT NULL)")
         args.append(user_id)
     if not conditions:
         return 0

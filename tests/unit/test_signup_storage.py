@@ -89,7 +89,11 @@ async def test_erasure_leaves_nothing_in_the_file(db: Database, db_path: Path) -
             payload={"html": f"{NAME} {PHONE}", "signup": made.id},
         )
         await outbox.enqueue(
-            conn, chat_id=506, action="say", now=200.0, payload={"html": f"Dag {NAME}"}
+            conn,
+            chat_id=506,
+            action="say",
+            now=200.0,
+            payload={"html": f"Dag {NAME}", "signup": 999},
         )
         await outbox.enqueue(conn, chat_id=-100, action="say", now=200.0, payload={"html": "x"})
     await db.checkpoint()
