@@ -12,6 +12,7 @@ from relaybot.service.forwarding import Forwarding
 from relaybot.service.groups import Groups
 from relaybot.service.lifecycle import Lifecycle
 from relaybot.service.linking import Linking
+from relaybot.service.signup import Signup
 from relaybot.service.tagging import Tagging
 
 
@@ -27,6 +28,7 @@ class UseCases:
     forwarding: Forwarding
     linking: Linking
     groups: Groups
+    signup: Signup
 
     @classmethod
     def create(cls, ctx: Context) -> UseCases:
@@ -38,6 +40,7 @@ class UseCases:
             forwarding=Forwarding(ctx),
             linking=Linking(ctx),
             groups=Groups(ctx),
+            signup=Signup(ctx),
         )
 
 
