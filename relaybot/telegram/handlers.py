@@ -170,7 +170,11 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
 
     async def on_signup_elsewhere(update: Update, _context: Context) -> None:
         """/aanmelden in a group: point to the private chat (nothing personal in a group)."""
-        await cases.signup.elsewhere(command_of(update, False))
+        command = command_of(update, False)
+        if ctx.kind(command.chat) is ChatKind.UNKNOWN:
+            await cases.groups.unknown_group(command)
+        else:
+            await cases.signup.elsewhere(command)
 
     async def on_signup_stop(update: Update, _context: Context) -> None:
         message = update.effective_message
@@ -183,7 +187,9 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         await cases.signup.forget(message.from_user.id, message_key(message))
 
     async def on_private(update: Update, _context: Context) -> None:
-        """An answer in a private chat: typed, a reply-keyboard button, or a shared contact."""
+        """An answer in a private chat: typed, a reply-keyboard button, or a shared contact.
+        Anything else (a photo, a sticker) counts as an empty answer: the step says again
+        what it expects."""
         message = update.message
         assert message is not None and message.from_user is not None
         sender = message.from_user.id
@@ -289,7 +295,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         )
     )
     app.add_handler(
-        MessageHandler(private & ((filters.TEXT & ~filters.COMMAND) | filters.CONTACT), on_private)
+        MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_private)
     )
     for names, use_case in bindings.items():
         app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))

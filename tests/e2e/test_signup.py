@@ -264,6 +264,17 @@ async def test_every_wrong_answer_says_what_is_expected(stage: Stage, jorien: Us
     assert PHONE in (card(stage).content or "")
 
 
+async def test_a_photo_or_sticker_is_answered_with_the_question(stage: Stage, jorien: User) -> None:
+    """Something that is no text (a photo) during the sign-up loses nothing: the step says
+    what it expects and the conversation goes on."""
+    await stage.tell(jorien, "/aanmelden", "Ja")
+    stage.emu.post_photo(jorien.id, jorien, caption="mijn huis")
+    await stage.settle()
+    assert "Schrijf je naam" in stage.private(jorien)[-1]
+    await stage.tell(jorien, "Jorien Brinkhuis", STREET, SHARE_CONTACT, "Akkoord")
+    assert "Jorien Brinkhuis" in (card(stage).content or "")
+
+
 async def test_restart_in_the_middle_continues(stage: Stage, jorien: User) -> None:
     """The conversation lives in the database: after a restart it goes on at the same step."""
     await stage.tell(jorien, "/aanmelden", "Ja", "Jorien Brinkhuis", STREET)
@@ -467,3 +478,14 @@ async def test_welcome_line_carries_the_deep_link(stage: Stage) -> None:
     stage.emu.press(stage.regie, request[0].message_id, stage.contacts[0], data="koppel:ok:1")
     await stage.settle()
     assert DEEP_LINK in contents(stage, chat)[-1]
+
+
+async def test_signup_command_in_an_unknown_group_gets_the_unknown_line(stage: Stage) -> None:
+    """/aanmelden in a group outside the network gets the one line every command gets
+    there, and starts nothing."""
+    someone = stage.emu.add_user("Wessel", "Vrijdag")
+    group = stage.emu.add_bot("Vriendenclub", someone)
+    stage.emu.post(group.id, someone, "/aanmelden")
+    await stage.settle()
+    assert "hoort niet bij het netwerk" in contents(stage, group.id)[-1]
+    assert signup_rows(stage) == []
