@@ -47,6 +47,7 @@ class Status(StrEnum):
     ADMITTED = "admitted"  # invite link sent, the resident has not joined yet
     JOINED = "joined"
     DECLINED = "declined"
+    LAPSED = "lapsed"  # admitted, but the invite link expired unused: a new sign-up may start
 
     @property
     def is_open(self) -> bool:
@@ -177,6 +178,11 @@ def expires_at(last_answer: float) -> float:
 def is_expired(expiry: float | None, now: float) -> bool:
     """A running conversation is over once its expiry time has come."""
     return expiry is not None and now >= expiry
+
+
+def invite_lapsed(status: Status, invite_expiry: float | None, now: float) -> bool:
+    """An admission whose invite link expired unused no longer stands in the way."""
+    return status is Status.ADMITTED and is_expired(invite_expiry, now)
 
 
 # --- the conversation -----------------------------------------------------------------------

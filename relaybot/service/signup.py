@@ -68,6 +68,12 @@ class Signup:
             if not await chats.claim(conn, key, now):
                 return
             current = await signups.open_for(conn, user_id)
+            if current is not None and rules.invite_lapsed(
+                current.status, current.invite_expires_at, now
+            ):
+                await signups.set_status(conn, current.id, Status.LAPSED)
+                log.info("signup_lapsed", signup=current.id)
+                current = None
             if current is not None and current.status is Status.ASKING:
                 if rules.is_expired(current.expires_at, now):
                     await self._end(conn, current, None)

@@ -176,7 +176,7 @@ async def expired_conversations(conn: aiosqlite.Connection, now: float) -> list[
 async def decided_before(conn: aiosqlite.Connection, before: float) -> list[int]:
     """Sign-ups decided before `before` (admitted, joined or declined)."""
     rows = await conn.execute_fetchall(
-        "SELECT id FROM signups WHERE status IN ('admitted', 'joined', 'declined')"
+        "SELECT id FROM signups WHERE status IN ('admitted', 'joined', 'declined', 'lapsed')"
         " AND decided_at < ?",
         (before,),
     )

@@ -357,6 +357,22 @@ async def test_second_signup_while_pending_is_refused(stage: Stage, jorien: User
     assert len(cards(stage)) == 1
 
 
+async def test_an_unused_invite_lets_a_new_signup_start_after_72_hours(
+    stage: Stage, jorien: User, clock: Clock
+) -> None:
+    """An admission whose link expired unused stops blocking: after 72 hours a new
+    /aanmelden starts afresh (before, it is refused with the state)."""
+    await sign_up(stage, jorien)
+    await press(stage, "Toelaten")
+    clock.advance(71 * 3600)
+    await stage.tell(jorien, "/aanmelden")
+    assert "al een aanmelding" in stage.private(jorien)[-1]
+    clock.advance(2 * 3600)
+    await stage.tell(jorien, "/aanmelden")
+    assert "18 jaar of ouder" in stage.private(jorien)[-1]
+    assert [row[1] for row in signup_rows(stage)] == ["lapsed", "asking"]
+
+
 async def test_decline_tells_the_resident_politely_with_the_contact_line(
     stage: Stage, jorien: User
 ) -> None:

@@ -12,11 +12,13 @@ from relaybot.domain.signup import (
     Conversation,
     Labels,
     SharedContact,
+    Status,
     Step,
     Text,
     advance,
     expires_at,
     hood_label,
+    invite_lapsed,
     is_expired,
     match_street,
     normalise_phone,
@@ -192,6 +194,16 @@ def test_expiry_rule() -> None:
     assert not is_expired(due, due - 0.001)
     assert is_expired(due, due)
     assert not is_expired(None, 10**12)
+
+
+def test_an_unused_invite_lapses_when_it_expires() -> None:
+    """Only an admission whose link has expired lapses; other states never do."""
+    assert invite_lapsed(Status.ADMITTED, 100.0, 100.0)
+    assert not invite_lapsed(Status.ADMITTED, 100.0, 99.0)
+    assert not invite_lapsed(Status.ADMITTED, None, 10**12)
+    assert not invite_lapsed(Status.PENDING, 100.0, 10**12)
+    assert not invite_lapsed(Status.JOINED, 100.0, 10**12)
+    assert {s for s in Status if s.is_open} == {Status.ASKING, Status.PENDING, Status.ADMITTED}
 
 
 def test_hood_label_adds_kern_only_for_twins(network: Network) -> None:
