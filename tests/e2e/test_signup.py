@@ -11,9 +11,9 @@ import pytest
 from structlog.testing import capture_logs
 
 from relaybot.emulator.records import Message, User
-from relaybot.stage import SHARE_CONTACT, Stage
+from relaybot.stage import SHARE_CONTACT, Stage, open_stage
 
-from .conftest import Clock, contents
+from .conftest import EXAMPLE, Clock, contents
 
 NAME = ("Jorien", "Brinkhuis")
 PHONE = "+31612340001"
@@ -27,7 +27,11 @@ def use_case(stage: Stage):
 
 
 def cards(stage: Stage) -> list[Message]:
-    return [m for m in stage.emu.bot_messages(stage.regie) if "Aanmelding #" in (m.content or "")]
+    return [
+        m
+        for m in stage.emu.bot_messages(stage.regie)
+        if any(head in (m.content or "") for head in ("Aanmelding #", "Sign-up #"))
+    ]
 
 
 def card(stage: Stage) -> Message:
@@ -505,3 +509,28 @@ async def test_signup_command_in_an_unknown_group_gets_the_unknown_line(stage: S
     await stage.settle()
     assert "hoort niet bij het netwerk" in contents(stage, group.id)[-1]
     assert signup_rows(stage) == []
+
+
+async def test_the_whole_path_in_english(tmp_path: Path, clock: Clock) -> None:
+    """With RELAYBOT_LANGUAGE=en the answers are "Yes"/"No", "I agree", and the card's
+    buttons "Admit"/"Other neighbourhood"/"Decline"; /forget erases."""
+    english = await open_stage(EXAMPLE, tmp_path / "en.sqlite3", language="en", clock=clock)
+    try:
+        maria = english.newcomer("Maria", "Stapelbroek", "+32470123456")
+        await english.tell(maria, "/signup")
+        assert english.emu.keyboard(maria) == ["Yes", "No"]
+        await english.tell(maria, "Yes", "Maria Stapelbroek", "Markt 3")
+        assert english.emu.keyboard(maria) == ["📱 Share my number"]
+        await english.tell(maria, SHARE_CONTACT)
+        assert english.emu.keyboard(maria) == ["I agree"]
+        await english.tell(maria, "I agree")
+        assert "now with the steering group" in english.private(maria)[-1]
+        shown = card(english)
+        assert "Sign-up #1" in (shown.content or "") and "+32470123456" in (shown.content or "")
+        assert labels(shown) == ["Admit", "Other neighbourhood", "Decline"]
+        await press(english, "Admit")
+        assert "Admitted to Goor Centrum (Goor)" in (card(english).content or "")
+        await english.tell(maria, "/forget")
+        assert "Erased: sign-up #1" in english.private(maria)[-1]
+    finally:
+        await english.close()
