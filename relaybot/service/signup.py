@@ -69,7 +69,7 @@ class Signup:
                 return
             current = await signups.open_for(conn, user_id)
             if current is not None and rules.invite_lapsed(
-                current.status, current.invite_expires_at, now
+                current.status, _invite_expiry(current), now
             ):
                 await signups.set_status(conn, current.id, Status.LAPSED)
                 log.info("signup_lapsed", signup=current.id)
@@ -509,6 +509,14 @@ class Signup:
             await self.ctx.db.checkpoint()
             log.info("signups_erased", count=len(old))
         return len(old)
+
+
+def _invite_expiry(current: SignUp) -> float | None:
+    """When an admission's link expires; an admission whose link was never made (the bot
+    stopped in between) counts as if it had been made at the decision."""
+    if current.invite_expires_at is not None:
+        return current.invite_expires_at
+    return current.decided_at + rules.INVITE_TTL if current.decided_at is not None else None
 
 
 def _with_card(current: SignUp, card_message_id: int) -> SignUp:

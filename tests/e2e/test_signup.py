@@ -377,6 +377,56 @@ async def test_an_unused_invite_lets_a_new_signup_start_after_72_hours(
     assert [row[1] for row in signup_rows(stage)] == ["lapsed", "asking"]
 
 
+async def test_no_invite_link_keeps_the_signup_waiting(stage: Stage, jorien: User) -> None:
+    """Telegram refuses the invite link (the bot lacks the right): the presser hears why,
+    the card keeps its buttons, nothing reaches the resident; a later press admits."""
+    await sign_up(stage, jorien)
+    stage.emu.set_fault(
+        "createChatInviteLink", error_code=400, description="Bad Request: not enough rights"
+    )
+    shown = card(stage)
+    query = stage.emu.press(stage.regie, shown.message_id, stage.contacts[1], "Toelaten")
+    await stage.settle()
+    answer = stage.emu.callback_answers[query]
+    assert "kon geen uitnodiging maken" in (answer["text"] or "") and answer["show_alert"]
+    assert labels(card(stage)) == ["Toelaten", "Andere buurt", "Afwijzen"]
+    assert "toegelaten" not in stage.private(jorien)[-1]
+    assert ("goor-noord", "admitted") not in counters(stage)
+    await press(stage, "Toelaten")
+    assert "Toegelaten tot Goor Noord" in (card(stage).content or "")
+    assert counters(stage)[("goor-noord", "admitted")] == 1
+
+
+async def test_neighbourhood_without_a_group_cannot_be_admitted_to(
+    stage: Stage, jorien: User
+) -> None:
+    """A street of a neighbourhood that has no group yet: "Toelaten" answers that it has
+    none and changes nothing; another neighbourhood can still be chosen."""
+    await sign_up(stage, jorien, "Stokkumerweg 8")
+    assert "Buurt: Stokkum (Stokkum)" in (card(stage).content or "")
+    query = stage.emu.press(stage.regie, card(stage).message_id, stage.contacts[0], "Toelaten")
+    await stage.settle()
+    assert "heeft nog geen groep" in (stage.emu.callback_answers[query]["text"] or "")
+    assert signup_rows(stage)[0][1] == "pending"
+    await press(stage, "Andere buurt")
+    await press(stage, "Markelo")
+    await press(stage, "Markelo Zuid")
+    assert "Toegelaten tot Markelo Zuid" in (card(stage).content or "")
+
+
+async def test_forget_while_a_contact_person_presses(stage: Stage, jorien: User) -> None:
+    """The resident sends /vergeet just as a contact person presses "Toelaten": the data is
+    gone, nobody is admitted, the presser hears the sign-up no longer exists."""
+    await sign_up(stage, jorien)
+    stage.emu.post(jorien.id, jorien, "/vergeet")
+    query = stage.emu.press(stage.regie, card(stage).message_id, stage.contacts[1], "Toelaten")
+    await stage.settle()
+    assert "bestaat niet meer" in (stage.emu.callback_answers[query]["text"] or "")
+    assert stage.emu.calls_to("createChatInviteLink") == []
+    assert "gegevens laten wissen" in (card(stage).content or "")
+    assert PHONE.encode() not in database_bytes(stage)
+
+
 async def test_decline_tells_the_resident_politely_with_the_contact_line(
     stage: Stage, jorien: User
 ) -> None:
