@@ -103,6 +103,7 @@ class Signup:
         """A text, a reply-keyboard button or a shared contact in a private chat."""
         now = self.ctx.clock()
         submitted: int | None = None
+        ended = False
         async with self.ctx.db.transaction() as conn:
             if not await chats.claim(conn, key, now):
                 return
@@ -113,6 +114,7 @@ class Signup:
                 await self._say_state(conn, current, "signup_waiting")
             elif rules.is_expired(current.expires_at, now):
                 await self._end(conn, current, "signup_expired")
+                ended = True
             else:
                 conversation = rules.Conversation(current.step, current.answers)
                 outcome = rules.advance(
@@ -120,6 +122,7 @@ class Signup:
                 )
                 if outcome.conversation is None:  # "Nee"
                     await self._end(conn, current, None)
+                    ended = True
                     log.info("signup_declined_by_resident", signup=current.id)
                 elif outcome.submitted:
                     await self._submit(conn, current, outcome.conversation.answers)
@@ -135,10 +138,13 @@ class Signup:
                     await self._tell(conn, user_id, reply, signup=current.id)
         if submitted is not None:
             log.info("signup_submitted", signup=submitted)
+        if ended:
+            await self.ctx.db.checkpoint()
         self.ctx.wake()
 
     async def stop(self, user_id: int, key: str) -> None:
         """`/stop`: end a running conversation and erase what it gathered."""
+        ended = False
         async with self.ctx.db.transaction() as conn:
             if not await chats.claim(conn, key, self.ctx.clock()):
                 return
@@ -147,9 +153,12 @@ class Signup:
                 await self.ctx.say(conn, user_id, "signup_nothing_to_stop")
             elif current.status is Status.ASKING:
                 await self._end(conn, current, "signup_stopped")
+                ended = True
                 log.info("signup_stopped", signup=current.id)
             else:
                 await self._say_state(conn, current, "signup_stop_waiting")
+        if ended:
+            await self.ctx.db.checkpoint()
         self.ctx.wake()
 
     async def elsewhere(self, command: Command) -> None:

@@ -340,6 +340,7 @@ async def test_stop_ends_at_any_step(stage: Stage, jorien: User) -> None:
     assert "gestopt" in stage.private(jorien)[-1]
     assert stage.emu.keyboard(jorien) == []
     assert signup_rows(stage) == []
+    assert b"Jorien Brinkhuis" not in database_bytes(stage)
     await stage.tell(jorien, "/stop")
     assert "Er loopt geen aanmelding" in stage.private(jorien)[-1]
     await stage.tell(jorien, "hallo")
