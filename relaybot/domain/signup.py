@@ -301,7 +301,7 @@ class Labels:
         return _fold(text) in {_fold(self.no), "nee", "no", "n"}
 
     def is_agree(self, text: str) -> bool:
-        return _fold(text) in {_fold(self.agree), "akkoord", "i agree", "agree"}
+        return _fold(text) in {_fold(self.agree), "akkoord", "iagree", "agree"}
 
     def is_no_match(self, text: str) -> bool:
         return _fold(text) == _fold(self.no_match)
@@ -393,20 +393,20 @@ def advance(
         return stay("signup_choose_again")
 
     if step is Step.UNMATCHED and labels.is_no_match(text):
-        return to(Step.PHONE, replace(answers, slug=None))
+        return to(Step.PHONE, answers)  # no neighbourhood: the regiegroep chooses
 
     if step in (Step.ADDRESS, Step.UNMATCHED):
         address = parse_address(text)
         if address is None:
             return stay("signup_address_invalid")
         found = match_street(network, address.street)
-        tidied = replace(answers, address=str(address), slug=None, candidates=())
+        tidied = replace(answers, address=str(address))
         if len(found) == 1:
             return to(Step.PHONE, replace(tidied, slug=found[0]))
         if found:
             return to(Step.CHOOSE, replace(tidied, candidates=found))
         moved = Conversation(Step.UNMATCHED, tidied)
-        asked = question(moved, labels, network)
+        asked = question(moved, labels)
         hint = suggest_street(network, address.street)
         if hint is None:
             return Outcome(moved, (asked,))

@@ -7,9 +7,11 @@ import pytest
 
 from relaybot.domain.signup import (
     CONVERSATION_TTL,
+    NO_KEYBOARD,
     Address,
     Answers,
     Conversation,
+    Keyboard,
     Labels,
     SharedContact,
     Status,
@@ -120,9 +122,11 @@ def test_street_key() -> None:
 
 
 def test_street_suggestion(network: Network) -> None:
-    """A near miss suggests the listed street; something unlike any street suggests none."""
+    """A near miss suggests the listed street; a street only somewhat alike ('Schoolpad'
+    for 'Schoolstraat') or unlike any suggests none."""
     assert suggest_street(network, "Kerkstaat") == "Kerkstraat"
     assert suggest_street(network, "Zeedijk") is None
+    assert suggest_street(network, "Schoolpad") is None
 
 
 @pytest.mark.parametrize(
@@ -244,8 +248,9 @@ def test_start_asks_age_with_ja_nee(labels: Labels) -> None:
 
 
 def test_english_labels() -> None:
-    """In English the answers are 'Yes'/'No', 'I agree'."""
+    """In English the answers are 'Yes'/'No', 'I agree'; typed Dutch answers still count."""
     english = Labels(Texts("en"))
+    assert english.is_yes("ja") and english.is_no("nee") and english.is_agree("akkoord")
     assert (english.yes, english.no, english.agree) == ("Yes", "No", "I agree")
     assert start(english).replies[0].keyboard.rows == (("Yes", "No"),)
 
@@ -364,3 +369,87 @@ def test_network_contact_line_is_optional() -> None:
     assert parse_network(given).contact == "14 0000"
     with pytest.raises(NetworkError, match="contact"):
         parse_network(NETWORK.replace('name = "Testdorp"', 'name = "Testdorp"\ncontact = 5'))
+
+
+def test_control_characters_go_and_spacing_is_tidied() -> None:
+    """Invisible and control characters are dropped; tabs and newlines become spaces."""
+    assert valid_name("\u200bJan\x00\tde\nVries\u202e") == "Jan de Vries"
+
+
+def test_address_edges() -> None:
+    """A leading comma is no part of the street; 100 characters are allowed, 101 not;
+    'Molenstr ' with a trailing space is still read as '...straat'."""
+    assert parse_address(", Kerkstraat 4") == Address("Kerkstraat", "4")
+    assert parse_address("Xenonweg 4X") == Address("Xenonweg", "4X")
+    longest = "K" * 97 + " 12"
+    assert len(longest) == 100 and parse_address(longest) == Address("K" * 97, "12")
+    assert parse_address("K" * 98 + " 12") is None
+    assert street_key("Molenstr ") == "molenstraat"
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("+12345678", "+12345678"),  # eight digits: the shortest accepted
+        ("+123456789012345", "+123456789012345"),  # fifteen: the longest
+    ],
+)
+def test_phone_length_bounds(typed: str, normal: str) -> None:
+    """International numbers of 8 to 15 digits are accepted."""
+    assert normalise_phone(typed) == normal
+
+
+def test_dutch_number_with_a_zero_after_the_country_code_is_refused() -> None:
+    """'+31 06 ...' of the right length is still wrong: no 0 after 31."""
+    assert normalise_phone("+31061234567") is None
+    assert normalise_phone("+31161234567") == "+31161234567"
+
+
+def test_typed_answers_count_like_the_buttons(labels: Labels) -> None:
+    """'ja', 'JA', 'yes', 'j', 'y' are yes; 'nee', 'no', 'n' are no; 'akkoord', 'agree',
+    'I agree' agree; anything else is none of these."""
+    for word in ("Ja", "ja", "JA", "yes", "j", "y", " Ja "):
+        assert labels.is_yes(word), word
+    for word in ("Nee", "nee", "no", "n"):
+        assert labels.is_no(word), word
+    for word in ("Akkoord", "akkoord", "agree", "I agree"):
+        assert labels.is_agree(word), word
+    for word in ("", "misschien", "jawel", "nooit"):
+        assert not labels.is_yes(word) and not labels.is_no(word) and not labels.is_agree(word)
+    assert labels.is_no_match("verder zonder buurt") and not labels.is_no_match("")
+
+
+def test_each_step_asks_its_own_question(network: Network, labels: Labels) -> None:
+    """After each answer the next question follows, with the values its text needs; a
+    wrong answer's line carries what it names (Ja/Nee, 2 and 64, Akkoord)."""
+    seen = walk(network, labels, "Ja", "Anna", "Kerkstraat 5", "zuid", "0612345678", "?", "Akkoord")
+    asked = [o.replies[-1].key for o in seen[:6]]
+    assert asked == [
+        "signup_ask_age",
+        "signup_ask_name",
+        "signup_ask_address",
+        "signup_choose",
+        "signup_ask_phone",
+        "signup_ask_rules",
+    ]
+    assert seen[3].replies[-1].values == {"address": "Kerkstraat 5"}
+    assert seen[4].conversation.answers.slug == "zuid"  # typed as the slug
+    assert seen[6].replies[0].values == {"agree": "Akkoord"}
+    assert seen[7].submitted and seen[7].conversation.step is Step.RULES
+    again = walk(network, labels, "?")[-1].replies[0]
+    assert again.values == {"yes": "Ja", "no": "Nee"}
+    name = walk(network, labels, "Ja", "?")[-1].replies[0]
+    assert name.values == {"low": 2, "high": 64}
+    unmatched = walk(network, labels, "Ja", "Anna", "Zeedijk 1")[-1].replies[0]
+    assert unmatched.values == {"address": "Zeedijk 1"}
+
+
+def test_keyboard_as_stored() -> None:
+    """A keyboard is stored as rows, a contact label and a remove flag."""
+    assert NO_KEYBOARD.to_dict() == {"rows": [], "contact": None, "remove": True}
+    assert Keyboard((("Ja", "Nee"),)).to_dict() == {
+        "rows": [["Ja", "Nee"]],
+        "contact": None,
+        "remove": False,
+    }
+    assert Keyboard(contact="📱").to_dict() == {"rows": [], "contact": "📱", "remove": False}
