@@ -148,8 +148,8 @@ class Emulator:
         status = "kicked" if blocked else "member"
         self.world.member_update(chat, self.bot_user, status, user)
 
-    def set_admin(self, chat_id: int, user: User, admin: bool = True) -> None:
-        self.people.set_admin(chat_id, user, admin)
+    def set_admin(self, chat_id: int, user: User, admin: bool = True, **rights: bool) -> None:
+        self.people.set_admin(chat_id, user, admin, **rights)
 
     # --- people acting ----------------------------------------------------------------------
 
@@ -228,6 +228,14 @@ class Emulator:
             for row in markup.get("keyboard") or []
             for b in row
         ]
+
+    def join_many(self, chat_id: int, users: list[User], by: User | None = None) -> Message:
+        """Several people added at once (one `new_chat_members` message)."""
+        return self.people.join_many(chat_id, users, by)
+
+    def post_as_channel(self, chat_id: int, channel_title: str, text: str) -> Message:
+        """A message in a group sent as a channel."""
+        return self.people.post_as_channel(chat_id, channel_title, text)
 
     def migrate(self, chat_id: int) -> int:
         return self.people.migrate(chat_id)

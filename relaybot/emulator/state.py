@@ -10,6 +10,7 @@ from typing import Any
 
 from relaybot.emulator.errors import EmulatorError, bad_request, forbidden
 from relaybot.emulator.records import (
+    CHANNEL_BOT_ID,
     GROUP_ANONYMOUS_BOT_ID,
     Chat,
     Message,
@@ -53,6 +54,9 @@ class World:
         self.users: dict[int, User] = {bot.id: bot}
         self.anonymous = User(GROUP_ANONYMOUS_BOT_ID, "Group", None, "GroupAnonymousBot", True)
         self.users[self.anonymous.id] = self.anonymous
+        # Telegram's stand-in sender of messages sent as a channel
+        self.channel_bot = User(CHANNEL_BOT_ID, "Channel", None, "Channel_Bot", True)
+        self.users[self.channel_bot.id] = self.channel_bot
         self.chats: dict[int, Chat] = {}
         self.updates = UpdateQueue()
         self.callback_queries: dict[str, tuple[int, int, int]] = {}  # id -> chat, message, user
@@ -250,6 +254,7 @@ class World:
             data["is_anonymous"] = False
         elif status == "administrator":
             data.update(_ADMIN_RIGHTS)
+            data.update(chat.admin_rights.get(user.id, {}))
         elif status == "kicked":
             data["until_date"] = 0
         elif status == "restricted":
