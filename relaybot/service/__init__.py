@@ -15,6 +15,7 @@ from relaybot.service.lifecycle import Lifecycle
 from relaybot.service.linking import Linking
 from relaybot.service.moderation import Moderation
 from relaybot.service.reports import Reports
+from relaybot.service.signup import Signup
 from relaybot.service.tagging import Tagging
 
 
@@ -31,6 +32,7 @@ class UseCases:
     linking: Linking
     groups: Groups
     moderation: Moderation
+    signup: Signup
     reports: Reports
 
     @classmethod
@@ -48,6 +50,7 @@ class UseCases:
             linking=Linking(ctx),
             groups=Groups(ctx),
             moderation=Moderation(ctx, config_dir=config_dir, patterns_file=patterns_file),
+            signup=Signup(ctx),
             reports=Reports(ctx),
         )
 

@@ -102,6 +102,13 @@ def read_facts(
         )
         for slug, month, received, admitted in rows:
             tally.signups(slug, month, received or 0, admitted or 0)
+    if "signups" in tables:  # a sign-up is a sign of life in its neighbourhood
+        for slug, latest in conn.execute(
+            "SELECT slug, MAX(submitted_at) FROM signups WHERE slug IS NOT NULL"
+            " AND submitted_at <= ? GROUP BY slug",
+            (tally.as_of,),
+        ):
+            tally.active(slug, latest)
     if "activity" in tables:
         for slug, watched_since, last_at in conn.execute(
             "SELECT slug, watched_since, last_at FROM activity"

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from relaybot.reports import make_report, render
 from relaybot.reports.formats import COLUMNS
-from relaybot.stage import Stage
+from relaybot.stage import SHARE_CONTACT, Stage
 from tests.e2e.conftest import Clock, alerts, tag
 
 MINUTE = 60.0
@@ -21,8 +21,8 @@ def local_date(stage: Stage, at: float) -> str:
 
 async def play_evening(stage: Stage, clock: Clock) -> dict[str, dict[str, object]]:
     """Two tags, a 112 report after twelve minutes, two duplicates prevented, a local
-    incident flagged at once, and a warning. Returns the numbers a coordinator should see,
-    per row."""
+    incident flagged at once, a warning, and a sign-up admitted. Returns the numbers a
+    coordinator should see, per row."""
     network = stage.network
     expected: dict[str, dict[str, object]] = {
         slug: {
@@ -31,6 +31,8 @@ async def play_evening(stage: Stage, clock: Clock) -> dict[str, dict[str, object
             "reports_112": 0,
             "duplicates_prevented": 0,
             "warnings": 0,
+            "signups": 0,
+            "admitted": 0,
         }
         for slug in [*network.neighbourhoods, "regie"]
     }
@@ -100,6 +102,19 @@ async def play_evening(stage: Stage, clock: Clock) -> dict[str, dict[str, object
     await stage.settle()
     bump("delden-noord", "warnings")
     seen("delden-noord")
+    # 7. a resident of the Kievitstraat signs up; a contact person admits her to goor-noord
+    clock.advance(5 * MINUTE)
+    newcomer = stage.newcomer("Wendela", "Oosterveld", "+31612349876")
+    await stage.tell(
+        newcomer, "/aanmelden", "Ja", "Wendela Oosterveld", "Kievitstraat 7", SHARE_CONTACT
+    )
+    await stage.tell(newcomer, "Akkoord")
+    card = next(m for m in stage.emu.bot_messages(stage.regie) if "Aanmelding #" in m.content)
+    stage.emu.press(stage.regie, card.message_id, stage.contacts[2], button_text="Toelaten")
+    await stage.settle()
+    bump("goor-noord", "signups")
+    bump("goor-noord", "admitted")
+    seen("goor-noord")
     return expected
 
 
@@ -135,8 +150,8 @@ async def test_report_columns_match_the_evening(stage: Stage, clock: Clock) -> N
             "median_minutes_to_112": fmt(minutes[0]) if minutes else "",  # type: ignore[index]
             "duplicates_prevented": str(want["duplicates_prevented"]),
             "warnings": str(want["warnings"]),
-            "signups": "0",
-            "admitted": "0",
+            "signups": str(want["signups"]),
+            "admitted": str(want["admitted"]),
             "last_activity": str(want.get("last_activity", "")),
             # the bot watches every group it is in from its start: none is inactive yet;
             # a neighbourhood without a chat is
@@ -146,10 +161,12 @@ async def test_report_columns_match_the_evening(stage: Stage, clock: Clock) -> N
         }, slug
     total = table[-1]
     assert total["slug"] == "total" and total["name"] == "Totaal"
-    for column in ("raised", "received", "reports_112", "duplicates_prevented", "warnings"):
+    counted = ("raised", "received", "reports_112", "duplicates_prevented", "warnings")
+    for column in (*counted, "signups", "admitted"):
         assert total[column] == str(sum(int(r[column]) for r in table[:-1])), column
     assert total["raised"] == "2" and total["reports_112"] == "2"
     assert total["duplicates_prevented"] == "2" and total["warnings"] == "1"
+    assert total["signups"] == "1" and total["admitted"] == "1"
     assert total["median_minutes_to_112"] == "6"  # of 12 and 0
     assert total["inactive"] == str(sum(1 for r in table[:-1] if r["inactive"] == "yes"))
     assert total["signs"] == str(sum(h.signs for h in hoods.values()))

@@ -326,3 +326,14 @@ async def test_numbers_survive_retention(store: Store) -> None:
     finally:
         await db.close()
     assert report(store).rows == before.rows
+
+
+def test_a_signup_is_a_sign_of_life(store: Store) -> None:
+    """A sign-up submitted for a neighbourhood is its latest activity."""
+    store.sql(
+        "INSERT INTO signups (user_id, status, started_at, submitted_at, slug)"
+        " VALUES (5, 'pending', ?, ?, 'west')",
+        at("2026-03-14 19:55"),
+        at("2026-03-14 20:00"),
+    )
+    assert rows(store)["west"].last_activity == at("2026-03-14 20:00")
