@@ -83,3 +83,42 @@ def test_quiet_notices_pack_lines_within_telegrams_limit() -> None:
     assert len(lines) == 200
     assert lines[3].startswith("🔕 Buurt 3")
     assert "laatste activiteit: nooit" in lines[3] and "de 3 attentiebord(en)" in lines[3]
+
+
+def test_quiet_notice_names_the_local_day_and_days() -> None:
+    """The last activity is the local date (00:30 in Amsterdam is still the day before in
+    UTC), written day-month-year, and the line says how many days."""
+    hoods = [Hood("a", "Alfa", "K", signs=2)]
+    end = at("2026-11-30 09:00")
+    tally = Tally(Period.between(end - 70 * DAY, end, AMS), end)
+    tally.active("a", at("2026-09-01 00:30"))
+    report = build_report("N", hoods, tally, inactive_days=60, regie_name="R", total_name="T")
+    (message,) = quiet_notices(report, list(report.inactive), Texts("en"))
+    assert message.startswith("🔕 Alfa (K) has been quiet for 60 days (last activity: 01-09-2026)")
+
+
+def test_digest_joins_quiet_names_and_counts_only_the_rest() -> None:
+    """Quiet names are joined with a comma; exactly twenty are named without a remainder."""
+    two = digest_text(week([Hood("a", "Alfa", "K"), Hood("b", "Beta", "K")]), Texts("en"))
+    assert "Quiet for 60 days or more: Alfa, Beta." in two
+    twenty = digest_text(week([Hood(f"h{i}", f"B{i}", "K") for i in range(20)]), Texts("en"))
+    assert "B19." in twenty and "(+" not in twenty
+
+
+def test_quiet_notices_fill_a_message_to_the_limit_exactly() -> None:
+    """Two lines that fit together exactly (with their line break) share one message; one
+    character more and they do not."""
+    texts = Texts("en")
+
+    def lines_for(names: list[str]) -> list[str]:
+        hoods = [Hood(f"h{i}", name, "K") for i, name in enumerate(names)]
+        report = week(hoods)
+        return quiet_notices(report, list(report.inactive), texts)
+
+    base = len(lines_for(["x"])[0]) - 1  # a line's length without its name
+    full = ["a" * 500] * 5  # names stay under the 600 characters a value may have
+    used = 5 * (base + 500) + 4
+    rest = MESSAGE_LIMIT - used - 1 - base
+    assert 0 < rest < 600
+    assert len(lines_for([*full, "b" * rest])) == 1
+    assert len(lines_for([*full, "b" * (rest + 1)])) == 2

@@ -243,3 +243,45 @@ def test_period_between_two_moments() -> None:
     tally.raised("a", at("2026-11-23 09:00"))
     assert tally.place("a").raised == 1
     assert period.months() == ["2026-11"]
+
+
+def test_counts_add_up_over_calls() -> None:
+    """Counts handed over in parts add up: received, warnings and each daily counter."""
+    period = Period(date(2026, 1, 1), date(2026, 1, 31), AMS)
+    tally = Tally(period, period.end)
+    for _ in range(2):
+        tally.received("a", 2)
+        tally.warned("a", 3)
+        tally.counted("a", "duplicates_prevented", 4)
+        tally.counted("a", "signups", 5)
+        tally.counted("a", "admitted", 6)
+    place = tally.place("a")
+    assert (place.received, place.warnings) == (4, 6)
+    assert (place.duplicates, place.signups, place.admitted) == (8, 10, 12)
+
+
+def test_activity_at_the_report_moment_counts() -> None:
+    """A sign of life at exactly the report's moment is still activity."""
+    period = Period(date(2026, 1, 1), date(2026, 1, 31), AMS)
+    tally = Tally(period, period.end)
+    tally.active("a", period.end)
+    assert tally.place("a").last_activity == period.end
+
+
+def test_report_keeps_its_moment_and_an_empty_kern_for_totals() -> None:
+    """The report carries the moment it describes; the totals row has no kern."""
+    period = Period(date(2026, 1, 1), date(2026, 1, 31), AMS)
+    tally = Tally(period, at("2026-01-20 12:00"))
+    made = build_report(
+        "N", [Hood("a", "A", "K")], tally, inactive_days=60, regie_name="R", total_name="T"
+    )
+    assert made.as_of == at("2026-01-20 12:00")
+    assert made.totals.kern == ""
+
+
+def test_period_between_takes_local_dates_after_midnight() -> None:
+    """Between 00:30 local (still the day before in UTC) and a moment later: the dates are
+    the local ones."""
+    start, end = at("2026-01-05 00:30"), at("2026-01-12 00:30")
+    period = Period.between(start, end, AMS)
+    assert (period.since, period.until) == (date(2026, 1, 5), date(2026, 1, 12))

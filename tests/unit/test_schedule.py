@@ -24,7 +24,18 @@ def test_parse_english_dutch_and_off() -> None:
     assert parse_weekly("") is None
 
 
-@pytest.mark.parametrize("text", ["monday", "someday 09:00", "monday 24:00", "monday 9", "mo 9:5"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "monday",
+        "someday 09:00",
+        "monday 24:00",
+        "monday 09:60",
+        "monday 9",
+        "mo 9:5",
+        "monday ab:00",
+    ],
+)
 def test_parse_refuses_what_is_not_a_weekly_moment(text: str) -> None:
     """Anything but a weekday and HH:MM is refused with a line saying what is expected."""
     with pytest.raises(ValueError, match="a weekday and a time such as 'monday 09:00'"):
@@ -48,3 +59,14 @@ def test_local_time_holds_across_summer_time() -> None:
     after_change = at("2026-03-31 12:00")  # summer time began on 29 March
     assert weekly.last(after_change, AMS) == at("2026-03-30 09:00")
     assert weekly.last(after_change, AMS) - weekly.last(at("2026-03-29 12:00"), AMS) == 167 * 3600
+
+
+def test_another_weekday_and_local_midnight() -> None:
+    """Friday 17:30 seen from a Wednesday is five days back; Monday 00:15 seen at 00:30 on
+    Monday in Amsterdam (still Sunday in UTC) is today's, and the next is a week on."""
+    friday = Weekly(4, time(17, 30))
+    assert friday.last(at("2026-11-25 12:00"), AMS) == at("2026-11-20 17:30")
+    assert friday.next(at("2026-11-25 12:00"), AMS) == at("2026-11-27 17:30")
+    just_after = Weekly(0, time(0, 15))
+    assert just_after.last(at("2026-11-30 00:30"), AMS) == at("2026-11-30 00:15")
+    assert just_after.next(at("2026-11-30 00:30"), AMS) == at("2026-12-07 00:15")
