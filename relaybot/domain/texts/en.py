@@ -298,3 +298,5 @@ TEXTS.update(
         "report. A description (height, clothing, number plate) often works just as well.",
     }
 )
+for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
+    TEXTS[_help] = TEXTS[_help].replace("/112 — report that 112 was called\n", "/112 — report that 112 was called\n/niet112 — (as a reply) withdraw a false 112 report\n", 1)

@@ -300,3 +300,5 @@ TEXTS.update(
         "toevoegt aan de melding. Een beschrijving (lengte, kleding, kenteken) werkt vaak net zo goed.",
     }
 )
+for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
+    TEXTS[_help] = TEXTS[_help].replace("/112 — meld dat 112 gebeld is\n", "/112 — meld dat 112 gebeld is\n/niet112 — (als antwoord) trek een onjuiste 112-melding in\n", 1)
