@@ -31,6 +31,7 @@ from relaybot.telegram.worker import Worker
 
 log = structlog.get_logger("relaybot.app")
 EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
+QUIET_INTERVAL = 3600.0  # seconds between looks for neighbourhoods that went quiet
 PATTERNS_FILE = Path("config/patterns.toml")
 
 
@@ -91,6 +92,11 @@ class Runtime:
             )
             if self.heartbeat is not None:
                 self.app.job_queue.run_repeating(self._beat, 30.0, first=0.0, name="heartbeat")
+            self.app.job_queue.run_repeating(
+                self._quiet, QUIET_INTERVAL, first=QUIET_INTERVAL, name="quiet"
+            )
+            self._schedule_digest()
+        await self.cases.reports.started()
         log.info("bot_started", network=self.ctx.network.name)
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
@@ -129,6 +135,26 @@ class Runtime:
                 log.warning("leave_failed", chat=chat_id, error=type(error).__name__)
                 continue  # try again at the next round
             await self.cases.groups.left_unknown(chat_id)
+
+    async def _quiet(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.cases.reports.quiet_check()
+
+    def _schedule_digest(self) -> None:
+        """The next weekly digest, at its local time (worked out anew each week, so a change
+        of summer time does not shift it)."""
+        weekly = self.cases.reports.schedule()
+        if weekly is None or self.app.job_queue is None:
+            return
+        now = self.ctx.clock()
+        delay = max(1.0, weekly.next(now, self.ctx.network.timezone) - now)
+        self.app.job_queue.run_once(self._digest, delay, name="digest")
+
+    async def _digest(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        weekly = self.cases.reports.schedule()
+        if weekly is not None:
+            due = weekly.last(self.ctx.clock(), self.ctx.network.timezone)
+            await self.cases.reports.digest(due_at=due)
+        self._schedule_digest()
 
     async def start(self, poll_timeout: float = 10) -> None:
         """Start polling in the running event loop (tests and the demo)."""

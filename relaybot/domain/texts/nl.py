@@ -302,3 +302,58 @@ TEXTS.update(
 )
 for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
     TEXTS[_help] = TEXTS[_help].replace("/112 — meld dat 112 gebeld is\n", "/112 — meld dat 112 gebeld is\n/niet112 — (als antwoord) trek een onjuiste 112-melding in\n", 1)
+
+# --- rapportage, weekoverzicht en meldingen (issue 15) -----------------------------------
+TEXTS.update(
+    {
+        "report_title": "Rapportage buurtpreventie {network}",
+        "report_period": "Periode {since} t/m {until} (datums in {zone})",
+        "report_made": "Gemaakt {moment}; inactief betekent: {days} dagen geen activiteit.",
+        "report_col_slug": "slug",
+        "report_col_name": "buurt",
+        "report_col_kern": "kern",
+        "report_col_raised": "doorgezet",
+        "report_col_received": "ontvangen",
+        "report_col_reports_112": "112-meldingen",
+        "report_col_median_minutes_to_112": "mediaan min. tot 112",
+        "report_col_duplicates_prevented": "dubbele 112-oproepen voorkomen",
+        "report_col_warnings": "waarschuwingen",
+        "report_col_signups": "aanmeldingen",
+        "report_col_admitted": "toegelaten",
+        "report_col_last_activity": "laatste activiteit",
+        "report_col_inactive": "inactief",
+        "report_col_signs": "borden",
+        "report_col_vests_eur": "hesjes (€)",
+        "report_regie": "Regiegroep",
+        "report_total": "Totaal",
+        "report_yes": "ja",
+        "report_no": "nee",
+        "report_never": "nooit",
+        "report_table": "Per buurt",
+        "report_chart_months": "Meldingen per maand",
+        "report_chart_hoods": "Per buurt: doorgezet, ontvangen en 112-meldingen",
+        "report_chart_hoods_top": "De {count} drukste van {total} buurten; alle buurten staan in de tabel.",
+        "report_legend_raised": "doorgezet",
+        "report_legend_received": "ontvangen",
+        "report_legend_112": "112-meldingen",
+        "report_inactive_heading": "Inactieve buurten",
+        "report_inactive_line": "{name} ({kern}): laatste activiteit {last}; {signs} attentiebord(en) worden weggehaald",
+        "report_inactive_none": "Geen enkele buurt is inactief.",
+        "report_notes": "Doorgezet: meldingen die een beheerder naar de regiegroep stuurde (ingetrokken vals alarm telt niet). "
+        "Ontvangen: meldingen waarvan het bericht de groep bereikte. 112-meldingen en de mediaan: de eerste melding per incident, "
+        "geteld waar die gedaan werd, in minuten na het bericht. Dubbele oproepen voorkomen: mensen die hoorden dat 112 al gebeld was. "
+        "Activiteit: een melding doorgezet of ontvangen, een 112-melding, een aanmelding of een bericht dat de bot zag.",
+        "report_bad_date": "{option} moet een datum zijn zoals 2026-01-31 (niet {value}).",
+        "digest": "📊 <b>Weekoverzicht {network}</b> · {since} – {until}\n"
+        "Meldingen: {incidents} · 112-meldingen: {reports} · dubbele oproepen voorkomen: {duplicates} · nieuwe aanmeldingen: {signups}",
+        "digest_busiest": "Meeste meldingen doorgezet: {names}.",
+        "digest_quiet": "🔕 Al {days} dagen of langer stil: {names}.",
+        "digest_quiet_none": "Geen buurt is {days} dagen stil geweest.",
+        "quiet_notice": "🔕 {place} is al {days} dagen stil (laatste activiteit: {last}). "
+        "Een inactieve groep verliest de steun van de gemeente; de {signs} attentiebord(en) zouden worden weggehaald.",
+        "removed_notice": "⚠️ De bot is verwijderd uit de groep van {place} (chat-id {chat_id}). "
+        "Meldingen komen daar niet meer aan: voeg de bot opnieuw toe als beheerder.",
+        "digest_posted": "Weekoverzicht klaargezet voor de coördinatorengroep; de draaiende bot verstuurt het.",
+        "digest_no_coordinators": "Het netwerkbestand heeft geen [coordinators]-groep om het weekoverzicht naar te sturen.",
+    }
+)
