@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import datetime
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -61,6 +62,14 @@ async def run_all(quick: bool) -> dict[str, object]:
     return results
 
 
+def keep_own_sections(text: str) -> str:
+    """Sections other benchmarks write into RESULTS.md (between `<!-- NAME:start -->` and
+    `<!-- NAME:end -->`, e.g. the national-size report) survive a rewrite."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    kept = re.findall(r"<!-- [\w-]+:start -->.*?<!-- [\w-]+:end -->", old, re.S)
+    return text.rstrip("\n") + "".join(f"\n\n{block}" for block in kept) + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer runs (a quick look)")
@@ -83,7 +92,8 @@ def main(argv: list[str] | None = None) -> None:
             RAW.write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print(table(results))
     if not args.no_write:
-        RESULTS.write_text(render(results, machine(), began, command), encoding="utf-8")
+        text = render(results, machine(), began, command)
+        RESULTS.write_text(keep_own_sections(text), encoding="utf-8")
         print(f"\nwritten: {RESULTS}")
 
 

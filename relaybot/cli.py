@@ -1,4 +1,4 @@
-"""The `relaybot` command: run, check, demo, emulator, report, health."""
+"""The `relaybot` command: run, check, demo, emulator, health, report, digest."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 import sqlite3
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from relaybot.network import NetworkError, load_network
@@ -87,6 +88,82 @@ def cmd_health(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(value: str | None, option: str, language: str) -> date | None:
+    from relaybot.domain.texts import Texts
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ReportError(
+            Texts("en" if language == "en" else "nl").plain(
+                "report_bad_date", option=option, value=repr(value)
+            )
+        ) from None
+
+
+class ReportError(Exception):
+    """A report cannot be made as asked (a bad date, an unwritable output file)."""
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from relaybot.reports import make_report, render
+
+    settings = load_settings()
+    network = load_network(settings.network_file)
+    since = _date(args.since, "--since", settings.language)
+    until = _date(args.until, "--until", settings.language)
+    try:
+        report = make_report(
+            network, settings.database, since=since, until=until, language=settings.language
+        )
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    text = render(report, args.format, settings.language)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ReportError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"{args.format} report written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_digest(_args: argparse.Namespace) -> int:
+    from relaybot.domain.texts import Texts
+    from relaybot.service.context import Context
+    from relaybot.service.reports import Reports
+    from relaybot.storage.db import Database
+
+    settings = load_settings()
+    network = load_network(settings.network_file)
+    texts = Texts(settings.language)
+    if network.coordinators_chat_id is None:
+        return _fail(texts.plain("digest_no_coordinators"))
+    if not Path(settings.database).is_file():
+        return _fail(
+            f"no database at {settings.database} (has the bot run yet? see RELAYBOT_DATABASE)"
+        )
+
+    async def queue() -> bool:
+        # beside a running bot: a row in its outbox, which its worker sends within a second
+        db = await Database(settings.database).open()
+        try:
+            ctx = Context(db, network, texts=texts)
+            await ctx.load()
+            return await Reports(ctx).digest()
+        finally:
+            await db.close()
+
+    if not asyncio.run(queue()):
+        return _fail("the digest could not be made (see the log)")
+    print(texts.plain("digest_posted"))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="relaybot", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -102,6 +179,12 @@ def parser() -> argparse.ArgumentParser:
         "--round-trip", type=float, default=0.0, help="seconds before each answer (as a network)"
     )
     sub.add_parser("health", help="exit 0 when the running bot's heartbeat is fresh")
+    report = sub.add_parser("report", help="numbers per neighbourhood for the municipality")
+    report.add_argument("--since", help="first day, YYYY-MM-DD (default: a year before --until)")
+    report.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
+    report.add_argument("--format", choices=["markdown", "csv", "html"], default="markdown")
+    report.add_argument("--output", help="write to this file instead of the terminal")
+    sub.add_parser("digest", help="post the weekly digest to the coordinators' group now")
     return top
 
 
@@ -111,6 +194,8 @@ COMMANDS = {
     "demo": cmd_demo,
     "emulator": cmd_emulator,
     "health": cmd_health,
+    "report": cmd_report,
+    "digest": cmd_digest,
 }
 
 
@@ -118,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (SettingsError, NetworkError, StorageError) as error:
+    except (SettingsError, NetworkError, StorageError, ReportError) as error:
         return _fail(str(error))
 
 

@@ -179,7 +179,46 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX removal_cards_by_member ON removal_cards (chat_id, member_id, state)",
     ),
-    # 5 (delivery): a row being sent is marked 'sending' before its call. The worker reads
+    # 5: sign-ups (issue 14): the private conversation, the regie card, the admission. Personal
+    # data lives in `answers` only, and is erased with the row; counters keep the numbers.
+    (
+        """CREATE TABLE signups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'asking',
+            step TEXT NOT NULL DEFAULT 'age',
+            answers TEXT NOT NULL DEFAULT '{}',
+            started_at REAL NOT NULL,
+            expires_at REAL,
+            submitted_at REAL,
+            slug TEXT,
+            card_message_id INTEGER,
+            decided_by TEXT NOT NULL DEFAULT '',
+            decided_at REAL,
+            invite_chat_id INTEGER,
+            invite_link TEXT,
+            invite_expires_at REAL
+        )""",
+        "CREATE UNIQUE INDEX signups_open ON signups (user_id)"
+        " WHERE status IN ('asking', 'pending', 'admitted')",
+        "CREATE INDEX signups_by_invite ON signups (invite_chat_id, invite_link)",
+        "CREATE INDEX signups_by_status ON signups (status, expires_at)",
+    ),
+    # 6 (issue 15): when each neighbourhood last showed life, for reports and quiet notices,
+    # and which weekly digests went out
+    (
+        """CREATE TABLE activity (
+            slug TEXT PRIMARY KEY,
+            watched_since REAL NOT NULL,
+            last_at REAL,
+            quiet_notice_for REAL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE digests (
+            due_at REAL PRIMARY KEY,
+            made_at REAL NOT NULL
+        ) WITHOUT ROWID""",
+    ),
+    # 7 (delivery): a row being sent is marked 'sending' before its call. The worker reads
     # waiting rows in order of urgency from the first index and stops as soon as it has what
     # it hands out; the second finds a chat's next row in one seek.
     (
@@ -187,7 +226,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX outbox_due ON outbox (status, priority, id)",
         "CREATE INDEX outbox_by_chat ON outbox (status, chat_id, priority, id)",
     ),
-    # 6 (delivery): updates are stored before Telegram is told they arrived, and removed
+    # 8 (delivery): updates are stored before Telegram is told they arrived, and removed
     # once handled (their text never stays)
     (
         """CREATE TABLE inbox (
