@@ -146,6 +146,16 @@ class Emulator:
     def set_admin(self, chat_id: int, user: User, admin: bool = True) -> None:
         self.people.set_admin(chat_id, user, admin)
 
+    def set_bot_rights(self, chat_id: int, **rights: bool) -> None:
+        """Give or withhold the bot's administrator rights in a chat, by Bot API name
+        (``can_pin_messages=False``); getChatMember and the rights checks follow."""
+        withheld = self.world.bot_rights_withheld.setdefault(chat_id, set())
+        for name, given in rights.items():
+            if given:
+                withheld.discard(name)
+            else:
+                withheld.add(name)
+
     # --- people acting ----------------------------------------------------------------------
 
     def post(

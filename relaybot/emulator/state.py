@@ -58,6 +58,8 @@ class World:
         self.callback_queries: dict[str, tuple[int, int, int]] = {}  # id -> chat, message, user
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.files: dict[str, tuple[str, Any]] = {}  # file_id -> kind, media json
+        # chat id -> admin rights the bot was *not* given there (set_bot_rights)
+        self.bot_rights_withheld: dict[int, set[str]] = {}
         self._user_ids = itertools.count(100_000_001)
         self._group_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
@@ -188,7 +190,14 @@ class World:
             return {}
         if chat.status(self.bot.id) == "creator":
             return dict(_ADMIN_RIGHTS)
-        return dict(_ADMIN_RIGHTS) if chat.is_admin(self.bot.id) else {}
+        return self._admin_rights(chat, self.bot) if chat.is_admin(self.bot.id) else {}
+
+    def _admin_rights(self, chat: Chat, user: User) -> dict[str, Any]:
+        rights = dict(_ADMIN_RIGHTS)
+        if user.id == self.bot.id:
+            for name in self.bot_rights_withheld.get(chat.id, ()):
+                rights[name] = False
+        return rights
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -240,7 +249,7 @@ class World:
         if status == "creator":
             data["is_anonymous"] = False
         elif status == "administrator":
-            data.update(_ADMIN_RIGHTS)
+            data.update(self._admin_rights(chat, user))
         elif status == "kicked":
             data["until_date"] = 0
         elif status == "restricted":

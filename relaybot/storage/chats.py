@@ -152,3 +152,12 @@ async def forget_handled(conn: aiosqlite.Connection, before: float) -> int:
     """Drop redelivery keys older than any redelivery Telegram would make."""
     cursor = await conn.execute("DELETE FROM handled WHERE at < ?", (before,))
     return cursor.rowcount
+
+
+async def notes_like(conn: aiosqlite.Connection, chat_id: int, prefix: str) -> list[str]:
+    """The one-time notes about a chat that start with `prefix`."""
+    rows = await conn.execute_fetchall(
+        "SELECT note FROM chat_notes WHERE chat_id = ? AND substr(note, 1, ?) = ?",
+        (chat_id, len(prefix), prefix),
+    )
+    return [row[0] for row in rows]

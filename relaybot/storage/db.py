@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +26,23 @@ class StorageError(Exception):
     """The database could not be opened or migrated."""
 
 
+def open_error(path: Path | str, exc: BaseException) -> str:
+    """One line for an operator: the file, the setting that names it, and, for a permission
+    problem, the user the bot runs as (a Docker volume owned by root is the usual cause)."""
+    line = f"cannot open database {path} (set by RELAYBOT_DATABASE): {exc}"
+    text = str(exc).lower()
+    denied = isinstance(exc, PermissionError) or any(
+        word in text for word in ("readonly", "read-only", "permission", "unable to open")
+    )
+    if denied and hasattr(os, "getuid"):
+        folder = Path(path).parent
+        line += (
+            f"; the bot runs as user id {os.getuid()}, which must be able to write {folder}"
+            f" (for example: chown -R {os.getuid()} {folder})"
+        )
+    return line
+
+
 class Database:
     """One connection, used by one coroutine at a time.
 
@@ -39,9 +57,9 @@ class Database:
         self._quick: sqlite3.Connection | None = None
 
     async def open(self) -> Database:
-        if isinstance(self.path, Path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if isinstance(self.path, Path):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = await aiosqlite.connect(str(self.path), isolation_level=None)
             self._conn.row_factory = aiosqlite.Row
             await self._conn.execute("PRAGMA journal_mode = WAL")
@@ -52,7 +70,7 @@ class Database:
             if isinstance(self.path, Path):
                 self._quick = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         except (aiosqlite.Error, sqlite3.Error, OSError) as exc:
-            raise StorageError(f"cannot open database {self.path}: {exc}") from exc
+            raise StorageError(open_error(self.path, exc)) from exc
         return self
 
     def quick_one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[object, ...] | None:

@@ -20,8 +20,10 @@ from relaybot.service import Relay
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
+from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.handlers import bot_commands, register
+from relaybot.telegram.preflight import startup_checks
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
@@ -71,6 +73,7 @@ class Runtime:
     worker: Worker
     db: Database
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
+    mode: str = "polling"  # or "webhook"
 
     async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         language = self.relay.texts.language
@@ -81,12 +84,20 @@ class Runtime:
                 self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
             )
             if self.heartbeat is not None:
-                self.app.job_queue.run_repeating(self._beat, 30.0, first=0.0, name="heartbeat")
-        log.info("bot_started", network=self.relay.network.name)
+                beat(self.heartbeat)  # `relaybot health` says "ok" from the first moment
+                self.app.job_queue.run_repeating(
+                    self._beat, BEAT_SECONDS, first=BEAT_SECONDS, name="heartbeat"
+                )
+        relay = self.relay
+        await startup_checks(
+            self.app.bot, self.db, relay.network, relay.texts, relay.clock, relay.wake, self.mode
+        )
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         await self.worker.stop()
         await self.db.close()
+        if self.heartbeat is not None:
+            mark_stopped(self.heartbeat)
         log.info("bot_stopped")
 
     async def delivered_all(self) -> bool:
@@ -99,7 +110,7 @@ class Runtime:
     async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Touch the heartbeat only while the outbox worker is alive."""
         if self.heartbeat is not None and self.worker.alive:
-            self.heartbeat.touch()
+            beat(self.heartbeat)
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.relay.expire()
@@ -175,6 +186,7 @@ def run(settings: Settings) -> None:
     runtime = loop.run_until_complete(build(settings))
     runtime.heartbeat = Path(settings.database).parent / "heartbeat"
     if settings.webhook_url:
+        runtime.mode = "webhook"
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         runtime.app.run_webhook(
             listen=settings.webhook_listen,
