@@ -1,0 +1,177 @@
+"""From nothing to a running network with the README alone: discover, edit, check, run."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from relaybot.emulator import Emulator
+from relaybot.emulator.records import User
+from relaybot.network import load_network
+from tests.e2e.conftest import run_env, start_run
+
+REGIE, NOORD, ZUID = -1001000000901, -1001000000902, -1001000000903
+
+
+async def relaybot(
+    *args: str, env: dict[str, str], cwd: Path
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "relaybot",
+        *args,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def read_until(process: asyncio.subprocess.Process, needle: str, seen: list[str]) -> str:
+    """Read the process's output line by line until one contains needle (30 s guard)."""
+    assert process.stdout is not None
+    while True:
+        raw = await asyncio.wait_for(process.stdout.readline(), 30)
+        assert raw, f"output ended before {needle!r}: {seen}"
+        line = raw.decode().rstrip("\n")
+        seen.append(line)
+        if needle in line:
+            return line
+
+
+def town(emu: Emulator) -> tuple[User, User]:
+    """Three groups of an invented village, as an operator finds them: the bot is admin in
+    the regiegroep, admin without the pin right in Noord, a plain member in Zuid."""
+    anna = emu.add_user("Anna", "Veldkamp")
+    bram = emu.add_user("Bram", "Schutte")
+    emu.add_group("Regiegroep Proefdorp", REGIE, members=[anna], admins=[anna])
+    emu.add_group("Buurtpreventie Proefdorp Noord", NOORD, members=[anna, bram], admins=[anna])
+    emu.set_bot_rights(NOORD, can_pin_messages=False)
+    emu.add_group(
+        "Buurtpreventie Proefdorp Zuid", ZUID, members=[bram], admins=[bram], bot_is_admin=False
+    )
+    return anna, bram
+
+
+async def test_discover_prints_groups_as_they_speak_and_writes_a_skeleton_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    """With only the token, `relaybot discover` prints each group the moment someone posts
+    there or adds the bot (title, chat id, admin or not, the rights it lacks), and on SIGINT
+    writes a network file skeleton: the regiegroep found by its title, every other group a
+    neighbourhood with its chat id, valid for `relaybot check` as written."""
+    emu = Emulator()
+    await emu.start()
+    anna, bram = town(emu)
+    output = tmp_path / "config" / "network.toml"
+    env = run_env(tmp_path / "unused.sqlite3", RELAYBOT_TOKEN=emu.token)
+    env["RELAYBOT_API_BASE_URL"] = emu.base_url
+    del env["RELAYBOT_NETWORK_FILE"]  # discover needs no network file
+    process = await relaybot("discover", "--output", str(output), env=env, cwd=tmp_path)
+    seen: list[str] = []
+    try:
+        await read_until(process, "listening", seen)
+        emu.post(REGIE, anna, "Goedenavond allemaal")
+        assert "admin, all rights" in await read_until(process, str(REGIE), seen)
+        emu.post(NOORD, bram, "Is de bot er al?")
+        assert "lacks: pin" in await read_until(process, str(NOORD), seen)
+        emu.post(ZUID, bram, "Test")
+        assert "NOT admin" in await read_until(process, str(ZUID), seen)
+        oost = emu.add_bot("Buurtpreventie Proefdorp Oost", by=anna)
+        assert "Proefdorp Oost" in await read_until(process, str(oost.id), seen)
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await emu.stop()
+    assert process.returncode == 0, err.decode()
+    assert "wrote" in out.decode() and emu.token not in (out + err).decode()
+    network = load_network(output)
+    assert network.regie_chat_id == REGIE
+    chats = {slug: hood.chat_id for slug, hood in network.neighbourhoods.items()}
+    assert chats == {"proefdorp-noord": NOORD, "proefdorp-zuid": ZUID, "proefdorp-oost": oost.id}
+    assert network.neighbourhoods["proefdorp-noord"].name == "Buurtpreventie Proefdorp Noord"
+
+
+async def test_discover_refuses_to_overwrite_a_network_file(tmp_path: Path) -> None:
+    """An existing --output is never replaced by surprise: one line, non-zero, file kept."""
+    existing = tmp_path / "network.toml"
+    existing.write_text("# mine\n", encoding="utf-8")
+    env = run_env(tmp_path / "db.sqlite3", RELAYBOT_TOKEN="123456:TEST")
+    process = await relaybot("discover", "--output", str(existing), env=env, cwd=tmp_path)
+    _out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode != 0
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and "--force" in lines[0]
+    assert existing.read_text(encoding="utf-8") == "# mine\n"
+
+
+async def test_readme_walk_through_discover_edit_check_run(tmp_path: Path) -> None:
+    """The README's set-up, step by step against the emulator: discover writes the file, the
+    operator fills in kern and neighbours, `relaybot check` (token set) validates it and shows
+    per chat what the bot lacks, `relaybot run` starts and tells the regiegroep once what
+    people must fix there, and a /regie in Noord reaches the regiegroep and Zuid."""
+    emu = Emulator()
+    await emu.start()
+    anna, bram = town(emu)
+    config = tmp_path / "config" / "network.toml"
+    env = run_env(tmp_path / "data" / "relaybot.sqlite3", network=config)
+    env.update(RELAYBOT_TOKEN=emu.token, RELAYBOT_API_BASE_URL=emu.base_url)
+    run = None
+    try:
+        discover = await relaybot("discover", "--output", str(config), env=env, cwd=tmp_path)
+        seen: list[str] = []
+        await read_until(discover, "listening", seen)
+        for chat, who in ((REGIE, anna), (NOORD, bram), (ZUID, bram)):
+            emu.post(chat, who, "hallo")
+            await read_until(discover, str(chat), seen)
+        discover.send_signal(signal.SIGINT)
+        await asyncio.wait_for(discover.communicate(), 30)
+        assert discover.returncode == 0
+
+        # the operator edits: the network's name, the kern, and who borders whom
+        text = config.read_text(encoding="utf-8")
+        text = text.replace('name = "Mijn netwerk"', 'name = "Proefdorp"')
+        text = text.replace('kern = "TODO"', 'kern = "Proefdorp"')
+        text = text.replace(
+            f"chat_id = {NOORD}\nadjacent = []", f'chat_id = {NOORD}\nadjacent = ["proefdorp-zuid"]'
+        )
+        assert '"proefdorp-zuid"' in text
+        config.write_text(text, encoding="utf-8")
+
+        check = await relaybot("check", env=env, cwd=tmp_path)
+        out, err = await asyncio.wait_for(check.communicate(), 60)
+        assert check.returncode == 0, err.decode()
+        report = out.decode()
+        assert "valid" in report and "@relaybot_test_bot" in report
+        assert f"proefdorp-noord ({NOORD}): " in report and "vastzetten" in report
+        assert f"proefdorp-zuid ({ZUID}): " in report and "geen beheerder" in report
+
+        run = await start_run(env, cwd=tmp_path)
+        for _ in range(3000):
+            if emu.bot_messages(REGIE):
+                break
+            await asyncio.sleep(0.01)
+        warning = emu.bot_messages(REGIE)[0].content or ""
+        assert "Proefdorp Noord" in warning and "vastzetten" in warning
+        assert "Proefdorp Zuid" in warning and "geen beheerder" in warning
+        original = emu.post(NOORD, bram, "Onbekende man loopt langs de achterdeuren")
+        emu.set_admin(NOORD, bram)
+        emu.post(NOORD, bram, "/regie", reply_to=original.message_id)
+        for _ in range(3000):
+            if len(emu.bot_messages(REGIE)) > 1 and emu.bot_messages(ZUID):
+                break
+            await asyncio.sleep(0.01)
+        assert "Onbekende man" in (emu.bot_messages(REGIE)[-1].content or "")
+        assert "Onbekende man" in (emu.bot_messages(ZUID)[-1].content or "")
+    finally:
+        if run is not None and run.returncode is None:
+            run.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(run.communicate(), 30)
+        await emu.stop()
+    assert run is not None and run.returncode == 0
