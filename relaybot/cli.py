@@ -44,9 +44,12 @@ def _network_path(settings: Settings, given: str | None) -> Path:
     if not path.exists():
         source = "--network" if given is not None else "RELAYBOT_NETWORK_FILE"
         raise NetworkError(
-            f"no network file at {path} (set by {source}): start from the example with "
-            f"`cp {EXAMPLE_FILE} {path}`, or find your groups with `relaybot discover "
-            f"--output {path}`"
+            str(path),
+            [
+                f"no network file here (set by {source}): start from the example with "
+                f"`cp {EXAMPLE_FILE} {path}`, or find your groups with `relaybot discover "
+                f"--output {path}`"
+            ],
         )
     return path
 

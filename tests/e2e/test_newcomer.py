@@ -15,9 +15,7 @@ from tests.e2e.conftest import run_env, start_run
 REGIE, NOORD, ZUID = -1001000000901, -1001000000902, -1001000000903
 
 
-async def relaybot(
-    *args: str, env: dict[str, str], cwd: Path
-) -> asyncio.subprocess.Process:
+async def relaybot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from relaybot.cli import main
+from relaybot.cli import main, parser
+from relaybot.storage import chats
+from relaybot.storage.db import Database
+from relaybot.storage.heartbeat import beat, heartbeat_path, mark_stopped
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"
@@ -20,6 +27,15 @@ BROKEN = {
     "duplicate chat id": ("chat_id = -1001000000102", "chat_id = -1001000000101", "-1001000000101"),
     "malformed slug": ('slug = "goor-west"', 'slug = "Goor West"', "Goor West"),
 }
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No RELAYBOT_ setting from the developer's shell; a database of the test's own."""
+    for name in list(os.environ):
+        if name.startswith("RELAYBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("RELAYBOT_DATABASE", str(tmp_path / "data" / "relaybot.sqlite3"))
 
 
 def test_check_accepts_the_example_and_prints_a_summary(capsys: pytest.CaptureFixture) -> None:
@@ -89,3 +105,135 @@ def test_demo_in_english_narrates_and_the_bot_speaks_english(
     assert "The evening, step by step:" in out and "Alert #1" in out
     assert "112 was already called" in out and "Duplicate 112 calls prevented: 1" in out
     assert "Melding #" not in out and "De avond" not in out
+
+
+@pytest.mark.parametrize("command", [["check"], ["run"]])
+def test_without_a_network_file_one_line_says_how_to_start(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """`run` and `check` in a fresh checkout (no config/network.toml) answer one line that
+    names the file and both ways to start: copy the example, or `relaybot discover`."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RELAYBOT_TOKEN", "123456:TEST")
+    assert main(command) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert "config/network.toml" in lines[0] and "RELAYBOT_NETWORK_FILE" in lines[0]
+    assert "cp config/network.example.toml" in lines[0] and "relaybot discover" in lines[0]
+
+
+def test_check_validates_the_settings_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A bad setting fails `check` even when the network file is given on the command line."""
+    monkeypatch.setenv("RELAYBOT_LANGUAGE", "fr")
+    assert main(["check", "--network", str(EXAMPLE)]) == 2
+    err = capsys.readouterr().err
+    assert "RELAYBOT_LANGUAGE" in err and len(err.strip().splitlines()) == 1
+
+
+async def test_check_shows_links_made_with_koppel(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A neighbourhood linked at run time (/koppel, stored in the database) shows as linked."""
+    database = await Database(tmp_path / "data" / "relaybot.sqlite3").open()
+    async with database.transaction() as conn:
+        await chats.link(conn, "stokkum", -1009999000001, "Buurtpreventie Stokkum", "x", 0.0)
+    await database.close()
+    assert main(["check", "--network", str(EXAMPLE), "--offline"]) == 0
+    out = capsys.readouterr().out
+    stokkum = out[out.index("stokkum: Stokkum") :].splitlines()[1]
+    assert "-1009999000001" in stokkum
+
+
+def test_version(capsys: pytest.CaptureFixture) -> None:
+    """`relaybot --version` prints the installed version."""
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("relaybot 0.")
+
+
+def test_every_subcommand_has_a_summary_and_a_description() -> None:
+    """`relaybot --help` lists only commands that exist, each with a summary; each
+    subcommand's own --help has a description."""
+    top = parser()
+    sub = next(a for a in top._actions if a.dest == "command")  # argparse has no public way
+    assert set(sub.choices) == {"run", "check", "discover", "demo", "emulator", "health"}
+    for name, command in sub.choices.items():
+        assert command.description, name
+    assert all(choice.help for choice in sub._choices_actions)
+
+
+def _health(capsys: pytest.CaptureFixture) -> tuple[int, str]:
+    code = main(["health"])
+    captured = capsys.readouterr()
+    return code, (captured.out + captured.err).strip()
+
+
+def test_health_says_the_state_with_an_exit_code_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Never started: 4; a fresh heartbeat of this process: 0 "ok"; a stale one: 1 "stuck";
+    after a clean stop: 3 "stopped" (even seconds later); a process that died: 5."""
+    path = heartbeat_path(tmp_path / "data" / "relaybot.sqlite3")
+    path.parent.mkdir(parents=True)
+    assert _health(capsys)[0] == 4
+    beat(path)
+    code, line = _health(capsys)
+    assert code == 0 and line.startswith("ok")
+    beat(path, now=time.time() - 600)
+    code, line = _health(capsys)
+    assert code == 1 and line.startswith("stuck")
+    mark_stopped(path)
+    code, line = _health(capsys)
+    assert code == 3 and line.startswith("stopped")
+    ended = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pathlib, sys; from relaybot.storage.heartbeat import beat; "
+            "beat(pathlib.Path(sys.argv[1]))",
+            str(path),
+        ],
+        check=True,
+    )
+    assert ended.returncode == 0
+    code, line = _health(capsys)
+    assert code == 5 and "without a clean stop" in line
+
+
+def test_database_folder_that_cannot_be_made_is_one_line_naming_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """`relaybot run` with RELAYBOT_DATABASE under a file (no folder can be made there) ends
+    with one line naming RELAYBOT_DATABASE, not a traceback."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("RELAYBOT_DATABASE", str(blocker / "relaybot.sqlite3"))
+    monkeypatch.setenv("RELAYBOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("RELAYBOT_NETWORK_FILE", str(EXAMPLE))
+    assert main(["run"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "RELAYBOT_DATABASE" in lines[0] and str(blocker) in lines[0]
+
+
+async def test_permission_problem_names_the_user_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database folder the bot may not write (a Docker volume owned by root) is named with
+    RELAYBOT_DATABASE and the user id the bot runs as, and how to fix it."""
+    from relaybot.storage.db import StorageError
+
+    def denied(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "data"))
+
+    monkeypatch.setattr(Path, "mkdir", denied)
+    with pytest.raises(StorageError) as error:
+        await Database(tmp_path / "data" / "relaybot.sqlite3").open()
+    message = str(error.value)
+    assert "RELAYBOT_DATABASE" in message and f"user id {os.getuid()}" in message
+    assert f"chown -R {os.getuid()}" in message and "\n" not in message
