@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import html
+import os
 import sqlite3
 import sys
 from importlib import metadata
@@ -262,11 +263,20 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader that went away is noticed here, not at exit
+        return code
     except (SettingsError, NetworkError, StorageError) as error:
         return _fail(str(error))
     except TokenRejected:
         return _fail("Telegram rejected the token (RELAYBOT_TOKEN)")
+    except BrokenPipeError:
+        # the reader stopped reading (`relaybot demo | head`): stop quietly, and keep Python
+        # from complaining when it flushes stdout on the way out
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -67,17 +67,28 @@ def test_check_reports_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "nope.toml" in capsys.readouterr().err
 
 
-def test_demo_plays_the_evening_and_exits_zero(capsys: pytest.CaptureFixture) -> None:
-    """`relaybot demo` runs the real bot against the emulator and prints what each chat saw:
-    the tag, the 112 report, the prevented duplicate, a forward down, a regie-originated
-    alert and the resolve."""
+def test_demo_plays_the_evening_as_it_unfolds(capsys: pytest.CaptureFixture) -> None:
+    """`relaybot demo` runs the real bot against the emulator on a scripted clock from 21:40,
+    events minutes apart, and shows each message as it first appeared (the alert with its
+    112 button) and then each edit (112 called at the scripted minute, resolved), in every
+    chat that got something: the tag, the 112 report, the prevented duplicate, a forward down,
+    a regie-originated alert and the resolve."""
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert "── Regiegroep ──" in out and "Melding #1" in out
-    assert "112 gebeld om" in out and "112 is al gebeld" in out
-    assert "Afgehandeld" in out and "Dubbele 112-meldingen voorkomen: 1" in out
+    assert "21:40  1. " in out and "21:42  2. " in out and "22:20  8. " in out
+    first = out.index("☎️ 112: nog niet gebeld  [☎️ Ik heb 112 gebeld]")
+    flagged = out.index("☎️ 112 gebeld om 21:47 door")
+    resolved = out.index("✅ Afgehandeld: politie heeft twee personen aangehouden")
+    assert first < flagged < resolved
+    assert out.index("✏️ bewerkt") < resolved
+    assert "── Regiegroep Hof van Twente ──" in out and "Melding #1" in out
+    assert "112 is al gebeld om 21:47" in out
+    assert "Dubbele 112-meldingen voorkomen: 1" in out
     assert "doorgestuurd naar Markelo Centrum en Markelo Noord" in out
     assert "Melding #2 · de regiegroep" in out
+    received = out[out.index("Groepen die iets van de bot kregen (11):") :]
+    for title in ("Regiegroep", "Goor Oost", "Markelo Noord", "Delden Zuid", "Goor Noord"):
+        assert title in received
 
 
 def test_health_fails_without_a_heartbeat(
@@ -99,12 +110,38 @@ def test_packaged_example_matches_the_config_folder() -> None:
 def test_demo_in_english_narrates_and_the_bot_speaks_english(
     capsys: pytest.CaptureFixture,
 ) -> None:
-    """`relaybot demo --language en`: English narration, and the bot's own texts in English."""
+    """`relaybot demo --language en`: English narration, the bot's own texts and the
+    transcript's own words ("edited") in English."""
     assert main(["demo", "--language", "en"]) == 0
     out = capsys.readouterr().out
-    assert "The evening, step by step:" in out and "Alert #1" in out
+    assert "An evening in Hof van Twente" in out and "Alert #1" in out
     assert "112 was already called" in out and "Duplicate 112 calls prevented: 1" in out
-    assert "Melding #" not in out and "De avond" not in out
+    assert "✏️ edited" in out
+    assert "Melding #" not in out and "De avond" not in out and "bewerkt" not in out
+
+
+def test_demo_follows_relaybot_language_and_stops_quietly_when_piped_to_head(
+    tmp_path: Path,
+) -> None:
+    """Without --language the demo speaks RELAYBOT_LANGUAGE; read through a pipe that closes
+    after three lines (`relaybot demo | head -3`), it ends without a traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYBOT_")}
+    env["RELAYBOT_LANGUAGE"] = "en"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "relaybot", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    head = [process.stdout.readline().decode() for _ in range(3)]
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert head[0].startswith("relaybot demo — the real bot")
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert process.returncode == 0
 
 
 @pytest.mark.parametrize("command", [["check"], ["run"]])
