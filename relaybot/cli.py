@@ -141,21 +141,27 @@ def _plain(markup: str) -> str:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    from telegram.error import InvalidToken
+
     from relaybot.settings import require_token
+    from relaybot.skeleton import skeleton
     from relaybot.telegram.discover import discover, write_skeleton
 
     settings = load_settings()
     token = require_token(settings)
+    to_stdout = args.output == "-"  # the skeleton on stdout, the progress on stderr
     output = Path(args.output)
-    if output.exists() and not args.force:
+    if not to_stdout and output.exists() and not args.force:
         return _fail(f"{output} exists: choose another --output, or add --force to replace it")
-    from telegram.error import InvalidToken
-
+    progress = sys.stderr if to_stdout else sys.stdout
     try:
-        groups = asyncio.run(discover(token, settings.api_base_url, sys.stdout))
+        groups = asyncio.run(discover(token, settings.api_base_url, progress))
     except InvalidToken:
         raise TokenRejected from None
-    write_skeleton(groups, output, args.name, sys.stdout)
+    if to_stdout:
+        print(skeleton(groups, args.name), end="")
+    else:
+        write_skeleton(groups, output, args.name, progress)
     return 0
 
 
@@ -170,7 +176,7 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     from relaybot.emulator import serve_forever
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(port=args.port, host=args.host))
+        asyncio.run(serve_forever(port=args.port, host=args.host, town=args.town))
     return 0
 
 
@@ -219,7 +225,9 @@ def parser() -> argparse.ArgumentParser:
         "network file skeleton with those groups to --output.",
     )
     discover.add_argument(
-        "--output", default="config/network.toml", help="where to write the skeleton"
+        "--output",
+        default="config/network.toml",
+        help="where to write the skeleton ('-': standard output)",
     )
     discover.add_argument("--name", default="Mijn netwerk", help="the network's name")
     discover.add_argument("--force", action="store_true", help="replace an existing --output")
@@ -240,6 +248,11 @@ def parser() -> argparse.ArgumentParser:
     )
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument(
+        "--town",
+        action="store_true",
+        help="hold Proefdorp, a small invented town to try discover, check and run on",
+    )
     command(
         "health",
         "say whether the bot is running (exit code per state)",
