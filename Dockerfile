@@ -10,12 +10,15 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY relaybot ./relaybot
 RUN pip install --no-cache-dir . && rm -rf /root/.cache
-# The network file can be baked in (this copy) or mounted over /app/config/network.toml.
+# The example and the 112 patterns; your own network file is mounted over
+# /app/config/network.toml (see compose.yaml); .dockerignore keeps it and .env out.
 COPY config ./config
 RUN mkdir -p /app/data && chown relaybot:relaybot /app/data
 
 USER relaybot
 VOLUME ["/app/data"]
+# the webhook server (RELAYBOT_WEBHOOK_PORT), used only when RELAYBOT_WEBHOOK_URL is set
+EXPOSE 8443
 
 # Healthy while the bot's outbox worker is alive and touching its heartbeat file.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 CMD ["relaybot", "health"]
