@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import html
 import os
 import sqlite3
 import sys
@@ -21,10 +20,6 @@ from relaybot.settings import Settings, SettingsError, load_settings
 from relaybot.storage.db import StorageError, open_error
 
 EXAMPLE_FILE = Path("config/network.example.toml")
-
-
-class TokenRejected(Exception):
-    """Telegram said the token is not valid."""
 
 
 def _fail(message: str) -> int:
@@ -96,53 +91,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.offline:
         print("Telegram: not asked (--offline)")
         return 0
-    return asyncio.run(_check_telegram(settings, network, linked))
+    from relaybot.telegram.preflight import check_telegram
 
-
-async def _check_telegram(settings: Settings, network: object, linked: dict[str, int]) -> int:
-    from telegram import Bot
-    from telegram.error import InvalidToken, TelegramError
-
-    from relaybot.domain.preflight import describe, places, problems
-    from relaybot.domain.texts import Texts
-    from relaybot.network import Network
-    from relaybot.settings import require_token
-    from relaybot.telegram.preflight import gather, network_chats
-
-    assert isinstance(network, Network)
-    texts = Texts(settings.language)
-    names = places(texts, {slug: hood.name for slug, hood in network.neighbourhoods.items()})
-    chats = network_chats(network, linked)
-    try:
-        async with Bot(require_token(settings), base_url=settings.api_base_url) as bot:
-            facts, found = await gather(bot, chats)
-    except InvalidToken:
-        raise TokenRejected from None
-    except TelegramError as error:
-        print(f"Telegram: could not be asked ({type(error).__name__}); --offline skips this")
-        return 1
-    print(f"\nTelegram: bot @{facts.username}")
-    trouble = {problem.role: problem for problem in problems(facts, found)}
-    if "" in trouble:
-        print(f"  ! {_plain(describe(trouble[''], texts, names))}")
-    for chat in found:
-        problem = trouble.get(chat.role)
-        line = _plain(describe(problem, texts, names)) if problem else "ok"
-        marker = "!" if problem else " "
-        print(f"  {marker} {chat.role} ({chat.chat_id}): {line}")
-    if not trouble:
-        print(f"  {_plain(texts('preflight_ok'))}")
-    return 0
-
-
-def _plain(markup: str) -> str:
-    """A line of the bot's HTML as plain terminal text."""
-    return html.unescape(markup.replace("<b>", "").replace("</b>", ""))
+    lines, code = asyncio.run(check_telegram(settings, network, linked))
+    print("\n".join(lines))
+    return code
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from telegram.error import InvalidToken
-
     from relaybot.settings import require_token
     from relaybot.skeleton import skeleton
     from relaybot.telegram.discover import discover, write_skeleton
@@ -154,10 +110,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     if not to_stdout and output.exists() and not args.force:
         return _fail(f"{output} exists: choose another --output, or add --force to replace it")
     progress = sys.stderr if to_stdout else sys.stdout
-    try:
-        groups = asyncio.run(discover(token, settings.api_base_url, progress))
-    except InvalidToken:
-        raise TokenRejected from None
+    groups = asyncio.run(discover(token, settings.api_base_url, progress))
     if to_stdout:
         print(skeleton(groups, args.name), end="")
     else:
@@ -281,8 +234,6 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except (SettingsError, NetworkError, StorageError) as error:
         return _fail(str(error))
-    except TokenRejected:
-        return _fail("Telegram rejected the token (RELAYBOT_TOKEN)")
     except BrokenPipeError:
         # the reader stopped reading (`relaybot demo | head`): stop quietly, and keep Python
         # from complaining when it flushes stdout on the way out

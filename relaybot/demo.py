@@ -305,8 +305,17 @@ async def play(stage: Stage, clock: EveningClock, language: str = "nl") -> None:
 
 
 async def run_demo(language: str = "nl") -> int:
+    """Play the evening; the log set-up is quieted for the demo and put back afterwards."""
+    before = structlog.get_config()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     logging.basicConfig(level=logging.ERROR)
+    try:
+        return await _run_demo(language)
+    finally:
+        structlog.configure(**before)
+
+
+async def _run_demo(language: str) -> int:
     say = NARRATION[language]
     network = example_network()
     from relaybot.network import load_network

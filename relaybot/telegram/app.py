@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class Runtime:
     db: Database
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
     mode: str = "polling"  # or "webhook"
+    checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
 
     async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         language = self.relay.texts.language
@@ -88,12 +90,24 @@ class Runtime:
                 self.app.job_queue.run_repeating(
                     self._beat, BEAT_SECONDS, first=BEAT_SECONDS, name="heartbeat"
                 )
-        relay = self.relay
-        await startup_checks(
-            self.app.bot, self.db, relay.network, relay.texts, relay.clock, relay.wake, self.mode
+        bot, relay = self.app.bot, self.relay
+        log.info(
+            "bot_started",
+            network=relay.network.name,
+            username=bot.username,
+            mode=self.mode,
+            reads_all_group_messages=bool(bot.can_read_all_group_messages),
+        )
+        # asking Telegram about every chat takes a moment per chat: never delay the first alert
+        self.checks = asyncio.ensure_future(
+            startup_checks(bot, self.db, relay.network, relay.texts, relay.clock, relay.wake)
         )
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        if self.checks is not None and not self.checks.done():
+            self.checks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.checks
         await self.worker.stop()
         await self.db.close()
         if self.heartbeat is not None:
@@ -101,8 +115,8 @@ class Runtime:
         log.info("bot_stopped")
 
     async def delivered_all(self) -> bool:
-        """Nothing in flight and nothing waiting in the outbox."""
-        if self.worker.busy:
+        """Nothing in flight and nothing waiting in the outbox (start-up checks included)."""
+        if self.worker.busy or (self.checks is not None and not self.checks.done()):
             return False
         async with self.db.reading() as conn:
             return await outbox.pending(conn) == 0

@@ -22,7 +22,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from relaybot.domain.preflight import lacking
 from relaybot.skeleton import Group, skeleton
-from relaybot.telegram.preflight import bot_facts, chat_facts
+from relaybot.telegram.preflight import TokenRejected, bot_facts, chat_facts
 
 POLL_SECONDS = 10
 
@@ -125,6 +125,8 @@ async def discover(token: str, base_url: str, out: TextIO) -> list[Group]:
         async with bot:
             await discovery.introduce()
             await discovery.listen()
+    except InvalidToken:
+        raise TokenRejected from None
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

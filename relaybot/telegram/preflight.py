@@ -6,28 +6,38 @@ Used by `relaybot run` at start-up, `relaybot check` and `relaybot discover`.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import structlog
 from telegram import Bot, ChatMember, ChatMemberAdministrator
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
 from relaybot.domain.preflight import (
     RIGHTS,
     BotFacts,
     ChatFacts,
     Problem,
+    describe,
     places,
     problems,
     report,
 )
 from relaybot.domain.texts import Texts
 from relaybot.network import Network
+from relaybot.settings import Settings, SettingsError, require_token
 from relaybot.storage import chats as chats_storage
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
 
 log = structlog.get_logger("relaybot.preflight")
+
+
+class TokenRejected(SettingsError):
+    """Telegram said the token is not valid (one line, never the token itself)."""
+
+    def __init__(self) -> None:
+        super().__init__("Telegram rejected the token (RELAYBOT_TOKEN)", variable="RELAYBOT_TOKEN")
 
 
 def network_chats(network: Network, links: dict[str, int]) -> dict[str, int]:
@@ -81,30 +91,34 @@ async def startup_checks(
     texts: Texts,
     clock: Callable[[], float],
     wake: Callable[[], None],
-    mode: str,
 ) -> list[Problem]:
-    """At start-up: log who the bot is and how it runs, ask Telegram what it may do, log
-    every problem, and tell the regiegroep once about each problem people must fix (a problem
-    that went away is forgotten, so it is told again should it come back). Never stops the
-    bot: a failure here is logged and the bot runs on."""
+    """At start-up, beside the running bot: ask Telegram what the bot may do, log every
+    problem, and tell the regiegroep once about each problem people must fix (a problem that
+    went away is forgotten, so it is told again should it come back). A failure here is
+    logged and the bot runs on."""
     try:
-        async with db.reading() as conn:
-            links, moves = await chats_storage.links(conn), await chats_storage.moves(conn)
-        chats = {
-            role: moves.get(chat_id, chat_id)
-            for role, chat_id in network_chats(network, links).items()
-        }
-        facts, found_chats = await gather(bot, chats)
+        return await _startup_checks(bot, db, network, texts, clock, wake)
     except TelegramError as error:
-        log.warning("bot_started", network=network.name, mode=mode, checks=type(error).__name__)
-        return []
-    log.info(
-        "bot_started",
-        network=network.name,
-        username=facts.username,
-        mode=mode,
-        reads_all_group_messages=facts.can_read_all_group_messages,
-    )
+        log.warning("startup_checks_skipped", error=type(error).__name__)
+    except Exception as error:  # never let a check stop the bot
+        log.error("startup_checks_failed", error=type(error).__name__, exc_info=error)
+    return []
+
+
+async def _startup_checks(
+    bot: Bot,
+    db: Database,
+    network: Network,
+    texts: Texts,
+    clock: Callable[[], float],
+    wake: Callable[[], None],
+) -> list[Problem]:
+    async with db.reading() as conn:
+        links, moves = await chats_storage.links(conn), await chats_storage.moves(conn)
+    chats = {
+        role: moves.get(chat_id, chat_id) for role, chat_id in network_chats(network, links).items()
+    }
+    facts, found_chats = await gather(bot, chats)
     found = problems(facts, found_chats)
     for problem in found:
         log.warning(
@@ -124,10 +138,46 @@ async def startup_checks(
                 await chats_storage.forget_note(conn, regie, note)
         new = [p for p in found if await chats_storage.note_once(conn, regie, p.note, now)]
         if new:
-            html = report(new, texts, places(texts, names))
+            html_text = report(new, texts, places(texts, names))
             await outbox.enqueue(
-                conn, chat_id=regie, action="say", now=now, payload={"html": html, "reply_to": None}
+                conn,
+                chat_id=regie,
+                action="say",
+                now=now,
+                payload={"html": html_text, "reply_to": None},
             )
     if new:
         wake()
     return found
+
+
+async def check_telegram(
+    settings: Settings, network: Network, linked: dict[str, int]
+) -> tuple[list[str], int]:
+    """`relaybot check` with a token: per network chat, what the bot lacks (the lines the
+    regiegroep would get), as plain text; exit code 1 when Telegram could not be asked."""
+    texts = Texts(settings.language)
+    names = places(texts, {slug: hood.name for slug, hood in network.neighbourhoods.items()})
+    try:
+        async with Bot(require_token(settings), base_url=settings.api_base_url) as bot:
+            facts, found = await gather(bot, network_chats(network, linked))
+    except InvalidToken:
+        raise TokenRejected from None
+    except TelegramError as error:
+        return [f"Telegram: could not be asked ({type(error).__name__}); --offline skips this"], 1
+    lines = ["", f"Telegram: bot @{facts.username}"]
+    trouble = {problem.role: problem for problem in problems(facts, found)}
+    if "" in trouble:
+        lines.append(f"  ! {_plain(describe(trouble[''], texts, names))}")
+    for chat in found:
+        problem = trouble.get(chat.role)
+        line = _plain(describe(problem, texts, names)) if problem else "ok"
+        lines.append(f"  {'!' if problem else ' '} {chat.role} ({chat.chat_id}): {line}")
+    if not trouble:
+        lines.append(f"  {_plain(texts('preflight_ok'))}")
+    return lines, 0
+
+
+def _plain(markup: str) -> str:
+    """A line of the bot's HTML as plain terminal text."""
+    return html.unescape(markup.replace("<b>", "").replace("</b>", ""))

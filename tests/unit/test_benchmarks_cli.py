@@ -19,6 +19,7 @@ def no_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         return saved
 
     monkeypatch.setattr(run, "run_all", figures)
+    monkeypatch.setattr(run, "quiet_logs", lambda: None)  # the log set-up is not ours to change
     monkeypatch.setattr(run, "SCRATCH", tmp_path / "scratch")
     return tmp_path / "scratch"
 

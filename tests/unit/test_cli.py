@@ -31,11 +31,14 @@ BROKEN = {
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No RELAYBOT_ setting from the developer's shell; a database of the test's own."""
+    """No RELAYBOT_ setting from the developer's shell; a database of the test's own; and
+    `relaybot run` leaves the log set-up alone (it would point structlog at this test's
+    captured stderr, closed once the test ends)."""
     for name in list(os.environ):
         if name.startswith("RELAYBOT_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("RELAYBOT_DATABASE", str(tmp_path / "data" / "relaybot.sqlite3"))
+    monkeypatch.setattr("relaybot.logs.configure", lambda *_args, **_kwargs: None)
 
 
 def test_check_accepts_the_example_and_prints_a_summary(capsys: pytest.CaptureFixture) -> None:

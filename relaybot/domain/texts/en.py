@@ -136,7 +136,7 @@ TEXTS.update(
         "preflight_header": "⚠️ <b>relaybot cannot do everything it should.</b> "
         "Please fix (the bot checks again at every start):",
         "preflight_privacy": "Group privacy is on: the bot does not see ordinary messages, so "
-        "not \"112 gebeld\" either. To fix: open @BotFather, send /setprivacy, choose the bot "
+        'not "112 gebeld" either. To fix: open @BotFather, send /setprivacy, choose the bot '
         "and choose Disable. Then remove the bot from each group and add it again: only then "
         "does the new setting apply. (Or make the bot an administrator in every group.)",
         "preflight_missing": "{place} (chat id {chat_id}): the bot is not in this group. "

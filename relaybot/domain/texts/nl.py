@@ -137,7 +137,7 @@ TEXTS.update(
         "preflight_header": "⚠️ <b>relaybot kan niet alles doen wat het moet doen.</b> "
         "Graag oplossen (de bot controleert het bij elke start opnieuw):",
         "preflight_privacy": "Groepsprivacy staat aan: de bot ziet gewone berichten niet, dus ook "
-        "geen \"112 gebeld\". Oplossen: open @BotFather, stuur /setprivacy, kies de bot en kies "
+        'geen "112 gebeld". Oplossen: open @BotFather, stuur /setprivacy, kies de bot en kies '
         "Disable. Verwijder daarna de bot uit elke groep en voeg hem opnieuw toe: pas dan geldt "
         "de nieuwe instelling. (Of maak de bot beheerder in elke groep.)",
         "preflight_missing": "{place} (chat id {chat_id}): de bot zit niet in deze groep. "
