@@ -148,7 +148,7 @@ async def breakdown(samples: int = 2000) -> dict[str, float]:
                                 break
                 match = time.perf_counter() - start
                 kinds: dict[str, list[float]] = {}
-                patterns = runtime.relay.patterns
+                patterns = runtime.ctx.patterns
                 run = 0.0
                 for handler, update, check in matched:
                     start = time.perf_counter()

@@ -249,7 +249,7 @@ def analysis(r: dict[str, Any]) -> str:
             "remaining costs do.",
             "",
             "What would close it: an in-memory set of `(chat_id, message_id)` of copies (loaded "
-            "in `Relay.load`, updated where copies are written and deleted) so that a reply to "
+            "in `Context.load`, updated where copies are written and deleted) so that a reply to "
             "an ordinary message costs no database trip; and a literal pre-filter derived from "
             "the pattern lists (a message with none of the words any pattern needs is "
             "classified without a regex search).",

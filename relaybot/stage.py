@@ -14,6 +14,7 @@ from pathlib import Path
 from relaybot.emulator import Emulator
 from relaybot.emulator.records import User
 from relaybot.network import Network, load_network
+from relaybot.service import Context
 from relaybot.settings import load_settings
 from relaybot.telegram.app import Runtime, build
 
@@ -68,8 +69,9 @@ class Stage:
     contacts: list[User] = field(default_factory=list)  # members of the regiegroep
 
     @property
-    def relay(self):
-        return self.runtime.relay
+    def ctx(self) -> Context:
+        """The running bot's shared context (its directory, texts, clock)."""
+        return self.runtime.ctx
 
     @property
     def regie(self) -> int:
@@ -108,16 +110,16 @@ class Stage:
         """Stop the bot and start a new one on the same emulator, database and network, as
         an operator's restart would: only what the database kept survives."""
         old = self.runtime
-        relay = old.relay
+        ctx = old.ctx
         settings = load_settings(
             token=self.emu.token,
             api_base_url=self.emu.base_url,
             database=old.db.path,
             network_file=self.network.source_path,
-            language=relay.texts.language,
+            language=ctx.texts.language,
         )
         await old.stop()
-        self.adopt(await build(settings, self.network, clock=relay.clock))
+        self.adopt(await build(settings, self.network, clock=ctx.clock))
         await self.runtime.start(poll_timeout=2.0)
         await self.settle()
 

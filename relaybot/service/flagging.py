@@ -11,10 +11,9 @@ import structlog
 from relaybot.domain import rules
 from relaybot.domain.model import Actor, Flag, Incident, Post
 from relaybot.domain.patterns import Classification
-from relaybot.domain.render import already_called, clock
+from relaybot.domain.render import already_called
 from relaybot.domain.rules import FlagOutcome
-from relaybot.service.base import Answer, Chat, Command
-from relaybot.service.tagging import Tagging
+from relaybot.service.context import Answer, Chat, Command, Context
 from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.outbox import Priority
 
@@ -29,13 +28,18 @@ class Interest:
     replied_to: int | None  # the copy it may reply to
 
 
-class Flagging(Tagging):
+class Flagging:
+    """The "112 already called" flag: the button, `/112`, and '112 gebeld' in chatter."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
     async def press_112(
         self, chat: Chat, actor: Actor, message_id: int, number: int, key: str
     ) -> Answer:
         """The inline button on a copy. The answer goes to the presser alone."""
-        async with self.db.transaction() as conn:
-            if not await chats.claim(conn, key, self.clock()):
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, self.ctx.clock()):
                 return Answer("")
             incident = await incidents.get(conn, number)
             pressed = await incidents.copy_at(conn, chat.id, message_id)
@@ -43,26 +47,30 @@ class Flagging(Tagging):
                 return Answer("")  # a button that is not on a copy of this incident
             outcome = await self._report(conn, incident, chat, actor)
             answer = self._answer(outcome, await incidents.get(conn, number) or incident)
-        self.wake()
+        self.ctx.wake()
         return answer
 
     def _answer(self, outcome: FlagOutcome, incident: Incident) -> Answer:
         if outcome is FlagOutcome.FIRST:
-            return Answer(self.texts("flag_thanks"))
+            return Answer(self.ctx.texts("flag_thanks"))
         if outcome is FlagOutcome.ALREADY and incident.flag is not None:
-            text = already_called(self.texts, incident.flag, self.network.timezone, alert=True)
+            text = already_called(
+                self.ctx.texts, incident.flag, self.ctx.network.timezone, alert=True
+            )
             return Answer(html.unescape(text), alert=True)
-        word = self.texts(f"state_word_{incident.state.value}")
+        word = self.ctx.texts(f"state_word_{incident.state.value}")
         return Answer(
-            html.unescape(self.texts("incident_closed_alert", number=incident.number, state=word)),
+            html.unescape(
+                self.ctx.texts("incident_closed_alert", number=incident.number, state=word)
+            ),
             alert=True,
         )
 
     async def command_112(self, command: Command) -> None:
         """`/112`: as a reply to a copy, to a resident's message, or about the one recent
         open incident of this chat."""
-        async with self.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.clock()):
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.ctx.clock()):
                 return
             incident = await self._target(conn, command.chat.id, command.replied)
             if incident is None and command.replied is not None:
@@ -74,19 +82,19 @@ class Flagging(Tagging):
                 await self._reply(
                     conn, outcome, incident.number, command.chat.id, command.message_id
                 )
-        self.wake()
+        self.ctx.wake()
 
     def chatter_interest(self, chat_id: int, text: str, replied_to: int | None) -> Interest | None:
         """What a member's ordinary message could matter for, decided inline and cheaply: a
         reply to a copy (a later /regie on it is a follow-up), or '112 gebeld' / 'ik bel 112'
         in a chat holding an open incident. None for nearly all chatter, which is dropped."""
-        if not self.directory.in_network(chat_id):
+        if not self.ctx.directory.in_network(chat_id):
             return None
-        if replied_to is not None and not incidents.may_be_copy(self.db, chat_id, replied_to):
+        if replied_to is not None and not incidents.may_be_copy(self.ctx.db, chat_id, replied_to):
             replied_to = None  # a reply to an ordinary message: as good as no reply
-        kind = self.patterns.classify(text) if text else None
+        kind = self.ctx.patterns.classify(text) if text else None
         if kind is not None and not incidents.may_hold_open(
-            self.db, self.directory.former(chat_id)
+            self.ctx.db, self.ctx.directory.former(chat_id)
         ):
             kind = None  # '112 gebeld' in a chat with no open incident: nothing to flag
         if replied_to is None and kind is None:
@@ -109,17 +117,17 @@ class Flagging(Tagging):
             return
         kind, replied_to = interest.kind, interest.replied_to
         reply_post = Post(chat.id, replied_to, "") if replied_to is not None else None
-        async with self.db.reading() as conn:  # most messages need no write: look first
+        async with self.ctx.db.reading() as conn:  # most messages need no write: look first
             copy = await incidents.copy_at(conn, chat.id, replied_to) if replied_to else None
             incident = await self._target(conn, chat.id, reply_post) if kind else None
         if copy is not None:
-            async with self.db.transaction() as conn:
+            async with self.ctx.db.transaction() as conn:
                 await incidents.link_reply(conn, chat.id, post.message_id, copy.incident)
         if incident is None or (kind == "intent" and incident.flag is None):
             return
-        async with self.db.transaction() as conn:
+        async with self.ctx.db.transaction() as conn:
             incident = await self._target(conn, chat.id, reply_post)  # again, now for certain
-            if incident is None or not await chats.claim(conn, key, self.clock()):
+            if incident is None or not await chats.claim(conn, key, self.ctx.clock()):
                 return
             if kind == "called":
                 outcome = await self._report(conn, incident, chat, actor)
@@ -127,13 +135,13 @@ class Flagging(Tagging):
                     await self._reply(conn, outcome, incident.number, chat.id, post.message_id)
             elif incident.flag is not None and incident.is_open:
                 await chats.count(
-                    conn, self.counter_place(chat.id), "duplicates_prevented", self.clock()
+                    conn, self.ctx.counter_place(chat.id), "duplicates_prevented", self.ctx.clock()
                 )
                 log.info("flag_intent_answered", incident=incident.number, chat=chat.id)
                 await self._reply(
                     conn, FlagOutcome.ALREADY, incident.number, chat.id, post.message_id
                 )
-        self.wake()
+        self.ctx.wake()
 
     async def _target(
         self, conn: aiosqlite.Connection, chat_id: int, replied: Post | None
@@ -143,9 +151,9 @@ class Flagging(Tagging):
             copy = await incidents.copy_at(conn, chat_id, replied.message_id)
             return await incidents.get(conn, copy.incident) if copy else None
         recent = rules.recent_open(
-            await incidents.open_incidents(conn, self.directory.former(chat_id)),
-            self.clock(),
-            self.network.policy.flag_window_minutes,
+            await incidents.open_incidents(conn, self.ctx.directory.former(chat_id)),
+            self.ctx.clock(),
+            self.ctx.network.policy.flag_window_minutes,
         )
         return recent[0] if len(recent) == 1 else None
 
@@ -153,19 +161,19 @@ class Flagging(Tagging):
         self, conn: aiosqlite.Connection, command: Command, replied: Post
     ) -> Incident | None:
         """`/112` on a resident's message that is not an incident yet: a local incident."""
-        if not self.directory.in_network(command.chat.id):
+        if not self.ctx.directory.in_network(command.chat.id):
             return None
-        return await self.incident_from(conn, command.chat.id, replied, relayed=False)
+        return await self.ctx.incident_from(conn, command.chat.id, replied, relayed=False)
 
     async def _usage(self, conn: aiosqlite.Connection, command: Command) -> None:
         recent = rules.recent_open(
-            await incidents.open_incidents(conn, self.directory.former(command.chat.id)),
-            self.clock(),
-            self.network.policy.flag_window_minutes,
+            await incidents.open_incidents(conn, self.ctx.directory.former(command.chat.id)),
+            self.ctx.clock(),
+            self.ctx.network.policy.flag_window_minutes,
         )
         if recent:
             candidates = ", ".join(f"#{i.number}" for i in recent)
-            await self.say(
+            await self.ctx.say(
                 conn,
                 command.chat.id,
                 "flag_usage",
@@ -173,24 +181,26 @@ class Flagging(Tagging):
                 candidates=candidates,
             )
         else:
-            await self.say(conn, command.chat.id, "flag_no_incident", reply_to=command.message_id)
+            await self.ctx.say(
+                conn, command.chat.id, "flag_no_incident", reply_to=command.message_id
+            )
 
     async def _report(
         self, conn: aiosqlite.Connection, incident: Incident, chat: Chat, actor: Actor
     ) -> FlagOutcome:
         """Decide and record one report. Atomic: the database picks the single winner."""
         outcome = rules.flag_outcome(incident)
-        place = self.counter_place(chat.id)
+        place = self.ctx.counter_place(chat.id)
         if outcome is FlagOutcome.FIRST:
-            now = self.clock()
+            now = self.ctx.clock()
             flag = Flag(
                 now,
                 actor.name,
-                self.directory.short_place(chat.id, self.texts("regie_short")),
+                self.ctx.directory.short_place(chat.id, self.ctx.texts("regie_short")),
                 chat.id,
             )
             if await incidents.set_flag(conn, incident.number, flag):
-                for chat_id in await self.holding(conn, incident.number):
+                for chat_id in await self.ctx.holding(conn, incident.number):
                     await outbox.enqueue(
                         conn,
                         chat_id=chat_id,
@@ -215,7 +225,7 @@ class Flagging(Tagging):
                 return outcome
             outcome = FlagOutcome.ALREADY
         if outcome is FlagOutcome.ALREADY:
-            await chats.count(conn, place, "duplicates_prevented", self.clock())
+            await chats.count(conn, place, "duplicates_prevented", self.ctx.clock())
             log.info("flag_duplicate_prevented", incident=incident.number, chat=chat.id)
         return outcome
 
@@ -232,20 +242,17 @@ class Flagging(Tagging):
         incident = await incidents.get(conn, number)
         assert incident is not None
         if outcome is FlagOutcome.ALREADY and incident.flag is not None:
-            text = already_called(self.texts, incident.flag, self.network.timezone)
+            text = already_called(self.ctx.texts, incident.flag, self.ctx.network.timezone)
             await outbox.enqueue(
                 conn,
                 chat_id=chat_id,
                 action="say",
-                now=self.clock(),
+                now=self.ctx.clock(),
                 priority=Priority.FLAG,
                 payload={"html": text, "reply_to": reply_to},
             )
         else:
-            word = self.texts(f"state_word_{incident.state.value}")
-            await self.say(
+            word = self.ctx.texts(f"state_word_{incident.state.value}")
+            await self.ctx.say(
                 conn, chat_id, "refuse_closed", reply_to=reply_to, number=number, state=word
             )
-
-
-__all__ = ["Flagging", "clock"]

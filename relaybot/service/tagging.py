@@ -10,19 +10,24 @@ from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Copy, Incident, Post, Role
 from relaybot.domain.routing import tag_targets
 from relaybot.domain.rules import Refusal
-from relaybot.service.base import Base, Command
+from relaybot.service.context import Command, Context
 from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.tagging")
 
 
-class Tagging(Base):
+class Tagging:
+    """`/regie`, `/update` and edits of the messages the bot relayed."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
     async def tag(self, command: Command) -> None:
         """`/regie`: relay the replied-to message, or add a follow-up to an incident."""
-        kind = self.kind(command.chat)
-        async with self.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.clock()):
+        kind = self.ctx.kind(command.chat)
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.ctx.clock()):
                 return
             replied = command.replied
             followed = await self._followed_incident(conn, command)
@@ -41,20 +46,20 @@ class Tagging(Base):
                 assert relayed is not None and local.source_slug is not None
                 await self._relay_up(conn, command, relayed, local.source_slug, replied)
             elif refusal is not None or replied is None:
-                await self.refuse(conn, command, refusal or Refusal("refuse_no_reply"))
+                await self.ctx.refuse(conn, command, refusal or Refusal("refuse_no_reply"))
             else:
                 await self._create(conn, command, replied)
-        self.wake()
+        self.ctx.wake()
 
     async def update(self, command: Command) -> None:
         """`/update`: a follow-up, by a co-admin or a contact person."""
-        kind = self.kind(command.chat)
-        async with self.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.clock()):
+        kind = self.ctx.kind(command.chat)
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.ctx.clock()):
                 return
             followed = await self._followed_incident(conn, command)
             if followed is None:
-                await self.say(
+                await self.ctx.say(
                     conn,
                     command.chat.id,
                     "need_reply_to_copy",
@@ -63,7 +68,7 @@ class Tagging(Base):
                 )
             else:
                 await self._follow_up(conn, command, kind, followed)
-        self.wake()
+        self.ctx.wake()
 
     async def _local_to_relay(
         self, conn: aiosqlite.Connection, command: Command, existing: Copy | None
@@ -72,7 +77,7 @@ class Tagging(Base):
         112 on it here): that incident goes up now, 112 state and all."""
         if existing is None or existing.role is not Role.ORIGINAL or not command.actor.is_co_admin:
             return None
-        if self.kind(command.chat) is not ChatKind.NEIGHBOURHOOD:
+        if self.ctx.kind(command.chat) is not ChatKind.NEIGHBOURHOOD:
             return None
         incident = await incidents.get(conn, existing.incident)
         if incident is None or incident.relayed or not incident.is_open:
@@ -94,9 +99,9 @@ class Tagging(Base):
         return linked
 
     async def _create(self, conn: aiosqlite.Connection, command: Command, replied: Post) -> None:
-        slug = self.directory.slug_for(command.chat.id)
+        slug = self.ctx.directory.slug_for(command.chat.id)
         assert slug is not None
-        incident = await self.incident_from(
+        incident = await self.ctx.incident_from(
             conn, command.chat.id, replied, note=command.args.strip()
         )
         await self._relay_up(conn, command, incident, slug, replied)
@@ -111,25 +116,27 @@ class Tagging(Base):
     ) -> None:
         """Send an incident to the regie chat and (by policy) the adjacent neighbourhoods,
         and confirm in the source chat where it went."""
-        now = self.clock()
-        targets = tag_targets(self.directory, slug)
+        now = self.ctx.clock()
+        targets = tag_targets(self.ctx.directory, slug)
         for chat_id in targets.chats:
             await outbox.enqueue(
                 conn, chat_id=chat_id, action="alert", now=now, incident=incident.number
             )
-        names = [self.texts("regie")] + [self.network.neighbourhoods[s].name for s in targets.slugs]
-        await self.say(
+        names = [self.ctx.texts("regie")] + [
+            self.ctx.network.neighbourhoods[s].name for s in targets.slugs
+        ]
+        await self.ctx.say(
             conn,
             command.chat.id,
             "tag_done",
             reply_to=replied.message_id,
             incident=incident.number,
             number=incident.number,
-            targets=self.texts.join(names),
+            targets=self.ctx.texts.join(names),
         )
         if targets.unlinked:
-            unlinked = [self.network.neighbourhoods[s].name for s in targets.unlinked]
-            await self.say(
+            unlinked = [self.ctx.network.neighbourhoods[s].name for s in targets.unlinked]
+            await self.ctx.say(
                 conn,
                 command.chat.id,
                 "tag_unlinked",
@@ -154,11 +161,11 @@ class Tagging(Base):
         assert incident is not None
         refusal = refusal or rules.closed_refusal(incident)
         if refusal is not None:
-            await self.refuse(conn, command, refusal)
+            await self.ctx.refuse(conn, command, refusal)
             return
         replied = command.replied
         assert replied is not None
-        now = self.clock()
+        now = self.ctx.clock()
         followup = await incidents.add_followup(
             conn,
             incident=number,
@@ -166,10 +173,10 @@ class Tagging(Base):
             message_id=replied.message_id,
             text=replied.text,
             media=replied.media,
-            place=self.place_of(command.chat.id),
+            place=self.ctx.place_of(command.chat.id),
             at=now,
         )
-        others = [c for c in await self.holding(conn, number) if c != command.chat.id]
+        others = [c for c in await self.ctx.holding(conn, number) if c != command.chat.id]
         for chat_id in others:
             await outbox.enqueue(
                 conn,
@@ -180,7 +187,7 @@ class Tagging(Base):
                 followup=followup.id,
                 priority=Priority.LOW,
             )
-        await self.say(
+        await self.ctx.say(
             conn,
             command.chat.id,
             "followup_done",
@@ -194,46 +201,21 @@ class Tagging(Base):
     async def edited(self, chat_id: int, message_id: int, text: str, key: str) -> None:
         """The author edited a message: if it is an incident's original or a follow-up,
         every copy is edited to match."""
-        async with self.db.transaction() as conn:
+        async with self.ctx.db.transaction() as conn:
             copy = await incidents.copy_at(conn, chat_id, message_id)
             if copy is None or copy.role not in (Role.ORIGINAL, Role.FOLLOWUP_SOURCE):
                 return
-            if not await chats.claim(conn, key, self.clock()):
+            if not await chats.claim(conn, key, self.ctx.clock()):
                 return
             incident = await incidents.get(conn, copy.incident)
             assert incident is not None
             if copy.role is Role.ORIGINAL:
                 await incidents.update_text(conn, incident.number, text)
-                await self._refresh_all(conn, incident, exclude=chat_id)
+                await self.ctx.refresh_copies(conn, incident, exclude=chat_id)
             elif copy.followup is not None:
                 await incidents.update_followup_text(conn, copy.followup, text)
-                await self._refresh_all(
+                await self.ctx.refresh_copies(
                     conn, incident, exclude=chat_id, priority=Priority.LOW, followup=copy.followup
                 )
             log.info("copies_refreshed", incident=incident.number, chat=chat_id, reason="edit")
-        self.wake()
-
-    async def _refresh_all(
-        self,
-        conn: aiosqlite.Connection,
-        incident: Incident,
-        *,
-        exclude: int | None = None,
-        priority: Priority = Priority.NORMAL,
-        followup: int | None = None,
-    ) -> list[int]:
-        """Queue an edit of every relayed copy (of the incident, or of one follow-up) in every
-        chat holding the incident, so that it shows things as they are now."""
-        holding = await self.holding(conn, incident.number)
-        for chat_id in holding:
-            if chat_id != exclude:
-                await outbox.enqueue(
-                    conn,
-                    chat_id=chat_id,
-                    action="refresh" if followup is None else "refresh_followup",
-                    now=self.clock(),
-                    incident=incident.number,
-                    followup=followup,
-                    priority=priority,
-                )
-        return holding
+        self.ctx.wake()

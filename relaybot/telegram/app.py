@@ -17,12 +17,13 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from relaybot.domain.patterns import load_patterns
 from relaybot.domain.texts import Texts
 from relaybot.network import Network, load_network
-from relaybot.service import Relay
+from relaybot.service import Context, UseCases
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
 from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
 from relaybot.telegram.admins import AdminCache
+from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.handlers import bot_commands, register
 from relaybot.telegram.preflight import startup_checks
 from relaybot.telegram.ratelimit import WindowRateLimiter
@@ -70,15 +71,20 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 @dataclass
 class Runtime:
     app: RelayApplication
-    relay: Relay
+    cases: UseCases
+    delivery: Delivery
     worker: Worker
     db: Database
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
     mode: str = "polling"  # or "webhook"
     checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
 
+    @property
+    def ctx(self) -> Context:
+        return self.cases.ctx
+
     async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
-        language = self.relay.texts.language
+        language = self.ctx.texts.language
         await self.app.bot.set_my_commands(bot_commands(language))
         self.worker.start()
         if self.app.job_queue is not None:
@@ -90,17 +96,17 @@ class Runtime:
                 self.app.job_queue.run_repeating(
                     self._beat, BEAT_SECONDS, first=BEAT_SECONDS, name="heartbeat"
                 )
-        bot, relay = self.app.bot, self.relay
+        bot, ctx = self.app.bot, self.ctx
         log.info(
             "bot_started",
-            network=relay.network.name,
+            network=ctx.network.name,
             username=bot.username,
             mode=self.mode,
             reads_all_group_messages=bool(bot.can_read_all_group_messages),
         )
         # asking Telegram about every chat takes a moment per chat: never delay the first alert
         self.checks = asyncio.ensure_future(
-            startup_checks(bot, self.db, relay.network, relay.texts, relay.clock, relay.wake)
+            startup_checks(bot, self.db, ctx.network, ctx.texts, ctx.clock, ctx.wake)
         )
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
@@ -127,8 +133,8 @@ class Runtime:
             beat(self.heartbeat)
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.relay.expire()
-        await self.relay.housekeeping()
+        await self.cases.lifecycle.expire()
+        await self.cases.lifecycle.housekeeping()
 
     async def start(self, poll_timeout: float = 10) -> None:
         """Start polling in the running event loop (tests and the demo)."""
@@ -160,8 +166,10 @@ async def build(
     network = network or load_network(settings.network_file)
     db = await Database(settings.database).open()
     patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
-    relay = Relay(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
-    await relay.load()
+    ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
+    await ctx.load()
+    cases = UseCases.create(ctx)  # built once; the handlers bind commands to its methods
+    delivery = Delivery(ctx)  # the worker's, and Telegram's news about chats
     runtime_box: list[Runtime] = []
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -181,10 +189,10 @@ async def build(
         .build()
     )
     assert isinstance(app, RelayApplication)
-    register(app, relay, AdminCache())
+    register(app, cases, delivery, AdminCache())
     app.add_error_handler(on_error)
-    worker = Worker(relay, Sender(app.bot, relay.texts))
-    runtime = Runtime(app, relay, worker, db)
+    worker = Worker(delivery, Sender(app.bot, ctx.texts))
+    runtime = Runtime(app, cases, delivery, worker, db)
     runtime_box.append(runtime)
     return runtime
 

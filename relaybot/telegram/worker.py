@@ -9,8 +9,8 @@ import random
 import structlog
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from relaybot.service import Relay
 from relaybot.storage.outbox import Row
+from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.sender import Sender
 
 log = structlog.get_logger("relaybot.worker")
@@ -29,8 +29,8 @@ class Worker:
     """Sends what the outbox holds. A chat's rows go out in order, one at a time; chats go in
     parallel, so one slow or failing chat never holds up the others."""
 
-    def __init__(self, relay: Relay, sender: Sender, lanes: int = 32) -> None:
-        self.relay = relay
+    def __init__(self, delivery: Delivery, sender: Sender, lanes: int = 32) -> None:
+        self.delivery = delivery
         self.sender = sender
         self.max_lanes = lanes
         self.lanes: dict[int, asyncio.Task[None]] = {}
@@ -43,7 +43,7 @@ class Worker:
         self._wake.set()
 
     def start(self) -> None:
-        self.relay.on_outbox(self.wake)
+        self.delivery.ctx.on_outbox(self.wake)
         self._task = asyncio.create_task(self._run(), name="relaybot-outbox")
 
     async def stop(self) -> None:
@@ -84,7 +84,7 @@ class Worker:
         self._wake.clear()
         busy = set(self.lanes)
         room = self.max_lanes - len(busy)
-        rows = await self.relay.due(busy, room) if room > 0 else []
+        rows = await self.delivery.due(busy, room) if room > 0 else []
         for row in rows:
             lane = asyncio.create_task(self._deliver(row), name=f"lane-{row.chat_id}")
             self.lanes[row.chat_id] = lane
@@ -94,10 +94,10 @@ class Worker:
         if rows:
             return IDLE_POLL
         # only rows of idle chats can start now: a busy lane's end wakes the loop anyway
-        next_at = await self.relay.next_due_at(set(self.lanes))
+        next_at = await self.delivery.next_due_at(set(self.lanes))
         if next_at is None:
             return IDLE_POLL
-        return min(IDLE_POLL, max(0.005, next_at - self.relay.clock()))
+        return min(IDLE_POLL, max(0.005, next_at - self.delivery.ctx.clock()))
 
     def _done(self, chat_id: int) -> None:
         self.lanes.pop(chat_id, None)
@@ -106,12 +106,12 @@ class Worker:
     async def _deliver(self, row: Row) -> None:
         log_ = log.bind(row=row.id, chat=row.chat_id, action=row.action, incident=row.incident)
         try:
-            plan = await self.relay.plan(row)
+            plan = await self.delivery.plan(row)
             if plan.behind:
-                await self.relay.put_behind(row)
+                await self.delivery.put_behind(row)
                 return
             results = [await self.sender.run(op) for op in plan.ops]
-            await self.relay.complete(row, plan, results)
+            await self.delivery.complete(row, plan, results)
             self.delivered += 1
             log_.debug("delivered", ops=len(plan.ops))
         except RetryAfter as error:
@@ -122,13 +122,13 @@ class Worker:
                 if hasattr(error.retry_after, "total_seconds")
                 else float(error.retry_after)
             )
-            await self.relay.postpone(row, seconds, "429", count=False)
+            await self.delivery.postpone(row, seconds, "429", count=False)
         except ChatMigrated as error:
-            await self.relay.chat_moved(row.chat_id, error.new_chat_id)
+            await self.delivery.chat_moved(row.chat_id, error.new_chat_id)
         except Forbidden as error:
-            await self.relay.chat_refused(row.chat_id, error.message)
+            await self.delivery.chat_refused(row.chat_id, error.message)
         except BadRequest as error:
-            await self.relay.give_up(row, error.message)
+            await self.delivery.give_up(row, error.message)
         except NetworkError as error:  # includes timeouts and 5xx answers
             self.retried += 1
             await self._retry(row, type(error).__name__, log_)
@@ -141,4 +141,4 @@ class Worker:
     async def _retry(self, row: Row, error: str, log_: structlog.BoundLogger) -> None:
         delay = backoff(row.attempts)
         log_.info("delivery_retry", error=error, attempts=row.attempts + 1, delay=round(delay, 2))
-        await self.relay.postpone(row, delay, error)
+        await self.delivery.postpone(row, delay, error)

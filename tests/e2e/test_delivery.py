@@ -7,12 +7,15 @@ import signal
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from telegram.error import NetworkError
 
 from relaybot.emulator import Emulator
 from relaybot.samples import write_big_network
 from relaybot.stage import Stage, open_stage
+from relaybot.storage import outbox
 from tests.e2e.conftest import EXAMPLE, alerts, contents, run_env, start_run, tag
 
 
@@ -95,7 +98,7 @@ async def test_one_in_five_calls_failing_with_502_loses_and_doubles_nothing(
                 == 1
             ), slug
         for slug in ["regie", *stage.network.neighbours("markelo-noord")]:
-            if stage.relay.directory.is_linked(slug) or slug == "regie":
+            if stage.ctx.directory.is_linked(slug) or slug == "regie":
                 assert len(alerts(stage, stage.chats[slug], 2)) == 1, slug
         assert stage.emu.counters.get("5xx", 0) > 0
     finally:
@@ -214,3 +217,61 @@ async def test_killed_mid_fan_out_and_restarted_every_chat_ends_with_one_copy(
             process.kill()
             await process.wait()
         await emu.stop()
+
+
+async def test_a_fault_in_the_worker_loop_does_not_end_delivery(stage: Stage) -> None:
+    """One 'database is locked' while the worker reads the outbox is logged and survived:
+    the next alert still reaches the regiegroep."""
+    delivery = stage.runtime.delivery
+    original = delivery.due
+    failures = [1]
+
+    async def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failures[0]:
+            failures[0] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return await original(*args, **kwargs)
+
+    delivery.due = flaky  # type: ignore[method-assign]
+    stage.runtime.worker.wake()
+    for _ in range(500):
+        if not failures[0]:
+            break
+        await asyncio.sleep(0.01)
+    assert failures[0] == 0
+    await tag(stage, "goor-oost", "Inbraak bezig")
+    assert stage.runtime.worker.alive
+    assert len(alerts(stage, stage.regie, 1)) == 1
+
+
+async def test_network_errors_are_retried_however_long_the_outage(stage: Stage) -> None:
+    """A row that has already failed 100 times on network errors is postponed again, never
+    given up: nothing queued is lost to a long outage."""
+    async with stage.runtime.db.transaction() as conn:
+        row_id = await outbox.enqueue(
+            conn, chat_id=stage.regie, action="say", now=0.0, payload={"html": "test"}
+        )
+        await conn.execute(
+            "UPDATE outbox SET attempts = 100, not_before = 1e12 WHERE id = ?", (row_id,)
+        )
+    rows = [r for r in await stage.runtime.delivery.due(set(), 64) if r.id == row_id]
+    assert rows == []  # not due: read it directly
+    async with stage.runtime.db.reading() as conn:
+        raw = await conn.execute_fetchall(
+            "SELECT id, chat_id, priority, action, incident, followup, payload, attempts"
+            " FROM outbox WHERE id = ?",
+            (row_id,),
+        )
+    row = outbox._row(raw[0])
+    worker = stage.runtime.worker
+
+    async def down(_op: Any) -> int | None:
+        raise NetworkError("Bad Gateway")
+
+    worker.sender.run = down  # type: ignore[method-assign]
+    await worker._deliver(row)
+    async with stage.runtime.db.reading() as conn:
+        status = await conn.execute_fetchall(
+            "SELECT status, attempts FROM outbox WHERE id = ?", (row_id,)
+        )
+    assert tuple(status[0]) == ("pending", 101)

@@ -210,3 +210,30 @@ async def test_112_on_a_resident_message_creates_a_local_flagged_incident(stage:
     stage.emu.post(chat, stage.residents["delden-noord"], "ik bel 112")
     await stage.settle()
     assert "112 is al gebeld" in contents(stage, chat)[-1]
+
+
+async def test_112_button_data_must_belong_to_the_pressed_message(stage: Stage) -> None:
+    """Callback data comes from the client and can be forged. A press whose data names #1 on
+    a Bentelo message that is no copy of #1 changes nothing: no Goor chat is told that 112
+    was called."""
+    await tag(stage, "goor-oost")
+    await tag(stage, "bentelo-dorp", "Inbraak in schuur")
+    chat = stage.chats["bentelo-dorp"]
+    holder = stage.emu.bot_messages(chat)[-1]  # the confirmation line in Bentelo, a bot message
+    resident = stage.residents["bentelo-dorp"]
+    world = stage.emu.world
+    world.callback_queries["forged"] = (chat, holder.message_id, resident.id)
+    stage.emu.queue_raw_update(
+        {
+            "callback_query": {
+                "id": "forged",
+                "from": resident.to_dict(),
+                "message": world.message_json(world.chats[chat].messages[holder.message_id]),
+                "chat_instance": "1",
+                "data": "112:1",
+            }
+        }
+    )
+    await stage.settle()
+    goor = contents(stage, stage.chats["goor-oost"])
+    assert not any("112 is gebeld" in line for line in goor), goor

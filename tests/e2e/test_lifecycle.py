@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
+from relaybot.domain.outgoing import Op
 from relaybot.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, tag
 
@@ -160,3 +163,98 @@ async def test_bot_sets_its_command_menu_on_start(stage: Stage) -> None:
     """On start the bot registers its commands, so Telegram shows them in the menu."""
     names = [c.params.get("commands") for c in stage.emu.calls_to("setMyCommands")]
     assert names and "regie" in str(names[0]) and "afgehandeld" in str(names[0])
+
+
+async def wait_for(condition: Callable[[], bool], within: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while loop.time() < deadline:
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition not met in time")
+
+
+async def test_retract_deletes_an_alert_that_was_still_on_its_way(stage: Stage) -> None:
+    """The alert to Markelo Zuid is under way (a slow request) when the regiegroep retracts
+    the false alarm: once it lands, it is deleted like every other copy."""
+    slow = stage.chats["markelo-zuid"]
+    gate = asyncio.Event()
+    sender = stage.runtime.worker.sender
+    real_run = sender.run
+
+    async def held_run(op: Op) -> int | None:
+        if op.chat_id == slow and not gate.is_set():
+            await gate.wait()
+        return await real_run(op)
+
+    sender.run = held_run  # type: ignore[method-assign]
+    source = stage.chats["goor-oost"]
+    original = stage.emu.post(source, stage.residents["goor-oost"], "Verdachte auto")
+    stage.emu.post(source, stage.co_admins["goor-oost"], "/regie", reply_to=original.message_id)
+    await wait_for(lambda: bool(alerts(stage, stage.regie, 1)))
+    copy = alerts(stage, stage.regie, 1)[0]
+    stage.emu.post(stage.regie, stage.contacts[0], "/intrekken", reply_to=copy.message_id)
+    await wait_for(lambda: any("ingetrokken" in t for t in contents(stage, source)))
+    gate.set()
+    await stage.settle()
+    assert alerts(stage, stage.regie, 1) == []
+    assert alerts(stage, slow, 1) == []
+
+
+async def test_regie_list_leaves_out_local_incidents(stage: Stage) -> None:
+    """A local incident (/112 on a resident's message) stays in its own group: /meldingen in
+    the regiegroep does not show its text."""
+    chat = stage.chats["goor-oost"]
+    message = stage.emu.post(chat, stage.residents["goor-oost"], "Ruzie bij de buren op nr 12")
+    stage.emu.post(chat, stage.residents["goor-oost"], "/112", reply_to=message.message_id)
+    await stage.settle()
+    stage.emu.post(stage.regie, stage.contacts[0], "/meldingen")
+    stage.emu.post(chat, stage.residents["goor-oost"], "/meldingen")
+    await stage.settle()
+    assert "Ruzie" not in contents(stage, stage.regie)[-1]
+    assert "Ruzie" in contents(stage, chat)[-1]
+
+
+async def test_incidents_list_fits_one_message_and_says_how_many_more(stage: Stage) -> None:
+    """/meldingen with 30 long open incidents is answered in one message within Telegram's
+    limit, ending with how many more there are."""
+    limiter = stage.runtime.app.bot.rate_limiter
+    limiter.group_limit = (10_000, 60.0)  # set-up only: 30 tags in a few seconds
+    limiter.groups.clear()
+    slugs = ["goor-oost", "goor-centrum", "goor-noord", "goor-west", "markelo-zuid"]
+    for n in range(30):
+        await tag(stage, slugs[n % 5], f"Melding {n}: " + "verdachte persoon bij de schuren " * 4)
+    before = len(contents(stage, stage.regie))
+    stage.emu.post(stage.regie, stage.contacts[2], "/meldingen")
+    await stage.settle()
+    answer = contents(stage, stage.regie)
+    assert len(answer) == before + 1
+    assert answer[-1].startswith("Open meldingen") and "open melding(en)" in answer[-1]
+    assert "#30" in answer[-1] and len(answer[-1]) <= 4096
+
+
+async def test_a_photo_alert_with_long_notes_still_shows_it_was_resolved(stage: Stage) -> None:
+    """A photo alert with a long co-admin note, resolved with a long closing note: every
+    caption is edited (cut to fit 1024) to show the resolve, and the button goes."""
+    chat = stage.chats["goor-oost"]
+    photo = stage.emu.post_photo(chat, stage.residents["goor-oost"], "Man bij de schuur")
+    stage.emu.post(
+        chat,
+        stage.co_admins["goor-oost"],
+        "/regie " + "lijkt op vorige week. " * 25,
+        reply_to=photo.message_id,
+    )
+    await stage.settle()
+    copy = alerts(stage, stage.regie, 1)[0]
+    stage.emu.post(
+        stage.regie,
+        stage.contacts[1],
+        "/afgehandeld " + "politie heeft twee personen aangehouden. " * 14,
+        reply_to=copy.message_id,
+    )
+    await stage.settle()
+    for slug in ["regie", "goor-centrum", "markelo-zuid"]:
+        shown = alerts(stage, stage.chats[slug], 1)[0]
+        assert "Afgehandeld" in (shown.caption or ""), slug
+        assert len(shown.caption or "") <= 1024 and not shown.buttons, slug

@@ -164,3 +164,46 @@ async def test_a_migrated_group_still_holds_what_it_held(stage: Stage) -> None:
     stage.emu.press(stage.regie, copy.message_id, stage.contacts[0], data="112:1")
     await stage.settle()
     assert any(t.startswith("☎️ 112 is gebeld") for t in contents(stage, new))
+
+
+async def test_photo_from_a_group_that_moved_goes_as_text_never_as_another_message(
+    stage: Stage,
+) -> None:
+    """After Goor Oost moved to a new id, forwarding its photo incident sends the alert's
+    text: the old message id would name a different (private) message in the new group."""
+    source = stage.chats["goor-oost"]
+    resident = stage.residents["goor-oost"]
+    for n in range(3):
+        stage.emu.post(source, resident, f"gewoon gepraat {n}")
+    photo = stage.emu.post_photo(source, resident, caption="Verdachte man bij de schuur")
+    stage.emu.post(source, stage.co_admins["goor-oost"], "/regie", reply_to=photo.message_id)
+    await stage.settle()
+    make_basic_group(stage, "goor-oost")
+    moved = stage.emu.migrate(source)
+    await stage.settle()
+    for n in range(8):
+        stage.emu.post(moved, resident, f"PRIVE: mijn telefoon is 06-1234567{n}")
+    await stage.settle()
+    copy = alerts(stage, stage.regie, 1)[0]
+    stage.emu.post(
+        stage.regie, stage.contacts[0], "/doorsturen delden-centrum", reply_to=copy.message_id
+    )
+    await stage.settle()
+    got = stage.emu.bot_messages(stage.chats["delden-centrum"])
+    assert len(got) == 1
+    assert "Verdachte man bij de schuur" in (got[0].content or "")
+    assert "PRIVE" not in (got[0].content or "")
+
+
+async def test_a_moved_group_still_reports_112_and_lists_its_incidents(stage: Stage) -> None:
+    """In Goor Centrum after its move, '112 gebeld' (no reply) flags the incident it held and
+    /meldingen lists it."""
+    await tag(stage, "goor-oost", "Busje met draaiende motor")
+    moved = stage.emu.migrate(make_basic_group(stage, "goor-centrum"))
+    await stage.settle()
+    stage.emu.post(moved, stage.co_admins["goor-centrum"], "/meldingen")
+    await stage.settle()
+    assert "#1" in contents(stage, moved)[-1]
+    stage.emu.post(moved, stage.residents["goor-centrum"], "ik heb 112 gebeld")
+    await stage.settle()
+    assert "112 gebeld om" in (alerts(stage, stage.regie, 1)[0].content or "")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 from relaybot.emulator.records import Message, User
-from relaybot.stage import Stage
-from tests.e2e.conftest import alerts, contents, tag
+from relaybot.network import load_network
+from relaybot.stage import Stage, open_stage
+from tests.e2e.conftest import EXAMPLE, alerts, contents, tag
 
 NEIGHBOURS_OF_GOOR_OOST = {"goor-centrum", "goor-noord", "goor-zuid", "markelo-zuid"}
 UNLINKED = {"stokkum", "markvelde"}  # no chat_id in the example file
@@ -342,3 +346,144 @@ async def test_link_to_a_neighbourhood_linked_elsewhere_is_refused(stage: Stage)
     )
     answer = await ask_link(stage, other.id, admin, "stokkum")
     assert "Stokkum is al gekoppeld aan een andere groep" in answer
+
+
+async def _rename_source_and_restart(stage: Stage, tmp_path: Path) -> int:
+    await tag(stage, "goor-oost")
+    (alert,) = alerts(stage, stage.regie, 1)
+    text = EXAMPLE.read_text().replace('"goor-oost"', '"goor-oost-nieuw"')
+    path = tmp_path / "network.toml"
+    path.write_text(text)
+    stage.network = load_network(path)  # valid: `relaybot check` passes
+    await stage.restart()
+    return alert.message_id
+
+
+async def test_forward_of_an_open_incident_after_its_slug_was_renamed(
+    stage: Stage, tmp_path: Path
+) -> None:
+    """An operator renames (or removes) a neighbourhood's slug and restarts while an incident
+    from it is open: `/doorsturen delden` still reaches Delden, at once."""
+    copy = await _rename_source_and_restart(stage, tmp_path)
+    stage.emu.post(stage.regie, stage.contacts[1], "/doorsturen delden", reply_to=copy)
+    await stage.settle()
+    assert len(alerts(stage, stage.chats["delden-centrum"], 1)) == 1
+
+
+async def test_plain_forward_after_its_slug_was_renamed_gets_an_answer(
+    stage: Stage, tmp_path: Path
+) -> None:
+    """`/doorsturen` alone on that incident gets its one line (the old slug has no
+    neighbours any more)."""
+    copy = await _rename_source_and_restart(stage, tmp_path)
+    before = len(stage.emu.bot_messages(stage.regie))
+    stage.emu.post(stage.regie, stage.contacts[1], "/doorsturen", reply_to=copy)
+    await stage.settle()
+    assert len(contents(stage, stage.regie)[before:]) == 1
+
+
+async def test_forward_of_a_service_message_sends_no_empty_alert(stage: Stage) -> None:
+    """`/doorsturen alle` replying to a regie message with nothing to relay (here: the
+    'X joined' service message) is refused: no empty alert goes to any neighbourhood."""
+    newcomer = stage.emu.add_user("Nina", "Nieuw")
+    joined = stage.emu.join(stage.regie, newcomer)
+    stage.emu.post(stage.regie, stage.contacts[1], "/doorsturen alle", reply_to=joined.message_id)
+    await stage.settle()
+    sent = alerts(stage, stage.chats["goor-west"], 1)
+    assert sent == [], sent[0].content
+
+
+async def test_doorsturen_buren_on_a_new_regie_message_is_refused_like_plain_doorsturen(
+    stage: Stage,
+) -> None:
+    """Spec 6: targets 'nothing or buren' mean the same, so `/doorsturen buren` on a regie
+    message that is not yet a copy gets the usage line, and no incident is created."""
+    news = stage.emu.post(stage.regie, stage.contacts[0], "Let op: inbraakgolf in de regio")
+    stage.emu.post(stage.regie, stage.contacts[1], "/doorsturen buren", reply_to=news.message_id)
+    await stage.settle()
+    line = contents(stage, stage.regie)[-1]
+    assert "nog geen melding" in line, line
+
+
+def _channel_post(stage: Stage, chat_id: int, text: str, message_id: int = 7) -> None:
+    chat = {"id": chat_id, "type": "channel", "title": "Nieuwskanaal Stokkum"}
+    stage.emu.queue_raw_update(
+        {
+            "channel_post": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat,
+                "sender_chat": chat,
+                "text": text,
+                "entities": [
+                    {"type": "bot_command", "offset": 0, "length": text.split()[0].__len__()}
+                ],
+            }
+        }
+    )
+
+
+async def test_koppel_in_a_channel_is_refused_not_carded(stage: Stage) -> None:
+    """Spec 5: /koppel is for a co-admin in a group. A channel post (no from_user, the
+    channel as sender) is no co-admin's and puts no link card in the regie chat."""
+    _channel_post(stage, -1009999999999, "/koppel stokkum")
+    await stage.settle()
+    cards = [m for m in stage.emu.bot_messages(stage.regie) if "Koppelverzoek" in (m.content or "")]
+    assert cards == [], cards[0].content
+
+
+async def test_forward_with_many_unknown_words_still_gets_its_one_line(stage: Stage) -> None:
+    """Refusals are answered with one line, also when echoing 2,000 unknown target words
+    would make it longer than Telegram's 4096 characters (the echo is cut)."""
+    await tag(stage, "goor-oost")
+    (alert,) = alerts(stage, stage.regie, 1)
+    before = len(stage.emu.bot_messages(stage.regie))
+    text = "/doorsturen " + " ".join(["x"] * 2000)
+    assert len(text) <= 4096
+    stage.emu.post(stage.regie, stage.contacts[1], text, reply_to=alert.message_id)
+    await stage.settle()
+    lines = [m.content or "" for m in stage.emu.bot_messages(stage.regie)][before:]
+    assert len(lines) == 1 and "Onbekend doel" in lines[0]
+
+
+async def test_buren_with_a_long_word_still_gets_its_one_line(stage: Stage) -> None:
+    text = "/buren " + "x" * 4080
+    stage.emu.post(stage.regie, stage.contacts[1], text)
+    await stage.settle()
+    lines = [m.content or "" for m in stage.emu.bot_messages(stage.regie)]
+    assert len(lines) == 1 and "geen buurt" in lines[0]
+
+
+async def test_buren_in_the_regie_chat_of_a_network_without_neighbourhoods(tmp_path: Path) -> None:
+    """A network file with only [network] and [regie] is valid; /buren in its regie chat
+    still gets its one line."""
+    path = tmp_path / "network.toml"
+    path.write_text('[network]\nname = "Nieuw"\n[regie]\nchat_id = -1001000000001\n')
+    stage = await open_stage(path, tmp_path / "db.sqlite3")
+    try:
+        stage.emu.post(stage.regie, stage.contacts[0], "/buren")
+        await stage.settle()
+        assert len(stage.emu.bot_messages(stage.regie)) == 1
+    finally:
+        await stage.close()
+
+
+async def test_photo_deleted_by_its_author_still_relays_as_text(stage: Stage) -> None:
+    """The resident deleted the photo before a forward: the alert still arrives, as text."""
+    source = stage.chats["goor-oost"]
+    photo = stage.emu.post_photo(
+        source, stage.residents["goor-oost"], caption="Fiets zonder eigenaar"
+    )
+    stage.emu.post(source, stage.co_admins["goor-oost"], "/regie", reply_to=photo.message_id)
+    await stage.settle()
+    stage.emu.message(source, photo.message_id).deleted = True
+    copy = alerts(stage, stage.regie, 1)[0]
+    stage.emu.post(
+        stage.regie, stage.contacts[0], "/doorsturen delden-centrum", reply_to=copy.message_id
+    )
+    await stage.settle()
+    got = alerts(stage, stage.chats["delden-centrum"], 1)
+    assert len(got) == 1 and "Fiets zonder eigenaar" in (got[0].content or "")
+    stage.emu.press(stage.regie, copy.message_id, stage.contacts[0], data="112:1")
+    await stage.settle()
+    assert "112 gebeld om" in (alerts(stage, stage.chats["delden-centrum"], 1)[0].content or "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from relaybot.stage import Stage, open_stage
@@ -273,3 +274,49 @@ async def test_edit_of_a_follow_up_reaches_every_relayed_follow_up(stage: Stage)
         assert any("Aanvulling op #1" in t and "richting de Markt" in t for t in shown), slug
         assert not any("richting het station" in t for t in shown), slug
         assert "Scooter zonder licht" in (alerts(stage, stage.chats[slug], 1)[0].content or "")
+
+
+async def test_edited_channel_post_does_not_crash_the_edit_handler(stage: Stage) -> None:
+    errors = []
+    stage.runtime.app.add_error_handler(lambda u, c: errors.append(c.error) or _noop())
+    chat = {"id": -1009999999999, "type": "channel", "title": "Kanaal"}
+    stage.emu.queue_raw_update(
+        {
+            "edited_channel_post": {
+                "message_id": 3,
+                "date": int(time.time()),
+                "edit_date": int(time.time()),
+                "chat": chat,
+                "sender_chat": chat,
+                "text": "bewerkt",
+            }
+        }
+    )
+    await stage.settle()
+    assert errors == []
+
+
+async def _noop():
+    return None
+
+
+async def test_regie_on_a_locally_flagged_message_relays_it_with_its_flag(stage: Stage) -> None:
+    """Someone answered a sighting with /112 (a local incident); the co-admin's /regie on it
+    then sends it up after all, showing that 112 was already called."""
+    source = stage.chats["goor-oost"]
+    sighting = stage.emu.post(source, stage.residents["goor-oost"], "Inbraak bezig bij nr 5")
+    stage.emu.post(source, stage.residents["goor-oost"], "/112", reply_to=sighting.message_id)
+    await stage.settle()
+    assert stage.emu.bot_messages(stage.regie) == []
+    stage.emu.post(
+        source, stage.co_admins["goor-oost"], "/regie achterom", reply_to=sighting.message_id
+    )
+    await stage.settle()
+    alert = alerts(stage, stage.regie, 1)
+    assert len(alert) == 1
+    assert "112 gebeld om" in (alert[0].content or "") and "achterom" in (alert[0].content or "")
+    assert alert[0].buttons == []
+    assert len(alerts(stage, stage.chats["goor-centrum"], 1)) == 1
+    stage.emu.post(source, stage.co_admins["goor-oost"], "/regie", reply_to=sighting.message_id)
+    await stage.settle()
+    assert "hoort al bij melding #1" in contents(stage, source)[-1]

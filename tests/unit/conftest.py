@@ -1,4 +1,5 @@
-"""Shared fixtures for the unit tests: a real SQLite database in a temporary folder."""
+"""Shared fixtures for the unit tests: a real SQLite database in a temporary folder, and a
+small world (context, delivery planning, fake clock) for the use cases' tests."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from relaybot.storage.db import Database
+from tests.unit.world import World, make_world
 
 
 @pytest.fixture
@@ -22,3 +24,9 @@ async def db(db_path: Path) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture
+async def world(db: Database) -> World:
+    """The shared context over the test network, its clock at START; no use case built."""
+    return await make_world(db)

@@ -86,3 +86,86 @@ def test_network_and_settings_import_neither_telegram_nor_database(name: str) ->
     assert imports(path, "telegram") == []
     assert imports(path, "aiosqlite") == []
     assert imports(path, "relaybot.storage") == []
+
+
+# --- relaybot/service: use cases side by side over one context -------------------------------
+
+SERVICE = PACKAGE / "service"
+# what a use-case module may import from relaybot (the value types live in the context)
+USE_CASE_MAY_IMPORT = ("relaybot.service.context", "relaybot.domain", "relaybot.network")
+USE_CASE_MAY_IMPORT += ("relaybot.storage",)
+
+
+def use_case_modules() -> list[Path]:
+    """Every module of relaybot/service except the package itself and the shared context."""
+    return [p for p in sources(SERVICE) if p.name not in ("__init__.py", "context.py")]
+
+
+def service_classes() -> set[str]:
+    """The names of the classes defined anywhere in relaybot/service."""
+    return {
+        node.name
+        for path in sources(SERVICE)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def imported_from_service(tree: ast.AST) -> set[str]:
+    """Names a module imports from relaybot.service (absolute or relative)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (
+            node.level or (node.module or "").startswith("relaybot.service")
+        ):
+            found.update(alias.asname or alias.name for alias in node.names)
+    return found
+
+
+def base_names(node: ast.ClassDef) -> list[str]:
+    names = []
+    for base in node.bases:
+        if isinstance(base, ast.Name):
+            names.append(base.id)
+        elif isinstance(base, ast.Attribute):
+            names.append(base.attr)
+    return names
+
+
+def test_use_cases_are_side_by_side() -> None:
+    """No class in relaybot/service inherits from another class defined there: use cases
+    receive the shared context, they do not inherit from each other (no tower)."""
+    ours = service_classes()
+    offenders = []
+    for path in sources(SERVICE):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        from_service = imported_from_service(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                bad = [b for b in base_names(node) if b in ours or b in from_service]
+                if bad:
+                    offenders.append(f"{path.name}: {node.name}({', '.join(bad)})")
+    assert offenders == []
+
+
+def test_there_are_use_case_modules_to_check() -> None:
+    """The service folder holds the use cases the checks below look at (a guard against a
+    rename that would leave them checking nothing)."""
+    names = {p.stem for p in use_case_modules()}
+    assert {"tagging", "flagging", "lifecycle", "forwarding", "linking", "groups"} <= names
+
+
+@pytest.mark.parametrize("path", use_case_modules(), ids=lambda p: p.name)
+def test_a_use_case_module_imports_only_the_context_domain_network_and_storage(
+    path: Path,
+) -> None:
+    """A use case sees the shared context, the domain, the network and storage; never
+    another use case, delivery, the CLI or Telegram."""
+    found = imports(path, "relaybot")
+    allowed = [m for m in found if m.startswith(USE_CASE_MAY_IMPORT)]
+    assert sorted(set(found) - set(allowed)) == []
+
+
+def test_the_context_imports_no_use_case() -> None:
+    """The shared context sits under the use cases: it imports nothing from relaybot.service."""
+    assert imports(SERVICE / "context.py", "relaybot.service") == []

@@ -515,3 +515,29 @@ def _ignored(path: str) -> bool:
         ["git", "-C", str(REPO), "check-ignore", "-q", path], check=False, capture_output=True
     )
     return done.returncode == 0
+
+
+TWO_MARKELOS = """
+[network]
+name = "Test"
+[regie]
+chat_id = -100
+[[neighbourhood]]
+slug = "markelo"
+name = "Markelo Dorp"
+kern = "Markelo"
+chat_id = -101
+[[neighbourhood]]
+slug = "markelo-noord"
+name = "Markelo Noord"
+kern = "Markelo"
+chat_id = -102
+"""
+
+
+def test_a_group_chat_id_without_its_minus_sign_is_refused() -> None:
+    """Telegram group ids are negative: `chat_id = 1001000000001` (minus forgotten) is
+    refused by the network check instead of leaving the regiegroep unrecognised."""
+    text = TWO_MARKELOS.replace("chat_id = -100\n", "chat_id = 1001000000001\n")
+    with pytest.raises(NetworkError):
+        parse_network(text)

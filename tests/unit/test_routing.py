@@ -325,3 +325,30 @@ def test_forward_to_a_run_time_linked_neighbourhood() -> None:
     assert isinstance(targets, Targets)
     assert targets.chats == (-103,)
     assert targets.unlinked == ()
+
+
+TWO_MARKELOS = """
+[network]
+name = "Test"
+[regie]
+chat_id = -100
+[[neighbourhood]]
+slug = "markelo"
+name = "Markelo Dorp"
+kern = "Markelo"
+chat_id = -101
+[[neighbourhood]]
+slug = "markelo-noord"
+name = "Markelo Noord"
+kern = "Markelo"
+chat_id = -102
+"""
+
+
+def test_kern_name_reaches_all_its_neighbourhoods_or_file_is_refused() -> None:
+    """Spec 6: a kern's name after /doorsturen means all its neighbourhoods, also when one
+    neighbourhood's slug is spelled like the kern."""
+    network = parse_network(TWO_MARKELOS)
+    targets = resolve_forward(Directory(network), ["Markelo"], None)
+    assert isinstance(targets, Targets)
+    assert set(targets.slugs) == {"markelo", "markelo-noord"}

@@ -177,3 +177,19 @@ def test_settings_are_frozen() -> None:
     with pytest.raises(ValueError, match="frozen"):
         settings.language = "en"  # type: ignore[misc]
     assert isinstance(settings, Settings)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("webhook_url", "example.org/hook"),
+        ("webhook_url", "http://example.org/hook"),
+        ("api_base_url", "api.telegram.org/bot"),
+        ("api_base_url", ""),
+    ],
+)
+def test_invalid_urls_stop_start_up_naming_the_variable(field: str, value: str) -> None:
+    """Spec 3: an invalid setting stops start-up with one line naming the variable."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(**{field: value})
+    assert caught.value.variable == f"RELAYBOT_{field.upper()}"

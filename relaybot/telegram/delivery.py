@@ -1,4 +1,5 @@
-"""Turning outbox rows into operations, and recording what Telegram answered."""
+"""Delivery planning, next to the worker that uses it: turning outbox rows into operations,
+and recording what Telegram answered. Not a use case: nobody acts here, the bot sends."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from relaybot.domain.model import Copy, Incident, Role, State
 from relaybot.domain.outgoing import Delete, Edit, Op, Send
 from relaybot.domain.render import notice as notice_text
 from relaybot.domain.render import render_alert, render_followup
-from relaybot.service.lifecycle import Lifecycle
+from relaybot.service.context import Context
 from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.outbox import Priority, Row
 
@@ -35,14 +36,19 @@ def _buttons(raw: object) -> tuple[tuple[str, str], ...]:
     return tuple((str(label), str(data)) for label, data in raw)
 
 
-class Delivery(Lifecycle):
+class Delivery:
+    """What the worker asks before and after it talks to Telegram."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
     def _alert(self, incident: Incident, chat_id: int) -> Send:
-        policy = self.network.policy
+        policy = self.ctx.network.policy
         rendered = render_alert(
             incident,
-            texts=self.texts,
-            place=self.directory.place(incident.source_slug, self.texts("regie")),
-            tz=self.network.timezone,
+            texts=self.ctx.texts,
+            place=self.ctx.directory.place(incident.source_slug, self.ctx.texts("regie")),
+            tz=self.ctx.network.timezone,
             ttl_hours=policy.incident_ttl_hours,
             show_author=policy.show_author_names,
             caption=incident.media is not None,
@@ -60,11 +66,11 @@ class Delivery(Lifecycle):
     def _moved(self, chat_id: int) -> bool:
         """A group Telegram moved: its old messages can no longer be copied (the new group
         numbers its messages afresh, so the old id would name another message)."""
-        return self.directory.current(chat_id) != chat_id
+        return self.ctx.directory.current(chat_id) != chat_id
 
     async def plan(self, row: Row) -> Plan:
         """What to do for one row, judged from the state as it is now."""
-        async with self.db.reading() as conn:
+        async with self.ctx.db.reading() as conn:
             return await self._plan(conn, row)
 
     async def _plan(self, conn: aiosqlite.Connection, row: Row) -> Plan:
@@ -122,14 +128,14 @@ class Delivery(Lifecycle):
                 return Plan(behind=True)
             if incident.flag is None:
                 return Plan()
-            text = notice_text(self.texts, incident.flag, self.network.timezone)
+            text = notice_text(self.ctx.texts, incident.flag, self.ctx.network.timezone)
             return Plan([Send(row.chat_id, text, reply_to=anchor, record=Role.NOTICE)])
         if row.action in ("followup", "refresh_followup"):
             followup = await incidents.get_followup(conn, row.followup or 0)
             if followup is None:
                 return Plan()
             caption = followup.media is not None
-            html = render_followup(followup, incident, texts=self.texts, caption=caption)
+            html = render_followup(followup, incident, texts=self.ctx.texts, caption=caption)
             if row.action == "refresh_followup":
                 made = await incidents.copies(conn, incident.number, row.chat_id, [Role.FOLLOWUP])
                 return Plan(
@@ -164,7 +170,7 @@ class Delivery(Lifecycle):
         self, row: Row, plan: Plan, results: list[int | None], error: str | None = None
     ) -> None:
         """Mark a row done and record the copies it made, in one transaction."""
-        async with self.db.transaction() as conn:
+        async with self.ctx.db.transaction() as conn:
             for op, message_id in zip(plan.ops, results, strict=False):
                 if isinstance(op, Send) and op.record is not None and message_id is not None:
                     assert row.incident is not None
@@ -177,25 +183,29 @@ class Delivery(Lifecycle):
                         (op.chat_id, op.message_id),
                     )
             first = next((m for m in results if m is not None), None)
-            await outbox.done(conn, row.id, self.clock(), first, error)
+            await outbox.done(conn, row.id, self.ctx.clock(), first, error)
             await self._completed(conn, row, first)
 
     async def _completed(
         self, conn: aiosqlite.Connection, row: Row, message_id: int | None
     ) -> None:
-        """A hook for use cases that must remember what a delivered row became."""
+        """Remember what a delivered row became, where a use case needs it later: a link
+        request's card, so the decision can edit it."""
+        request = row.payload.get("link_request")
+        if request is not None and message_id is not None:
+            await chats.set_link_card(conn, int(str(request)), message_id)
 
     async def postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
-        async with self.db.transaction() as conn:
-            await outbox.postpone(conn, row.id, self.clock() + seconds, error, count)
+        async with self.ctx.db.transaction() as conn:
+            await outbox.postpone(conn, row.id, self.ctx.clock() + seconds, error, count)
 
     async def put_behind(self, row: Row) -> None:
-        async with self.db.transaction() as conn:
+        async with self.ctx.db.transaction() as conn:
             await outbox.demote(conn, row.id, Priority.NORMAL)
 
     async def give_up(self, row: Row, error: str) -> None:
-        async with self.db.transaction() as conn:
-            await outbox.fail(conn, row.id, self.clock(), error)
+        async with self.ctx.db.transaction() as conn:
+            await outbox.fail(conn, row.id, self.ctx.clock(), error)
         log.warning(
             "outbox_gave_up",
             row=row.id,
@@ -207,38 +217,40 @@ class Delivery(Lifecycle):
 
     async def chat_moved(self, old: int, new: int) -> None:
         """Telegram moved a group to a new id: follow it, now and after a restart."""
-        async with self.db.transaction() as conn:
-            await chats.record_move(conn, old, new, self.clock())
+        async with self.ctx.db.transaction() as conn:
+            await chats.record_move(conn, old, new, self.ctx.clock())
             await outbox.move_chat(conn, old, new)
-        await self.load()
+        await self.ctx.load()
         log.info("chat_moved", chat=old, new_chat=new)
-        self.wake()
+        self.ctx.wake()
 
     async def chat_refused(self, chat_id: int, reason: str) -> None:
         """The bot may no longer post in a chat: stop sending there, tell the regiegroep once."""
-        regie = self.directory.regie_chat_id
-        async with self.db.transaction() as conn:
-            dropped = await outbox.fail_chat(conn, chat_id, self.clock(), reason)
-            if chat_id != regie and await chats.note_once(conn, chat_id, "refused", self.clock()):
-                await self.say(
+        regie = self.ctx.directory.regie_chat_id
+        async with self.ctx.db.transaction() as conn:
+            dropped = await outbox.fail_chat(conn, chat_id, self.ctx.clock(), reason)
+            if chat_id != regie and await chats.note_once(
+                conn, chat_id, "refused", self.ctx.clock()
+            ):
+                await self.ctx.say(
                     conn,
                     regie,
                     "regie_chat_refused",
                     priority=Priority.NORMAL,
-                    place=self.place_of(chat_id),
+                    place=self.ctx.place_of(chat_id),
                     chat_id=chat_id,
                 )
         log.warning("chat_refused", chat=chat_id, dropped=dropped)
-        self.wake()
+        self.ctx.wake()
 
     async def chat_welcomed_back(self, chat_id: int) -> None:
-        async with self.db.transaction() as conn:
+        async with self.ctx.db.transaction() as conn:
             await chats.forget_note(conn, chat_id, "refused")
 
     async def due(self, busy: set[int], limit: int = 64) -> list[Row]:
-        async with self.db.reading() as conn:
-            return await outbox.due(conn, self.clock(), busy, limit)
+        async with self.ctx.db.reading() as conn:
+            return await outbox.due(conn, self.ctx.clock(), busy, limit)
 
     async def next_due_at(self, busy: Collection[int] = ()) -> float | None:
-        async with self.db.reading() as conn:
+        async with self.ctx.db.reading() as conn:
             return await outbox.next_due_at(conn, busy)

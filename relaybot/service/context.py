@@ -1,4 +1,5 @@
-"""What every use case shares: the database, the directory, texts, the clock, the outbox."""
+"""What every use case shares, by composition: the database, the directory, texts, patterns,
+the clock, the outbox wake-up, and the few helpers several use cases call."""
 
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ class Answer:
     alert: bool = False
 
 
-class Base:
+class Context:
+    """One per bot. Use cases receive it; none of them inherits anything."""
+
     def __init__(
         self,
         db: Database,
@@ -74,12 +77,37 @@ class Base:
         """Tell the delivery worker when new rows are waiting."""
         self._wake = wake
 
+    def wake(self) -> None:
+        self._wake()
+
     async def load(self) -> None:
         """Read run-time links and moves so the directory knows every chat."""
         async with self.db.reading() as conn:
             self.directory = Directory(
                 self.network, await chats.links(conn), await chats.moves(conn)
             )
+
+    # --- where things are ---------------------------------------------------------------------
+
+    def kind(self, chat: Chat) -> ChatKind:
+        return self.directory.kind(chat.id, chat.type)
+
+    def place_of(self, chat_id: int) -> str:
+        return self.directory.place_of_chat(chat_id, self.texts("regie"))
+
+    def counter_place(self, chat_id: int) -> str:
+        """The key reports group counters by: a slug, or 'regie'."""
+        if chat_id == self.directory.regie_chat_id:
+            return "regie"
+        return self.directory.slug_for(chat_id) or str(chat_id)
+
+    async def holding(self, conn: aiosqlite.Connection, number: int) -> list[int]:
+        """The chats that hold an incident, under the ids they have now (a group Telegram
+        moved to a new id still holds what it held)."""
+        chats_now = {self.directory.current(c) for c in await incidents.holding_chats(conn, number)}
+        return sorted(c for c in chats_now if c is not None)
+
+    # --- incidents ----------------------------------------------------------------------------
 
     async def incident_from(
         self,
@@ -105,23 +133,32 @@ class Base:
             relayed=relayed,
         )
 
-    async def holding(self, conn: aiosqlite.Connection, number: int) -> list[int]:
-        """The chats that hold an incident, under the ids they have now (a group Telegram
-        moved to a new id still holds what it held)."""
-        chats_now = {self.directory.current(c) for c in await incidents.holding_chats(conn, number)}
-        return sorted(c for c in chats_now if c is not None)
+    async def refresh_copies(
+        self,
+        conn: aiosqlite.Connection,
+        incident: Incident,
+        *,
+        exclude: int | None = None,
+        priority: Priority = Priority.NORMAL,
+        followup: int | None = None,
+    ) -> list[int]:
+        """Queue an edit of every relayed copy (of the incident, or of one follow-up) in every
+        chat holding the incident, so that it shows things as they are now."""
+        holding = await self.holding(conn, incident.number)
+        for chat_id in holding:
+            if chat_id != exclude:
+                await outbox.enqueue(
+                    conn,
+                    chat_id=chat_id,
+                    action="refresh" if followup is None else "refresh_followup",
+                    now=self.clock(),
+                    incident=incident.number,
+                    followup=followup,
+                    priority=priority,
+                )
+        return holding
 
-    def kind(self, chat: Chat) -> ChatKind:
-        return self.directory.kind(chat.id, chat.type)
-
-    def place_of(self, chat_id: int) -> str:
-        return self.directory.place_of_chat(chat_id, self.texts("regie"))
-
-    def counter_place(self, chat_id: int) -> str:
-        """The key reports group counters by: a slug, or 'regie'."""
-        if chat_id == self.directory.regie_chat_id:
-            return "regie"
-        return self.directory.slug_for(chat_id) or str(chat_id)
+    # --- answers ------------------------------------------------------------------------------
 
     async def say(
         self,
@@ -152,6 +189,3 @@ class Base:
         if "state" in values:  # an incident's state, in the reader's language
             values["state"] = self.texts(f"state_word_{values['state']}")
         await self.say(conn, command.chat.id, refusal.key, reply_to=command.message_id, **values)
-
-    def wake(self) -> None:
-        self._wake()
