@@ -75,7 +75,7 @@ def test_demo_plays_the_evening_as_it_unfolds(capsys: pytest.CaptureFixture) -> 
     events minutes apart, and shows each message as it first appeared (the alert with its
     112 button) and then each edit (112 called at the scripted minute, resolved), in every
     chat that got something: the tag, the 112 report, the prevented duplicate, a forward down,
-    a regie-originated alert and the resolve."""
+    a regie-originated alert and the resolve with its outcome notice."""
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "21:40  1. " in out and "21:42  2. " in out and "22:20  8. " in out
@@ -84,6 +84,7 @@ def test_demo_plays_the_evening_as_it_unfolds(capsys: pytest.CaptureFixture) -> 
     resolved = out.index("✅ Afgehandeld: politie heeft twee personen aangehouden")
     assert first < flagged < resolved
     assert out.index("✏️ bewerkt") < resolved
+    assert resolved < out.index("✅ #1 afgehandeld: politie heeft twee personen aangehouden")
     assert "── Regiegroep Hof van Twente ──" in out and "Melding #1" in out
     assert "112 is al gebeld om 21:47" in out
     assert "Dubbele 112-meldingen voorkomen: 1" in out

@@ -156,3 +156,14 @@ TEXTS.update(
         "right_restrict": "restrict members",
     }
 )
+
+# --- issue 16: outcome notices (one per chat that held the incident) ---
+TEXTS.update(
+    {
+        "outcome_resolved": "✅ <b>#{number} resolved.</b>",
+        "outcome_resolved_note": "✅ <b>#{number} resolved:</b> {note}",
+        "outcome_expired": "⌛ <b>#{number} expired</b>: no news after {hours} hours.",
+        "outcome_retracted": "🗑️ <b>#{number} retracted</b>: a false alarm, the alert was "
+        "removed.",
+    }
+)

@@ -157,3 +157,14 @@ TEXTS.update(
         "right_restrict": "leden beperken",
     }
 )
+
+# --- issue 16: outcome notices (one per chat that held the incident) ---
+TEXTS.update(
+    {
+        "outcome_resolved": "✅ <b>#{number} afgehandeld.</b>",
+        "outcome_resolved_note": "✅ <b>#{number} afgehandeld:</b> {note}",
+        "outcome_expired": "⌛ <b>#{number} verlopen</b>: geen nieuws na {hours} uur.",
+        "outcome_retracted": "🗑️ <b>#{number} ingetrokken</b>: loos alarm, de melding is "
+        "verwijderd.",
+    }
+)
