@@ -106,7 +106,7 @@ async def test_readme_walk_through_discover_edit_check_run(tmp_path: Path) -> No
     types it: `relaybot emulator --town`, then `relaybot discover` (Ctrl-C writes the file),
     the operator fills in kern and neighbours, `relaybot check` validates it and shows per
     chat what the bot lacks, `relaybot run` starts and tells the regiegroep once what people
-    must fix, and stops cleanly."""
+    must fix; `relaybot health` says "running" (0), and "stopped" (3) after a clean stop."""
     emulator = await relaybot(
         "emulator", "--town", "--port", "0", env=run_env(tmp_path / "x"), cwd=tmp_path
     )
@@ -154,6 +154,16 @@ async def test_readme_walk_through_discover_edit_check_run(tmp_path: Path) -> No
         warning = "\n".join(seen[start:])
         assert "Proefdorp Noord" in warning and "vastzetten" in warning
         assert "geen beheerder" in warning
+
+        # `relaybot health` tells the truth about the process: running now, stopped after
+        health = await relaybot("health", env=env, cwd=tmp_path)
+        out, _err = await asyncio.wait_for(health.communicate(), 30)
+        assert health.returncode == 0 and out.decode().startswith("ok: running")
+        run.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(run.communicate(), 30)
+        health = await relaybot("health", env=env, cwd=tmp_path)
+        _out, err = await asyncio.wait_for(health.communicate(), 30)
+        assert health.returncode == 3 and err.decode().startswith("stopped")
     finally:
         if run is not None and run.returncode is None:
             run.send_signal(signal.SIGTERM)
