@@ -76,7 +76,10 @@ def lacking(status: str, rights: dict[str, bool]) -> tuple[str, ...]:
 def problems(bot: BotFacts, chats: list[ChatFacts]) -> list[Problem]:
     """Everything that stops the bot from doing its job, privacy mode first."""
     found: list[Problem] = []
-    if not bot.can_read_all_group_messages:
+    # Telegram lets an administrator bot read everything, privacy mode or not: privacy mode
+    # only hurts in a chat where the bot is a plain member
+    blind = any(chat.status not in ADMIN_STATUSES for chat in chats) or not chats
+    if not bot.can_read_all_group_messages and blind:
         found.append(Problem("preflight_privacy"))
     for chat in chats:
         if chat.status not in MEMBER_STATUSES:

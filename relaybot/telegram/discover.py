@@ -42,9 +42,9 @@ class Discovery:
         self.say(f"bot @{facts.username}: listening for groups (Ctrl-C to stop and write the file)")
         if not facts.can_read_all_group_messages:
             self.say(
-                "warning: group privacy mode is on, so the bot only sees commands and replies. "
-                "In @BotFather: /setprivacy -> choose the bot -> Disable, then remove the bot "
-                "from each group and add it again."
+                "warning: group privacy mode is on, so where the bot is no administrator it "
+                "only sees commands and replies. In @BotFather: /setprivacy -> choose the bot "
+                "-> Disable, then remove the bot from each group and add it again."
             )
         self.say("post a message in each group (or add the bot to it) to make it show up")
 

@@ -36,8 +36,13 @@ def warnings(stage: Stage) -> list[str]:
 async def test_privacy_mode_is_told_to_the_regiegroep_with_the_botfather_steps(
     private_stage: Stage,
 ) -> None:
-    """With privacy mode on, the regiegroep gets one warning that says the bot cannot read
-    "112 gebeld" and gives the BotFather steps, including removing and re-adding the bot."""
+    """With privacy mode on and the bot a plain member somewhere (here: the regiegroep), the
+    regiegroep gets one warning that says the bot cannot read "112 gebeld" and gives the
+    BotFather steps, including removing and re-adding the bot. Where the bot is an
+    administrator everywhere, privacy mode does not matter and nothing is said."""
+    assert warnings(private_stage) == []
+    private_stage.emu.set_admin(private_stage.regie, private_stage.emu.bot_user, admin=False)
+    await private_stage.restart()
     told = warnings(private_stage)
     assert len(told) == 1
     assert "Groepsprivacy staat aan" in told[0] and "/setprivacy" in told[0]

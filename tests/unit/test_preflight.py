@@ -17,9 +17,16 @@ READS = BotFacts("proef_bot", True)
 
 
 def test_privacy_mode_comes_first() -> None:
-    """A bot that cannot read all group messages is the first problem named."""
-    found = problems(BotFacts("proef_bot", False), [ChatFacts("dorp", -1, "administrator", ALL)])
+    """A bot that cannot read all group messages (privacy on, a plain member somewhere) has
+    that as the first problem named."""
+    found = problems(BotFacts("proef_bot", False), [ChatFacts("regie", -1, "member")])
     assert found == [Problem("preflight_privacy")]
+
+
+def test_privacy_mode_does_not_matter_where_the_bot_is_an_administrator_everywhere() -> None:
+    """Telegram lets an administrator bot read every message: no privacy warning then."""
+    chats = [ChatFacts("regie", -1, "administrator", ALL), ChatFacts("dorp", -2, "creator")]
+    assert problems(BotFacts("proef_bot", False), chats) == []
 
 
 def test_each_chat_problem_is_named_once() -> None:
