@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from telegram import Bot, Chat, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import Conflict, InvalidToken, TelegramError
 
 from relaybot.domain.preflight import lacking
 from relaybot.skeleton import Group, skeleton
@@ -33,9 +33,15 @@ class Discovery:
         self.out = out
         self.groups: dict[int, Group] = {}
         self.stopped = asyncio.Event()
+        self.warned: set[str] = set()
 
     def say(self, line: str) -> None:
         print(line, file=self.out, flush=True)
+
+    def warn_once(self, line: str) -> None:
+        if line not in self.warned:
+            self.warned.add(line)
+            self.say(f"warning: {line}")
 
     async def introduce(self) -> None:
         facts = await bot_facts(self.bot)
@@ -103,7 +109,16 @@ class Discovery:
                 updates = poll.result()
             except InvalidToken:
                 raise
-            except TelegramError:
+            except Conflict:  # a webhook is set, or another process is polling
+                self.warn_once(
+                    "Telegram will not give discover the updates: another process is reading "
+                    "them (a running `relaybot run`?) or a webhook is set. Stop it first; "
+                    "discover keeps trying."
+                )
+                await asyncio.sleep(2.0)
+                continue
+            except TelegramError as error:
+                self.warn_once(f"cannot reach Telegram ({type(error).__name__}); still trying")
                 await asyncio.sleep(1.0)
                 continue
             for update in updates:

@@ -11,7 +11,7 @@ from relaybot.emulator import Emulator
 from relaybot.emulator.records import User
 from relaybot.emulator.town import NOORD, OOST, REGIE, ZUID, build_town
 from relaybot.network import load_network
-from tests.e2e.conftest import run_env, start_run
+from tests.e2e.conftest import ROOT, run_env, start_run
 
 
 async def relaybot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
@@ -171,3 +171,48 @@ async def test_readme_walk_through_discover_edit_check_run(tmp_path: Path) -> No
         emulator.send_signal(signal.SIGINT)
         await asyncio.wait_for(emulator.communicate(), 30)
     assert run is not None and run.returncode == 0
+
+
+async def test_discover_says_why_it_hears_nothing_while_a_webhook_is_set(tmp_path: Path) -> None:
+    """While Telegram refuses getUpdates (a webhook set, or `relaybot run` still polling),
+    discover says so in one line instead of listening in silence, and Ctrl-C still writes the
+    file."""
+    emu = Emulator()
+    await emu.start()
+    emu.api.chat_methods.webhook_url = "https://bot.example.nl/hook"
+    output = tmp_path / "network.toml"
+    env = run_env(tmp_path / "db.sqlite3", RELAYBOT_TOKEN=emu.token)
+    env["RELAYBOT_API_BASE_URL"] = emu.base_url
+    process = await relaybot("discover", "--output", str(output), env=env, cwd=tmp_path)
+    seen: list[str] = []
+    try:
+        line = await read_until(process, "another process is reading them", seen)
+        assert line.startswith("warning: ") and "webhook" in line
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await emu.stop()
+    assert process.returncode == 0 and output.exists()
+
+
+async def test_a_rejected_token_is_one_line_for_discover_and_check(tmp_path: Path) -> None:
+    """A token Telegram does not accept: `discover` and `check` each answer one line saying
+    so, exit non-zero, and never print the token."""
+    emu = Emulator()
+    await emu.start()
+    wrong = "654321:WRONG"
+    env = run_env(tmp_path / "db.sqlite3", RELAYBOT_TOKEN=wrong)
+    env["RELAYBOT_API_BASE_URL"] = emu.base_url
+    try:
+        for command in (["discover", "--output", str(tmp_path / "n.toml")], ["check"]):
+            process = await relaybot(*command, env=env, cwd=ROOT)
+            out, err = await asyncio.wait_for(process.communicate(), 60)
+            assert process.returncode == 2, command
+            lines = err.decode().strip().splitlines()
+            assert lines == ["relaybot: Telegram rejected the token (RELAYBOT_TOKEN)"], command
+            assert wrong not in (out + err).decode()
+    finally:
+        await emu.stop()
