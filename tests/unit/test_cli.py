@@ -278,3 +278,20 @@ async def test_permission_problem_names_the_user_id(
     message = str(error.value)
     assert "RELAYBOT_DATABASE" in message and f"user id {os.getuid()}" in message
     assert f"chown -R {os.getuid()}" in message and "\n" not in message
+
+
+def test_discover_without_a_token_names_the_variable(capsys: pytest.CaptureFixture) -> None:
+    """`relaybot discover` needs only the token; without it, one line naming RELAYBOT_TOKEN."""
+    assert main(["discover", "--output", "-"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "RELAYBOT_TOKEN" in lines[0]
+
+
+def test_demo_with_a_bad_relaybot_language_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """The demo follows RELAYBOT_LANGUAGE; a value it cannot speak is one line naming it."""
+    monkeypatch.setenv("RELAYBOT_LANGUAGE", "fr")
+    assert main(["demo"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "RELAYBOT_LANGUAGE" in lines[0]
