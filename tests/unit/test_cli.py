@@ -295,3 +295,22 @@ def test_demo_with_a_bad_relaybot_language_names_the_variable(
     assert main(["demo"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "RELAYBOT_LANGUAGE" in lines[0]
+
+
+def test_check_says_when_telegram_cannot_be_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """With a token but no Telegram to reach, `check` still validates the file, then says in
+    one line that Telegram could not be asked and how to skip it; exit 1."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("RELAYBOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("RELAYBOT_API_BASE_URL", f"http://127.0.0.1:{port}/bot")
+    assert main(["check", "--network", str(EXAMPLE)]) == 1
+    out = capsys.readouterr().out
+    assert "valid" in out
+    assert out.strip().splitlines()[-1].startswith("Telegram: could not be asked")
+    assert "--offline" in out.strip().splitlines()[-1]
