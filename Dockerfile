@@ -20,6 +20,8 @@ VOLUME ["/app/data"]
 # the webhook server (RELAYBOT_WEBHOOK_PORT), used only when RELAYBOT_WEBHOOK_URL is set
 EXPOSE 8443
 
-# Healthy while the bot's outbox worker is alive and touching its heartbeat file.
-HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 CMD ["relaybot", "health"]
+# Healthy while the bot's outbox worker is alive and touching its heartbeat file. `relaybot
+# health` has an exit code per state; Docker wants 0 or 1 (2 is reserved), hence the `|| exit 1`.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["sh", "-c", "relaybot health || exit 1"]
 CMD ["relaybot", "run"]
