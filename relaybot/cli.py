@@ -17,7 +17,7 @@ from pathlib import Path
 
 from relaybot.network import NetworkError, load_network
 from relaybot.settings import Settings, SettingsError, load_settings
-from relaybot.storage.db import StorageError, open_error
+from relaybot.storage.db import StorageError, open_error, readonly_uri
 
 EXAMPLE_FILE = Path("config/network.example.toml")
 
@@ -54,11 +54,15 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.logs import configure
     from relaybot.settings import require_token
     from relaybot.telegram.app import run
+    from relaybot.telegram.startup import preflight
 
     settings = load_settings()
-    configure(settings.log_format, settings.log_level)
+    secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
+    configure(settings.log_format, settings.log_level, secrets=secrets)
     require_token(settings)
     load_network(_network_path(settings, None))
+    # ask the Bot API first: a rejected token or an unreachable URL is one line, no token
+    asyncio.run(preflight(settings))
     run(settings)
     return 0
 
@@ -68,7 +72,7 @@ def _linked(database: Path) -> dict[str, int]:
     if not database.exists():
         return {}
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(sqlite3.connect(readonly_uri(database), uri=True)) as conn:
             return dict(conn.execute("SELECT slug, chat_id FROM chat_links").fetchall())
     except sqlite3.OperationalError as error:
         if "no such table" in str(error):  # a database from before /koppel existed

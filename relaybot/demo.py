@@ -324,15 +324,19 @@ async def _run_demo(language: str) -> int:
     with tempfile.TemporaryDirectory(prefix="relaybot-demo-") as folder:
         print(say["title"])
         print(say["network"].format(path=network))
-        stage = await open_stage(
-            network,
-            Path(folder) / "demo.sqlite3",
-            language=language,
-            clock=clock,
-            emulator=Emulator(clock=clock),
-        )
+        emulator = Emulator(clock=clock)  # the demo's own, so that it is stopped whatever fails
+        stage: Stage | None = None
         try:
+            stage = await open_stage(
+                network,
+                Path(folder) / "demo.sqlite3",
+                language=language,
+                clock=clock,
+                emulator=emulator,
+            )
             await play(stage, clock, language)
         finally:
-            await stage.close()
+            if stage is not None:
+                await stage.close()
+            await emulator.stop()
     return 0

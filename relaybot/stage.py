@@ -181,8 +181,16 @@ async def open_stage(
         network_file=network_file,
         language=language,
     )
-    runtime = await build(settings, network, clock=clock)
-    await runtime.start(poll_timeout=poll_timeout)
+    try:
+        runtime = await build(settings, network, clock=clock)
+    except BaseException:
+        await emu.stop()
+        raise
     stage = Stage(emu, runtime, network, chats, co_admins, residents, contacts)
-    await stage.settle()
+    try:
+        await runtime.start(poll_timeout=poll_timeout)
+        await stage.settle()
+    except BaseException:
+        await stage.close()  # a half-started bot and its emulator would outlive the failure
+        raise
     return stage

@@ -143,18 +143,17 @@ class Emulator:
         status = "kicked" if blocked else "member"
         self.world.member_update(chat, self.bot_user, status, user)
 
-    def set_admin(self, chat_id: int, user: User, admin: bool = True) -> None:
-        self.people.set_admin(chat_id, user, admin)
+    def set_admin(self, chat_id: int, user: User, admin: bool = True, **rights: bool) -> None:
+        self.people.set_admin(chat_id, user, admin, **rights)
 
     def set_bot_rights(self, chat_id: int, **rights: bool) -> None:
         """Give or withhold the bot's administrator rights in a chat, by Bot API name
         (``can_pin_messages=False``); getChatMember and the rights checks follow."""
-        withheld = self.world.bot_rights_withheld.setdefault(chat_id, set())
-        for name, given in rights.items():
-            if given:
-                withheld.discard(name)
-            else:
-                withheld.add(name)
+        chat = self.world.chat(chat_id)
+        chat.admin_rights[self.bot_user.id] = {
+            **chat.admin_rights.get(self.bot_user.id, {}),
+            **rights,
+        }
 
     # --- people acting ----------------------------------------------------------------------
 
@@ -208,6 +207,14 @@ class Emulator:
 
     def leave(self, chat_id: int, user: User) -> Message:
         return self.people.leave(chat_id, user)
+
+    def join_many(self, chat_id: int, users: list[User], by: User | None = None) -> Message:
+        """Several people added at once (one `new_chat_members` message)."""
+        return self.people.join_many(chat_id, users, by)
+
+    def post_as_channel(self, chat_id: int, channel_title: str, text: str) -> Message:
+        """A message in a group sent as a channel."""
+        return self.people.post_as_channel(chat_id, channel_title, text)
 
     def migrate(self, chat_id: int) -> int:
         return self.people.migrate(chat_id)

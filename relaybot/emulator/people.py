@@ -137,15 +137,58 @@ class People:
         self.world.member_update(chat, user, "member", None, **extra)
         return message
 
+    def join_many(self, chat_id: int, users: list[User], by: User | None = None) -> Message:
+        """Several people added at once: one service message naming them all (Telegram's
+        `new_chat_members` list), and a chat_member update for each."""
+        chat = self.world.chat(chat_id)
+        adder = by or users[0]
+        message = self._service(chat, adder, new_chat_members=[user.to_dict() for user in users])
+        for user in users:
+            self.world.member_update(chat, user, "member", by)
+        return message
+
+    def post_as_channel(self, chat_id: int, channel_title: str, text: str) -> Message:
+        """A message sent in a group as a channel (a linked channel, or a member choosing to
+        post as their channel): `sender_chat` is the channel, `from` is Channel_Bot."""
+        chat = self.world.chat(chat_id)
+        channel = next(
+            (
+                c
+                for c in self.world.chats.values()
+                if c.type == "channel" and c.title == channel_title
+            ),
+            None,
+        )
+        if channel is None:
+            channel_id = self.world.new_group_id("supergroup")
+            channel = Chat(channel_id, "channel", channel_title)
+            self.world.chats[channel_id] = channel
+        message = self.world.store(
+            chat,
+            from_id=self.world.channel_bot.id,
+            sender_chat_id=channel.id,
+            text=text,
+            entities=markup.detect(text),
+        )
+        if self._bot_sees(chat, message):
+            self.world.updates.put("message", self.world.message_json(message))
+        return message
+
     def leave(self, chat_id: int, user: User) -> Message:
         chat = self.world.chat(chat_id)
         message = self._service(chat, user, left_chat_member=user.to_dict())
         self.world.member_update(chat, user, "left", None)
         return message
 
-    def set_admin(self, chat_id: int, user: User, admin: bool = True) -> None:
+    def set_admin(self, chat_id: int, user: User, admin: bool = True, **rights: bool) -> None:
+        """Promote (with rights differing from the defaults, e.g. can_restrict_members=False)
+        or demote a member."""
         chat = self.world.chat(chat_id)
         by = self._owner(chat)
+        if rights:
+            chat.admin_rights[user.id] = dict(rights)
+        else:
+            chat.admin_rights.pop(user.id, None)
         self.world.member_update(chat, user, "administrator" if admin else "member", by)
 
     def migrate(self, chat_id: int) -> int:

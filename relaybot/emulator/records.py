@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 GROUP_ANONYMOUS_BOT_ID = 1087968824
+CHANNEL_BOT_ID = 136817688  # the `from` of messages sent as a channel
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted")
 
 
@@ -94,6 +95,8 @@ class Chat:
     last_message_id: int = 0
     pinned: list[int] = field(default_factory=list)
     invite_links: dict[str, InviteLink] = field(default_factory=dict)
+    # user id -> admin rights that differ from the defaults (e.g. can_restrict_members False)
+    admin_rights: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def is_group(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 from relaybot.emulator.errors import EmulatorError, bad_request, forbidden
 from relaybot.emulator.records import (
+    CHANNEL_BOT_ID,
     GROUP_ANONYMOUS_BOT_ID,
     Chat,
     Message,
@@ -53,13 +54,14 @@ class World:
         self.users: dict[int, User] = {bot.id: bot}
         self.anonymous = User(GROUP_ANONYMOUS_BOT_ID, "Group", None, "GroupAnonymousBot", True)
         self.users[self.anonymous.id] = self.anonymous
+        # Telegram's stand-in sender of messages sent as a channel
+        self.channel_bot = User(CHANNEL_BOT_ID, "Channel", None, "Channel_Bot", True)
+        self.users[self.channel_bot.id] = self.channel_bot
         self.chats: dict[int, Chat] = {}
         self.updates = UpdateQueue()
         self.callback_queries: dict[str, tuple[int, int, int]] = {}  # id -> chat, message, user
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.files: dict[str, tuple[str, Any]] = {}  # file_id -> kind, media json
-        # chat id -> admin rights the bot was *not* given there (set_bot_rights)
-        self.bot_rights_withheld: dict[int, set[str]] = {}
         self._user_ids = itertools.count(100_000_001)
         self._group_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
@@ -193,11 +195,8 @@ class World:
         return self._admin_rights(chat, self.bot) if chat.is_admin(self.bot.id) else {}
 
     def _admin_rights(self, chat: Chat, user: User) -> dict[str, Any]:
-        rights = dict(_ADMIN_RIGHTS)
-        if user.id == self.bot.id:
-            for name in self.bot_rights_withheld.get(chat.id, ()):
-                rights[name] = False
-        return rights
+        """An administrator's rights: the defaults, with what this chat set for them."""
+        return {**_ADMIN_RIGHTS, **chat.admin_rights.get(user.id, {})}
 
     # --- messages ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ Each area is one class over the shared `Context`; none inherits from another."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from relaybot.service.context import Answer, Chat, Command, Context
 from relaybot.service.flagging import Flagging
@@ -12,6 +13,7 @@ from relaybot.service.forwarding import Forwarding
 from relaybot.service.groups import Groups
 from relaybot.service.lifecycle import Lifecycle
 from relaybot.service.linking import Linking
+from relaybot.service.moderation import Moderation
 from relaybot.service.tagging import Tagging
 
 
@@ -27,9 +29,14 @@ class UseCases:
     forwarding: Forwarding
     linking: Linking
     groups: Groups
+    moderation: Moderation
 
     @classmethod
-    def create(cls, ctx: Context) -> UseCases:
+    def create(
+        cls, ctx: Context, *, config_dir: Path | None = None, patterns_file: Path | None = None
+    ) -> UseCases:
+        """`config_dir` holds the operator's rules and blocklist, `patterns_file` the chatter
+        patterns; without them the shipped files are used."""
         return cls(
             ctx,
             tagging=Tagging(ctx),
@@ -38,6 +45,7 @@ class UseCases:
             forwarding=Forwarding(ctx),
             linking=Linking(ctx),
             groups=Groups(ctx),
+            moderation=Moderation(ctx, config_dir=config_dir, patterns_file=patterns_file),
         )
 
 

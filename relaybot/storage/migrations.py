@@ -115,4 +115,68 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX link_requests_by_chat ON link_requests (chat_id, state)",
     ),
+    # 3 (trust): retention (when an incident's text and names were erased), the history of 112
+    # reports that were withdrawn (/niet112)
+    (
+        "ALTER TABLE incidents ADD COLUMN erased_at REAL",
+        # the last withdrawn report, shown on every copy until the next report
+        "ALTER TABLE incidents ADD COLUMN withdrawn_at REAL",
+        "ALTER TABLE incidents ADD COLUMN withdrawn_by TEXT",
+        "ALTER TABLE incidents ADD COLUMN withdrawn_place TEXT",
+        """CREATE INDEX incidents_to_erase ON incidents (state, closed_at)
+            WHERE erased_at IS NULL""",
+        """CREATE TABLE flag_withdrawals (
+            id INTEGER PRIMARY KEY,
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            reported_at REAL NOT NULL,
+            reported_by TEXT NOT NULL DEFAULT '',
+            reported_place TEXT NOT NULL DEFAULT '',
+            reported_chat_id INTEGER,
+            withdrawn_at REAL NOT NULL,
+            withdrawn_by TEXT NOT NULL DEFAULT '',
+            withdrawn_chat_id INTEGER
+        )""",
+        "CREATE INDEX flag_withdrawals_by_incident ON flag_withdrawals (incident, id)",
+        # who was told "112 is al gebeld" about an incident: one answer and one count each
+        """CREATE TABLE flag_duplicates (
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            user_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (incident, user_id)
+        ) WITHOUT ROWID""",
+    ),
+    # 3: moderation (issue 13): warnings (who, where, when, what kind; never the message),
+    # reminders given (once a day / a month), and removal questions with their cards
+    (
+        """CREATE TABLE warnings (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            given_by INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX warnings_by_member ON warnings (chat_id, member_id, at)",
+        "CREATE INDEX warnings_by_time ON warnings (at)",
+        """CREATE TABLE reminders (
+            chat_id INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (chat_id, member_id, kind)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE removal_cards (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            member_name TEXT NOT NULL DEFAULT '',
+            warnings INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending',
+            decided_by TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            decided_at REAL
+        )""",
+        "CREATE INDEX removal_cards_by_member ON removal_cards (chat_id, member_id, state)",
+    ),
 )

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import structlog
 from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from relaybot.domain.patterns import load_patterns
@@ -135,6 +136,20 @@ class Runtime:
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
         await self.cases.lifecycle.housekeeping()
+        await self.leave_unknown_groups()
+
+    async def leave_unknown_groups(self) -> None:
+        """Leave the groups outside the network that did not ask to be linked within
+        `unknown_group_hours` (the use case decides which; this only calls Telegram)."""
+        for chat_id in await self.cases.groups.unknown_to_leave():
+            try:
+                await self.app.bot.leave_chat(chat_id)
+            except (Forbidden, BadRequest):
+                pass  # removed already, or the group is gone: nothing to leave
+            except TelegramError as error:
+                log.warning("leave_failed", chat=chat_id, error=type(error).__name__)
+                continue  # try again at the next round
+            await self.cases.groups.left_unknown(chat_id)
 
     async def start(self, poll_timeout: float = 10) -> None:
         """Start polling in the running event loop (tests and the demo)."""
@@ -165,10 +180,20 @@ async def build(
     token = require_token(settings)
     network = network or load_network(settings.network_file)
     db = await Database(settings.database).open()
-    patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
-    ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
-    await ctx.load()
-    cases = UseCases.create(ctx)  # built once; the handlers bind commands to its methods
+    try:
+        patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
+        ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
+        await ctx.load()
+    except BaseException:
+        await db.close()  # its worker thread would otherwise keep the process from exiting
+        raise
+    # built once; the handlers bind commands to its methods. The operator's moderation files
+    # (rules, blocklist) sit with the network file.
+    cases = UseCases.create(
+        ctx,
+        config_dir=Path(settings.network_file).parent,
+        patterns_file=PATTERNS_FILE if PATTERNS_FILE.exists() else None,  # noqa: ASYNC240
+    )
     delivery = Delivery(ctx)  # the worker's, and Telegram's news about chats
     runtime_box: list[Runtime] = []
 

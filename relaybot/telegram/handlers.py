@@ -24,8 +24,10 @@ from telegram.ext import (
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor
 from relaybot.service import Chat, Command, UseCases
+from relaybot.service.moderation import REMOVE_BUTTON, Request
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
+from relaybot.telegram.moderating import TelegramMembers, seen_of, target_of
 from relaybot.telegram.translate import chat_of, command_of, message_key, name_of, post_of
 
 log = structlog.get_logger("relaybot.handlers")
@@ -42,6 +44,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     ),
     (("update",), "Stuur een aanvulling door (als antwoord)", "Relay an update (as a reply)"),
     (("112",), "Meld dat 112 gebeld is", "Report that 112 was called"),
+    (
+        ("niet112", "unflag"),
+        "Trek een onjuiste 112-melding in (beheerder, als antwoord)",
+        "Withdraw a false 112 report (co-admin, as a reply)",
+    ),
     (("afgehandeld", "resolved", "opgelost"), "Sluit een melding af", "Resolve an alert"),
     (("intrekken", "retract"), "Trek een loos alarm in", "Retract a false alarm"),
     (("meldingen", "incidents"), "Open meldingen", "Open alerts"),
@@ -61,9 +68,32 @@ LINK_MENU = ("Koppel deze groep aan een buurt (beheerder)", "Link this group to 
 LINK_BUTTON = r"^koppel:(ok|no):\d+$"
 
 
+# house rules and moderation (issue 13): their use cases take a `Request` (the member a
+# command answers, too), so they have handlers of their own, bound in `register`
+MODERATION_COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
+    (("regels", "rules"), "De huisregels", "The house rules"),
+    (
+        ("waarschuw", "warn"),
+        "Waarschuw een lid (beheerder, als antwoord)",
+        "Warn a member (co-admin, as a reply)",
+    ),
+    (
+        ("vergeef", "unwarn"),
+        "Trek de laatste waarschuwing in (beheerder, als antwoord)",
+        "Take back the latest warning (co-admin, as a reply)",
+    ),
+    (
+        ("waarschuwingen", "warnings"),
+        "Waarschuwingen van een lid (beheerder, als antwoord)",
+        "A member's warnings (co-admin, as a reply)",
+    ),
+]
+
+
 def bot_commands(language: str) -> list[BotCommand]:
     menu = [(names[0], nl, en) for names, nl, en in COMMANDS]
     menu.append((LINK_NAMES[0], *LINK_MENU))
+    menu.extend((names[0], nl, en) for names, nl, en in MODERATION_COMMANDS)
     return [BotCommand(name, nl if language == "nl" else en) for name, nl, en in menu]
 
 
@@ -77,6 +107,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         ("regie", "relay"): cases.tagging.tag,
         ("update",): cases.tagging.update,
         ("112",): cases.flagging.command_112,
+        ("niet112", "unflag"): cases.flagging.unflag,
         ("afgehandeld", "resolved", "opgelost"): cases.lifecycle.resolve,
         ("intrekken", "retract"): cases.lifecycle.retract,
         ("meldingen", "incidents"): cases.lifecycle.list_open,
@@ -85,20 +116,35 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         ("help", "start"): cases.groups.help,
     }
     assert list(bindings) == [names for names, _nl, _en in COMMANDS], "menu and bindings differ"
+    moderation = cases.moderation
+    moderation_bindings: dict[tuple[str, ...], Callable[[Request], Awaitable[None]]] = {
+        ("regels", "rules"): moderation.house_rules,
+        ("waarschuw", "warn"): moderation.warn,
+        ("vergeef", "unwarn"): moderation.unwarn,
+        ("waarschuwingen", "warnings"): moderation.warnings,
+    }
+    assert list(moderation_bindings) == [n for n, _nl, _en in MODERATION_COMMANDS]
     fresh = filters.UpdateType.MESSAGE  # new messages in chats and groups: no edits, no channels
 
     async def on_edit(update: Update, _context: Context) -> None:
         message = update.edited_message
         assert message is not None
-        edited_at = int(message.edit_date.timestamp()) if message.edit_date else 0
+        # keyed on the update: several edits within one second (same edit_date) are each an
+        # edit, while the same update delivered twice is still one
         await cases.tagging.edited(
             message.chat_id,
             message.message_id,
             message.text or message.caption or "",
-            f"edit:{message.chat_id}:{message.message_id}:{edited_at}",
+            f"edit:{message.chat_id}:{message.message_id}:u{update.update_id}",
         )
 
-    def command(use_case: UseCase) -> Callable[[Update, Context], Awaitable[None]]:
+    # what cannot be undone, or makes the network stop calling 112: co-admin rights are asked
+    # of Telegram at that moment, not taken from the cache
+    sensitive = {("niet112", "unflag"), ("intrekken", "retract")}
+
+    def command(
+        use_case: UseCase, fresh: bool = False
+    ) -> Callable[[Update, Context], Awaitable[None]]:
         async def handle(update: Update, context: Context) -> None:
             message = update.effective_message
             assert message is not None
@@ -107,7 +153,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
                 await cases.groups.unknown_group(command_of(update, False))
                 return
             co_admin = kind is ChatKind.NEIGHBOURHOOD and await admins.is_co_admin(
-                context.bot, message
+                context.bot, message, fresh=fresh
             )
             await use_case(command_of(update, co_admin))
 
@@ -158,6 +204,9 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             message.chat_id, text, replied and replied.message_id
         )
         if interest is None:
+            if not ctx.directory.in_network(message.chat_id):
+                # a group the bot never heard it was added to: the regiegroep hears of it once
+                await cases.groups.bot_added(chat_of(message))
             return
         actor = Actor(
             message.from_user.id if message.from_user else 0, name_of(message.from_user, message)
@@ -188,11 +237,86 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             await cases.groups.bot_added(Chat(chat.id, chat.type, chat.title or ""))
         elif was_in and not now_in and ctx.directory.in_network(chat.id):
             await delivery.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
+        elif was_in and not now_in:
+            await cases.groups.left_unknown(chat.id)
 
     async def on_member(update: Update, _context: Context) -> None:
         change = update.chat_member
         assert change is not None
         admins.forget(change.chat.id, change.new_chat_member.user.id)
+
+    # --- house rules and moderation ---------------------------------------------------------
+
+    async def on_moderate(update: Update, context: Context) -> None:
+        """Every fresh group message: screened in memory; only a finding asks Telegram
+        whether the sender is a co-admin and goes on to the use case."""
+        message = update.message
+        assert message is not None
+        seen = seen_of(message)
+        finding = moderation.screen(seen)
+        if finding is None:
+            return
+        co_admin = await admins.is_co_admin(context.bot, message)
+        name = name_of(message.from_user, message)
+        await moderation.act(seen, finding, co_admin, name, message_key(message))
+
+    async def on_join(update: Update, context: Context) -> None:
+        message = update.message
+        assert message is not None
+        joined = [u for u in message.new_chat_members if u.id != context.bot.id]
+        await moderation.joined(message.chat_id, len(joined), f"join:{message_key(message)}")
+
+    def moderation_command(
+        names: tuple[str, ...], use_case: Callable[[Request], Awaitable[None]]
+    ) -> Callable[[Update, Context], Awaitable[None]]:
+        async def handle(update: Update, context: Context) -> None:
+            message = update.effective_message
+            assert message is not None
+            kind = ctx.kind(chat_of(message))
+            if kind is ChatKind.UNKNOWN:
+                await cases.groups.unknown_group(command_of(update, False))
+                return
+            neighbourhood = kind is ChatKind.NEIGHBOURHOOD
+            co_admin = neighbourhood and await admins.is_co_admin(context.bot, message)
+            replied = message.reply_to_message
+            target = None
+            if replied is not None and co_admin:  # only then does the member matter
+                target_admin = await admins.is_co_admin(context.bot, replied)
+                target = target_of(replied, name_of(replied.from_user, replied), target_admin)
+            command = command_of(update, co_admin)
+            await use_case(
+                Request(
+                    chat_id=message.chat_id,
+                    chat_type=message.chat.type,
+                    message_id=message.message_id,
+                    actor=command.actor,
+                    key=command.key,
+                    command=names[0],
+                    args=command.args,
+                    target=target,
+                )
+            )
+
+        return handle
+
+    async def on_removal_button(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        message = query.message
+        if message is None or not ctx.directory.in_network(message.chat.id):
+            await query.answer()
+            return
+        _prefix, verdict, card = query.data.split(":")
+        actor = Actor(query.from_user.id, query.from_user.full_name)
+        answer = await moderation.decide_removal(
+            int(card),
+            verdict == "ok",
+            actor,
+            (message.chat.id, message.message_id),
+            f"cb:{query.id}",
+            TelegramMembers(context.bot),
+        )
+        await query.answer(answer.text or None, show_alert=answer.alert)
 
     # Ordinary chatter is by far the most common update: checked first. The handlers below
     # take commands, edits, service messages and buttons, which its filter never matches.
@@ -208,9 +332,26 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     for names, use_case in bindings.items():
-        app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
+        handle = command(use_case, fresh=names in sensitive)
+        app.add_handler(CommandHandler(list(names), handle, filters=fresh))
     app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
     app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
     app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.CHAT_MEMBER))
+    for names, moderation_case in moderation_bindings.items():
+        app.add_handler(
+            CommandHandler(list(names), moderation_command(names, moderation_case), filters=fresh)
+        )
+    app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
+    # A second handler group: every fresh group message is also screened for the house rules,
+    # whichever handler of the first group took it. A join goes to the welcome; any other
+    # message (service messages too: they are cheap) to the screen.
+    app.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.StatusUpdate.NEW_CHAT_MEMBERS, on_join),
+        group=1,
+    )
+    app.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & fresh & ~filters.COMMAND, on_moderate),
+        group=1,
+    )

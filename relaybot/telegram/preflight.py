@@ -37,7 +37,10 @@ class TokenRejected(SettingsError):
     """Telegram said the token is not valid (one line, never the token itself)."""
 
     def __init__(self) -> None:
-        super().__init__("Telegram rejected the token (RELAYBOT_TOKEN)", variable="RELAYBOT_TOKEN")
+        super().__init__(
+            "RELAYBOT_TOKEN: Telegram rejected the token (check it with BotFather)",
+            variable="RELAYBOT_TOKEN",
+        )
 
 
 def network_chats(network: Network, links: dict[str, int]) -> dict[str, int]:

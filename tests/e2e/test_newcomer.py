@@ -212,7 +212,9 @@ async def test_a_rejected_token_is_one_line_for_discover_and_check(tmp_path: Pat
             out, err = await asyncio.wait_for(process.communicate(), 60)
             assert process.returncode == 2, command
             lines = err.decode().strip().splitlines()
-            assert lines == ["relaybot: Telegram rejected the token (RELAYBOT_TOKEN)"], command
+            assert lines == [
+                "relaybot: RELAYBOT_TOKEN: Telegram rejected the token (check it with BotFather)"
+            ], command
             assert wrong not in (out + err).decode()
     finally:
         await emu.stop()

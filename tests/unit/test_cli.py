@@ -17,6 +17,28 @@ from relaybot.storage.heartbeat import beat, heartbeat_path, mark_stopped
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"
+# a safety net, not a measurement: the demo takes seconds; a demo that fails and leaves
+# something running (a database thread, the emulator) must not hold up the test run
+DEMO_TIMEOUT = 180
+
+
+def run_demo_command(*args: str, script: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`relaybot demo` in a process of its own, killed (and the test failed) if it outlives
+    DEMO_TIMEOUT: whatever a failing demo leaves behind dies with that process. `script`
+    runs instead of `python -m relaybot demo` (to break something first)."""
+    command = ["-c", script] if script else ["-m", "relaybot", "demo", *args]
+    try:
+        return subprocess.run(
+            [sys.executable, *command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=DEMO_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"`relaybot demo` did not end within {DEMO_TIMEOUT} s: {exc.stderr!r}")
+
 
 BROKEN = {
     "unknown adjacent slug": (
@@ -70,14 +92,16 @@ def test_check_reports_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "nope.toml" in capsys.readouterr().err
 
 
-def test_demo_plays_the_evening_as_it_unfolds(capsys: pytest.CaptureFixture) -> None:
+def test_demo_plays_the_evening_as_it_unfolds() -> None:
     """`relaybot demo` runs the real bot against the emulator on a scripted clock from 21:40,
     events minutes apart, and shows each message as it first appeared (the alert with its
     112 button) and then each edit (112 called at the scripted minute, resolved), in every
     chat that got something: the tag, the 112 report, the prevented duplicate, a forward down,
-    a regie-originated alert and the resolve with its outcome notice."""
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
+    a regie-originated alert and the resolve with its outcome notice. A demo that fails ends
+    (run in its own process, with a timeout)."""
+    done = run_demo_command()
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     assert "21:40  1. " in out and "21:42  2. " in out and "22:20  8. " in out
     first = out.index("☎️ 112: nog niet gebeld  [☎️ Ik heb 112 gebeld]")
     flagged = out.index("☎️ 112 gebeld om 21:47 door")
@@ -93,6 +117,28 @@ def test_demo_plays_the_evening_as_it_unfolds(capsys: pytest.CaptureFixture) -> 
     received = out[out.index("Groepen die iets van de bot kregen (11):") :]
     for title in ("Regiegroep", "Goor Oost", "Markelo Noord", "Delden Zuid", "Goor Noord"):
         assert title in received
+
+
+BROKEN_PATTERNS_DEMO = """
+import sys
+import relaybot.telegram.app as app
+from relaybot.cli import main
+from relaybot.domain.patterns import PatternsError
+
+def broken(path=None):
+    raise PatternsError("config/patterns.toml", "made unreadable by the test")
+
+app.load_patterns = broken
+sys.exit(main(["demo"]))
+"""
+
+
+def test_a_demo_whose_patterns_fail_to_load_ends_with_the_error() -> None:
+    """When pattern loading fails as the bot is built (the database is open, the emulator is
+    serving), the demo stops both and the process ends with the error, instead of living on."""
+    done = run_demo_command(script=BROKEN_PATTERNS_DEMO)
+    assert done.returncode != 0
+    assert "config/patterns.toml: made unreadable by the test" in done.stderr
 
 
 def test_health_fails_without_a_heartbeat(
@@ -111,13 +157,12 @@ def test_packaged_example_matches_the_config_folder() -> None:
     assert packaged.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
 
-def test_demo_in_english_narrates_and_the_bot_speaks_english(
-    capsys: pytest.CaptureFixture,
-) -> None:
+def test_demo_in_english_narrates_and_the_bot_speaks_english() -> None:
     """`relaybot demo --language en`: English narration, the bot's own texts and the
     transcript's own words ("edited") in English."""
-    assert main(["demo", "--language", "en"]) == 0
-    out = capsys.readouterr().out
+    done = run_demo_command("--language", "en")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     assert "An evening in Hof van Twente" in out and "Alert #1" in out
     assert "112 was already called" in out and "Duplicate 112 calls prevented: 1" in out
     assert "✏️ edited" in out

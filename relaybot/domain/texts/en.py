@@ -130,6 +130,77 @@ TEXTS.update(
 TEXTS["forward_nothing"] = "ℹ️ This message has no text or photo to forward."
 TEXTS["incidents_more"] = "… and {count} more open alert(s)."
 
+# issue 12 (trust): /niet112, answers, /buren outside the network
+TEXTS.update(
+    {
+        "flag_withdrawn": "↩️ Earlier 112 report withdrawn at {time} by {name} ({place})",
+        "unflag_notice": "↩️ <b>112 has not been called yet</b> for alert #{number}: the report "
+        "that it was called was withdrawn at {time} by {name} ({place}). Call 112 if there is "
+        "danger and say so here.",
+        "refuse_unflag": "⛔ Only a co-admin of a group holding this alert, or the regiegroep, "
+        "can withdraw a 112 report.",
+        "unflag_nothing": "ℹ️ Nobody has reported 112 as called for alert #{number}: there is "
+        "nothing to withdraw.",
+        "buren_outside": "ℹ️ /buren only works in the network's groups.",
+    }
+)
+
+# --- house rules and moderation (issue 13) ---------------------------------------------------
+TEXTS.update(
+    {
+        "rules_show": "📜 {rules}",
+        "rules_missing": "📜 <b>House rules (SAAR)</b>: <b>S</b>pot it · <b>A</b>lert 112 · "
+        "<b>A</b>pp the group · <b>R</b>espond only when safe.",
+        "welcome_burst": "👋 Welcome to the neighbourhood-watch group {place}! Here we report "
+        "suspicious situations the SAAR way: <b>S</b>pot it · <b>A</b>lert 112 · <b>A</b>pp the "
+        "group · <b>R</b>espond only when safe. Say when 112 has been called, and keep the group "
+        "for reports. All house rules: /rules",
+        "warn_blocklist": "⚠️ <b>Warning {count} of {max}</b>: mind your language, no cursing, "
+        "insults or discrimination (house rule). House rules: /rules",
+        "warn_manual": "⚠️ <b>Warning {count} of {max}</b> from a co-admin: {reason}. "
+        "House rules: /rules",
+        "warn_manual_plain": "⚠️ <b>Warning {count} of {max}</b> from a co-admin. House rules: /rules",
+        "unwarn_done": "✅ The latest warning was taken back; {count} of {max} now count.",
+        "unwarn_none": "ℹ️ This member has no warnings that still count.",
+        "warnings_list": "📋 <b>Warnings that count: {count} of {max}</b> (last {days} days)\n{lines}",
+        "warnings_line": "• {date}: {what}",
+        "warnings_what_blocklist": "language (blocked word)",
+        "warnings_what_manual": "by a co-admin",
+        "warnings_none": "📋 This member has no warnings that count (last {days} days).",
+        "refuse_mod_not_co_admin": "⛔ Only administrators of this group can do this.",
+        "refuse_mod_no_reply": "ℹ️ Use /{command} as a reply to a message of the member.",
+        "refuse_mod_not_neighbourhood": "⛔ Warnings belong to a neighbourhood group of the network.",
+        "refuse_mod_exempt_co_admin": "ℹ️ Co-admins are not warned.",
+        "refuse_mod_exempt_bot": "ℹ️ Bots are not warned.",
+        "refuse_mod_exempt_anonymous_admin": "ℹ️ A message sent as the group (an anonymous admin) is not warned.",
+        "refuse_mod_exempt_channel": "ℹ️ A message sent as a channel is not warned: the sender is unknown.",
+        "refuse_mod_exempt_unknown": "ℹ️ The sender of this message is unknown; no warning is given.",
+        "removal_card": "🚪 <b>Remove from {place}?</b>\n{name} has {count} warnings (limit: {max}). "
+        "Only a co-admin of {place} who may remove members decides.",
+        "button_remove": "🚪 Remove",
+        "button_keep": "✋ Keep",
+        "removal_card_removed": "{card}\n🚪 <b>Removed</b> by {by}. Coming back takes a new sign-up.",
+        "removal_card_kept": "{card}\n✋ <b>Kept</b>: decided by {by}.",
+        "removal_card_gone": "{card}\nℹ️ <b>Not needed</b>: the member had already left (seen by {by}).",
+        "removal_card_failed": "{card}\n⛔ <b>Not removed</b>: {reason}",
+        "removal_card_withdrawn": "{card}\n↩️ <b>Lapsed</b>: {by} took a warning back.",
+        "removal_failed_admin": "the member is a co-admin now",
+        "removal_failed_rights": "the bot may not remove members in this group",
+        "removal_answer_denied": "Only a co-admin of this neighbourhood group who may remove members can decide this.",
+        "removal_answer_already": "Already decided by {by}.",
+        "removal_answer_removed": "Removed.",
+        "removal_answer_kept": "The member stays.",
+        "removal_answer_gone": "The member had already left.",
+        "removal_answer_failed": "Did not work: {reason}.",
+        "remind_flood": "ℹ️ A friendly reminder: this group is for reports. Many messages in a row "
+        "make a real report hard to find. House rules: /rules",
+        "remind_chatter": "ℹ️ A friendly reminder: this group is for reports only, not for private "
+        "conversation. House rules: /rules",
+        "remind_photo": "📷 A reminder: share a photo of a person only when it really adds to the "
+        "report. A description (height, clothing, number plate) often works just as well.",
+    }
+)
+
 # --- issue 16: start-up checks (posted once to the regiegroep; `relaybot check` prints them) ---
 TEXTS.update(
     {

@@ -131,6 +131,79 @@ TEXTS.update(
 TEXTS["forward_nothing"] = "ℹ️ Dit bericht heeft geen tekst of foto om door te sturen."
 TEXTS["incidents_more"] = "… en nog {count} open melding(en)."
 
+# issue 12 (trust): /niet112, answers, /buren outside the network
+TEXTS.update(
+    {
+        "flag_withdrawn": "↩️ Eerdere 112-melding ingetrokken om {time} door {name} ({place})",
+        "unflag_notice": "↩️ <b>112 is nog niet gebeld</b> bij melding #{number}: de melding "
+        "dat 112 gebeld was is om {time} ingetrokken door {name} ({place}). Bel 112 bij gevaar "
+        "en meld het dan hier.",
+        "refuse_unflag": "⛔ Alleen een beheerder van een groep met deze melding, of de "
+        "regiegroep, kan een 112-melding intrekken.",
+        "unflag_nothing": "ℹ️ Bij melding #{number} is 112 nog niet als gebeld gemeld: er is "
+        "niets in te trekken.",
+        "buren_outside": "ℹ️ /buren werkt alleen in de groepen van het netwerk.",
+    }
+)
+
+# --- huisregels en moderatie (issue 13) ------------------------------------------------------
+TEXTS.update(
+    {
+        "rules_show": "📜 {rules}",
+        "rules_missing": "📜 <b>Huisregels (SAAR)</b>: <b>S</b>ignaleer · <b>A</b>larmeer 112 · "
+        "<b>A</b>pp de groep · <b>R</b>eageer alleen als het veilig is.",
+        "welcome_burst": "👋 Welkom in de buurtpreventiegroep {place}! Hier melden we verdachte "
+        "situaties volgens SAAR: <b>S</b>ignaleer · <b>A</b>larmeer 112 · <b>A</b>pp de groep · "
+        "<b>R</b>eageer alleen als het veilig is. Laat weten dat 112 al gebeld is, en houd de groep "
+        "voor meldingen. Alle huisregels: /regels",
+        "warn_blocklist": "⚠️ <b>Waarschuwing {count} van {max}</b>: let op je woorden, "
+        "niet vloeken, schelden of discrimineren (huisregel). Huisregels: /regels",
+        "warn_manual": "⚠️ <b>Waarschuwing {count} van {max}</b> van een beheerder: {reason}. "
+        "Huisregels: /regels",
+        "warn_manual_plain": "⚠️ <b>Waarschuwing {count} van {max}</b> van een beheerder. "
+        "Huisregels: /regels",
+        "unwarn_done": "✅ De laatste waarschuwing is ingetrokken; er tellen er nu {count} van {max}.",
+        "unwarn_none": "ℹ️ Dit lid heeft geen waarschuwingen die nog tellen.",
+        "warnings_list": "📋 <b>Waarschuwingen die tellen: {count} van {max}</b> "
+        "(van de laatste {days} dagen)\n{lines}",
+        "warnings_line": "• {date}: {what}",
+        "warnings_what_blocklist": "taalgebruik (geblokkeerd woord)",
+        "warnings_what_manual": "door een beheerder",
+        "warnings_none": "📋 Dit lid heeft geen waarschuwingen die tellen (van de laatste {days} dagen).",
+        "refuse_mod_not_co_admin": "⛔ Alleen beheerders van deze groep kunnen dit.",
+        "refuse_mod_no_reply": "ℹ️ Gebruik /{command} als antwoord op een bericht van het lid.",
+        "refuse_mod_not_neighbourhood": "⛔ Waarschuwingen horen bij een buurtgroep van het netwerk.",
+        "refuse_mod_exempt_co_admin": "ℹ️ Beheerders krijgen geen waarschuwingen.",
+        "refuse_mod_exempt_bot": "ℹ️ Bots krijgen geen waarschuwingen.",
+        "refuse_mod_exempt_anonymous_admin": "ℹ️ Een bericht namens de groep (een anonieme beheerder) krijgt geen waarschuwing.",
+        "refuse_mod_exempt_channel": "ℹ️ Een bericht namens een kanaal krijgt geen waarschuwing: de afzender is onbekend.",
+        "refuse_mod_exempt_unknown": "ℹ️ Van dit bericht is de afzender onbekend; er komt geen waarschuwing.",
+        "removal_card": "🚪 <b>Verwijderen uit {place}?</b>\n{name} heeft {count} waarschuwingen "
+        "(grens: {max}). Alleen een beheerder van {place} die leden mag verwijderen, beslist.",
+        "button_remove": "🚪 Verwijderen",
+        "button_keep": "✋ Niet verwijderen",
+        "removal_card_removed": "{card}\n🚪 <b>Verwijderd</b> door {by}. Terugkomen kan alleen via een nieuwe aanmelding.",
+        "removal_card_kept": "{card}\n✋ <b>Niet verwijderd</b>: besluit van {by}.",
+        "removal_card_gone": "{card}\nℹ️ <b>Niet nodig</b>: het lid had de groep al verlaten (gezien door {by}).",
+        "removal_card_failed": "{card}\n⛔ <b>Niet verwijderd</b>: {reason}",
+        "removal_card_withdrawn": "{card}\n↩️ <b>Vervallen</b>: {by} trok een waarschuwing in.",
+        "removal_failed_admin": "het lid is inmiddels beheerder",
+        "removal_failed_rights": "de bot mag in deze groep geen leden verwijderen",
+        "removal_answer_denied": "Alleen een beheerder van deze buurtgroep die leden mag verwijderen, kan hierover beslissen.",
+        "removal_answer_already": "Hierover is al beslist door {by}.",
+        "removal_answer_removed": "Verwijderd.",
+        "removal_answer_kept": "Het lid blijft in de groep.",
+        "removal_answer_gone": "Het lid had de groep al verlaten.",
+        "removal_answer_failed": "Niet gelukt: {reason}.",
+        "remind_flood": "ℹ️ Even ter herinnering: deze groep is voor meldingen. Veel berichten "
+        "achter elkaar maken een echte melding moeilijk te vinden. Huisregels: /regels",
+        "remind_chatter": "ℹ️ Even ter herinnering: deze groep is alleen voor meldingen, niet voor "
+        "onderlinge gesprekken. Huisregels: /regels",
+        "remind_photo": "📷 Ter herinnering: deel een foto van een persoon alleen als die echt iets "
+        "toevoegt aan de melding. Een beschrijving (lengte, kleding, kenteken) werkt vaak net zo goed.",
+    }
+)
+
 # --- issue 16: start-up checks (posted once to the regiegroep; `relaybot check` prints them) ---
 TEXTS.update(
     {

@@ -1,0 +1,590 @@
+"""House rules and moderation (SPEC section 8): /regels, warnings, removal questions,
+reminders and the welcome for newcomers.
+
+Every group message passes `screen` first: a few dictionary lookups, one regex search and an
+in-memory flood count, with no database work. Only a finding (a blocked word, a flood, chatter,
+a photo) goes on to `act`, which reads and writes the database. Everything moderation sends
+goes out at low priority: it never delays an alert.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+import aiosqlite
+import structlog
+
+from relaybot.domain import moderation as mod
+from relaybot.domain.chats import ChatKind
+from relaybot.domain.model import Actor
+from relaybot.domain.moderation import (
+    Blocklist,
+    ChatterPatterns,
+    FloodCounter,
+    Sender,
+    WarningKind,
+)
+from relaybot.domain.texts import Raw
+from relaybot.service.context import Answer, Context
+from relaybot.storage import chats, outbox
+from relaybot.storage import moderation as store
+from relaybot.storage.outbox import Priority
+
+log = structlog.get_logger("relaybot.moderation")
+
+REMOVE_BUTTON = r"^verwijder:(ok|no):\d+$"
+PRIORITY = Priority.LOW  # moderation never goes before an alert
+RULES = "rules"  # reminder kind shared by flooding and chatter: one a member a day
+PHOTO = "photo"
+WELCOME = "welcome"
+QUIET_MEMO_LIMIT = 10_000  # entries of the reminder memo before lapsed ones are swept
+
+
+class Finding(StrEnum):
+    BLOCKED = "blocked"
+    FLOOD = "flood"
+    CHATTER = "chatter"
+    PHOTO = "photo"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A group message as moderation sees it (never stored)."""
+
+    chat_id: int
+    message_id: int
+    sender: Sender
+    text: str = ""
+    photo: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """The member a moderation command replies to."""
+
+    sender: Sender
+    message_id: int
+    name: str
+    is_co_admin: bool
+
+
+@dataclass(frozen=True)
+class Request:
+    """A moderation command: who, where, and the message it answers."""
+
+    chat_id: int
+    chat_type: str
+    message_id: int
+    actor: Actor
+    key: str
+    command: str = ""
+    args: str = ""
+    target: Target | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A member's standing in a chat, as Telegram tells it."""
+
+    status: str  # creator, administrator, member, restricted, left, kicked
+    can_restrict: bool = False
+
+    @property
+    def is_in(self) -> bool:
+        return self.status in ("creator", "administrator", "member", "restricted")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.status in ("creator", "administrator")
+
+    @property
+    def may_remove(self) -> bool:
+        return self.status == "creator" or (self.status == "administrator" and self.can_restrict)
+
+
+class KickFailed(Exception):
+    """Telegram refused a kick; `reason` is a text key."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class Members(Protocol):
+    """The two things removal asks of Telegram (relaybot/telegram/members.py)."""
+
+    async def standing(self, chat_id: int, user_id: int) -> Standing: ...
+
+    async def kick(self, chat_id: int, user_id: int) -> None: ...
+
+
+class Moderation:
+    """House rules and moderation, over the shared context."""
+
+    def __init__(
+        self, ctx: Context, *, config_dir: Path | None = None, patterns_file: Path | None = None
+    ) -> None:
+        self.ctx = ctx
+        folder = config_dir or mod.CONFIG_DIR
+        self.blocklist: Blocklist = mod.load_blocklist(folder / "blocklist.txt")
+        self.chatter: ChatterPatterns = mod.load_chatter(patterns_file)
+        english = ctx.texts.language == "en"
+        self.rules_file = folder / ("rules.en.md" if english else "rules.md")
+        self.flood = FloodCounter(ctx.network.policy.flood_per_minute)
+        # (chat, member, kind) -> until when no reminder of that kind is due (saves a read)
+        self._quiet_until: dict[tuple[int, int, str], float] = {}
+
+    # --- every group message ------------------------------------------------------------------
+
+    def screen(self, seen: Seen) -> Finding | None:
+        """What a group message may have earned, decided in memory. None for nearly all."""
+        ctx = self.ctx
+        if ctx.directory.kind(seen.chat_id) is not ChatKind.NEIGHBOURHOOD:
+            return None
+        if mod.never_warned(seen.sender, is_co_admin=False) is not None:
+            return None  # the group itself, channels, bots: never acted on
+        now = ctx.clock()
+        flooding = self.flood.hit(seen.chat_id, seen.sender.user_id, now)
+        if seen.text and self.blocklist.hits(seen.text):
+            return Finding.BLOCKED
+        member = seen.sender.user_id
+        if flooding and self._may_remind(seen.chat_id, member, RULES, now):
+            return Finding.FLOOD
+        if (
+            seen.text
+            and self._may_remind(seen.chat_id, member, RULES, now)
+            and self.chatter.is_chatter(seen.text)
+        ):
+            return Finding.CHATTER
+        if seen.photo and self._may_remind(seen.chat_id, 0, PHOTO, now):
+            return Finding.PHOTO
+        return None
+
+    def _may_remind(self, chat_id: int, member: int, kind: str, now: float) -> bool:
+        return self._quiet_until.get((chat_id, member, kind), 0.0) <= now
+
+    def _quiet(self, chat_id: int, member: int, kind: str, until: float) -> None:
+        """Remember that no reminder of this kind is due before `until`. Lapsed entries are
+        dropped now and then, so the memo stays as small as the set of recent talkers."""
+        if len(self._quiet_until) >= QUIET_MEMO_LIMIT:
+            now = self.ctx.clock()
+            for key in [k for k, t in self._quiet_until.items() if t <= now]:
+                del self._quiet_until[key]
+        self._quiet_until[(chat_id, member, kind)] = until
+
+    async def act(
+        self, seen: Seen, finding: Finding, is_co_admin: bool, name: str, key: str
+    ) -> None:
+        """Carry out a finding: a warning for a blocked word, or a reminder when one is due.
+        Co-admins are never warned or reminded."""
+        if is_co_admin:
+            log.info("moderation_skipped", chat=seen.chat_id, finding=finding.value, why="co_admin")
+            return
+        ctx = self.ctx
+        async with ctx.db.transaction() as conn:
+            if not await chats.claim(conn, f"mod:{key}", ctx.clock()):
+                return
+            if finding is Finding.BLOCKED:
+                await self._warn(
+                    conn,
+                    seen.chat_id,
+                    seen.sender.user_id,
+                    name,
+                    seen.message_id,
+                    WarningKind.BLOCKLIST,
+                )
+            elif finding is Finding.PHOTO:
+                await self._remind(conn, seen, 0, PHOTO, mod.PHOTO_PERIOD, "remind_photo")
+            else:
+                text = "remind_flood" if finding is Finding.FLOOD else "remind_chatter"
+                await self._remind(
+                    conn, seen, seen.sender.user_id, RULES, mod.REMINDER_PERIOD, text
+                )
+        ctx.wake()
+
+    async def _remind(
+        self,
+        conn: aiosqlite.Connection,
+        seen: Seen,
+        member: int,
+        kind: str,
+        period: float,
+        text: str,
+    ) -> None:
+        now = self.ctx.clock()
+        last = await store.last_reminder(conn, seen.chat_id, member, kind)
+        if not mod.reminder_due(last, now, period):
+            self._quiet(seen.chat_id, member, kind, (last or now) + period)
+            return
+        await store.set_reminder(conn, seen.chat_id, member, kind, now)
+        self._quiet(seen.chat_id, member, kind, now + period)
+        await self._say(conn, seen.chat_id, text, reply_to=seen.message_id)
+        log.info("reminder_given", chat=seen.chat_id, member=member, kind=kind)
+
+    # --- warnings -------------------------------------------------------------------------------
+
+    async def _warn(
+        self,
+        conn: aiosqlite.Connection,
+        chat_id: int,
+        member: int,
+        name: str,
+        reply_to: int,
+        kind: WarningKind,
+        reason: str = "",
+        by: int = 0,
+    ) -> None:
+        ctx = self.ctx
+        now = ctx.clock()
+        policy = ctx.network.policy
+        await store.add_warning(conn, chat_id, member, now, kind, reason, by)
+        since = mod.horizon(now, policy.warning_days)
+        count = len(await store.warnings_since(conn, chat_id, member, since))
+        limit = policy.max_warnings
+        if kind is WarningKind.BLOCKLIST:
+            await self._say(
+                conn, chat_id, "warn_blocklist", reply_to=reply_to, count=count, max=limit
+            )
+        elif reason:
+            await self._say(
+                conn,
+                chat_id,
+                "warn_manual",
+                reply_to=reply_to,
+                count=count,
+                max=limit,
+                reason=reason,
+            )
+        else:
+            await self._say(
+                conn, chat_id, "warn_manual_plain", reply_to=reply_to, count=count, max=limit
+            )
+        log.info("warning_given", chat=chat_id, member=member, kind=kind.value, count=count)
+        pending = await store.pending_card(conn, chat_id, member)
+        if mod.needs_card(count, limit, pending is not None):
+            await self._ask_removal(conn, chat_id, member, name, count)
+
+    async def _ask_removal(
+        self, conn: aiosqlite.Connection, chat_id: int, member: int, name: str, count: int
+    ) -> None:
+        """The question for the co-admins, in the chat and in the coordinators' group."""
+        ctx = self.ctx
+        card = await store.add_card(conn, chat_id, member, name, count, ctx.clock())
+        body = self._card_html(card)
+        buttons = [
+            [ctx.texts("button_remove"), f"verwijder:ok:{card.id}"],
+            [ctx.texts("button_keep"), f"verwijder:no:{card.id}"],
+        ]
+        targets = [chat_id]
+        coordinators = ctx.directory.current(ctx.network.coordinators_chat_id)
+        if coordinators is not None and coordinators != chat_id:
+            targets.append(coordinators)
+        for target in targets:
+            await outbox.enqueue(
+                conn,
+                chat_id=target,
+                action="say",
+                now=ctx.clock(),
+                priority=PRIORITY,
+                payload={"html": body, "buttons": buttons, "removal_card": card.id},
+            )
+        log.info("removal_asked", chat=chat_id, member=member, card=card.id)
+
+    def _card_html(self, card: store.RemovalCard) -> str:
+        ctx = self.ctx
+        place = ctx.directory.place_of_chat(card.chat_id, ctx.texts("regie"))
+        return ctx.texts(
+            "removal_card",
+            place=place,
+            name=card.member_name,
+            count=card.warnings,
+            max=ctx.network.policy.max_warnings,
+        )
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def show_rules(self) -> str:
+        text = mod.rules_html(mod.load_rules(self.rules_file))
+        if not text:
+            return self.ctx.texts("rules_missing")
+        return self.ctx.texts("rules_show", rules=Raw(text))
+
+    async def house_rules(self, request: Request) -> None:
+        """`/regels`: the house rules, in any network chat and in private."""
+        ctx = self.ctx
+        async with ctx.db.transaction() as conn:
+            if not await chats.claim(conn, request.key, ctx.clock()):
+                return
+            await outbox.enqueue(
+                conn,
+                chat_id=request.chat_id,
+                action="say",
+                now=ctx.clock(),
+                priority=PRIORITY,
+                payload={"html": self.show_rules(), "reply_to": request.message_id},
+            )
+        ctx.wake()
+
+    def _refusal(self, request: Request) -> tuple[str, dict[str, object]] | None:
+        """Why a co-admin command cannot be carried out, if so."""
+        kind = self.ctx.directory.kind(request.chat_id, request.chat_type)
+        if kind is not ChatKind.NEIGHBOURHOOD:
+            return "refuse_mod_not_neighbourhood", {}
+        if not request.actor.is_co_admin:
+            return "refuse_mod_not_co_admin", {}
+        if request.target is None:
+            return "refuse_mod_no_reply", {"command": request.command}
+        exempt = mod.never_warned(request.target.sender, request.target.is_co_admin)
+        if exempt is not None:
+            return f"refuse_mod_exempt_{exempt.value}", {}
+        return None
+
+    async def warn(self, request: Request) -> None:
+        """`/waarschuw [reden]` by a co-admin, as a reply to the member's message."""
+        await self._command(request, self._do_warn)
+
+    async def unwarn(self, request: Request) -> None:
+        """`/vergeef`: the member's latest warning that still counts is taken back."""
+        await self._command(request, self._do_unwarn)
+
+    async def warnings(self, request: Request) -> None:
+        """`/waarschuwingen`: the member's warnings that count, for co-admins."""
+        await self._command(request, self._do_list)
+
+    async def _command(
+        self,
+        request: Request,
+        action: Callable[[aiosqlite.Connection, Request, Target], object],
+    ) -> None:
+        ctx = self.ctx
+        async with ctx.db.transaction() as conn:
+            if not await chats.claim(conn, request.key, ctx.clock()):
+                return
+            refusal = self._refusal(request)
+            if refusal is not None:
+                key, values = refusal
+                log.info("refused", reason=key, chat=request.chat_id)
+                await self._say(conn, request.chat_id, key, reply_to=request.message_id, **values)
+            else:
+                assert request.target is not None
+                await action(conn, request, request.target)  # type: ignore[misc]
+        ctx.wake()
+
+    async def _do_warn(self, conn: aiosqlite.Connection, request: Request, target: Target) -> None:
+        await self._warn(
+            conn,
+            request.chat_id,
+            target.sender.user_id,
+            target.name,
+            target.message_id,
+            WarningKind.MANUAL,
+            mod.clean_reason(request.args),
+            request.actor.user_id,
+        )
+
+    async def _do_unwarn(
+        self, conn: aiosqlite.Connection, request: Request, target: Target
+    ) -> None:
+        policy = self.ctx.network.policy
+        since = mod.horizon(self.ctx.clock(), policy.warning_days)
+        member = target.sender.user_id
+        taken = await store.take_back_latest(conn, request.chat_id, member, since)
+        if taken is None:
+            await self._say(conn, request.chat_id, "unwarn_none", reply_to=request.message_id)
+            return
+        left = len(await store.warnings_since(conn, request.chat_id, member, since))
+        await self._say(
+            conn,
+            request.chat_id,
+            "unwarn_done",
+            reply_to=request.message_id,
+            count=left,
+            max=policy.max_warnings,
+        )
+        log.info("warning_taken_back", chat=request.chat_id, member=member, count=left)
+        pending = await store.pending_card(conn, request.chat_id, member)
+        if pending is not None and left < policy.max_warnings:
+            await self._withdraw_card(conn, pending, request.actor.name)
+
+    async def _withdraw_card(
+        self, conn: aiosqlite.Connection, card: store.RemovalCard, by: str
+    ) -> None:
+        """Below max_warnings again: the open question lapses, and its cards say so."""
+        ctx = self.ctx
+        body = Raw(self._card_html(card))
+        if not await store.decide_card(conn, card.id, "withdrawn", by, ctx.clock()):
+            return
+        edit = ctx.texts("removal_card_withdrawn", card=body, by=by)
+        for chat_id, message_id in await store.delivered_cards(conn, card.id):
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="edit",
+                now=ctx.clock(),
+                priority=PRIORITY,
+                payload={"html": edit, "message_id": message_id},
+            )
+        log.info("removal_withdrawn", chat=card.chat_id, card=card.id)
+
+    async def _do_list(self, conn: aiosqlite.Connection, request: Request, target: Target) -> None:
+        ctx = self.ctx
+        policy = ctx.network.policy
+        since = mod.horizon(ctx.clock(), policy.warning_days)
+        found = await store.warnings_since(conn, request.chat_id, target.sender.user_id, since)
+        days = f"{policy.warning_days:g}"
+        if not found:
+            await self._say(
+                conn, request.chat_id, "warnings_none", reply_to=request.message_id, days=days
+            )
+            return
+        lines = []
+        for warning in found:
+            when = datetime.fromtimestamp(warning.at, ctx.network.timezone).strftime("%d-%m-%Y")
+            what = warning.reason or ctx.texts(f"warnings_what_{warning.kind.value}")
+            lines.append(ctx.texts("warnings_line", date=when, what=what))
+        await self._say(
+            conn,
+            request.chat_id,
+            "warnings_list",
+            reply_to=request.message_id,
+            count=len(found),
+            max=policy.max_warnings,
+            days=days,
+            lines=Raw("\n".join(lines)),
+        )
+
+    # --- the removal question -------------------------------------------------------------------
+
+    async def decide_removal(
+        self,
+        card_id: int,
+        remove: bool,
+        actor: Actor,
+        pressed: tuple[int, int],
+        key: str,
+        members: Members,
+    ) -> Answer:
+        """A press on a removal card. Only a co-admin of the member's chat who may remove
+        members decides (asked of Telegram now, not from a cache); the first decision counts,
+        and every copy of the card then shows it and who took it."""
+        ctx = self.ctx
+        texts = ctx.texts
+        async with ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, ctx.clock()):
+                return Answer("")
+            card = await store.card(conn, card_id)
+        if card is None:
+            return Answer("")
+        if card.state != "pending":
+            return Answer(_plain(texts("removal_answer_already", by=card.decided_by)), True)
+        presser = await members.standing(card.chat_id, actor.user_id)
+        if not presser.may_remove:
+            log.info("removal_denied", chat=card.chat_id, card=card.id)
+            return Answer(_plain(texts("removal_answer_denied")), alert=True)
+        outcome, reason = "kept", ""
+        if remove:
+            outcome, reason = await self._remove(card, members)
+        async with ctx.db.transaction() as conn:
+            body = Raw(self._card_html(card))
+            if not await store.decide_card(conn, card.id, outcome, actor.name, ctx.clock()):
+                fresh = await store.card(conn, card.id)
+                by = fresh.decided_by if fresh else ""
+                return Answer(_plain(texts("removal_answer_already", by=by)), alert=True)
+            if outcome == "refused":
+                edit = texts("removal_card_failed", card=body, reason=texts(reason))
+            else:
+                edit = texts(f"removal_card_{outcome}", card=body, by=actor.name)
+            for chat_id, message_id in await self._card_messages(conn, card.id, pressed):
+                await outbox.enqueue(
+                    conn,
+                    chat_id=chat_id,
+                    action="edit",
+                    now=ctx.clock(),
+                    priority=PRIORITY,
+                    payload={"html": edit, "message_id": message_id},
+                )
+        log.info("removal_decided", chat=card.chat_id, card=card.id, outcome=outcome)
+        ctx.wake()
+        if outcome == "refused":
+            return Answer(_plain(texts("removal_answer_failed", reason=texts(reason))), True)
+        return Answer(_plain(texts(f"removal_answer_{outcome}")))
+
+    async def _remove(self, card: store.RemovalCard, members: Members) -> tuple[str, str]:
+        """Kick the member (ban, then unban: they may sign up again). A member who left in
+        the meantime, or who became a co-admin, is not touched."""
+        member = await members.standing(card.chat_id, card.member_id)
+        if not member.is_in:
+            return "gone", ""
+        if member.is_admin:
+            return "refused", "removal_failed_admin"
+        try:
+            await members.kick(card.chat_id, card.member_id)
+        except KickFailed as failed:
+            return "refused", failed.reason
+        return "removed", ""
+
+    async def _card_messages(
+        self, conn: aiosqlite.Connection, card_id: int, pressed: tuple[int, int]
+    ) -> list[tuple[int, int]]:
+        """Every posted copy of a card: as delivered (the outbox keeps what each row became),
+        and the pressed one for certain."""
+        found = dict(await store.delivered_cards(conn, card_id))
+        found[pressed[0]] = pressed[1]
+        return sorted(found.items())
+
+    # --- newcomers ------------------------------------------------------------------------------
+
+    async def joined(self, chat_id: int, newcomers: int, key: str) -> None:
+        """People joined a neighbourhood chat: one short welcome per burst of joins."""
+        ctx = self.ctx
+        if newcomers <= 0 or ctx.directory.kind(chat_id) is not ChatKind.NEIGHBOURHOOD:
+            return
+        now = ctx.clock()
+        if not self._may_remind(chat_id, 0, WELCOME, now):
+            return
+        async with ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, now):
+                return
+            last = await store.last_reminder(conn, chat_id, 0, WELCOME)
+            if not mod.welcome_due(last, now):
+                self._quiet(chat_id, 0, WELCOME, (last or now) + mod.WELCOME_BURST)
+                return
+            await store.set_reminder(conn, chat_id, 0, WELCOME, now)
+            self._quiet(chat_id, 0, WELCOME, now + mod.WELCOME_BURST)
+            slug = ctx.directory.slug_for(chat_id)
+            place = ctx.network.neighbourhoods[slug].name if slug else ""
+            await self._say(conn, chat_id, "welcome_burst", place=place)
+        log.info("welcome_given", chat=chat_id, newcomers=newcomers)
+        ctx.wake()
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    async def _say(
+        self,
+        conn: aiosqlite.Connection,
+        chat_id: int,
+        key: str,
+        /,
+        *,
+        reply_to: int | None = None,
+        **values: object,
+    ) -> None:
+        await outbox.enqueue(
+            conn,
+            chat_id=chat_id,
+            action="say",
+            now=self.ctx.clock(),
+            priority=PRIORITY,
+            payload={"html": self.ctx.texts(key, **values), "reply_to": reply_to},
+        )
+
+
+def _plain(text: str) -> str:
+    """A callback answer is plain text: no HTML entities."""
+    return html.unescape(text)

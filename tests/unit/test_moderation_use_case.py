@@ -1,0 +1,143 @@
+"""The moderation use case over the shared context, with a fake clock, real SQLite and a fake
+`Members` standing in for Telegram's getChatMember / banChatMember."""
+
+from __future__ import annotations
+
+import pytest
+
+from relaybot.domain.model import Actor
+from relaybot.domain.moderation import Sender
+from relaybot.service.moderation import (
+    Finding,
+    KickFailed,
+    Moderation,
+    Request,
+    Seen,
+    Standing,
+    Target,
+)
+from relaybot.storage.outbox import Priority
+from tests.unit.world import ANNA, GOOR_OOST, REGIE, World
+
+MEMBER = 77
+
+
+class FakeMembers:
+    """Telegram as removal sees it: standings by (chat, user), and the kicks asked for."""
+
+    def __init__(self, **standing: Standing) -> None:
+        self.standing_of = {int(k.removeprefix("u")): v for k, v in standing.items()}
+        self.kicks: list[tuple[int, int]] = []
+        self.refuse: str | None = None
+
+    async def standing(self, chat_id: int, user_id: int) -> Standing:
+        return self.standing_of.get(user_id, Standing("left"))
+
+    async def kick(self, chat_id: int, user_id: int) -> None:
+        if self.refuse:
+            raise KickFailed(self.refuse)
+        self.kicks.append((chat_id, user_id))
+
+
+@pytest.fixture
+def moderation(world: World) -> Moderation:
+    return Moderation(world.ctx)
+
+
+def seen(text: str = "", member: int = MEMBER, message_id: int = 500, **extra: object) -> Seen:
+    return Seen(GOOR_OOST, message_id, Sender(GOOR_OOST, member), text, **extra)  # type: ignore[arg-type]
+
+
+async def card_at_limit(world: World, moderation: Moderation) -> int:
+    """Three blocked words from MEMBER: the removal card is queued and delivered."""
+    for n in range(3):
+        message = seen("klootzak", message_id=600 + n)
+        finding = moderation.screen(message)
+        assert finding is Finding.BLOCKED
+        await moderation.act(message, finding, False, "Yvonne Testbewoner", f"m{n}")
+    await world.deliver()
+    return 1
+
+
+async def test_an_ordinary_message_writes_nothing(world: World, moderation: Moderation) -> None:
+    """An ordinary message is no finding: no outbox row, no warning, no reminder."""
+    assert moderation.screen(seen("Er staat een verdachte bus bij de school")) is None
+    assert moderation.screen(Seen(REGIE, 1, Sender(REGIE, MEMBER), "klootzak")) is None
+    assert await world.rows() == []
+
+
+async def test_moderation_answers_are_low_priority(world: World, moderation: Moderation) -> None:
+    """Warnings, reminders and cards go out below alerts."""
+    await card_at_limit(world, moderation)
+    rows = await world.rows()
+    assert rows and all(r["priority"] == Priority.LOW for r in rows)
+
+
+async def test_a_kick_telegram_refuses_is_shown_on_the_card(
+    world: World, moderation: Moderation
+) -> None:
+    """The bot lacking the right to remove: the card says so, the answer too, nobody is out."""
+    card = await card_at_limit(world, moderation)
+    members = FakeMembers(u1=Standing("administrator", True), u77=Standing("member"))
+    members.refuse = "removal_failed_rights"
+    answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", members)
+    assert answer.alert and "geen leden verwijderen" in answer.text
+    edits = await world.rows(action="edit")
+    assert {r["chat_id"] for r in edits} == {GOOR_OOST, -1002}
+    assert all("Niet verwijderd" in r["payload"]["html"] for r in edits)
+
+
+async def test_a_member_who_became_co_admin_is_not_removed(
+    world: World, moderation: Moderation
+) -> None:
+    """The member is an administrator by the time of the press: no kick."""
+    card = await card_at_limit(world, moderation)
+    members = FakeMembers(u1=Standing("creator"), u77=Standing("administrator", False))
+    answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", members)
+    assert members.kicks == [] and "beheerder" in answer.text
+
+
+async def test_the_press_is_judged_on_the_rights_of_that_moment(
+    world: World, moderation: Moderation
+) -> None:
+    """A co-admin whose right to remove was taken away decides nothing; with it, the kick
+    names the member's chat and id."""
+    card = await card_at_limit(world, moderation)
+    without = FakeMembers(u1=Standing("administrator", False), u77=Standing("member"))
+    denied = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", without)
+    assert without.kicks == [] and "Alleen een beheerder" in denied.text
+    able = FakeMembers(u1=Standing("administrator", True), u77=Standing("member"))
+    done = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb2", able)
+    assert able.kicks == [(GOOR_OOST, MEMBER)] and done.text == "Verwijderd."
+
+
+async def test_the_same_press_twice_has_no_second_effect(
+    world: World, moderation: Moderation
+) -> None:
+    """A redelivered callback (same id) is answered with nothing and kicks no one again."""
+    card = await card_at_limit(world, moderation)
+    members = FakeMembers(u1=Standing("creator"), u77=Standing("member"))
+    await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", members)
+    again = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", members)
+    assert again.text == "" and members.kicks == [(GOOR_OOST, MEMBER)]
+
+
+async def test_warn_in_private_is_refused(world: World, moderation: Moderation) -> None:
+    """/waarschuw in a private chat: one line, no warning."""
+    target = Target(Sender(5, MEMBER), 3, "Yvonne", False)
+    request = Request(5, "private", 4, Actor(5, "Yvonne"), "k1", "waarschuw", "", target)
+    await moderation.warn(request)
+    (row,) = await world.rows()
+    assert "buurtgroep" in row["payload"]["html"]
+
+
+async def test_chatter_reminder_survives_a_restart(world: World, moderation: Moderation) -> None:
+    """The once-a-day bookkeeping is in the database: a new Moderation (a restart) does not
+    remind the same member again that day."""
+    first = seen("Gefeliciteerd buurman!")
+    await moderation.act(first, Finding.CHATTER, False, "", "c1")
+    fresh = Moderation(world.ctx)
+    second = seen("Fijne feestdagen!", message_id=501)
+    assert fresh.screen(second) is Finding.CHATTER  # the memo is empty after a restart
+    await fresh.act(second, Finding.CHATTER, False, "", "c2")
+    assert len(await world.rows(action="say")) == 1
