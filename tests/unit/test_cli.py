@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -172,25 +173,26 @@ def test_demo_in_english_narrates_and_the_bot_speaks_english() -> None:
 def test_demo_follows_relaybot_language_and_stops_quietly_when_piped_to_head(
     tmp_path: Path,
 ) -> None:
-    """Without --language the demo speaks RELAYBOT_LANGUAGE; read through a pipe that closes
-    after three lines (`relaybot demo | head -3`), it ends without a traceback."""
+    """Without --language the demo speaks RELAYBOT_LANGUAGE; read through `| head -3` (a pipe
+    that closes after three lines), it ends without a traceback and with exit code 0."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYBOT_")}
     env["RELAYBOT_LANGUAGE"] = "en"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "relaybot", "demo"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    head = [process.stdout.readline().decode() for _ in range(3)]
-    process.stdout.close()
-    err = process.stderr.read().decode()
-    process.wait(timeout=120)
-    assert head[0].startswith("relaybot demo — the real bot")
-    assert "Traceback" not in err and "BrokenPipe" not in err, err
-    assert process.returncode == 0
+    pipeline = f"set -o pipefail; {shlex.quote(sys.executable)} -m relaybot demo | head -3"
+    try:
+        done = subprocess.run(
+            ["bash", "-c", pipeline],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=DEMO_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"`relaybot demo | head -3` did not end within {DEMO_TIMEOUT} s: {exc}")
+    assert done.stdout.splitlines()[0].startswith("relaybot demo — the real bot")
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("command", [["check"], ["run"]])
