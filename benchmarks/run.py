@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import datetime
 import json
+import re
 import sys
 import tempfile
 import time
@@ -69,6 +70,14 @@ async def run_all(quick: bool) -> dict[str, object]:
     return results
 
 
+def keep_own_sections(text: str) -> str:
+    """Sections other benchmarks write into RESULTS.md (between `<!-- NAME:start -->` and
+    `<!-- NAME:end -->`, e.g. the national-size report) survive a rewrite."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    kept = re.findall(r"<!-- [\w-]+:start -->.*?<!-- [\w-]+:end -->", old, re.S)
+    return text.rstrip("\n") + "".join(f"\n\n{block}" for block in kept) + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
@@ -101,7 +110,10 @@ def main(argv: list[str] | None = None) -> None:
             raw_json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print(table(results))
     if not args.no_write:
-        results_md.write_text(render(results, machine(), began, command), encoding="utf-8")
+        text = render(results, machine(), began, command)
+        if results_md == RESULTS:
+            text = keep_own_sections(text)
+        results_md.write_text(text, encoding="utf-8")
         print(f"\nwritten: {results_md}")
 
 

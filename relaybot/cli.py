@@ -1,4 +1,4 @@
-"""The `relaybot` command: run, check, discover, demo, emulator, health.
+"""The `relaybot` command: run, check, discover, demo, emulator, health, report, digest.
 
 Each subcommand is a `cmd_<name>` function, registered in `parser()` (its arguments and help)
 and in `COMMANDS`; add a new one the same way.
@@ -12,6 +12,7 @@ import contextlib
 import os
 import sqlite3
 import sys
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 
@@ -146,6 +147,82 @@ def cmd_health(_args: argparse.Namespace) -> int:
     return health.code
 
 
+def _date(value: str | None, option: str, language: str) -> date | None:
+    from relaybot.domain.texts import Texts
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ReportError(
+            Texts("en" if language == "en" else "nl").plain(
+                "report_bad_date", option=option, value=repr(value)
+            )
+        ) from None
+
+
+class ReportError(Exception):
+    """A report cannot be made as asked (a bad date, an unwritable output file)."""
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from relaybot.reports import make_report, render
+
+    settings = load_settings()
+    network = load_network(_network_path(settings, None))
+    since = _date(args.since, "--since", settings.language)
+    until = _date(args.until, "--until", settings.language)
+    try:
+        report = make_report(
+            network, settings.database, since=since, until=until, language=settings.language
+        )
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    text = render(report, args.format, settings.language)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ReportError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"{args.format} report written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_digest(_args: argparse.Namespace) -> int:
+    from relaybot.domain.texts import Texts
+    from relaybot.service.context import Context
+    from relaybot.service.reports import Reports
+    from relaybot.storage.db import Database
+
+    settings = load_settings()
+    network = load_network(_network_path(settings, None))
+    texts = Texts(settings.language)
+    if network.coordinators_chat_id is None:
+        return _fail(texts.plain("digest_no_coordinators"))
+    if not Path(settings.database).is_file():
+        return _fail(
+            f"no database at {settings.database} (has the bot run yet? see RELAYBOT_DATABASE)"
+        )
+
+    async def queue() -> bool:
+        # beside a running bot: a row in its outbox, which its worker sends within a second
+        db = await Database(settings.database).open()
+        try:
+            ctx = Context(db, network, texts=texts)
+            await ctx.load()
+            return await Reports(ctx).digest()
+        finally:
+            await db.close()
+
+    if not asyncio.run(queue()):
+        return _fail("the digest could not be made (see the log)")
+    print(texts.plain("digest_posted"))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="relaybot",
@@ -217,6 +294,24 @@ def parser() -> argparse.ArgumentParser:
         "1 stuck (no heartbeat for 90 s), 3 stopped cleanly, 4 never started, "
         "5 ended without a clean stop.",
     )
+    report = command(
+        "report",
+        "numbers per neighbourhood for the municipality",
+        "Per neighbourhood: incidents raised and received, 112 reports, minutes to the first "
+        "112 report, duplicate calls prevented, warnings, sign-ups, last activity, signs and "
+        "vest budget, with a totals row; read from the database beside a running bot.",
+    )
+    report.add_argument("--since", help="first day, YYYY-MM-DD (default: a year before --until)")
+    report.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
+    report.add_argument("--format", choices=["markdown", "csv", "html"], default="markdown")
+    report.add_argument("--output", help="write to this file instead of the terminal")
+    command(
+        "digest",
+        "post the weekly digest to the coordinators' group now",
+        "Queue the weekly digest (incidents, 112 reports, duplicates prevented, sign-ups, quiet "
+        "neighbourhoods over the last 7 days) for the coordinators' group now; a running bot "
+        "sends it. For cron and for tests.",
+    )
     return top
 
 
@@ -227,6 +322,8 @@ COMMANDS = {
     "demo": cmd_demo,
     "emulator": cmd_emulator,
     "health": cmd_health,
+    "report": cmd_report,
+    "digest": cmd_digest,
 }
 
 
@@ -236,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a reader that went away is noticed here, not at exit
         return code
-    except (SettingsError, NetworkError, StorageError) as error:
+    except (SettingsError, NetworkError, StorageError, ReportError) as error:
         return _fail(str(error))
     except BrokenPipeError:
         # the reader stopped reading (`relaybot demo | head`): stop quietly, and keep Python

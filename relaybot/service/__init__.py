@@ -14,6 +14,8 @@ from relaybot.service.groups import Groups
 from relaybot.service.lifecycle import Lifecycle
 from relaybot.service.linking import Linking
 from relaybot.service.moderation import Moderation
+from relaybot.service.reports import Reports
+from relaybot.service.signup import Signup
 from relaybot.service.tagging import Tagging
 
 
@@ -30,6 +32,8 @@ class UseCases:
     linking: Linking
     groups: Groups
     moderation: Moderation
+    signup: Signup
+    reports: Reports
 
     @classmethod
     def create(
@@ -46,6 +50,8 @@ class UseCases:
             linking=Linking(ctx),
             groups=Groups(ctx),
             moderation=Moderation(ctx, config_dir=config_dir, patterns_file=patterns_file),
+            signup=Signup(ctx),
+            reports=Reports(ctx),
         )
 
 

@@ -25,6 +25,7 @@ from relaybot.storage.db import Database
 from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
+from relaybot.telegram.gate import BotGate
 from relaybot.telegram.handlers import bot_commands, register
 from relaybot.telegram.preflight import startup_checks
 from relaybot.telegram.ratelimit import WindowRateLimiter
@@ -33,6 +34,7 @@ from relaybot.telegram.worker import Worker
 
 log = structlog.get_logger("relaybot.app")
 EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
+QUIET_INTERVAL = 3600.0  # seconds between looks for neighbourhoods that went quiet
 PATTERNS_FILE = Path("config/patterns.toml")
 
 
@@ -86,6 +88,7 @@ class Runtime:
 
     async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         language = self.ctx.texts.language
+        self.ctx.texts.set_bot_username(self.app.bot.username)  # the sign-up deep link
         await self.app.bot.set_my_commands(bot_commands(language))
         self.worker.start()
         if self.app.job_queue is not None:
@@ -97,6 +100,11 @@ class Runtime:
                 self.app.job_queue.run_repeating(
                     self._beat, BEAT_SECONDS, first=BEAT_SECONDS, name="heartbeat"
                 )
+            self.app.job_queue.run_repeating(
+                self._quiet, QUIET_INTERVAL, first=QUIET_INTERVAL, name="quiet"
+            )
+            self._schedule_digest()
+        await self.cases.reports.started()
         bot, ctx = self.app.bot, self.ctx
         log.info(
             "bot_started",
@@ -136,6 +144,8 @@ class Runtime:
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
         await self.cases.lifecycle.housekeeping()
+        await self.cases.signup.expire()
+        await self.cases.signup.housekeeping()
         await self.leave_unknown_groups()
 
     async def leave_unknown_groups(self) -> None:
@@ -150,6 +160,26 @@ class Runtime:
                 log.warning("leave_failed", chat=chat_id, error=type(error).__name__)
                 continue  # try again at the next round
             await self.cases.groups.left_unknown(chat_id)
+
+    async def _quiet(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.cases.reports.quiet_check()
+
+    def _schedule_digest(self) -> None:
+        """The next weekly digest, at its local time (worked out anew each week, so a change
+        of summer time does not shift it)."""
+        weekly = self.cases.reports.schedule()
+        if weekly is None or self.app.job_queue is None:
+            return
+        now = self.ctx.clock()
+        delay = max(1.0, weekly.next(now, self.ctx.network.timezone) - now)
+        self.app.job_queue.run_once(self._digest, delay, name="digest")
+
+    async def _digest(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        weekly = self.cases.reports.schedule()
+        if weekly is not None:
+            due = weekly.last(self.ctx.clock(), self.ctx.network.timezone)
+            await self.cases.reports.digest(due_at=due)
+        self._schedule_digest()
 
     async def start(self, poll_timeout: float = 10) -> None:
         """Start polling in the running event loop (tests and the demo)."""
@@ -214,6 +244,7 @@ async def build(
         .build()
     )
     assert isinstance(app, RelayApplication)
+    cases.signup.gate = BotGate(app.bot)  # invite links and join requests
     register(app, cases, delivery, AdminCache())
     app.add_error_handler(on_error)
     worker = Worker(delivery, Sender(app.bot, ctx.texts))
