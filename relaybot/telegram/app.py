@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +22,12 @@ from relaybot.service import Context, UseCases
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
+from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.gate import BotGate
 from relaybot.telegram.handlers import bot_commands, register
+from relaybot.telegram.preflight import startup_checks
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
@@ -76,6 +79,8 @@ class Runtime:
     worker: Worker
     db: Database
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
+    mode: str = "polling"  # or "webhook"
+    checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
 
     @property
     def ctx(self) -> Context:
@@ -91,22 +96,42 @@ class Runtime:
                 self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
             )
             if self.heartbeat is not None:
-                self.app.job_queue.run_repeating(self._beat, 30.0, first=0.0, name="heartbeat")
+                beat(self.heartbeat)  # `relaybot health` says "ok" from the first moment
+                self.app.job_queue.run_repeating(
+                    self._beat, BEAT_SECONDS, first=BEAT_SECONDS, name="heartbeat"
+                )
             self.app.job_queue.run_repeating(
                 self._quiet, QUIET_INTERVAL, first=QUIET_INTERVAL, name="quiet"
             )
             self._schedule_digest()
         await self.cases.reports.started()
-        log.info("bot_started", network=self.ctx.network.name)
+        bot, ctx = self.app.bot, self.ctx
+        log.info(
+            "bot_started",
+            network=ctx.network.name,
+            username=bot.username,
+            mode=self.mode,
+            reads_all_group_messages=bool(bot.can_read_all_group_messages),
+        )
+        # asking Telegram about every chat takes a moment per chat: never delay the first alert
+        self.checks = asyncio.ensure_future(
+            startup_checks(bot, self.db, ctx.network, ctx.texts, ctx.clock, ctx.wake)
+        )
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        if self.checks is not None and not self.checks.done():
+            self.checks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.checks
         await self.worker.stop()
         await self.db.close()
+        if self.heartbeat is not None:
+            mark_stopped(self.heartbeat)
         log.info("bot_stopped")
 
     async def delivered_all(self) -> bool:
-        """Nothing in flight and nothing waiting in the outbox."""
-        if self.worker.busy:
+        """Nothing in flight and nothing waiting in the outbox (start-up checks included)."""
+        if self.worker.busy or (self.checks is not None and not self.checks.done()):
             return False
         async with self.db.reading() as conn:
             return await outbox.pending(conn) == 0
@@ -114,7 +139,7 @@ class Runtime:
     async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Touch the heartbeat only while the outbox worker is alive."""
         if self.heartbeat is not None and self.worker.alive:
-            self.heartbeat.touch()
+            beat(self.heartbeat)
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
@@ -239,6 +264,7 @@ def run(settings: Settings) -> None:
     runtime = loop.run_until_complete(build(settings))
     runtime.heartbeat = Path(settings.database).parent / "heartbeat"
     if settings.webhook_url:
+        runtime.mode = "webhook"
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         runtime.app.run_webhook(
             listen=settings.webhook_listen,
