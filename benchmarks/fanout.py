@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import median
+from benchmarks.common import median, progress
 from relaybot.emulator import Emulator
 from relaybot.emulator.limits import is_counted
 from relaybot.samples import write_big_network
@@ -104,7 +104,13 @@ async def by_in_flight(runs: int) -> list[dict[str, float]]:
 
 
 async def bench(runs: int) -> dict[str, object]:
-    results = [await one_run() for _ in range(runs)]
+    results = []
+    for index in range(runs):
+        results.append(await one_run())
+        progress(
+            f"fan-out run {index + 1}/{runs}: {results[-1]['seconds']:.1f} s, "
+            f"{results[-1]['ratio']:.3f}x the bound"
+        )
     return {
         "round_trip": ROUND_TRIP,
         "runs": results,

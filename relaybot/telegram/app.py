@@ -24,6 +24,7 @@ from relaybot.service import Context, UseCases
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
+from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
 from relaybot.storage.lock import ProcessLock
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
@@ -37,6 +38,7 @@ from relaybot.telegram.inbox import (
     passing,
     replay_stored,
 )
+from relaybot.telegram.preflight import startup_checks
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
@@ -124,6 +126,8 @@ class Runtime:
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
     poller: Poller | None = None
     raw: RawUpdates | None = None  # getUpdates' request object: it keeps the answer's bytes
+    mode: str = "polling"  # or "webhook"
+    checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
 
     @property
     def ctx(self) -> Context:
@@ -139,22 +143,43 @@ class Runtime:
                 self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
             )
             if self.heartbeat is not None:
-                self.app.job_queue.run_repeating(self._beat, 30.0, first=0.0, name="heartbeat")
+                beat(self.heartbeat)  # `relaybot health` says "ok" from the first moment
+                self.app.job_queue.run_repeating(
+                    self._beat, BEAT_SECONDS, first=BEAT_SECONDS, name="heartbeat"
+                )
             self.app.job_queue.run_repeating(
                 self._quiet, QUIET_INTERVAL, first=QUIET_INTERVAL, name="quiet"
             )
             self._schedule_digest()
         await self.cases.reports.started()
-        log.info("bot_started", network=self.ctx.network.name)
+        bot, ctx = self.app.bot, self.ctx
+        log.info(
+            "bot_started",
+            network=ctx.network.name,
+            username=bot.username,
+            mode=self.mode,
+            reads_all_group_messages=bool(bot.can_read_all_group_messages),
+        )
+        # asking Telegram about every chat takes a moment per chat: never delay the first alert
+        self.checks = asyncio.ensure_future(
+            startup_checks(bot, self.db, ctx.network, ctx.texts, ctx.clock, ctx.wake)
+        )
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        if self.checks is not None and not self.checks.done():
+            self.checks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.checks
         await self.worker.stop()
         with contextlib.suppress(Exception):
             await self.inbox.flush()
 
     async def delivered_all(self) -> bool:
-        """Nothing in flight and nothing waiting in the outbox."""
+        """Nothing in flight, nothing waiting in the outbox, no handled update left to delete
+        (start-up checks included)."""
         if self.worker.busy or not self.inbox.settled:
+            return False
+        if self.checks is not None and not self.checks.done():
             return False
         async with self.db.reading() as conn:
             return await outbox.pending(conn) == 0
@@ -162,7 +187,7 @@ class Runtime:
     async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Touch the heartbeat only while the outbox worker is alive."""
         if self.heartbeat is not None and self.worker.alive:
-            self.heartbeat.touch()
+            beat(self.heartbeat)
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
@@ -246,6 +271,8 @@ class Runtime:
         await self.db.close()
         if self.lock is not None:
             self.lock.release()
+        if self.heartbeat is not None:
+            mark_stopped(self.heartbeat)
         log.info("bot_stopped")
 
 
@@ -329,6 +356,7 @@ async def _serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         if settings.webhook_url:
+            runtime.mode = "webhook"
             await runtime.start_webhook(settings)
         else:
             await runtime.start()

@@ -100,16 +100,21 @@ class Worker:
         self._wake.set()
 
     async def start(self) -> None:
+        self._stopping = False
         self.delivery.ctx.on_outbox(self.wake)
         self._task = asyncio.create_task(self._run(), name="relaybot-outbox")
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
-        """Take no new rows; let the sends in flight be answered and recorded."""
+        """Take no new rows; let the sends in flight be answered and recorded. The flag ends
+        the loop (it looks at it at least every IDLE_POLL seconds), so no cancellation can be
+        lost on the way; asyncio.wait leaves a cancellation of the caller to the caller."""
         self._stopping = True
         self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        task = self._task
+        if task is not None:
+            await asyncio.wait({task})
+            if not task.cancelled() and task.exception() is not None:
+                log.error("outbox_loop_ended", exc_info=task.exception())
         lanes = list(self.lanes.values())
         if lanes:
             _done, pending = await asyncio.wait(lanes, timeout=grace)
@@ -117,7 +122,7 @@ class Worker:
                 lane.cancel()
             if pending:
                 log.warning("outbox_stop_unfinished", rows=len(pending))
-                await asyncio.gather(*pending, return_exceptions=True)
+                await asyncio.wait(pending)
         self.lanes.clear()
 
     @property
@@ -156,8 +161,12 @@ class Worker:
                 timeout = IDLE_POLL
             if timeout is None or self._stopping:
                 continue
+            # not asyncio.wait_for: on Python 3.11 it returns the wait's result and swallows a
+            # cancellation that arrives in the loop iteration the wake-up fired in, and this
+            # loop then never ends (stop(), the bot's shutdown and a test's teardown hang)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     async def _dispatch(self) -> float | None:
         """Start calls for idle chats with a row due, up to the free slots. Returns how long

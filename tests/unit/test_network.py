@@ -542,10 +542,21 @@ def test_shipped_example_policy_is_the_default() -> None:
     assert load_network(EXAMPLE).policy == Policy()
 
 
-def test_config_network_toml_is_the_example() -> None:
-    """config/network.toml ships as a copy of the example."""
-    shipped = REPO / "config" / "network.toml"
-    assert shipped.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+def test_no_network_file_ships_under_the_default_name() -> None:
+    """Only the example ships: a config/network.toml with made-up chat ids would let
+    `relaybot check && relaybot run` "work" on a network that does not exist. Git ignores the
+    real one, so an operator's file is never committed by accident."""
+    assert not (REPO / "config" / "network.toml").exists() or _ignored("config/network.toml")
+    assert "/config/network.toml" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def _ignored(path: str) -> bool:
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(REPO), "check-ignore", "-q", path], check=False, capture_output=True
+    )
+    return done.returncode == 0
 
 
 # --- error messages pinned in full (issue 17): one line, the entry, the hint -------------

@@ -356,6 +356,44 @@ TEXTS.update(
     }
 )
 
+# --- issue 16: start-up checks (posted once to the regiegroep; `relaybot check` prints them) ---
+TEXTS.update(
+    {
+        "preflight_header": "⚠️ <b>relaybot cannot do everything it should.</b> "
+        "Please fix (the bot checks again at every start):",
+        "preflight_privacy": "Group privacy is on: the bot does not see ordinary messages, so "
+        'not "112 gebeld" either. To fix: open @BotFather, send /setprivacy, choose the bot '
+        "and choose Disable. Then remove the bot from each group and add it again: only then "
+        "does the new setting apply. (Or make the bot an administrator in every group.)",
+        "preflight_missing": "{place} (chat id {chat_id}): the bot is not in this group. "
+        "Add the bot and make it an administrator.",
+        "preflight_not_admin": "{place} (chat id {chat_id}): the bot is not an administrator. "
+        "Make it one, with the rights delete messages, pin messages, invite users via link "
+        "and restrict members.",
+        "preflight_rights": "{place} (chat id {chat_id}): the bot lacks the right {rights}. "
+        "Give it in the group's settings under Administrators.",
+        "preflight_ok": "All in order: the bot reads every message and has the rights it uses "
+        "everywhere.",
+        "place_regie": "Steering group",
+        "place_coordinators": "Coordinators' group",
+        "right_delete": "delete messages",
+        "right_pin": "pin messages",
+        "right_invite": "invite users via link",
+        "right_restrict": "restrict members",
+    }
+)
+
+# --- issue 16: outcome notices (one per chat that held the incident) ---
+TEXTS.update(
+    {
+        "outcome_resolved": "✅ <b>#{number} resolved.</b>",
+        "outcome_resolved_note": "✅ <b>#{number} resolved:</b> {note}",
+        "outcome_expired": "⌛ <b>#{number} expired</b>: no news after {hours} hours.",
+        "outcome_retracted": "🗑️ <b>#{number} retracted</b>: a false alarm, the alert was "
+        "removed.",
+    }
+)
+
 TEXTS.update(
     {
         # delivery (issue 11): a confirmation edited once its alerts are settled

@@ -358,6 +358,44 @@ TEXTS.update(
     }
 )
 
+# --- issue 16: start-up checks (posted once to the regiegroep; `relaybot check` prints them) ---
+TEXTS.update(
+    {
+        "preflight_header": "⚠️ <b>relaybot kan niet alles doen wat het moet doen.</b> "
+        "Graag oplossen (de bot controleert het bij elke start opnieuw):",
+        "preflight_privacy": "Groepsprivacy staat aan: de bot ziet gewone berichten niet, dus ook "
+        'geen "112 gebeld". Oplossen: open @BotFather, stuur /setprivacy, kies de bot en kies '
+        "Disable. Verwijder daarna de bot uit elke groep en voeg hem opnieuw toe: pas dan geldt "
+        "de nieuwe instelling. (Of maak de bot beheerder in elke groep.)",
+        "preflight_missing": "{place} (chat id {chat_id}): de bot zit niet in deze groep. "
+        "Voeg de bot toe en maak hem beheerder.",
+        "preflight_not_admin": "{place} (chat id {chat_id}): de bot is geen beheerder. Maak hem "
+        "beheerder met de rechten berichten verwijderen, vastzetten, uitnodigen via link en "
+        "leden beperken.",
+        "preflight_rights": "{place} (chat id {chat_id}): de bot mist het recht {rights}. Geef "
+        "het hem in de groepsinstellingen onder Beheerders.",
+        "preflight_ok": "Alles in orde: de bot leest alle berichten en heeft overal de rechten "
+        "die hij gebruikt.",
+        "place_regie": "Regiegroep",
+        "place_coordinators": "Coördinatorengroep",
+        "right_delete": "berichten verwijderen",
+        "right_pin": "berichten vastzetten",
+        "right_invite": "gebruikers uitnodigen via link",
+        "right_restrict": "leden beperken",
+    }
+)
+
+# --- issue 16: outcome notices (one per chat that held the incident) ---
+TEXTS.update(
+    {
+        "outcome_resolved": "✅ <b>#{number} afgehandeld.</b>",
+        "outcome_resolved_note": "✅ <b>#{number} afgehandeld:</b> {note}",
+        "outcome_expired": "⌛ <b>#{number} verlopen</b>: geen nieuws na {hours} uur.",
+        "outcome_retracted": "🗑️ <b>#{number} ingetrokken</b>: loos alarm, de melding is "
+        "verwijderd.",
+    }
+)
+
 TEXTS.update(
     {
         # delivery (issue 11): a confirmation edited once its alerts are settled
