@@ -10,7 +10,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from relaybot.storage.db import StorageError
+from relaybot.storage.db import StorageError, open_error
 
 
 class AlreadyRunning(StorageError):
@@ -23,9 +23,13 @@ class ProcessLock:
         self._fd: int | None = None
 
     def acquire(self) -> ProcessLock:
-        if not self.path.parent.exists():  # as the database would make it: the owner's alone
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        database = self.path.with_name(self.path.name.removesuffix(".lock"))
+        try:
+            if not self.path.parent.exists():  # as the database would make it: owner's alone
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # the same one line as the database itself would give
+            raise StorageError(open_error(database, exc)) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
