@@ -9,13 +9,14 @@ goes out at low priority: it never delays an alert.
 
 from __future__ import annotations
 
+import asyncio
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosqlite
 import structlog
@@ -139,13 +140,41 @@ class Moderation:
         self.flood = FloodCounter(ctx.network.policy.flood_per_minute)
         # (chat, member, kind) -> until when no reminder of that kind is due (saves a read)
         self._quiet_until: dict[tuple[int, int, str], float] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     # --- every group message ------------------------------------------------------------------
+
+    def watches(self, chat_id: int) -> bool:
+        """Moderation acts in neighbourhood chats only (one dictionary lookup)."""
+        return self.ctx.directory.kind(chat_id) is ChatKind.NEIGHBOURHOOD
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run a reminder's judgement beside the update pipeline: asking Telegram whether the
+        sender is a co-admin must not hold up the messages behind it (a reminder may be lost
+        in a crash; an alert never waits for one)."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("moderation_failed", error=type(task.exception()).__name__)
+
+    @property
+    def busy(self) -> bool:
+        """A reminder is still being judged."""
+        return bool(self._background)
+
+    async def drain(self) -> None:
+        """Let the reminders being judged finish (before the database closes)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
     def screen(self, seen: Seen) -> Finding | None:
         """What a group message may have earned, decided in memory. None for nearly all."""
         ctx = self.ctx
-        if ctx.directory.kind(seen.chat_id) is not ChatKind.NEIGHBOURHOOD:
+        if not self.watches(seen.chat_id):
             return None
         if mod.never_warned(seen.sender, is_co_admin=False) is not None:
             return None  # the group itself, channels, bots: never acted on

@@ -91,13 +91,14 @@ class Runtime:
         log.info("bot_started", network=self.ctx.network.name)
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        await self.cases.moderation.drain()
         await self.worker.stop()
         await self.db.close()
         log.info("bot_stopped")
 
     async def delivered_all(self) -> bool:
-        """Nothing in flight and nothing waiting in the outbox."""
-        if self.worker.busy:
+        """Nothing in flight, nothing being judged, and nothing waiting in the outbox."""
+        if self.worker.busy or self.cases.moderation.busy:
             return False
         async with self.db.reading() as conn:
             return await outbox.pending(conn) == 0
