@@ -40,6 +40,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f"p95 < {FLAG_TARGET_MS:.0f} ms",
             _mark(flag["p95_ms"] < FLAG_TARGET_MS),
         ),
+        *_flood_rows(r),
         (
             "peak RSS, 2,000 hoods, 100,000 copies",
             f"{rss:.1f} MB",
@@ -53,6 +54,54 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             "(reported)",
         ),
     ]
+
+
+def _flood_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    flood = r.get("flood")
+    if not flood:  # results from before this measurement existed
+        return []
+    return [
+        (
+            f"112 propagation while {flood['chatter']:,} chatter messages and "
+            f"{flood['commands']} commands arrive ({flood['incidents']} incidents)",
+            f"median {flood['median_ms']:.0f} ms, p95 {flood['p95_ms']:.0f} ms, "
+            f"429s: {flood['429']}",
+            f"p95 < {FLAG_TARGET_MS:.0f} ms",
+            _mark(flood["p95_ms"] < FLAG_TARGET_MS and flood["429"] == 0),
+        )
+    ]
+
+
+def _flood_section(r: dict[str, Any], host_cores: str = "?") -> list[str]:
+    flood = r.get("flood")
+    if not flood:
+        return []
+    lines = [
+        "## 3b. 112 propagation under a flood",
+        "",
+        "As section 3 (seven chats hold each incident, limits on; the bot in a process of its "
+        f"own), but around each press {flood['chatter']:,} ordinary messages and "
+        f"{flood['commands']} commands (`/help`, `/meldingen`, `/buren`) from the residents and "
+        "co-admins of all seven chats arrive, posted at a steady pace over "
+        f"{flood.get('flood_seconds', 2):g} s with the press half-way; two incidents per "
+        "fresh emulator and bot. Answers that are not alerts may use at most half of a group's "
+        "budget and of the overall one, so the 112 edits and notices find room at once.",
+        "",
+        f"median {flood['median_ms']:.1f} ms, p95 {flood['p95_ms']:.1f} ms, max "
+        f"{flood['max_ms']:.1f} ms over {flood['incidents']} incidents; 429s: {flood['429']}. "
+        "All (ms): " + ", ".join(f"{x:.0f}" for x in flood["ms"]),
+        "",
+    ]
+    if flood.get("control_median_ms") is not None:
+        lines += [
+            f"Measured {flood.get('measured', '')}. Control, measured right before on the same "
+            "machine: section 3 without a flood "
+            f"gave median {flood['control_median_ms']:.0f} ms, p95 "
+            f"{flood['control_p95_ms']:.0f} ms (load average {flood['load_before']:.1f} on "
+            f"{host_cores} cores when it started).",
+            "",
+        ]
+    return lines
 
 
 def table(r: dict[str, Any]) -> str:
@@ -174,6 +223,7 @@ def render(r: dict[str, Any], host: dict[str, str], began: datetime.datetime, co
         + ", ".join(f"{k} {v:.1f}" for k, v in flag["rows_per_incident"].items())
         + ".",
         "",
+        *_flood_section(r, host["cores"]),
         "## 4. Memory and database size",
         "",
         "`write_big_network(2000)`; a database migrated by the bot's own code and filled with "

@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import fanout, flag112, ingest, memory
+from benchmarks import fanout, flag112, flood112, ingest, memory
 from benchmarks.common import machine, quiet_logs
 from benchmarks.report import render, table
 
@@ -31,6 +31,7 @@ async def run_all(quick: bool) -> dict[str, object]:
         "ingest_updates": 2000,
         "fanout_runs": 2 if quick else 5,
         "flag_incidents": 12 if quick else 30,
+        "flood_incidents": 3 if quick else 9,
         "memory_runs": 1 if quick else 2,
     }
     results: dict[str, object] = {"plan": plan}
@@ -45,6 +46,9 @@ async def run_all(quick: bool) -> dict[str, object]:
     start = time.monotonic()
     results["flag"] = await flag112.bench(plan["flag_incidents"])
     timings["flag"] = time.monotonic() - start
+    start = time.monotonic()
+    results["flood"] = await flood112.bench(plan["flood_incidents"])
+    timings["flood"] = time.monotonic() - start
     start = time.monotonic()
     results["memory"] = [await memory.peak_rss() for _ in range(plan["memory_runs"])]
     timings["memory"] = time.monotonic() - start

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from relaybot.network import NetworkError, load_network
 from relaybot.settings import SettingsError, load_settings
-from relaybot.storage.db import StorageError
+from relaybot.storage.db import StorageError, readonly_uri
 
 HEARTBEAT_MAX_AGE = 180.0  # seconds; the bot touches its heartbeat every 30 s
 
@@ -26,11 +26,15 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.logs import configure
     from relaybot.settings import require_token
     from relaybot.telegram.app import run
+    from relaybot.telegram.startup import preflight
 
     settings = load_settings()
-    configure(settings.log_format, settings.log_level)
+    secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
+    configure(settings.log_format, settings.log_level, secrets=secrets)
     require_token(settings)
     load_network(settings.network_file)
+    # ask the Bot API first: a rejected token or an unreachable URL is one line, no token
+    asyncio.run(preflight(settings))
     run(settings)
     return 0
 
@@ -47,7 +51,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     network = load_network(path)
     linked: dict[str, int] = {}
     if database is not None and Path(database).exists():
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        with sqlite3.connect(readonly_uri(database), uri=True) as conn:
             try:
                 linked = dict(conn.execute("SELECT slug, chat_id FROM chat_links").fetchall())
             except sqlite3.Error:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import structlog
 
+from relaybot.emulator import Emulator
 from relaybot.emulator.records import Message
 from relaybot.stage import Stage, open_stage
 from relaybot.storage import chats as chats_storage
@@ -200,9 +201,15 @@ async def run_demo(language: str = "nl") -> int:
         network = example_network()
         print(say["title"])
         print(say["network"].format(path=network))
-        stage = await open_stage(network, Path(folder) / "demo.sqlite3", language=language)
+        emulator = Emulator()  # the demo's own, so that it is stopped whatever fails
+        stage: Stage | None = None
         try:
+            stage = await open_stage(
+                network, Path(folder) / "demo.sqlite3", language=language, emulator=emulator
+            )
             await play(stage, language)
         finally:
-            await stage.close()
+            if stage is not None:
+                await stage.close()
+            await emulator.stop()
     return 0

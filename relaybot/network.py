@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,11 +22,13 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -46,7 +49,26 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # addressed on its own.
 RESERVED_SLUGS = frozenset({"alle", "all", "buren", "neighbours", "neighbors"})
 
-_NonEmpty = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+
+def _no_control_characters(value: str, info: ValidationInfo) -> str:
+    """Names end up in every alert and in the logs' chat lines: a NUL, a line break or a
+    right-to-left override in one would garble or disguise them."""
+    for char in value:
+        if unicodedata.category(char) in _CONTROL_CATEGORIES or char in _BIDI_CONTROLS:
+            raise ValueError(
+                f"{info.field_name} {value[:40]!r} contains the control character "
+                f"U+{ord(char):04X}; names may not hold control characters"
+            )
+    return value
+
+
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})  # C0/C1 controls, line/paragraph breaks
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NonEmpty = Annotated[
+    str,
+    StringConstraints(strict=True, strip_whitespace=True, min_length=1),
+    AfterValidator(_no_control_characters),
+]
 _ChatId = Annotated[int, Field(strict=True, lt=0)]  # groups have negative ids
 
 
@@ -61,6 +83,10 @@ class Policy(BaseModel):
     max_warnings: int = Field(default=3, ge=1, strict=True)
     inactive_days: int = Field(default=60, ge=1, strict=True)
     show_author_names: bool = Field(default=False, strict=True)
+    # an unknown group that has not asked to be linked (/koppel) within this long is left
+    unknown_group_hours: float = Field(default=24, gt=0, strict=True, allow_inf_nan=False)
+    # an incident's text, names and notes are erased this long after it closes
+    retention_days: int = Field(default=90, ge=1, strict=True)
     warning_days: float = Field(default=90, gt=0, strict=True, allow_inf_nan=False)
     flood_per_minute: int = Field(default=10, ge=1, strict=True)
 
@@ -116,6 +142,8 @@ class _NetworkSection(BaseModel):
 
     name: _NonEmpty
     timezone: str = Field(default="Europe/Amsterdam", strict=True)
+    # optional: the municipality's contact line, given in sign-up answers
+    contact: Annotated[str, StringConstraints(strict=True, strip_whitespace=True)] = ""
 
     @field_validator("timezone")
     @classmethod
@@ -165,6 +193,7 @@ class Network:
     policy: Policy
     neighbourhoods: Mapping[str, Neighbourhood]  # by slug, in file order; read-only
     source_path: Path
+    contact: str = ""  # the municipality's contact line ("" when the file gives none)
     _neighbours: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _kernen: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _by_chat_id: Mapping[int, Neighbourhood] = field(init=False, repr=False, compare=False)
@@ -247,10 +276,18 @@ def _build(text: str, source: str, path: Path) -> Network:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise NetworkError(source, [f"is not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise NetworkError(source, [_TOO_DEEP]) from None
     try:
         parsed = _NetworkFile.model_validate(data)
     except ValidationError as exc:
-        raise NetworkError(source, _describe_errors(exc, data)) from None
+        try:
+            problems = _describe_errors(exc, data)
+        except RecursionError:
+            problems = [_TOO_DEEP]
+        raise NetworkError(source, problems) from None
+    except RecursionError:
+        raise NetworkError(source, [_TOO_DEEP]) from None
     problems = _cross_check(parsed)
     if problems:
         raise NetworkError(source, problems)
@@ -262,7 +299,14 @@ def _build(text: str, source: str, path: Path) -> Network:
         policy=parsed.policy,
         neighbourhoods={hood.slug: hood for hood in parsed.neighbourhood},
         source_path=path,
+        contact=parsed.network.contact,
     )
+
+
+_TOO_DEEP = (
+    "is nested too deeply (lists or tables inside each other); a network file needs at most "
+    "a list of names inside a [[neighbourhood]] entry"
+)
 
 
 def _cross_check(parsed: _NetworkFile) -> list[str]:
@@ -385,7 +429,7 @@ _TYPE_NAMES = {
 def _problem(error: Any) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    got = f" (got {error.get('input')!r})" if "input" in error else ""
+    got = f" (got {_cut(repr(error.get('input')))})" if "input" in error else ""
     if kind == "missing":
         return "is missing"
     if kind in _TYPE_NAMES:
@@ -402,6 +446,11 @@ def _problem(error: Any) -> str:
         return str(ctx.get("error", error["msg"]))
     message = str(error["msg"])
     return f"{message[:1].lower()}{message[1:]}{got}"
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """An echo of the input, cut so that one problem stays one readable line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _neighbourhood_entry(data: dict[str, Any], index: int) -> str:

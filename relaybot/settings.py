@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = [
@@ -28,6 +28,7 @@ ENV_PREFIX = "RELAYBOT_"
 
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, "_" and "-" as a webhook secret token.
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MIN_WEBHOOK_SECRET = 32  # characters; a webhook URL requires a secret at least this long
 
 # Fields whose input must never be echoed back in an error message.
 _SECRET_FIELDS = frozenset({"token", "webhook_secret"})
@@ -60,7 +61,8 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     webhook_url: str = ""
-    webhook_secret: SecretStr | None = None
+    # validated even when unset: a webhook URL makes it required
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
 
@@ -76,9 +78,24 @@ class Settings(BaseSettings):
 
     @field_validator("webhook_secret")
     @classmethod
-    def _webhook_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+    def _webhook_secret_shape(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
         if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
             raise ValueError("may only contain letters, digits, '_' and '-' (1 to 256 characters)")
+        # without a secret anyone who reaches the port can post forged updates
+        if info.data.get("webhook_url"):
+            if value is None:
+                raise ValueError(
+                    "is required when RELAYBOT_WEBHOOK_URL is set (at least "
+                    f"{MIN_WEBHOOK_SECRET} characters; make one with: python3 -c "
+                    "'import secrets; print(secrets.token_urlsafe(32))')"
+                )
+            if len(value.get_secret_value()) < MIN_WEBHOOK_SECRET:
+                raise ValueError(
+                    f"must be at least {MIN_WEBHOOK_SECRET} characters long (make one with: "
+                    "python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+                )
         return value
 
     @field_validator("language", "log_format", mode="before")

@@ -57,6 +57,15 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Withdrawn:
+    """Who withdrew the last 112 report (/niet112), shown until the next report."""
+
+    at: float
+    by: str
+    place: str
+
+
+@dataclass(frozen=True)
 class Incident:
     number: int
     source_slug: str | None  # None: the regiegroep
@@ -73,6 +82,7 @@ class Incident:
     closing_note: str = ""
     closed_by: str = ""
     closed_at: float | None = None
+    withdrawn: Withdrawn | None = None  # the last 112 report withdrawn, if any
 
     @property
     def is_open(self) -> bool:

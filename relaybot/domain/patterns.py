@@ -17,7 +17,12 @@ How a message is classified:
 4. Otherwise, if any ``intent`` pattern matches, it is an intent ("intent").
 
 Patterns are regular expressions, case-insensitive, applied with :func:`re.search` to the
-normalised text. The built-in lists below are the defaults; ``config/patterns.toml`` ships
+normalised text of the message's first :data:`SCAN_LIMIT` characters (a report of a call is
+short and comes early; a long message cannot make the scan expensive). A pattern may not
+repeat a broad span without a bound (``[^.!?]*``, ``.*``, ``\\S+``): searched from every start
+position, its cost would grow with the square of the message's length. Write ``{0,80}``.
+
+The built-in lists below are the defaults; ``config/patterns.toml`` ships
 the same lists so an operator can extend them without touching code.
 """
 
@@ -35,11 +40,13 @@ __all__ = [
     "DEFAULT_INTENT",
     "DEFAULT_NEGATIVE",
     "DEFAULT_PATTERNS_FILE",
+    "SCAN_LIMIT",
     "CallPatterns",
     "Classification",
     "PatternsError",
     "load_patterns",
     "normalise",
+    "unbounded_span",
 ]
 
 Classification = Literal["called", "intent"]
@@ -51,6 +58,13 @@ DEFAULT_PATTERNS_FILE = Path(__file__).resolve().parents[2] / "config" / "patter
 PATTERN_KEYS = ("called", "intent", "negative")
 # tables in the same file that other modules read (relaybot/domain/moderation.py: [chatter])
 OTHER_TABLES = frozenset({"chatter"})
+
+#: Only this many characters of a message are classified.
+SCAN_LIMIT = 500
+
+# A broad span repeated without a bound: a negated class, ".", or \S, \W, \D with * or +.
+# (\w+ is allowed: a word ends at the next space.)
+_UNBOUNDED = re.compile(r"(?:\[\^(?:\\.|[^\]])*\]|(?<!\\)\.|\\[SWD])(?:[*+]|\{\d*,\})")
 
 # Keep these three tuples identical to config/patterns.toml (a unit test checks it).
 
@@ -90,11 +104,11 @@ DEFAULT_NEGATIVE: tuple[str, ...] = (
     # negation after an imperative: "bel niet meteen 112", "bel maar niet"
     r"\bbel(?:len)?(?: \w+)? (?:niet|geen|nooit)\b",
     # nobody did it: "niemand heeft 112 gebeld"
-    r"\bniemand\b[^.!?]*\b(?:gebeld|bellen|belt)\b",
+    r"\bniemand\b[^.!?]{0,80}\b(?:gebeld|bellen|belt)\b",
     # asking who or whether: "heeft iemand 112 gebeld?", "hebben jullie al gebeld?"
-    r"\b(?:heeft|hebben) (?:iemand|er iemand|jullie|je|jij|u)\b[^.!?]*\bgebeld\b",
+    r"\b(?:heeft|hebben) (?:iemand|er iemand|jullie|je|jij|u)\b[^.!?]{0,80}\bgebeld\b",
     # "wie heeft 112 gebeld?", "weet iemand of de politie is gebeld?"
-    r"\b(?:wie|of)\b[^.!?]*\bgebeld\b",
+    r"\b(?:wie|of)\b[^.!?]{0,80}\bgebeld\b",
     # inverted question: "is 112 al gebeld?", "is de politie gebeld?"
     r"\b(?:is|zijn) (?:112|de politie|politie|de meldkamer)\b(?: \w+){0,2} gebeld\b",
     # any short question ending on the participle: "112 al gebeld?", "politie onderweg?"
@@ -102,7 +116,7 @@ DEFAULT_NEGATIVE: tuple[str, ...] = (
     # English negation: "112 is not called yet", "nobody called", "don't call 112"
     r"""\b(?:not|never|nobody|no one|\w+n't)\b(?: \w+){0,3} (?:call|called|calling)\b""",
     # English question: "has anyone called 112?", "did you call the police?"
-    r"\b(?:has|have|did) (?:anyone|anybody|someone|somebody|you|they)\b[^.!]*\bcall(?:ed)?\b",
+    r"\b(?:has|have|did) (?:anyone|anybody|someone|somebody|you|they)\b[^.!]{0,80}\bcall(?:ed)?\b",
     # 112 that is not the emergency number: "bus 112", "lijn 112", "huisnummer 112"
     r"\b(?:bus|buslijn|lijn|tram|huisnummer|nummer|nr|kamer|route)\.? ?112\b",
 )
@@ -175,7 +189,7 @@ class CallPatterns:
 
     def classify(self, text: str) -> Classification | None:
         """Return "called", "intent" or None for one message."""
-        norm = normalise(text)
+        norm = normalise(text[:SCAN_LIMIT])
         if not self._anything(norm):  # most messages could count as neither: one scan decides
             return None
         negative, called, intent = self._joined
@@ -207,6 +221,12 @@ def _join(patterns: tuple[re.Pattern[str], ...]) -> Matcher:
     return lambda text: any(p.search(text) for p in patterns)
 
 
+def unbounded_span(pattern: str) -> str | None:
+    """The first broad span that ``pattern`` repeats without a bound, or None."""
+    found = _UNBOUNDED.search(pattern)
+    return found.group(0) if found else None
+
+
 def _compile(source: Path | str, key: str, raw: object) -> tuple[re.Pattern[str], ...]:
     if not isinstance(raw, list):
         raise PatternsError(source, f"key {key!r} must be a list of regex strings")
@@ -214,6 +234,13 @@ def _compile(source: Path | str, key: str, raw: object) -> tuple[re.Pattern[str]
     for index, pattern in enumerate(raw):
         if not isinstance(pattern, str):
             raise PatternsError(source, f"{key}[{index}] must be a string, got {pattern!r}")
+        span = unbounded_span(pattern)
+        if span is not None:
+            raise PatternsError(
+                source,
+                f"{key}[{index}] repeats {span!r} without a bound, which makes long messages "
+                f"slow to check; give it one, such as {{0,80}}: {pattern!r}",
+            )
         try:
             compiled.append(re.compile(pattern, re.IGNORECASE))
         except re.error as exc:

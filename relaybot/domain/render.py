@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from relaybot.domain.model import Flag, FollowUp, Incident, State
+from relaybot.domain.model import Flag, FollowUp, Incident, State, Withdrawn
 from relaybot.domain.texts import Raw, Texts
 
 TEXT_LIMIT = 4096
@@ -69,6 +69,24 @@ def flag_line(texts: Texts, flag: Flag | None, tz: ZoneInfo) -> str:
     return texts("flag_done", time=clock(flag.at, tz), name=flag.by, place=flag.place)
 
 
+def withdrawn_line(texts: Texts, withdrawn: Withdrawn, tz: ZoneInfo) -> str:
+    """The line under "112: nog niet gebeld" after a false report was withdrawn."""
+    return texts(
+        "flag_withdrawn", time=clock(withdrawn.at, tz), name=withdrawn.by, place=withdrawn.place
+    )
+
+
+def withdrawn_notice(texts: Texts, number: int, withdrawn: Withdrawn, tz: ZoneInfo) -> str:
+    """The short notice each holding chat gets when a 112 report is withdrawn."""
+    return texts(
+        "unflag_notice",
+        number=number,
+        time=clock(withdrawn.at, tz),
+        name=withdrawn.by,
+        place=withdrawn.place,
+    )
+
+
 def state_line(
     texts: Texts, incident: Incident, ttl_hours: float, note_limit: int = 500
 ) -> str | None:
@@ -102,6 +120,8 @@ def render_alert(
     if incident.note:
         lines.append(texts("alert_note", note=cut(incident.note, notes)))
     lines.append(flag_line(texts, incident.flag, tz))
+    if incident.flag is None and incident.withdrawn is not None:
+        lines.append(withdrawn_line(texts, incident.withdrawn, tz))
     if (closing := state_line(texts, incident, ttl_hours, notes)) is not None:
         lines.append(closing)
     template = "\n".join(lines)

@@ -15,6 +15,7 @@ from relaybot.domain.model import Actor, Incident, Post
 from relaybot.domain.patterns import CallPatterns, load_patterns
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Texts
+from relaybot.domain.throttle import AnswerLimits, AnswerThrottle, Spreader
 from relaybot.network import Network
 from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.db import Database
@@ -71,6 +72,14 @@ class Context:
         self.patterns = patterns or load_patterns()
         self.clock = clock
         self.directory = Directory(network)
+        # answers that are not alerts: at most half of a chat's budget, a few per person
+        self.answers = AnswerThrottle()
+        # a group outside the network hears from the bot at most once an hour
+        self.unknown_answers = AnswerThrottle(
+            AnswerLimits(group=1, private=1, person=1, window=3600.0)
+        )
+        # lines to the regiegroep about unknown groups: a quarter of its budget, scheduled
+        self.regie_notes = Spreader(limit=5, window=60.0)
         self._wake: Callable[[], None] = lambda: None
 
     def on_outbox(self, wake: Callable[[], None]) -> None:
@@ -145,17 +154,27 @@ class Context:
         """Queue an edit of every relayed copy (of the incident, or of one follow-up) in every
         chat holding the incident, so that it shows things as they are now."""
         holding = await self.holding(conn, incident.number)
+        action = "refresh" if followup is None else "refresh_followup"
         for chat_id in holding:
-            if chat_id != exclude:
-                await outbox.enqueue(
-                    conn,
-                    chat_id=chat_id,
-                    action="refresh" if followup is None else "refresh_followup",
-                    now=self.clock(),
-                    incident=incident.number,
-                    followup=followup,
-                    priority=priority,
-                )
+            if chat_id == exclude:
+                continue
+            # A refresh renders the state as it is when it is sent. A chat sends one row at a
+            # time, so of two refreshes waiting at least one is not taken yet and will show
+            # this change too: a third would only repeat it (30 quick edits, a few calls).
+            waiting = await outbox.pending_like(
+                conn, incident.number, chat_id, action, priority, followup
+            )
+            if waiting >= 2:
+                continue
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action=action,
+                now=self.clock(),
+                incident=incident.number,
+                followup=followup,
+                priority=priority,
+            )
         return holding
 
     # --- answers ------------------------------------------------------------------------------
@@ -188,4 +207,26 @@ class Context:
         values = dict(refusal.values)
         if "state" in values:  # an incident's state, in the reader's language
             values["state"] = self.texts(f"state_word_{values['state']}")
-        await self.say(conn, command.chat.id, refusal.key, reply_to=command.message_id, **values)
+        await self.answer(conn, command, refusal.key, **values)
+
+    async def answer(
+        self, conn: aiosqlite.Connection, command: Command, key: str, /, **values: object
+    ) -> bool:
+        """A reply to someone's command that is not an alert (help, a list, a refusal),
+        threaded under the command; limited per chat and per person (see `admit_answer`)."""
+        if not await self.admit_answer(conn, command.chat.id, command.actor.user_id, key):
+            return False
+        await self.say(conn, command.chat.id, key, reply_to=command.message_id, **values)
+        return True
+
+    async def admit_answer(
+        self, conn: aiosqlite.Connection, chat_id: int, person_id: int | None, reason: str
+    ) -> bool:
+        """Whether one more answer fits: answers never take more than half of a chat's rate
+        budget (Telegram: 20 a minute in a group) nor of the bot's overall one, and one person
+        gets a few a minute. What does not fit is dropped, logged and counted."""
+        if self.answers.allow(chat_id, person_id, self.clock()):
+            return True
+        await chats.count(conn, self.counter_place(chat_id), "answers_dropped", self.clock())
+        log.info("answer_dropped", chat=chat_id, reason=reason)
+        return False

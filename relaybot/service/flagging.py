@@ -9,12 +9,12 @@ import aiosqlite
 import structlog
 
 from relaybot.domain import rules
-from relaybot.domain.model import Actor, Flag, Incident, Post
+from relaybot.domain.model import Actor, Flag, Incident, Post, Role, Withdrawn
 from relaybot.domain.patterns import Classification
-from relaybot.domain.render import already_called
+from relaybot.domain.render import already_called, withdrawn_notice
 from relaybot.domain.rules import FlagOutcome
 from relaybot.service.context import Answer, Chat, Command, Context
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import chats, flags, incidents, outbox
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.flag")
@@ -45,7 +45,7 @@ class Flagging:
             pressed = await incidents.copy_at(conn, chat.id, message_id)
             if incident is None or pressed is None or pressed.incident != number:
                 return Answer("")  # a button that is not on a copy of this incident
-            outcome = await self._report(conn, incident, chat, actor)
+            outcome, _first_time = await self._report(conn, incident, chat, actor)
             answer = self._answer(outcome, await incidents.get(conn, number) or incident)
         self.ctx.wake()
         return answer
@@ -78,11 +78,86 @@ class Flagging:
             if incident is None:
                 await self._usage(conn, command)
             else:
-                outcome = await self._report(conn, incident, command.chat, command.actor)
-                await self._reply(
-                    conn, outcome, incident.number, command.chat.id, command.message_id
+                outcome, first_time = await self._report(
+                    conn, incident, command.chat, command.actor
                 )
+                if first_time:  # a repeat gets no second answer
+                    await self._reply(
+                        conn,
+                        outcome,
+                        incident.number,
+                        command.chat.id,
+                        command.message_id,
+                        command.actor.user_id,
+                    )
         self.ctx.wake()
+
+    async def unflag(self, command: Command) -> None:
+        """`/niet112` (`/unflag`), a reply to a copy, by a co-admin of a chat holding the
+        incident or a contact person: a false 112 report is withdrawn. Every copy shows "112:
+        nog niet gebeld" again with who withdrew it, the button returns, each holding chat
+        gets one short notice, and the next report wins as if it were the first. The
+        withdrawn report stays in the incident's history."""
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.ctx.clock()):
+                return
+            copy = None
+            if command.replied is not None:
+                copy = await incidents.copy_at(conn, command.chat.id, command.replied.message_id)
+            incident = await incidents.get(conn, copy.incident) if copy else None
+            if incident is None:
+                await self.ctx.answer(conn, command, "need_reply_to_copy", command="/niet112")
+            elif (refusal := rules.closed_refusal(incident)) is not None:
+                await self.ctx.refuse(conn, command, refusal)
+            elif not rules.may_resolve(
+                self.ctx.kind(command.chat),
+                command.actor,
+                command.chat.id in await self.ctx.holding(conn, incident.number),
+            ):
+                await self.ctx.answer(conn, command, "refuse_unflag")
+            else:
+                await self._withdraw(conn, incident, command)
+        self.ctx.wake()
+
+    async def _withdraw(
+        self, conn: aiosqlite.Connection, incident: Incident, command: Command
+    ) -> None:
+        now = self.ctx.clock()
+        place = self.ctx.directory.short_place(command.chat.id, self.ctx.texts("regie_short"))
+        gone = await flags.withdraw(
+            conn, incident.number, now, command.actor.name, command.chat.id, place
+        )
+        if gone is None:
+            await self.ctx.answer(conn, command, "unflag_nothing", number=incident.number)
+            return
+        await flags.forget_duplicates(conn, incident.number)
+        withdrawn = Withdrawn(now, command.actor.name, place)
+        notice = withdrawn_notice(
+            self.ctx.texts, incident.number, withdrawn, self.ctx.network.timezone
+        )
+        # the 112 state changed: the edits and notices ride the top priority
+        for chat_id in await self.ctx.holding(conn, incident.number):
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="refresh",
+                now=now,
+                incident=incident.number,
+                priority=Priority.FLAG,
+            )
+            shown = await incidents.copies(
+                conn, incident.number, chat_id, [Role.ALERT, Role.ORIGINAL]
+            )
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="say",
+                now=now,
+                priority=Priority.FLAG,
+                payload={"html": notice, "reply_to": shown[0].message_id if shown else None},
+            )
+        await chats.count(conn, self.ctx.counter_place(command.chat.id), "flag_withdrawn", now)
+        log.info("flag_withdrawn", incident=incident.number, chat=command.chat.id)
 
     def chatter_interest(self, chat_id: int, text: str, replied_to: int | None) -> Interest | None:
         """What a member's ordinary message could matter for, decided inline and cheaply: a
@@ -130,16 +205,33 @@ class Flagging:
             if incident is None or not await chats.claim(conn, key, self.ctx.clock()):
                 return
             if kind == "called":
-                outcome = await self._report(conn, incident, chat, actor)
-                if outcome is not FlagOutcome.FIRST:
-                    await self._reply(conn, outcome, incident.number, chat.id, post.message_id)
-            elif incident.flag is not None and incident.is_open:
+                outcome, first_time = await self._report(conn, incident, chat, actor)
+                if outcome is not FlagOutcome.FIRST and first_time:
+                    await self._reply(
+                        conn, outcome, incident.number, chat.id, post.message_id, actor.user_id
+                    )
+            elif (
+                incident.flag is not None
+                and incident.is_open
+                # one answer per person per incident; repeating it counts once
+                and await flags.first_duplicate(
+                    conn, incident.number, actor.user_id, self.ctx.clock()
+                )
+            ):
                 await chats.count(
-                    conn, self.ctx.counter_place(chat.id), "duplicates_prevented", self.ctx.clock()
+                    conn,
+                    self.ctx.counter_place(chat.id),
+                    "duplicates_prevented",
+                    self.ctx.clock(),
                 )
                 log.info("flag_intent_answered", incident=incident.number, chat=chat.id)
                 await self._reply(
-                    conn, FlagOutcome.ALREADY, incident.number, chat.id, post.message_id
+                    conn,
+                    FlagOutcome.ALREADY,
+                    incident.number,
+                    chat.id,
+                    post.message_id,
+                    actor.user_id,
                 )
         self.ctx.wake()
 
@@ -173,22 +265,16 @@ class Flagging:
         )
         if recent:
             candidates = ", ".join(f"#{i.number}" for i in recent)
-            await self.ctx.say(
-                conn,
-                command.chat.id,
-                "flag_usage",
-                reply_to=command.message_id,
-                candidates=candidates,
-            )
+            await self.ctx.answer(conn, command, "flag_usage", candidates=candidates)
         else:
-            await self.ctx.say(
-                conn, command.chat.id, "flag_no_incident", reply_to=command.message_id
-            )
+            await self.ctx.answer(conn, command, "flag_no_incident")
 
     async def _report(
         self, conn: aiosqlite.Connection, incident: Incident, chat: Chat, actor: Actor
-    ) -> FlagOutcome:
-        """Decide and record one report. Atomic: the database picks the single winner."""
+    ) -> tuple[FlagOutcome, bool]:
+        """Decide and record one report. Atomic: the database picks the single winner. The
+        flag says whether this is the first time this person hears the outcome: a later
+        report counts once per person as a duplicate prevented, and is answered once."""
         outcome = rules.flag_outcome(incident)
         place = self.ctx.counter_place(chat.id)
         if outcome is FlagOutcome.FIRST:
@@ -222,12 +308,16 @@ class Flagging:
                     conn, place, "flag_minutes", now, round((now - incident.created_at) / 60)
                 )
                 log.info("flag_first", incident=incident.number, chat=chat.id)
-                return outcome
+                return outcome, True
             outcome = FlagOutcome.ALREADY
         if outcome is FlagOutcome.ALREADY:
-            await chats.count(conn, place, "duplicates_prevented", self.ctx.clock())
+            now = self.ctx.clock()
+            if not await flags.first_duplicate(conn, incident.number, actor.user_id, now):
+                log.info("flag_duplicate_repeated", incident=incident.number, chat=chat.id)
+                return outcome, False
+            await chats.count(conn, place, "duplicates_prevented", now)
             log.info("flag_duplicate_prevented", incident=incident.number, chat=chat.id)
-        return outcome
+        return outcome, True
 
     async def _reply(
         self,
@@ -236,19 +326,23 @@ class Flagging:
         number: int,
         chat_id: int,
         reply_to: int,
+        person_id: int,
     ) -> None:
         if outcome is FlagOutcome.FIRST:
             return  # the notice threaded under the copy is the answer
         incident = await incidents.get(conn, number)
         assert incident is not None
+        if not await self.ctx.admit_answer(conn, chat_id, person_id, "already_called"):
+            return
         if outcome is FlagOutcome.ALREADY and incident.flag is not None:
+            # an answer, not a 112 notice: it waits behind alerts like any other answer
             text = already_called(self.ctx.texts, incident.flag, self.ctx.network.timezone)
             await outbox.enqueue(
                 conn,
                 chat_id=chat_id,
                 action="say",
                 now=self.ctx.clock(),
-                priority=Priority.FLAG,
+                priority=Priority.NORMAL,
                 payload={"html": text, "reply_to": reply_to},
             )
         else:

@@ -149,14 +149,17 @@ class Forwarding:
         async with self.ctx.db.transaction() as conn:
             if not await chats.claim(conn, command.key, self.ctx.clock()):
                 return
-            if slug is None and not asked:
+            if kind not in (ChatKind.NEIGHBOURHOOD, ChatKind.REGIE, ChatKind.COORDINATORS):
+                # a private chat (or a stranger) learns nothing of the network's layout
+                key, values = "buren_outside", {}
+            elif slug is None and not asked:
                 example = next(iter(self.ctx.network.neighbourhoods), "goor-oost")
                 key, values = "buren_usage", {"example": example}
             elif slug is None and asked not in self.ctx.network.neighbourhoods:
                 key, values = "buren_unknown", {"slug": asked}
             else:
                 key, values = self._neighbours_line(slug or asked)
-            await self.ctx.say(conn, command.chat.id, key, reply_to=command.message_id, **values)
+            await self.ctx.answer(conn, command, key, **values)
         self.ctx.wake()
 
     def _neighbours_line(self, slug: str) -> tuple[str, dict[str, object]]:

@@ -6,9 +6,11 @@ import structlog
 
 from relaybot.domain.chats import ChatKind
 from relaybot.service.context import Chat, Command, Context
-from relaybot.storage import chats
+from relaybot.storage import chats, outbox
+from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.groups")
+UNKNOWN_SINCE = "unknown_since"  # chat note: when the bot first saw a group outside the network
 
 
 class Groups:
@@ -16,6 +18,7 @@ class Groups:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._seen_unknown: set[int] = set()  # unknown groups noted in this run
 
     async def help(self, command: Command) -> None:
         kind = self.ctx.kind(command.chat)
@@ -29,30 +32,71 @@ class Groups:
         )
 
     async def answer_once(self, command: Command, key: str, **values: object) -> None:
-        """One line for the command's chat, once per command message."""
+        """One line for the command's chat, once per command message (within the answer
+        limits of the chat and the person)."""
         async with self.ctx.db.transaction() as conn:
             if await chats.claim(conn, command.key, self.ctx.clock()):
-                await self.ctx.say(
-                    conn, command.chat.id, key, reply_to=command.message_id, **values
-                )
+                await self.ctx.answer(conn, command, key, **values)
         self.ctx.wake()
 
     async def unknown_group(self, command: Command) -> None:
-        """A command in a group that is not part of the network: one line, nothing relayed."""
+        """A command in a group that is not part of the network: one line an hour at most,
+        nothing relayed. The regiegroep hears of the group if it had not yet."""
+        await self.bot_added(command.chat)
+        if not self.ctx.unknown_answers.allow(command.chat.id, None, self.ctx.clock()):
+            log.info("answer_dropped", chat=command.chat.id, reason="unknown_group")
+            return
         await self.answer_once(command, "unknown_group", network=self.ctx.network.name)
 
     async def bot_added(self, chat: Chat) -> None:
         """Tell the regiegroep once that the bot was added to a group outside the network."""
         if self.ctx.kind(chat) is not ChatKind.UNKNOWN:
             return
+        if chat.id in self._seen_unknown:  # known already: no write for every command
+            return
         async with self.ctx.db.transaction() as conn:
-            if await chats.note_once(conn, chat.id, "announced_unknown", self.ctx.clock()):
-                await self.ctx.say(
+            now = self.ctx.clock()
+            # the clock for leaving a group that never asks to be linked starts now
+            await chats.note_once(conn, chat.id, UNKNOWN_SINCE, now)
+            if await chats.note_once(conn, chat.id, "announced_unknown", now):
+                row = await outbox.enqueue(
                     conn,
-                    self.ctx.directory.regie_chat_id,
-                    "regie_unknown_group",
-                    title=chat.title,
-                    chat_id=chat.id,
+                    chat_id=self.ctx.directory.regie_chat_id,
+                    action="say",
+                    now=now,
+                    priority=Priority.LOW,
+                    payload={
+                        "html": self.ctx.texts(
+                            "regie_unknown_group", title=chat.title, chat_id=chat.id
+                        ),
+                        "reply_to": None,
+                    },
                 )
+                # many groups at once: spread over minutes, so alerts keep their room
+                at = self.ctx.regie_notes.slot(now)
+                if at > now:
+                    await outbox.postpone(conn, row, at, "spread", count=False)
                 log.info("unknown_group_announced", chat=chat.id)
+        self._seen_unknown.add(chat.id)
         self.ctx.wake()
+
+    async def unknown_to_leave(self) -> list[int]:
+        """Groups outside the network that have not asked to be linked (/koppel) within
+        `unknown_group_hours` of the bot first seeing them: the bot leaves them."""
+        hours = self.ctx.network.policy.unknown_group_hours
+        async with self.ctx.db.reading() as conn:
+            due = await chats.noted_before(conn, UNKNOWN_SINCE, self.ctx.clock() - hours * 3600)
+            return [
+                chat_id
+                for chat_id in due
+                if self.ctx.kind(Chat(chat_id)) is ChatKind.UNKNOWN
+                and not await chats.ever_asked_link(conn, chat_id)
+            ]
+
+    async def left_unknown(self, chat_id: int) -> None:
+        """The bot left (or was removed from) a group outside the network: if it is added
+        again, the clock starts afresh (the regiegroep is not told a second time)."""
+        self._seen_unknown.discard(chat_id)
+        async with self.ctx.db.transaction() as conn:
+            await chats.forget_note(conn, chat_id, UNKNOWN_SINCE)
+        log.info("unknown_group_left", chat=chat_id)

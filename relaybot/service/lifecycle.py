@@ -9,7 +9,7 @@ from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Incident, State
 from relaybot.domain.render import TEXT_LIMIT, clock, cut, visible_len
 from relaybot.service.context import Command, Context
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import chats, incidents, outbox, retention
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.lifecycle")
@@ -29,13 +29,7 @@ class Lifecycle:
         if command.replied is not None:
             copy = await incidents.copy_at(conn, command.chat.id, command.replied.message_id)
         if copy is None:
-            await self.ctx.say(
-                conn,
-                command.chat.id,
-                "need_reply_to_copy",
-                reply_to=command.message_id,
-                command=name,
-            )
+            await self.ctx.answer(conn, command, "need_reply_to_copy", command=name)
             return None
         return await incidents.get(conn, copy.incident)
 
@@ -55,9 +49,7 @@ class Lifecycle:
                     self.ctx.kind(command.chat), command.actor, command.chat.id in holding
                 )
                 if not allowed:
-                    await self.ctx.say(
-                        conn, command.chat.id, "refuse_resolve", reply_to=command.message_id
-                    )
+                    await self.ctx.answer(conn, command, "refuse_resolve")
                 else:
                     await incidents.close(
                         conn,
@@ -79,7 +71,9 @@ class Lifecycle:
         self.ctx.wake()
 
     async def retract(self, command: Command) -> None:
-        """`/intrekken`: a false alarm. Every copy the bot made is deleted."""
+        """`/intrekken`: a false alarm. Every copy the bot made is deleted, and the incident's
+        text, names and notes are erased at once (the counters stay)."""
+        erased = False
         async with self.ctx.db.transaction() as conn:
             if not await chats.claim(conn, command.key, self.ctx.clock()):
                 return
@@ -93,9 +87,7 @@ class Lifecycle:
                 command.actor,
                 command.chat.id == self.ctx.directory.current(incident.source_chat_id),
             ):
-                await self.ctx.say(
-                    conn, command.chat.id, "refuse_retract", reply_to=command.message_id
-                )
+                await self.ctx.answer(conn, command, "refuse_retract")
             else:
                 await incidents.close(
                     conn, incident.number, State.RETRACTED, self.ctx.clock(), command.actor.name
@@ -131,13 +123,18 @@ class Lifecycle:
                     number=incident.number,
                     count=len(made),
                 )
+                # a false alarm's text and names are not kept (the deletes need only ids)
+                await retention.erase(conn, incident.number, self.ctx.clock())
                 log.info(
                     "incident_retracted",
                     incident=incident.number,
                     chat=command.chat.id,
                     deleted=len(made),
                 )
+                erased = True
         self.ctx.wake()
+        if erased:
+            await self.ctx.db.checkpoint()
 
     async def expire(self) -> int:
         """Close every open incident older than the policy allows. Returns how many."""
@@ -157,13 +154,15 @@ class Lifecycle:
 
     async def housekeeping(self) -> tuple[int, int]:
         """Forget what the job no longer needs: redelivery keys after a week (Telegram keeps
-        undelivered updates for 24 hours) and finished outbox rows after a month."""
+        undelivered updates for 24 hours), finished outbox rows after a month, and an
+        incident's text, names and notes `retention_days` after it closed."""
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
             keys = await chats.forget_handled(conn, now - HANDLED_KEEP)
             rows = await outbox.forget_finished(conn, now - OUTBOX_KEEP)
-        if keys or rows:
-            log.info("housekeeping", keys=keys, outbox_rows=rows)
+        erased = await retention.sweep(self.ctx.db, now, self.ctx.network.policy.retention_days)
+        if keys or rows or erased:
+            log.info("housekeeping", keys=keys, outbox_rows=rows, erased=erased)
         return keys, rows
 
     async def list_open(self, command: Command) -> None:
@@ -179,10 +178,10 @@ class Lifecycle:
                     conn, self.ctx.directory.former(command.chat.id)
                 )
             if not found:
-                await self.ctx.say(
-                    conn, command.chat.id, "incidents_none", reply_to=command.message_id
-                )
-            else:
+                await self.ctx.answer(conn, command, "incidents_none")
+            elif await self.ctx.admit_answer(
+                conn, command.chat.id, command.actor.user_id, "incidents"
+            ):
                 lines = [self.ctx.texts("incidents_header")]
                 room = TEXT_LIMIT - LIST_RESERVE - visible_len(lines[0])
                 for shown, incident in enumerate(found):

@@ -59,13 +59,7 @@ class Tagging:
                 return
             followed = await self._followed_incident(conn, command)
             if followed is None:
-                await self.ctx.say(
-                    conn,
-                    command.chat.id,
-                    "need_reply_to_copy",
-                    reply_to=command.message_id,
-                    command="/update",
-                )
+                await self.ctx.answer(conn, command, "need_reply_to_copy", command="/update")
             else:
                 await self._follow_up(conn, command, kind, followed)
         self.ctx.wake()

@@ -152,3 +152,17 @@ async def forget_handled(conn: aiosqlite.Connection, before: float) -> int:
     """Drop redelivery keys older than any redelivery Telegram would make."""
     cursor = await conn.execute("DELETE FROM handled WHERE at < ?", (before,))
     return cursor.rowcount
+
+
+async def noted_before(conn: aiosqlite.Connection, note: str, before: float) -> list[int]:
+    """Chats with this note made at or before ``before``, oldest first."""
+    rows = await conn.execute_fetchall(
+        "SELECT chat_id FROM chat_notes WHERE note = ? AND at <= ? ORDER BY at", (note, before)
+    )
+    return [int(row[0]) for row in rows]
+
+
+async def ever_asked_link(conn: aiosqlite.Connection, chat_id: int) -> bool:
+    """Whether the chat ever asked to be linked (/koppel), whatever became of it."""
+    row = await fetch_one(conn, "SELECT 1 FROM link_requests WHERE chat_id = ? LIMIT 1", (chat_id,))
+    return row is not None

@@ -1,9 +1,16 @@
-"""The SQLite connection: WAL, foreign keys, migrations, and serialised transactions."""
+"""The SQLite connection: WAL, foreign keys, migrations, and serialised transactions.
+
+The file holds residents' reports: it and its folder are created readable by the owner alone,
+and deleted content is overwritten (``secure_delete``), so that what the bot erases is gone
+from the file and not only from its tables.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +32,31 @@ class StorageError(Exception):
     """The database could not be opened or migrated."""
 
 
+def readonly_uri(path: Path | str) -> str:
+    """A ``file:`` URI that opens ``path`` read-only. The path is percent-escaped: a ``#`` or
+    ``?`` in a folder name would otherwise end the path and open another file."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def create_private(path: Path) -> None:
+    """Create the database's folder (0700) and file (0600) if they do not exist yet, and take
+    group and other access away from an existing file (one made by an older version)."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            path.chmod(mode & 0o700)
+    else:
+        os.close(fd)
+    for suffix in ("-wal", "-shm"):  # SQLite gives these the file's own mode when it makes them
+        side = path.with_name(path.name + suffix)
+        if side.exists() and stat.S_IMODE(side.stat().st_mode) & 0o077:
+            side.chmod(0o600)
+
+
 class Database:
     """One connection, used by one coroutine at a time.
 
@@ -39,18 +71,19 @@ class Database:
         self._quick: sqlite3.Connection | None = None
 
     async def open(self) -> Database:
-        if isinstance(self.path, Path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if isinstance(self.path, Path):
+                create_private(self.path)
             self._conn = await aiosqlite.connect(str(self.path), isolation_level=None)
             self._conn.row_factory = aiosqlite.Row
+            await self._conn.execute("PRAGMA secure_delete = ON")  # erased means overwritten
             await self._conn.execute("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
             await self._conn.execute("PRAGMA busy_timeout = 5000")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self.migrate()
             if isinstance(self.path, Path):
-                self._quick = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                self._quick = sqlite3.connect(readonly_uri(self.path), uri=True)
         except (aiosqlite.Error, sqlite3.Error, OSError) as exc:
             raise StorageError(f"cannot open database {self.path}: {exc}") from exc
         return self
@@ -82,6 +115,12 @@ class Database:
         if self._conn is None:
             raise StorageError("database is not open")
         return self._conn
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the file and truncate it, so that pages an erasure
+        overwrote no longer linger in the -wal file."""
+        async with self._lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:

@@ -6,13 +6,13 @@ from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
-from relaybot.domain.model import Copy, Flag, FollowUp, Incident, Role, State
+from relaybot.domain.model import Copy, Flag, FollowUp, Incident, Role, State, Withdrawn
 from relaybot.storage.db import Database, fetch_one
 
 _COLUMNS = (
     "number, source_slug, source_chat_id, origin_message_id, text, media, note, author, state,"
     " relayed, created_at, flag_at, flag_by, flag_place, flag_chat_id, closing_note, closed_by,"
-    " closed_at"
+    " closed_at, withdrawn_at, withdrawn_by, withdrawn_place"
 )
 
 
@@ -36,6 +36,11 @@ def _incident(row: aiosqlite.Row) -> Incident:
         closing_note=row["closing_note"],
         closed_by=row["closed_by"],
         closed_at=row["closed_at"],
+        withdrawn=(
+            Withdrawn(row["withdrawn_at"], row["withdrawn_by"] or "", row["withdrawn_place"] or "")
+            if row["withdrawn_at"] is not None
+            else None
+        ),
     )
 
 

@@ -115,7 +115,37 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX link_requests_by_chat ON link_requests (chat_id, state)",
     ),
-    # 3: moderation (issue 13): warnings (who, where, when, what kind; never the message),
+    # 3 (trust): retention (when an incident's text and names were erased), the history of 112
+    # reports that were withdrawn (/niet112)
+    (
+        "ALTER TABLE incidents ADD COLUMN erased_at REAL",
+        # the last withdrawn report, shown on every copy until the next report
+        "ALTER TABLE incidents ADD COLUMN withdrawn_at REAL",
+        "ALTER TABLE incidents ADD COLUMN withdrawn_by TEXT",
+        "ALTER TABLE incidents ADD COLUMN withdrawn_place TEXT",
+        """CREATE INDEX incidents_to_erase ON incidents (state, closed_at)
+            WHERE erased_at IS NULL""",
+        """CREATE TABLE flag_withdrawals (
+            id INTEGER PRIMARY KEY,
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            reported_at REAL NOT NULL,
+            reported_by TEXT NOT NULL DEFAULT '',
+            reported_place TEXT NOT NULL DEFAULT '',
+            reported_chat_id INTEGER,
+            withdrawn_at REAL NOT NULL,
+            withdrawn_by TEXT NOT NULL DEFAULT '',
+            withdrawn_chat_id INTEGER
+        )""",
+        "CREATE INDEX flag_withdrawals_by_incident ON flag_withdrawals (incident, id)",
+        # who was told "112 is al gebeld" about an incident: one answer and one count each
+        """CREATE TABLE flag_duplicates (
+            incident INTEGER NOT NULL REFERENCES incidents (number),
+            user_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (incident, user_id)
+        ) WITHOUT ROWID""",
+    ),
+    # 4: moderation (issue 13): warnings (who, where, when, what kind; never the message),
     # reminders given (once a day / a month), and removal questions with their cards
     (
         """CREATE TABLE warnings (
@@ -148,5 +178,30 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             decided_at REAL
         )""",
         "CREATE INDEX removal_cards_by_member ON removal_cards (chat_id, member_id, state)",
+    ),
+    # 5: sign-ups (issue 14): the private conversation, the regie card, the admission. Personal
+    # data lives in `answers` only, and is erased with the row; counters keep the numbers.
+    (
+        """CREATE TABLE signups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'asking',
+            step TEXT NOT NULL DEFAULT 'age',
+            answers TEXT NOT NULL DEFAULT '{}',
+            started_at REAL NOT NULL,
+            expires_at REAL,
+            submitted_at REAL,
+            slug TEXT,
+            card_message_id INTEGER,
+            decided_by TEXT NOT NULL DEFAULT '',
+            decided_at REAL,
+            invite_chat_id INTEGER,
+            invite_link TEXT,
+            invite_expires_at REAL
+        )""",
+        "CREATE UNIQUE INDEX signups_open ON signups (user_id)"
+        " WHERE status IN ('asking', 'pending', 'admitted')",
+        "CREATE INDEX signups_by_invite ON signups (invite_chat_id, invite_link)",
+        "CREATE INDEX signups_by_status ON signups (status, expires_at)",
     ),
 )

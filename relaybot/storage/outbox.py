@@ -174,3 +174,22 @@ async def forget_finished(conn: aiosqlite.Connection, before: float) -> int:
         "DELETE FROM outbox WHERE status IN ('done', 'failed') AND done_at < ?", (before,)
     )
     return cursor.rowcount
+
+
+async def pending_like(
+    conn: aiosqlite.Connection,
+    incident: int,
+    chat_id: int,
+    action: str,
+    priority: int,
+    followup: int | None = None,
+) -> int:
+    """How many rows of this action for this incident (and follow-up) wait for this chat at
+    this priority or a more urgent one."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*) FROM outbox WHERE incident = ? AND chat_id = ? AND action = ?"
+        " AND status = 'pending' AND priority <= ? AND followup IS ?",
+        (incident, chat_id, action, priority, followup),
+    )
+    return int(row[0]) if row else 0

@@ -24,20 +24,28 @@ class AdminCache:
             for key in [k for k in self._known if k[0] == chat_id]:
                 del self._known[key]
 
-    async def is_co_admin(self, bot: Bot, message: Message) -> bool:
+    async def is_co_admin(self, bot: Bot, message: Message, *, fresh: bool = False) -> bool:
         """The sender is creator or administrator of this chat, or posts as the chat itself
-        (an anonymous admin)."""
+        (an anonymous admin). ``fresh``: ask Telegram now, not the cache (for what cannot be
+        undone or silences the network: a rights change may not have reached us yet)."""
         if message.sender_chat is not None and message.sender_chat.id == message.chat_id:
             return True
         if message.from_user is None:
             return False
-        key = (message.chat_id, message.from_user.id)
+        return await self.is_admin_of(bot, message.chat_id, message.from_user.id, fresh=fresh)
+
+    async def is_admin_of(
+        self, bot: Bot, chat_id: int, user_id: int, *, fresh: bool = False
+    ) -> bool:
+        """Whether the user is creator or administrator of the chat (a button's presser:
+        pass ``fresh=True`` for a sensitive button, so a demoted co-admin is refused)."""
+        key = (chat_id, user_id)
         known = self._known.get(key)
         now = time.monotonic()
-        if known is not None and known[1] > now:
+        if not fresh and known is not None and known[1] > now:
             return known[0]
         try:
-            member = await bot.get_chat_member(message.chat_id, message.from_user.id)
+            member = await bot.get_chat_member(chat_id, user_id)
         except TelegramError:
             return False
         answer = member.status in ADMIN_STATUSES

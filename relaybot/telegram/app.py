@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import structlog
 from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from relaybot.domain.patterns import load_patterns
@@ -22,6 +23,7 @@ from relaybot.storage import outbox
 from relaybot.storage.db import Database
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
+from relaybot.telegram.gate import BotGate
 from relaybot.telegram.handlers import bot_commands, register
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
@@ -80,6 +82,7 @@ class Runtime:
 
     async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         language = self.ctx.texts.language
+        self.ctx.texts.set_bot_username(self.app.bot.username)  # the sign-up deep link
         await self.app.bot.set_my_commands(bot_commands(language))
         self.worker.start()
         if self.app.job_queue is not None:
@@ -111,6 +114,22 @@ class Runtime:
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
         await self.cases.lifecycle.housekeeping()
+        await self.cases.signup.expire()
+        await self.cases.signup.housekeeping()
+        await self.leave_unknown_groups()
+
+    async def leave_unknown_groups(self) -> None:
+        """Leave the groups outside the network that did not ask to be linked within
+        `unknown_group_hours` (the use case decides which; this only calls Telegram)."""
+        for chat_id in await self.cases.groups.unknown_to_leave():
+            try:
+                await self.app.bot.leave_chat(chat_id)
+            except (Forbidden, BadRequest):
+                pass  # removed already, or the group is gone: nothing to leave
+            except TelegramError as error:
+                log.warning("leave_failed", chat=chat_id, error=type(error).__name__)
+                continue  # try again at the next round
+            await self.cases.groups.left_unknown(chat_id)
 
     async def start(self, poll_timeout: float = 10) -> None:
         """Start polling in the running event loop (tests and the demo)."""
@@ -141,9 +160,13 @@ async def build(
     token = require_token(settings)
     network = network or load_network(settings.network_file)
     db = await Database(settings.database).open()
-    patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
-    ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
-    await ctx.load()
+    try:
+        patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
+        ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
+        await ctx.load()
+    except BaseException:
+        await db.close()  # its worker thread would otherwise keep the process from exiting
+        raise
     # built once; the handlers bind commands to its methods. The operator's moderation files
     # (rules, blocklist) sit with the network file.
     cases = UseCases.create(
@@ -171,6 +194,7 @@ async def build(
         .build()
     )
     assert isinstance(app, RelayApplication)
+    cases.signup.gate = BotGate(app.bot)  # invite links and join requests
     register(app, cases, delivery, AdminCache())
     app.add_error_handler(on_error)
     worker = Worker(delivery, Sender(app.bot, ctx.texts))

@@ -14,6 +14,7 @@ from telegram import (
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatJoinRequestHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
@@ -23,8 +24,10 @@ from telegram.ext import (
 
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor
+from relaybot.domain.signup import SharedContact, Text
 from relaybot.service import Chat, Command, UseCases
 from relaybot.service.moderation import REMOVE_BUTTON, Finding, Request
+from relaybot.service.signup import CARD_BUTTONS
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.moderating import TelegramMembers, seen_of, target_of
@@ -44,6 +47,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
     ),
     (("update",), "Stuur een aanvulling door (als antwoord)", "Relay an update (as a reply)"),
     (("112",), "Meld dat 112 gebeld is", "Report that 112 was called"),
+    (
+        ("niet112", "unflag"),
+        "Trek een onjuiste 112-melding in (beheerder, als antwoord)",
+        "Withdraw a false 112 report (co-admin, as a reply)",
+    ),
     (("afgehandeld", "resolved", "opgelost"), "Sluit een melding af", "Resolve an alert"),
     (("intrekken", "retract"), "Trek een loos alarm in", "Retract a false alarm"),
     (("meldingen", "incidents"), "Open meldingen", "Open alerts"),
@@ -62,6 +70,12 @@ LINK_NAMES = ("koppel", "link")
 LINK_MENU = ("Koppel deze groep aan een buurt (beheerder)", "Link this group to a neighbourhood")
 LINK_BUTTON = r"^koppel:(ok|no):\d+$"
 
+
+# sign-up, in a private chat (issue 14): /start there starts it too (and the deep link
+# https://t.me/<bot>?start=aanmelden sends "/start aanmelden")
+SIGNUP_NAMES = ("aanmelden", "signup")
+SIGNUP_MENU = ("Meld je aan voor je buurtgroep (privé)", "Sign up for your neighbourhood group")
+FORGET_NAMES = ("vergeet", "forget")
 
 # house rules and moderation (issue 13): their use cases take a `Request` (the member a
 # command answers, too), so they have handlers of their own, bound in `register`
@@ -88,6 +102,7 @@ MODERATION_COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
 def bot_commands(language: str) -> list[BotCommand]:
     menu = [(names[0], nl, en) for names, nl, en in COMMANDS]
     menu.append((LINK_NAMES[0], *LINK_MENU))
+    menu.append((SIGNUP_NAMES[0], *SIGNUP_MENU))
     menu.extend((names[0], nl, en) for names, nl, en in MODERATION_COMMANDS)
     return [BotCommand(name, nl if language == "nl" else en) for name, nl, en in menu]
 
@@ -102,6 +117,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         ("regie", "relay"): cases.tagging.tag,
         ("update",): cases.tagging.update,
         ("112",): cases.flagging.command_112,
+        ("niet112", "unflag"): cases.flagging.unflag,
         ("afgehandeld", "resolved", "opgelost"): cases.lifecycle.resolve,
         ("intrekken", "retract"): cases.lifecycle.retract,
         ("meldingen", "incidents"): cases.lifecycle.list_open,
@@ -123,15 +139,22 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     async def on_edit(update: Update, _context: Context) -> None:
         message = update.edited_message
         assert message is not None
-        edited_at = int(message.edit_date.timestamp()) if message.edit_date else 0
+        # keyed on the update: several edits within one second (same edit_date) are each an
+        # edit, while the same update delivered twice is still one
         await cases.tagging.edited(
             message.chat_id,
             message.message_id,
             message.text or message.caption or "",
-            f"edit:{message.chat_id}:{message.message_id}:{edited_at}",
+            f"edit:{message.chat_id}:{message.message_id}:u{update.update_id}",
         )
 
-    def command(use_case: UseCase) -> Callable[[Update, Context], Awaitable[None]]:
+    # what cannot be undone, or makes the network stop calling 112: co-admin rights are asked
+    # of Telegram at that moment, not taken from the cache
+    sensitive = {("niet112", "unflag"), ("intrekken", "retract")}
+
+    def command(
+        use_case: UseCase, fresh: bool = False
+    ) -> Callable[[Update, Context], Awaitable[None]]:
         async def handle(update: Update, context: Context) -> None:
             message = update.effective_message
             assert message is not None
@@ -140,7 +163,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
                 await cases.groups.unknown_group(command_of(update, False))
                 return
             co_admin = kind is ChatKind.NEIGHBOURHOOD and await admins.is_co_admin(
-                context.bot, message
+                context.bot, message, fresh=fresh
             )
             await use_case(command_of(update, co_admin))
 
@@ -182,6 +205,73 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         )
         await query.answer(answer.text or None, show_alert=answer.alert)
 
+    # --- sign-up: private conversation, regie card, join requests ---------------------------
+
+    async def on_signup(update: Update, _context: Context) -> None:
+        """/start, /aanmelden, /signup in a private chat: start (or resume) the sign-up."""
+        message = update.effective_message
+        assert message is not None and message.from_user is not None
+        await cases.signup.begin(message.from_user.id, message_key(message))
+
+    async def on_signup_elsewhere(update: Update, _context: Context) -> None:
+        """/aanmelden in a group: point to the private chat (nothing personal in a group)."""
+        command = command_of(update, False)
+        if ctx.kind(command.chat) is ChatKind.UNKNOWN:
+            await cases.groups.unknown_group(command)
+        else:
+            await cases.signup.elsewhere(command)
+
+    async def on_signup_stop(update: Update, _context: Context) -> None:
+        message = update.effective_message
+        assert message is not None and message.from_user is not None
+        await cases.signup.stop(message.from_user.id, message_key(message))
+
+    async def on_forget(update: Update, _context: Context) -> None:
+        message = update.effective_message
+        assert message is not None and message.from_user is not None
+        await cases.signup.forget(message.from_user.id, message_key(message))
+
+    async def on_private(update: Update, _context: Context) -> None:
+        """An answer in a private chat: typed, a reply-keyboard button, or a shared contact.
+        Anything else (a photo, a sticker) counts as an empty answer: the step says again
+        what it expects."""
+        message = update.message
+        assert message is not None and message.from_user is not None
+        sender = message.from_user.id
+        answer: SharedContact | Text
+        if message.contact is not None:
+            contact = message.contact
+            answer = SharedContact(contact.phone_number, contact.user_id, sender)
+        else:
+            answer = Text(message.text or "")
+        await cases.signup.answer(sender, answer, message_key(message))
+
+    async def on_signup_button(update: Update, _context: Context) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        message = query.message
+        if message is None or message.chat.id != ctx.directory.regie_chat_id:
+            await query.answer()
+            return
+        _prefix, verb, signup, *rest = query.data.split(":")
+        actor = Actor(query.from_user.id, query.from_user.full_name)
+        answer = await cases.signup.press(
+            int(signup), verb, rest[0] if rest else "", actor, message.message_id, f"cb:{query.id}"
+        )
+        await query.answer(answer.text or None, show_alert=answer.alert)
+
+    async def on_join_request(update: Update, _context: Context) -> None:
+        request = update.chat_join_request
+        assert request is not None
+        link = request.invite_link.invite_link if request.invite_link else ""
+        if link:
+            await cases.signup.join_request(
+                request.chat.id,
+                request.from_user.id,
+                link,
+                f"join:{request.chat.id}:{request.from_user.id}:{int(request.date.timestamp())}",
+            )
+
     async def on_chatter(update: Update, _context: Context) -> None:
         message = update.message
         assert message is not None
@@ -191,6 +281,9 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             message.chat_id, text, replied and replied.message_id
         )
         if interest is None:
+            if not ctx.directory.in_network(message.chat_id):
+                # a group the bot never heard it was added to: the regiegroep hears of it once
+                await cases.groups.bot_added(chat_of(message))
             return
         actor = Actor(
             message.from_user.id if message.from_user else 0, name_of(message.from_user, message)
@@ -221,6 +314,8 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             await cases.groups.bot_added(Chat(chat.id, chat.type, chat.title or ""))
         elif was_in and not now_in and ctx.directory.in_network(chat.id):
             await delivery.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
+        elif was_in and not now_in:
+            await cases.groups.left_unknown(chat.id)
 
     async def on_member(update: Update, _context: Context) -> None:
         change = update.chat_member
@@ -322,11 +417,26 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     )
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    private = fresh & filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler(["start", *SIGNUP_NAMES], on_signup, filters=private))
+    app.add_handler(CommandHandler("stop", on_signup_stop, filters=private))
+    app.add_handler(CommandHandler(list(FORGET_NAMES), on_forget, filters=private))
+    app.add_handler(
+        CommandHandler(
+            list(SIGNUP_NAMES), on_signup_elsewhere, filters=fresh & filters.ChatType.GROUPS
+        )
+    )
+    app.add_handler(
+        MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_private)
+    )
     for names, use_case in bindings.items():
-        app.add_handler(CommandHandler(list(names), command(use_case), filters=fresh))
+        handle = command(use_case, fresh=names in sensitive)
+        app.add_handler(CommandHandler(list(names), handle, filters=fresh))
     app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
     app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
+    app.add_handler(CallbackQueryHandler(on_signup_button, pattern=CARD_BUTTONS))
+    app.add_handler(ChatJoinRequestHandler(on_join_request))
     app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.CHAT_MEMBER))
     for names, moderation_case in moderation_bindings.items():

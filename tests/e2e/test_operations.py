@@ -16,6 +16,8 @@ from relaybot.logs import configure
 from relaybot.stage import Stage
 from tests.e2e.conftest import run_env, start_run, tag
 
+HOOK_SECRET = "geheim-0123456789-abcdefghij-ABCDEF"  # 32+ characters, as required
+
 
 def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return run_env(tmp_path / "data" / "relaybot.sqlite3", **extra)
@@ -121,7 +123,7 @@ async def test_run_with_a_webhook_takes_updates_only_with_the_secret(tmp_path: P
         RELAYBOT_TOKEN=emu.token,
         RELAYBOT_API_BASE_URL=emu.base_url,
         RELAYBOT_WEBHOOK_URL=public,
-        RELAYBOT_WEBHOOK_SECRET="geheim-123",
+        RELAYBOT_WEBHOOK_SECRET=HOOK_SECRET,
         RELAYBOT_WEBHOOK_LISTEN="127.0.0.1",
         RELAYBOT_WEBHOOK_PORT=str(port),
     )
@@ -146,7 +148,7 @@ async def test_run_with_a_webhook_takes_updates_only_with_the_secret(tmp_path: P
                 break
             await asyncio.sleep(0.01)
         registered = emu.calls_to("setWebhook")[0].params
-        assert registered["url"] == public and registered["secret_token"] == "geheim-123"
+        assert registered["url"] == public and registered["secret_token"] == HOOK_SECRET
         async with httpx.AsyncClient() as client:
             for _ in range(500):  # the server starts listening right after setWebhook
                 try:
@@ -158,7 +160,7 @@ async def test_run_with_a_webhook_takes_updates_only_with_the_secret(tmp_path: P
                     await asyncio.sleep(0.01)
             assert wrong.status_code == 403
             right = await client.post(
-                url, json=update(2, 51), headers={"X-Telegram-Bot-Api-Secret-Token": "geheim-123"}
+                url, json=update(2, 51), headers={"X-Telegram-Bot-Api-Secret-Token": HOOK_SECRET}
             )
             assert right.status_code == 200
         for _ in range(2000):
@@ -170,7 +172,7 @@ async def test_run_with_a_webhook_takes_updates_only_with_the_secret(tmp_path: P
         process.send_signal(signal.SIGTERM)
         out, err = await asyncio.wait_for(process.communicate(), 10)
         assert process.returncode == 0, err.decode()[-2000:]
-        assert "geheim-123" not in (out + err).decode()
+        assert HOOK_SECRET not in (out + err).decode()
     finally:
         if process.returncode is None:
             process.kill()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,28 @@ from relaybot.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"
+# a safety net, not a measurement: the demo takes seconds; a demo that fails and leaves
+# something running (a database thread, the emulator) must not hold up the test run
+DEMO_TIMEOUT = 180
+
+
+def run_demo_command(*args: str, script: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`relaybot demo` in a process of its own, killed (and the test failed) if it outlives
+    DEMO_TIMEOUT: whatever a failing demo leaves behind dies with that process. `script`
+    runs instead of `python -m relaybot demo` (to break something first)."""
+    command = ["-c", script] if script else ["-m", "relaybot", "demo", *args]
+    try:
+        return subprocess.run(
+            [sys.executable, *command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=DEMO_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"`relaybot demo` did not end within {DEMO_TIMEOUT} s: {exc.stderr!r}")
+
 
 BROKEN = {
     "unknown adjacent slug": (
@@ -51,17 +75,40 @@ def test_check_reports_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "nope.toml" in capsys.readouterr().err
 
 
-def test_demo_plays_the_evening_and_exits_zero(capsys: pytest.CaptureFixture) -> None:
+def test_demo_plays_the_evening_and_exits_zero() -> None:
     """`relaybot demo` runs the real bot against the emulator and prints what each chat saw:
     the tag, the 112 report, the prevented duplicate, a forward down, a regie-originated
-    alert and the resolve."""
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
+    alert and the resolve. A demo that fails ends (run in its own process, with a timeout)."""
+    done = run_demo_command()
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     assert "── Regiegroep ──" in out and "Melding #1" in out
     assert "112 gebeld om" in out and "112 is al gebeld" in out
     assert "Afgehandeld" in out and "Dubbele 112-meldingen voorkomen: 1" in out
     assert "doorgestuurd naar Markelo Centrum en Markelo Noord" in out
     assert "Melding #2 · de regiegroep" in out
+
+
+BROKEN_PATTERNS_DEMO = """
+import sys
+import relaybot.telegram.app as app
+from relaybot.cli import main
+from relaybot.domain.patterns import PatternsError
+
+def broken(path=None):
+    raise PatternsError("config/patterns.toml", "made unreadable by the test")
+
+app.load_patterns = broken
+sys.exit(main(["demo"]))
+"""
+
+
+def test_a_demo_whose_patterns_fail_to_load_ends_with_the_error() -> None:
+    """When pattern loading fails as the bot is built (the database is open, the emulator is
+    serving), the demo stops both and the process ends with the error, instead of living on."""
+    done = run_demo_command(script=BROKEN_PATTERNS_DEMO)
+    assert done.returncode != 0
+    assert "config/patterns.toml: made unreadable by the test" in done.stderr
 
 
 def test_health_fails_without_a_heartbeat(
@@ -80,12 +127,11 @@ def test_packaged_example_matches_the_config_folder() -> None:
     assert packaged.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
 
-def test_demo_in_english_narrates_and_the_bot_speaks_english(
-    capsys: pytest.CaptureFixture,
-) -> None:
+def test_demo_in_english_narrates_and_the_bot_speaks_english() -> None:
     """`relaybot demo --language en`: English narration, and the bot's own texts in English."""
-    assert main(["demo", "--language", "en"]) == 0
-    out = capsys.readouterr().out
+    done = run_demo_command("--language", "en")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
     assert "The evening, step by step:" in out and "Alert #1" in out
     assert "112 was already called" in out and "Duplicate 112 calls prevented: 1" in out
     assert "Melding #" not in out and "De avond" not in out

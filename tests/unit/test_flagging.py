@@ -122,7 +122,9 @@ async def test_ordinary_chatter_changes_nothing(world: World, flagging: Flagging
 async def test_intent_to_call_after_the_flag_is_answered_and_counted(
     world: World, flagging: Flagging
 ) -> None:
-    """'ik bel 112' in a chat whose recent incident is flagged gets 'al gebeld' and is counted."""
+    """'ik bel 112' in a chat whose recent incident is flagged gets 'al gebeld' (an answer at
+    the ordinary priority: only 112 notices and edits ride the top one) and is counted; the
+    same person repeating it gets no second answer and counts once."""
     await raise_incident(world)
     await flagging.press_112(Chat(GOOR_WEST), CARLA, await world.alert_id(GOOR_WEST), 1, "cb")
     await world.deliver()
@@ -133,9 +135,13 @@ async def test_intent_to_call_after_the_flag_is_answered_and_counted(
     (reply,) = (await world.rows())[before:]
     assert reply["chat_id"] == GOOR_OOST
     assert reply["action"] == "say"
-    assert reply["priority"] == Priority.FLAG
+    assert reply["priority"] == Priority.NORMAL
     assert reply["payload"]["reply_to"] == 60
     assert "112 is al gebeld om 20:30 door Carla" in reply["payload"]["html"]
+    assert await world.counter("duplicates_prevented") == 1
+    again = Post(GOOR_OOST, 61, "ik bel nu echt 112")
+    await flagging.chatter(Chat(GOOR_OOST), ANNA, again, None, "m-3")
+    assert len(await world.rows()) == before + 1
     assert await world.counter("duplicates_prevented") == 1
 
 

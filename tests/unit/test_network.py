@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from relaybot.network import NetworkError, Policy, load_network, parse_network
+from relaybot.network import Network, NetworkError, Policy, load_network, parse_network
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config" / "network.example.toml"
@@ -238,14 +238,12 @@ def test_names_and_list_entries_are_trimmed() -> None:
 def test_unknown_adjacent_slug() -> None:
     """An adjacent entry that names no neighbourhood is refused, with a suggestion."""
     message = fails(VALID.replace('["goor-west", "goor-centrum"]', '["goor-noord", "goor-wst"]'))
-    assert (
+    assert message.splitlines() == [
         "config/network.toml: neighbourhood 'goor-oost': adjacent 'goor-noord' "
-        "is not a neighbourhood in this file"
-    ) in message
-    assert (
-        "adjacent 'goor-wst' is not a neighbourhood in this file (did you mean 'goor-west'?)"
-        in (message)
-    )
+        "is not a neighbourhood in this file (did you mean 'goor-oost'?)",
+        "config/network.toml: neighbourhood 'goor-oost': adjacent 'goor-wst' "
+        "is not a neighbourhood in this file (did you mean 'goor-west'?)",
+    ]
 
 
 def test_duplicate_chat_id_between_neighbourhoods() -> None:
@@ -269,7 +267,9 @@ def test_duplicate_chat_id_between_regie_and_neighbourhood() -> None:
 def test_duplicate_chat_id_between_regie_and_coordinators() -> None:
     """The regiegroep and the coordinators' group must be different chats."""
     message = fails(VALID.replace("chat_id = -1001000000002", "chat_id = -1001000000001"))
-    assert "chat_id -1001000000001 is used by both [regie] and [coordinators]" in message
+    assert message == (
+        "config/network.toml: chat_id -1001000000001 is used by both [regie] and [coordinators]"
+    )
 
 
 def test_duplicate_chat_id_across_three_owners() -> None:
@@ -287,23 +287,27 @@ def test_duplicate_chat_id_across_three_owners() -> None:
 def test_malformed_slug(slug: str) -> None:
     """A slug that is not lowercase letters and digits joined by '-' is refused."""
     message = fails(VALID.replace('slug = "goor-west"', f'slug = "{slug}"'))
-    assert "slug must be lowercase letters, digits and '-'" in message
     entry = f"neighbourhood '{slug}'" if slug else "neighbourhood #2"
-    assert f"config/network.toml: {entry}: slug must be" in message
+    assert (
+        message == f"config/network.toml: {entry}: slug must be lowercase letters, digits and '-'"
+    )
 
 
 @pytest.mark.parametrize("slug", ["alle", "buren"])
 def test_reserved_slug(slug: str) -> None:
     """A slug that /doorsturen reads as a target word is refused."""
     message = fails(VALID.replace('slug = "ambt-delden"', f'slug = "{slug}"'))
-    assert f"neighbourhood '{slug}': slug '{slug}' is reserved" in message
+    assert message == (
+        f"config/network.toml: neighbourhood '{slug}': slug '{slug}' is reserved as a "
+        "/doorsturen target"
+    )
 
 
 def test_duplicate_slug() -> None:
     """Two neighbourhoods with one slug are refused, naming the slug and both entries."""
     message = fails(VALID.replace('slug = "ambt-delden"', 'slug = "goor-west"'))
-    assert "config/network.toml: neighbourhood 'goor-west': slug is used by entries #2 and #5" in (
-        message
+    assert message == (
+        "config/network.toml: neighbourhood 'goor-west': slug is used by entries #2 and #5"
     )
 
 
@@ -316,7 +320,10 @@ def test_adjacent_to_itself() -> None:
 def test_missing_regie() -> None:
     """A file without [regie] is refused: the regiegroep is required."""
     message = fails(VALID.replace("[regie]\nchat_id = -1001000000001\n", ""))
-    assert message.startswith("config/network.toml: [regie] is missing")
+    assert message == (
+        "config/network.toml: [regie] is missing "
+        "(the regiegroep is required: [regie] with chat_id = ...)"
+    )
 
 
 def test_regie_without_chat_id() -> None:
@@ -335,8 +342,9 @@ def test_missing_network_name() -> None:
 def test_bad_timezone(zone: str) -> None:
     """An unknown time zone is refused, naming [network].timezone and the value."""
     message = fails(VALID.replace('"Europe/Amsterdam"', f'"{zone}"'))
-    assert message.startswith(
-        f"config/network.toml: [network].timezone: {zone!r} is not a known time zone"
+    assert message == (
+        f"config/network.toml: [network].timezone: {zone!r} is not a known time zone "
+        "(use a name such as 'Europe/Amsterdam')"
     )
 
 
@@ -352,15 +360,17 @@ def test_unknown_key_in_neighbourhood() -> None:
 def test_unknown_top_level_table() -> None:
     """A misspelt table name such as [[neighbourhoods]] is refused."""
     message = fails(VALID + '\n[[neighbourhoods]]\nslug = "x"\n')
-    assert "config/network.toml: unknown key 'neighbourhoods' (did you mean 'neighbourhood'?)" in (
-        message
+    assert message == (
+        "config/network.toml: unknown key 'neighbourhoods' (did you mean 'neighbourhood'?)"
     )
 
 
 def test_unknown_policy_key() -> None:
     """An unknown key in [policy] is refused."""
     message = fails(VALID + "\n[policy]\nmax_warning = 2\n")
-    assert "config/network.toml: [policy]: unknown key 'max_warning'" in message
+    assert message == (
+        "config/network.toml: [policy]: unknown key 'max_warning' (did you mean 'max_warnings'?)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -368,17 +378,35 @@ def test_unknown_policy_key() -> None:
     [
         ("max_warnings = 0", "[policy].max_warnings: must be at least 1 (got 0)"),
         ("inactive_days = 0", "[policy].inactive_days: must be at least 1 (got 0)"),
-        ("incident_ttl_hours = 0", "[policy].incident_ttl_hours: must be greater than 0"),
-        ("flag_window_minutes = -5", "[policy].flag_window_minutes: must be greater than 0"),
-        ('incident_ttl_hours = "12"', "[policy].incident_ttl_hours: must be a number"),
-        ("auto_forward_adjacent = 1", "[policy].auto_forward_adjacent: must be true or false"),
-        ("max_warnings = 2.5", "[policy].max_warnings: must be a whole number"),
-        ("incident_ttl_hours = inf", "[policy].incident_ttl_hours: must be a finite number"),
+        (
+            "incident_ttl_hours = 0",
+            "[policy].incident_ttl_hours: must be greater than 0.0 (got 0)",
+        ),
+        (
+            "flag_window_minutes = -5",
+            "[policy].flag_window_minutes: must be greater than 0.0 (got -5)",
+        ),
+        ('incident_ttl_hours = "12"', "[policy].incident_ttl_hours: must be a number (got '12')"),
+        (
+            "auto_forward_adjacent = 1",
+            "[policy].auto_forward_adjacent: must be true or false (got 1)",
+        ),
+        ("max_warnings = 2.5", "[policy].max_warnings: must be a whole number (got 2.5)"),
+        (
+            "incident_ttl_hours = inf",
+            "[policy].incident_ttl_hours: must be a finite number (got inf)",
+        ),
+        ("inactive_days = -1", "[policy].inactive_days: must be at least 1 (got -1)"),
+        (
+            'show_author_names = "ja"',
+            "[policy].show_author_names: must be true or false (got 'ja')",
+        ),
     ],
 )
 def test_bad_policy_values(line: str, expected: str) -> None:
-    """Out-of-range or mistyped policy values are refused, naming the key."""
-    assert f"config/network.toml: {expected}" in fails(VALID + f"\n[policy]\n{line}\n")
+    """Out-of-range or mistyped policy values are refused with one line naming the key,
+    the rule and the value given."""
+    assert fails(VALID + f"\n[policy]\n{line}\n") == f"config/network.toml: {expected}"
 
 
 @pytest.mark.parametrize(
@@ -387,12 +415,12 @@ def test_bad_policy_values(line: str, expected: str) -> None:
         (
             "chat_id = -1001000000102",
             'chat_id = "-1001000000102"',
-            "neighbourhood 'goor-west': chat_id must be a whole number",
+            "neighbourhood 'goor-west': chat_id must be a whole number (got '-1001000000102')",
         ),
         (
             'adjacent = ["goor-oost"]',
             'adjacent = "goor-oost"',
-            "neighbourhood 'markelo-zuid': adjacent must be a list",
+            "neighbourhood 'markelo-zuid': adjacent must be a list (got 'goor-oost')",
         ),
         (
             'streets = ["Grotestraat", "Markt"]',
@@ -400,17 +428,22 @@ def test_bad_policy_values(line: str, expected: str) -> None:
             "neighbourhood 'goor-oost': streets[1] must be text in quotes (got 7)",
         ),
         ('name = "Goor West"', 'name = ""', "neighbourhood 'goor-west': name must not be empty"),
-        ('slug = "goor-west"', "slug = 12", "neighbourhood #2: slug must be text in quotes"),
+        (
+            'slug = "goor-west"',
+            "slug = 12",
+            "neighbourhood #2: slug must be text in quotes (got 12)",
+        ),
         ("[regie]\nchat_id = -1001000000001", "regie = 5", "[regie]: must be a table (got 5)"),
     ],
 )
 def test_bad_types(old: str, new: str, expected: str) -> None:
-    """A value of the wrong type is refused, naming the entry and key."""
+    """A value of the wrong type is refused with one line naming the entry, the key and
+    the value given."""
     text = VALID.replace(old, new)
     assert text != VALID
     if new == "regie = 5":  # a bare key must come before the first table
         text = "regie = 5\n" + text.replace("regie = 5", "")
-    assert f"config/network.toml: {expected}" in fails(text)
+    assert fails(text) == f"config/network.toml: {expected}"
 
 
 def test_neighbourhood_without_kern() -> None:
@@ -424,7 +457,10 @@ def test_kern_spelt_two_ways() -> None:
     message = fails(
         VALID.replace('name = "Goor West"\nkern = "Goor"', 'name = "Goor West"\nkern = "goor"')
     )
-    assert "neighbourhood 'goor-west': kern 'goor' is also written 'Goor'" in message
+    assert message == (
+        "config/network.toml: neighbourhood 'goor-west': kern 'goor' is also written 'Goor'; "
+        "use one spelling"
+    )
 
 
 def test_all_problems_are_listed() -> None:
@@ -444,8 +480,10 @@ def test_toml_syntax_error_names_the_line() -> None:
     """A TOML syntax error is refused with the parser's line and column."""
     text = VALID + "\nslug = goor-oost\n"
     message = fails(text)
-    assert message.startswith("config/network.toml: is not valid TOML: ")
-    assert f"line {len(text.splitlines())}," in message
+    line = len(text.splitlines())
+    assert message == (
+        f"config/network.toml: is not valid TOML: Invalid value (at line {line}, column 8)"
+    )
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -453,16 +491,20 @@ def test_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "network.toml"
     with pytest.raises(NetworkError) as caught:
         load_network(path)
-    assert str(caught.value).startswith(f"{path}: file not found")
-    assert "network.example.toml" in str(caught.value)
+    assert str(caught.value) == (
+        f"{path}: file not found (copy config/network.example.toml there, or point "
+        "RELAYBOT_NETWORK_FILE at your network file)"
+    )
 
 
 def test_file_that_is_not_utf8(tmp_path: Path) -> None:
     """A file in another encoding is refused rather than misread."""
     path = tmp_path / "network.toml"
     path.write_bytes(VALID.replace("Goor Oost", "G\xf6\xf6r").encode("latin-1"))
-    with pytest.raises(NetworkError, match="is not UTF-8 text"):
+    with pytest.raises(NetworkError) as caught:
         load_network(path)
+    offset = VALID.index("Goor Oost")  # the first byte that is not UTF-8 (all before is ASCII)
+    assert str(caught.value) == f"{path}: is not UTF-8 text (byte {offset + 1})"
 
 
 def test_load_network_reads_a_file(tmp_path: Path) -> None:
@@ -504,6 +546,223 @@ def test_config_network_toml_is_the_example() -> None:
     """config/network.toml ships as a copy of the example."""
     shipped = REPO / "config" / "network.toml"
     assert shipped.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+
+
+# --- error messages pinned in full (issue 17): one line, the entry, the hint -------------
+
+
+def test_a_single_bracket_neighbourhood_is_refused_as_not_a_list() -> None:
+    """`[neighbourhood]` (one bracket, a table) instead of `[[neighbourhood]]` (a list of
+    tables) is refused on one line that names the entry and shows what was given."""
+    text = HEADER + '\n[neighbourhood]\nslug = "goor"\nname = "Goor"\nkern = "Goor"\n'
+    assert fails(text) == (
+        "config/network.toml: [[neighbourhood]]: must be a list "
+        "(got {'slug': 'goor', 'name': 'Goor', 'kern': 'Goor'})"
+    )
+
+
+def test_a_neighbourhood_list_of_words_is_refused_per_entry() -> None:
+    """`neighbourhood = ["goor"]` is refused: entry #1 must be a table, showing the value."""
+    text = 'neighbourhood = ["goor"]\n' + HEADER
+    assert fails(text) == "config/network.toml: neighbourhood #1: must be a table (got 'goor')"
+
+
+def test_an_unknown_top_level_key_with_no_close_match_has_no_hint() -> None:
+    """An unknown key that resembles nothing is named without a 'did you mean'."""
+    assert fails("zzzqqq = 1\n" + VALID) == "config/network.toml: unknown key 'zzzqqq'"
+
+
+def test_an_unknown_top_level_key_close_to_a_table_gets_a_hint() -> None:
+    """`netwerk = ...` is refused with 'did you mean 'network'?'."""
+    assert fails("netwerk = 1\n" + VALID) == (
+        "config/network.toml: unknown key 'netwerk' (did you mean 'network'?)"
+    )
+
+
+def test_an_adjacent_entry_far_from_any_slug_has_no_hint() -> None:
+    """An adjacent slug that resembles no neighbourhood is named without a guess."""
+    message = fails(VALID.replace('["goor-west", "goor-centrum"]', '["xyzzy"]'))
+    assert message == (
+        "config/network.toml: neighbourhood 'goor-oost': adjacent 'xyzzy' is not a "
+        "neighbourhood in this file"
+    )
+
+
+def test_a_missing_network_table_says_what_it_needs() -> None:
+    """Without [network] the one line says it is missing and that it needs a name."""
+    text = VALID.replace('[network]\nname = "Hof van Twente"\ntimezone = "Europe/Amsterdam"\n', "")
+    assert (
+        fails(text) == 'config/network.toml: [network] is missing (it needs at least: name = "...")'
+    )
+
+
+def test_an_empty_file_names_both_required_tables_one_per_line() -> None:
+    """An empty network file gives two lines: [network] and [regie] missing, with hints."""
+    assert fails("").splitlines() == [
+        'config/network.toml: [network] is missing (it needs at least: name = "...")',
+        "config/network.toml: [regie] is missing "
+        "(the regiegroep is required: [regie] with chat_id = ...)",
+    ]
+
+
+def test_an_unknown_key_in_regie_gets_a_hint() -> None:
+    """A misspelt key in [regie] is refused naming the table, the key and the right one."""
+    text = VALID.replace(
+        "[regie]\nchat_id = -1001000000001\n", "[regie]\nchat_id = -1001000000001\nchatid = 5\n"
+    )
+    assert (
+        fails(text)
+        == "config/network.toml: [regie]: unknown key 'chatid' (did you mean 'chat_id'?)"
+    )
+
+
+def test_a_neighbourhood_entry_without_a_slug_is_named_by_its_position() -> None:
+    """An entry without a slug is named by its number in the file."""
+    text = VALID + '\n[[neighbourhood]]\nname = "Bentelo"\nkern = "Bentelo"\n'
+    assert fails(text) == "config/network.toml: neighbourhood #6: slug is missing"
+
+
+def test_a_blank_slug_is_named_by_its_position() -> None:
+    """A slug of spaces cannot name the entry, so the position does."""
+    message = fails(VALID.replace('slug = "goor-west"', 'slug = "  "'))
+    assert message == (
+        "config/network.toml: neighbourhood #2: slug must be lowercase letters, digits and '-'"
+    )
+
+
+def test_a_wrong_type_inside_a_list_names_the_item() -> None:
+    """`adjacent = [5]` names the item's index and the value; an empty street name is
+    refused as empty."""
+    message = fails(VALID.replace('adjacent = ["goor-oost"]', "adjacent = [5]"))
+    assert message == (
+        "config/network.toml: neighbourhood 'markelo-zuid': adjacent[0] must be text in "
+        "quotes (got 5)"
+    )
+    message = fails(VALID.replace('streets = ["Grotestraat", "Markt"]', 'streets = ["Markt", " "]'))
+    assert message == "config/network.toml: neighbourhood 'goor-oost': streets[1] must not be empty"
+
+
+def test_wrong_types_in_the_sections_name_the_key_and_value() -> None:
+    """A time zone that is a number, a chat id that is a fraction and a chat id that is
+    true/false are each refused on one line naming section, key and value."""
+    assert fails(VALID.replace('"Europe/Amsterdam"', "5")) == (
+        "config/network.toml: [network].timezone: must be text in quotes (got 5)"
+    )
+    assert fails(VALID.replace("chat_id = -1001000000001", "chat_id = -1.5")) == (
+        "config/network.toml: [regie].chat_id: must be a whole number (got -1.5)"
+    )
+    assert fails(VALID.replace("chat_id = -1001000000102", "chat_id = true")) == (
+        "config/network.toml: neighbourhood 'goor-west': chat_id must be a whole number (got True)"
+    )
+    assert fails("network = 5\n" + VALID.replace("[network]\n", "[netwerk]\n")).splitlines()[0] == (
+        "config/network.toml: [network]: must be a table (got 5)"
+    )
+
+
+def test_a_positive_chat_id_is_refused_naming_the_entry() -> None:
+    """A group chat id without its minus sign is refused on one line naming the entry and
+    the value (pydantic's own wording, first letter lowered)."""
+    assert fails(VALID.replace("chat_id = -1001000000102", "chat_id = 5")) == (
+        "config/network.toml: neighbourhood 'goor-west': chat_id input should be less than 0 "
+        "(got 5)"
+    )
+
+
+def test_a_slug_used_three_times_lists_every_entry() -> None:
+    """A slug used by three entries names all three positions."""
+    text = VALID.replace('slug = "ambt-delden"', 'slug = "goor-west"').replace(
+        'slug = "markelo-zuid"', 'slug = "goor-west"'
+    )
+    assert fails(text) == (
+        "config/network.toml: neighbourhood 'goor-west': slug is used by entries #2, #4 and #5"
+    )
+
+
+def test_a_kern_spelt_with_a_dash_is_the_same_kern() -> None:
+    """'ambt-delden' and 'Ambt Delden' are one kern spelt two ways: refused, naming the
+    spelling met first."""
+    text = VALID.replace(
+        'name = "Goor Centrum"\nkern = "Goor"', 'name = "Goor Centrum"\nkern = "ambt-delden"'
+    )
+    assert fails(text) == (
+        "config/network.toml: neighbourhood 'ambt-delden': kern 'Ambt Delden' is also "
+        "written 'ambt-delden'; use one spelling"
+    )
+
+
+def test_a_directory_given_as_the_network_file_is_refused(tmp_path: Path) -> None:
+    """A path that is a directory cannot be read: one line naming the path and why."""
+    with pytest.raises(NetworkError) as caught:
+        load_network(tmp_path)
+    assert str(caught.value) == f"{tmp_path}: cannot be read: Is a directory"
+    assert caught.value.source == str(tmp_path)
+    assert caught.value.problems == ("cannot be read: Is a directory",)
+
+
+def test_an_error_lists_its_problems_and_its_source() -> None:
+    """NetworkError keeps the source and one problem per line, without the source prefix."""
+    with pytest.raises(NetworkError) as caught:
+        parse_network("", "elsewhere.toml")
+    assert caught.value.source == "elsewhere.toml"
+    assert caught.value.problems == (
+        '[network] is missing (it needs at least: name = "...")',
+        "[regie] is missing (the regiegroep is required: [regie] with chat_id = ...)",
+    )
+
+
+def test_find_kern_reads_an_underscore_as_a_space() -> None:
+    """`/doorsturen ambt_delden` finds the kern "Ambt Delden": '_' counts as a space, like
+    '-', and neither counts as a letter."""
+    network = parse_network(VALID)
+    assert network.find_kern("ambt_delden") == "Ambt Delden"
+    assert network.find_kern("AMBT_-_DELDEN") == "Ambt Delden"
+    assert network.find_kern("ambtdelden") is None
+
+
+def test_an_unknown_key_in_network_or_coordinators_gets_a_hint() -> None:
+    """A misspelt key in [network] or [coordinators] is refused naming the table and the
+    key it resembles."""
+    text = VALID.replace('timezone = "Europe/Amsterdam"', 'tijdzone = "Europe/Amsterdam"')
+    assert fails(text) == (
+        "config/network.toml: [network]: unknown key 'tijdzone' (did you mean 'timezone'?)"
+    )
+    text = VALID.replace(
+        "[coordinators]\nchat_id = -1001000000002", "[coordinators]\nchat = -1001000000002"
+    )
+    assert fails(text).splitlines() == [
+        "config/network.toml: [coordinators].chat_id: is missing",
+        "config/network.toml: [coordinators]: unknown key 'chat' (did you mean 'chat_id'?)",
+    ]
+
+
+def test_parse_network_names_inline_text_when_given_no_source() -> None:
+    """Text parsed without a source name is called '<inline>' in its errors."""
+    with pytest.raises(NetworkError) as caught:
+        parse_network(VALID.replace('"Europe/Amsterdam"', '"Mars/Olympus"'))
+    assert str(caught.value) == (
+        "<inline>: [network].timezone: 'Mars/Olympus' is not a known time zone "
+        "(use a name such as 'Europe/Amsterdam')"
+    )
+
+
+def test_a_network_built_in_code_ignores_adjacency_to_itself_or_to_strangers() -> None:
+    """A Network made directly (as tests and benchmarks do, without the file's checks)
+    still never lists a neighbourhood as its own neighbour, nor a slug it does not have."""
+    valid = parse_network(VALID)
+    hood = valid.neighbourhoods["goor-west"].model_copy(
+        update={"adjacent": ("goor-west", "nergens", "goor-oost")}
+    )
+    network = Network(
+        name=valid.name,
+        timezone=valid.timezone,
+        regie_chat_id=valid.regie_chat_id,
+        coordinators_chat_id=None,
+        policy=valid.policy,
+        neighbourhoods={**valid.neighbourhoods, "goor-west": hood},
+        source_path=Path("built-in-code"),
+    )
+    assert network.neighbours("goor-west") == ("goor-oost",)
+    assert network.neighbours("goor-oost") == ("goor-west", "goor-centrum", "markelo-zuid")
 
 
 TWO_MARKELOS = """

@@ -191,14 +191,16 @@ def test_followup_shows_number_place_and_text() -> None:
 
 @pytest.mark.parametrize("value", [NASTY, "1 < 2 > 0", "Tom & Jerry's <i>"])
 def test_user_text_name_and_notes_are_escaped(value: str) -> None:
-    """Text, note, flag name and closing note are escaped and read back exactly as written."""
+    """Text, note, flag name, flag place and closing note are all escaped and each reads
+    back exactly as written."""
     flag = Flag(WINTER, value, value, -102)
     inc = incident(text=value, note=value, flag=flag, state=State.RESOLVED, closing_note=value)
     out = alert(inc).html
     assert "<b>Jan" not in out
     assert "<i>" not in out
-    assert html.escape(value, quote=False) in out
-    assert visible(out).count(value) >= 4  # text, note, flag name, closing note
+    # every one of the five fields escaped, not just one of them
+    assert out.count(html.escape(value, quote=False)) == 5
+    assert visible(out).count(value) == 5
 
 
 def test_escaped_text_unescapes_to_the_original() -> None:
@@ -343,3 +345,143 @@ def test_every_template_formats_with_its_placeholders(language: str) -> None:
 def test_dutch_is_the_default_language() -> None:
     """Texts() speaks Dutch."""
     assert Texts()("flag_none") == "☎️ 112: nog niet gebeld"
+
+
+# --- what the mutation run showed nobody pinned (issue 17) -------------------------------
+
+FLAG = Flag(WINTER, "Bram", "Goor West (Goor)", -102)
+
+
+def test_a_flagged_resolved_photo_alert_with_long_notes_fits_a_caption() -> None:
+    """A photo alert whose co-admin note and closing note are long still fits Telegram's
+    1,024-unit caption: each note is cut to its caption share (200), the 112 line and the
+    closing line stay whole, and the resident's text is what gives way."""
+    inc = incident(
+        text="t" * 900,
+        media="photo",
+        note="n" * 900,
+        flag=FLAG,
+        state=State.RESOLVED,
+        closing_note="c" * 900,
+    )
+    seen = visible(alert(inc, caption=True).html).splitlines()
+    assert seen[0] == f"🚨 Melding #12 · {PLACE}"
+    assert seen[1].startswith("t") and seen[1].endswith("t…")
+    assert seen[2:] == [
+        "📝 Beheerder: " + "n" * 199 + "…",
+        "☎️ 112 gebeld om 13:05 door Bram (Goor West (Goor))",
+        "✅ Afgehandeld: " + "c" * 199 + "…",
+    ]
+    assert utf16_len("\n".join(seen)) == CAPTION_LIMIT
+
+
+def test_a_text_alert_keeps_notes_up_to_500_and_cuts_longer_ones() -> None:
+    """In a text alert (not a caption) a 450-character note and closing note are shown
+    whole; a 600-character one is cut to 500 with an ellipsis."""
+    whole = visible(
+        alert(incident(note="n" * 450, state=State.RESOLVED, closing_note="c" * 450)).html
+    ).splitlines()
+    assert "📝 Beheerder: " + "n" * 450 in whole
+    assert "✅ Afgehandeld: " + "c" * 450 in whole
+    cut_lines = visible(
+        alert(incident(note="n" * 600, state=State.RESOLVED, closing_note="c" * 600)).html
+    ).splitlines()
+    assert "📝 Beheerder: " + "n" * 499 + "…" in cut_lines
+    assert "✅ Afgehandeld: " + "c" * 499 + "…" in cut_lines
+
+
+def test_a_photo_alert_cuts_its_author_to_100() -> None:
+    """With author names shown, a long name is cut to 100 units in the alert."""
+    seen = visible(
+        alert(incident(author="a" * 150), show_author=True, caption=True).html
+    ).splitlines()
+    assert seen[1] == "👤 " + "a" * 99 + "…"
+
+
+def test_a_text_followup_is_cut_at_the_message_limit_not_the_caption_limit() -> None:
+    """A 3,000-character follow-up as text is shown whole (4,096 is the limit); as a caption
+    it is cut to 1,024 units."""
+    followup = FollowUp(1, 12, -102, 55, "w" * 3000, None, "Goor West")
+    header = "↪️ Aanvulling op #12 · Goor West"
+    assert visible(render_followup(followup, incident(), texts=NL)) == f"{header}\n" + "w" * 3000
+    caption = visible(render_followup(followup, incident(), texts=NL, caption=True))
+    assert utf16_len(caption) == CAPTION_LIMIT
+    assert caption == f"{header}\n" + "w" * (CAPTION_LIMIT - utf16_len(header) - 2) + "…"
+
+
+def test_a_followup_photo_without_caption_keeps_its_header() -> None:
+    """A follow-up photo without a caption still gets '#12 · aanvulling' as its caption,
+    and nothing after it."""
+    followup = FollowUp(1, 12, -102, 55, "", "photo", "Goor West")
+    out = render_followup(followup, incident(), texts=NL, caption=True)
+    assert out == "↪️ <b>Aanvulling op #12</b> · Goor West"
+
+
+def test_every_field_of_an_alert_is_escaped_on_its_own() -> None:
+    """Text, note, author, flag name, flag place and closing note are each escaped: one
+    field at a time carries markup, and exactly that field reads back as written."""
+    fields = {
+        "text": {"text": NASTY},
+        "note": {"note": NASTY},
+        "author": {"author": NASTY},
+        "flag name": {"flag": Flag(WINTER, NASTY, "Goor West", -102)},
+        "flag place": {"flag": Flag(WINTER, "Bram", NASTY, -102)},
+        "closing note": {"state": State.RESOLVED, "closing_note": NASTY},
+    }
+    for name, changes in fields.items():
+        out = alert(incident(**changes), show_author=True).html
+        assert "<b>Jan" not in out, name
+        assert out.count("&lt;b&gt;Jan &amp; Piet&lt;/b&gt;") == 1, name
+        assert visible(out).count(NASTY) == 1, name
+
+
+def test_cut_with_a_limit_of_zero_or_one_gives_only_the_ellipsis() -> None:
+    """Even with no room at all, cut() returns the ellipsis alone, never part of the text."""
+    assert cut("abc", 1) == "…"
+    assert cut("abc", 0) == "…"
+    assert cut("a b", 2) == "a…"
+
+
+def test_alert_html_is_exactly_the_template_filled_in() -> None:
+    """An open alert is the header, the text, the note and the 112 line, one per line,
+    with the bot's own markup and nothing else."""
+    rendered = alert(incident(note="Camera"))
+    assert rendered.html == (
+        f"🚨 <b>Melding #12</b> · {PLACE}\n"
+        "Verdachte man loopt langs de auto's\n"
+        "📝 Beheerder: Camera\n"
+        "☎️ 112: nog niet gebeld"
+    )
+    assert rendered.button is True
+    expired = alert(incident(state=State.EXPIRED), ttl_hours=1.5)
+    assert expired.html.splitlines()[-1] == "⌛ <b>Verlopen</b> (geen nieuws na 1.5 uur)"
+    assert expired.button is False
+
+
+def test_already_called_as_a_chat_line_and_as_a_button_answer() -> None:
+    """In the chat the answer carries the phone icon; as the private answer to a button
+    press (a pop-up that shows plain text) it does not."""
+    assert already_called(NL, FLAG, AMSTERDAM) == (
+        "☎️ 112 is al gebeld om 13:05 door Bram. Niet nog eens bellen."
+    )
+    assert already_called(NL, FLAG, AMSTERDAM, alert=True) == (
+        "112 is al gebeld om 13:05 door Bram. Niet nog eens bellen."
+    )
+
+
+def test_a_caption_with_room_for_one_character_shows_only_the_ellipsis() -> None:
+    """When the rest of a photo alert (a long place name, a long name of whoever called 112)
+    leaves room for just one character, the resident's text is shown as '…' alone and the
+    caption still fits."""
+    place = "p" * 500
+
+    def photo(text: str, name: str) -> str:
+        inc = incident(text=text, media="photo", flag=Flag(WINTER, name, "Goor", -102))
+        return visible(alert(inc, place=place, caption=True).html)
+
+    name = "n" * (CAPTION_LIMIT - 2 - utf16_len(photo("", "")))
+    # with the text's own line added, the rest takes 1,023 of the caption's 1,024 units
+    assert utf16_len(photo("", name)) == CAPTION_LIMIT - 2
+    seen = photo("Verdachte man", name)
+    assert seen.splitlines()[1] == "…"
+    assert utf16_len(seen) == CAPTION_LIMIT

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from relaybot.domain.chats import ChatKind, Directory
-from relaybot.domain.routing import Targets, UnknownTargets, resolve_forward, tag_targets
+from relaybot.domain.routing import (
+    Targets,
+    UnknownTargets,
+    forward_words,
+    resolve_forward,
+    tag_targets,
+)
 from relaybot.network import Network, parse_network
 
 REGIE = -1001
@@ -325,6 +331,93 @@ def test_forward_to_a_run_time_linked_neighbourhood() -> None:
     assert isinstance(targets, Targets)
     assert targets.chats == (-103,)
     assert targets.unlinked == ()
+
+
+# --- what the mutation run showed nobody pinned (issue 17) -------------------------------
+
+
+@pytest.mark.parametrize("word", ["neighbours", "neighbors", "Neighbours", "BUREN"])
+def test_forward_english_neighbours_means_buren(directory: Directory, word: str) -> None:
+    """`/forward neighbours` (British or American spelling, any case) is `buren`: the
+    source's adjacent neighbourhoods, never an unknown target."""
+    targets = resolve_forward(directory, [word], "goor-west")
+    assert targets == Targets(
+        chats=(GOOR_OOST, MARKELO_NOORD), slugs=("goor-oost", "markelo-noord")
+    )
+
+
+@pytest.mark.parametrize("word", ["all", "ALL", "Alle"])
+def test_forward_english_all_means_alle(directory: Directory, word: str) -> None:
+    """`/forward all` is `alle`: every neighbourhood but the source, in file order."""
+    targets = resolve_forward(directory, [word], "goor-oost")
+    assert targets == Targets(
+        chats=(GOOR_WEST, MARKELO_NOORD, MARKELO_ZUID, DELDEN),
+        slugs=("goor-west", "markelo-noord", "markelo-zuid", "delden-stad"),
+        unlinked=("goor-centrum",),
+    )
+
+
+def test_forward_words_split_on_spaces_and_commas() -> None:
+    """`/doorsturen goor-west,markelo , delden` gives three words, no empty ones."""
+    assert forward_words("goor-west,markelo , delden") == ["goor-west", "markelo", "delden"]
+    assert forward_words(" , ,") == []
+
+
+def test_forward_ignores_empty_and_comma_only_words(directory: Directory) -> None:
+    """Words that are only commas or spaces are dropped; the rest still route, and a list
+    of nothing but commas means `buren`."""
+    targets = resolve_forward(directory, [",", " goor-west, ", ""], "goor-oost")
+    assert targets == Targets(chats=(GOOR_WEST,), slugs=("goor-west",))
+    only_commas = resolve_forward(directory, [",", " "], "goor-west")
+    assert only_commas == Targets(chats=(), slugs=())
+
+
+def test_forward_buren_from_a_removed_neighbourhood_reaches_nobody(
+    directory: Directory,
+) -> None:
+    """An incident whose source neighbourhood was removed from the file has no neighbours:
+    `buren` gives no targets (and no error), named slugs still work."""
+    assert resolve_forward(directory, ["buren"], "goor-noord") == Targets(chats=(), slugs=())
+    named = resolve_forward(directory, ["buren", "delden-stad"], "goor-noord")
+    assert named == Targets(chats=(DELDEN,), slugs=("delden-stad",))
+
+
+def test_forward_names_every_unknown_word_as_typed(directory: Directory) -> None:
+    """All unknown words are named, in the order typed, with their original case and
+    without a trailing comma."""
+    result = resolve_forward(directory, ["Nergens", "goor-west", "Xanten,"], "goor-oost")
+    assert result == UnknownTargets(("Nergens", "Xanten"))
+
+
+def test_forward_reads_a_kern_then_more_words(directory: Directory) -> None:
+    """After a two-word kern typed as two arguments the next word is read as its own
+    target, not swallowed by the kern."""
+    targets = resolve_forward(directory, ["Ambt", "Delden", "goor-west"], None)
+    assert targets == Targets(chats=(GOOR_WEST, DELDEN), slugs=("goor-west", "delden-stad"))
+    wrong = resolve_forward(directory, ["Ambt", "Delden", "nergens"], None)
+    assert wrong == UnknownTargets(("nergens",))
+
+
+def test_forward_finds_a_kern_of_four_words_but_not_five() -> None:
+    """A kern name typed as up to four separate arguments is found; MAX_KERN_WORDS is 4."""
+    text = NETWORK.replace('kern = "Ambt Delden"', 'kern = "Ambt Delden Oost Twente"')
+    directory = Directory(parse_network(text.replace("{auto}", "true")))
+    targets = resolve_forward(directory, ["Ambt", "Delden", "Oost", "Twente"], None)
+    assert targets == Targets(chats=(DELDEN,), slugs=("delden-stad",))
+    five = text.replace('"Ambt Delden Oost Twente"', '"Ambt Delden Oost Twente Zuid"')
+    directory = Directory(parse_network(five.replace("{auto}", "true")))
+    result = resolve_forward(directory, ["Ambt", "Delden", "Oost", "Twente", "Zuid"], None)
+    assert isinstance(result, UnknownTargets)
+
+
+def test_tag_targets_report_exactly_regie_neighbours_and_unlinked(
+    directory: Directory,
+) -> None:
+    """A tag from goor-oost: the regie chat first, then goor-west; goor-centrum (no chat)
+    is reported unlinked; nothing is skipped."""
+    assert tag_targets(directory, "goor-oost") == Targets(
+        chats=(REGIE, GOOR_WEST), slugs=("goor-west",), unlinked=("goor-centrum",)
+    )
 
 
 TWO_MARKELOS = """

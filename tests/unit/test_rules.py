@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from relaybot.domain.chats import ChatKind
-from relaybot.domain.model import Actor, Flag, Incident, State
+from relaybot.domain.model import Actor, Copy, Flag, Incident, Role, State
 from relaybot.domain.rules import (
     FlagOutcome,
     Refusal,
@@ -19,6 +19,7 @@ from relaybot.domain.rules import (
     may_resolve,
     may_retract,
     recent_open,
+    retractable,
 )
 
 NOW = 1_700_000_000.0
@@ -203,3 +204,66 @@ def test_closed_incident_never_expires() -> None:
     """A resolved incident is not expired again, however old."""
     old = incident(created_at=NOW - 100 * 3600, state=State.RESOLVED)
     assert not is_expired(old, NOW, 12)
+
+
+# --- retractable (issue 17: the clean-up after /intrekken was pinned by no unit test) ------
+
+
+def test_retract_deletes_every_bot_message_but_the_source_confirmations() -> None:
+    """After /intrekken the bot deletes every alert, follow-up, 112 notice and confirmation
+    it made, in every chat, also the 112 notice in the source chat; it keeps only its
+    confirmations in the source chat (they say what happened) and never touches messages
+    people wrote."""
+    source, other = -101, -102
+    copies = [
+        Copy(1, source, 10, Role.ORIGINAL),
+        Copy(1, source, 11, Role.REPLY),
+        Copy(1, source, 12, Role.NOTICE),
+        Copy(1, source, 13, Role.FOLLOWUP_SOURCE),
+        Copy(1, source, 14, Role.FOLLOWUP, followup=1),
+        Copy(1, other, 20, Role.ALERT),
+        Copy(1, other, 21, Role.NOTICE),
+        Copy(1, other, 22, Role.REPLY),
+        Copy(1, other, 23, Role.FOLLOWUP, followup=1),
+        Copy(1, other, 24, Role.FOLLOWUP_SOURCE),
+    ]
+    deleted = retractable(copies, source)
+    assert [(c.chat_id, c.message_id) for c in deleted] == [
+        (source, 12),
+        (source, 14),
+        (other, 20),
+        (other, 21),
+        (other, 22),
+        (other, 23),
+    ]
+
+
+def test_retract_of_an_incident_with_nothing_relayed_deletes_nothing() -> None:
+    """A local incident with only the resident's message and a confirmation has nothing
+    to delete."""
+    copies = [Copy(1, -101, 10, Role.ORIGINAL), Copy(1, -101, 11, Role.REPLY)]
+    assert retractable(copies, -101) == []
+
+
+def test_retract_permission_in_the_coordinators_chat_is_refused() -> None:
+    """The coordinators' group is no place to retract or resolve from, even for a co-admin
+    of the source chat."""
+    assert not may_retract(ChatKind.COORDINATORS, CO_ADMIN, is_source_chat=True)
+    assert not may_resolve(ChatKind.UNKNOWN, CO_ADMIN, chat_holds_incident=True)
+
+
+def test_closed_refusal_names_each_closed_state() -> None:
+    """Expired and retracted incidents are refused with their own state word."""
+    assert closed_refusal(incident(number=5, state=State.EXPIRED)) == Refusal(
+        "refuse_closed", {"number": 5, "state": "expired"}
+    )
+    assert closed_refusal(incident(number=6, state=State.RETRACTED)) == Refusal(
+        "refuse_closed", {"number": 6, "state": "retracted"}
+    )
+
+
+def test_a_refusal_without_values_has_an_empty_mapping() -> None:
+    """A refusal's values default to an empty mapping, one per refusal."""
+    first, second = Refusal("refuse_no_reply"), Refusal("refuse_no_reply")
+    assert first.values == {}
+    assert first.values is not second.values

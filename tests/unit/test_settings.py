@@ -49,7 +49,7 @@ def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("RELAYBOT_LOG_FORMAT", "console")
     monkeypatch.setenv("RELAYBOT_LOG_LEVEL", "debug")
     monkeypatch.setenv("RELAYBOT_WEBHOOK_URL", "https://bot.example.nl/hook")
-    monkeypatch.setenv("RELAYBOT_WEBHOOK_SECRET", "s3cret_hook-token")
+    monkeypatch.setenv("RELAYBOT_WEBHOOK_SECRET", "s3cret_hook-token-of-32-characters")
     monkeypatch.setenv("RELAYBOT_WEBHOOK_LISTEN", "127.0.0.1")
     monkeypatch.setenv("RELAYBOT_WEBHOOK_PORT", "8080")
 
@@ -64,7 +64,7 @@ def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings.log_level == "DEBUG"
     assert settings.webhook_url == "https://bot.example.nl/hook"
     assert settings.webhook_secret is not None
-    assert settings.webhook_secret.get_secret_value() == "s3cret_hook-token"
+    assert settings.webhook_secret.get_secret_value() == "s3cret_hook-token-of-32-characters"
     assert settings.webhook_listen == "127.0.0.1"
     assert settings.webhook_port == 8080
 
@@ -177,6 +177,33 @@ def test_settings_are_frozen() -> None:
     with pytest.raises(ValueError, match="frozen"):
         settings.language = "en"  # type: ignore[misc]
     assert isinstance(settings, Settings)
+
+
+@pytest.mark.parametrize("secret", [None, "", "short_secret_31_characters_long"])
+def test_webhook_url_requires_a_long_secret(
+    monkeypatch: pytest.MonkeyPatch, secret: str | None
+) -> None:
+    """With RELAYBOT_WEBHOOK_URL set, a missing, empty or shorter-than-32 secret stops start-up
+    with one line naming RELAYBOT_WEBHOOK_SECRET (and never repeating the secret)."""
+    monkeypatch.setenv("RELAYBOT_WEBHOOK_URL", "https://bot.example.nl/hook")
+    if secret is not None:
+        monkeypatch.setenv("RELAYBOT_WEBHOOK_SECRET", secret)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("RELAYBOT_WEBHOOK_SECRET: ") and "32" in message
+    assert "\n" not in message and caught.value.variable == "RELAYBOT_WEBHOOK_SECRET"
+    if secret:
+        assert secret not in message
+
+
+def test_webhook_secret_of_32_characters_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A webhook URL with a 32-character secret loads; without a URL no secret is needed."""
+    assert load_settings().webhook_secret is None
+    monkeypatch.setenv("RELAYBOT_WEBHOOK_URL", "https://bot.example.nl/hook")
+    monkeypatch.setenv("RELAYBOT_WEBHOOK_SECRET", "a" * 32)
+    secret = load_settings().webhook_secret
+    assert secret is not None and secret.get_secret_value() == "a" * 32
 
 
 @pytest.mark.parametrize(
