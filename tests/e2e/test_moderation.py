@@ -499,3 +499,12 @@ async def test_logs_carry_no_text_and_no_names(stage: Stage) -> None:
     for secret in ("yvonne", "testbewoner", "klootzak", "kinderfiets", "geheimereden"):
         assert secret not in dumped
     assert stage.co_admins[HOOD].first_name.lower() not in dumped
+
+
+async def test_help_names_the_house_rules(stage: Stage) -> None:
+    """/help in a neighbourhood group lists /regels and the co-admins' warning commands."""
+    chat = stage.chats[HOOD]
+    stage.emu.post(chat, stage.residents[HOOD], "/help")
+    await stage.settle()
+    shown = contents(stage, chat)[-1]
+    assert "/regels — de huisregels" in shown and "/waarschuw [reden]" in shown
