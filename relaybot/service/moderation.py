@@ -253,7 +253,9 @@ class Moderation:
             return
         await store.set_reminder(conn, seen.chat_id, member, kind, now)
         self._quiet(seen.chat_id, member, kind, now + period)
-        await self._say(conn, seen.chat_id, text, reply_to=seen.message_id)
+        await self._say(
+            conn, seen.chat_id, text, person=seen.sender.user_id, reply_to=seen.message_id
+        )
         log.info("reminder_given", chat=seen.chat_id, member=member, kind=kind)
 
     # --- warnings -------------------------------------------------------------------------------
@@ -278,13 +280,20 @@ class Moderation:
         limit = policy.max_warnings
         if kind is WarningKind.BLOCKLIST:
             await self._say(
-                conn, chat_id, "warn_blocklist", reply_to=reply_to, count=count, max=limit
+                conn,
+                chat_id,
+                "warn_blocklist",
+                person=member,
+                reply_to=reply_to,
+                count=count,
+                max=limit,
             )
         elif reason:
             await self._say(
                 conn,
                 chat_id,
                 "warn_manual",
+                person=by,
                 reply_to=reply_to,
                 count=count,
                 max=limit,
@@ -292,7 +301,13 @@ class Moderation:
             )
         else:
             await self._say(
-                conn, chat_id, "warn_manual_plain", reply_to=reply_to, count=count, max=limit
+                conn,
+                chat_id,
+                "warn_manual_plain",
+                person=by,
+                reply_to=reply_to,
+                count=count,
+                max=limit,
             )
         log.info("warning_given", chat=chat_id, member=member, kind=kind.value, count=count)
         pending = await store.pending_card(conn, chat_id, member)
@@ -350,6 +365,8 @@ class Moderation:
         async with ctx.db.transaction() as conn:
             if not await chats.claim(conn, request.key, ctx.clock()):
                 return
+            if not await ctx.admit_answer(conn, request.chat_id, request.actor.user_id, "rules"):
+                return
             await outbox.enqueue(
                 conn,
                 chat_id=request.chat_id,
@@ -399,7 +416,14 @@ class Moderation:
             if refusal is not None:
                 key, values = refusal
                 log.info("refused", reason=key, chat=request.chat_id)
-                await self._say(conn, request.chat_id, key, reply_to=request.message_id, **values)
+                await self._say(
+                    conn,
+                    request.chat_id,
+                    key,
+                    person=request.actor.user_id,
+                    reply_to=request.message_id,
+                    **values,
+                )
             else:
                 assert request.target is not None
                 await action(conn, request, request.target)  # type: ignore[misc]
@@ -425,13 +449,20 @@ class Moderation:
         member = target.sender.user_id
         taken = await store.take_back_latest(conn, request.chat_id, member, since)
         if taken is None:
-            await self._say(conn, request.chat_id, "unwarn_none", reply_to=request.message_id)
+            await self._say(
+                conn,
+                request.chat_id,
+                "unwarn_none",
+                person=request.actor.user_id,
+                reply_to=request.message_id,
+            )
             return
         left = len(await store.warnings_since(conn, request.chat_id, member, since))
         await self._say(
             conn,
             request.chat_id,
             "unwarn_done",
+            person=request.actor.user_id,
             reply_to=request.message_id,
             count=left,
             max=policy.max_warnings,
@@ -469,7 +500,12 @@ class Moderation:
         days = f"{policy.warning_days:g}"
         if not found:
             await self._say(
-                conn, request.chat_id, "warnings_none", reply_to=request.message_id, days=days
+                conn,
+                request.chat_id,
+                "warnings_none",
+                person=request.actor.user_id,
+                reply_to=request.message_id,
+                days=days,
             )
             return
         lines = []
@@ -481,6 +517,7 @@ class Moderation:
             conn,
             request.chat_id,
             "warnings_list",
+            person=request.actor.user_id,
             reply_to=request.message_id,
             count=len(found),
             max=policy.max_warnings,
@@ -588,7 +625,7 @@ class Moderation:
             self._quiet(chat_id, 0, WELCOME, now + mod.WELCOME_BURST)
             slug = ctx.directory.slug_for(chat_id)
             place = ctx.network.neighbourhoods[slug].name if slug else ""
-            await self._say(conn, chat_id, "welcome_burst", place=place)
+            await self._say(conn, chat_id, "welcome_burst", person=None, place=place)
         log.info("welcome_given", chat=chat_id, newcomers=newcomers)
         ctx.wake()
 
@@ -601,9 +638,14 @@ class Moderation:
         key: str,
         /,
         *,
+        person: int | None,
         reply_to: int | None = None,
         **values: object,
     ) -> None:
+        """One line that is not an alert: within the answer limits every use case shares (half
+        a chat's budget, a few a minute per person); what does not fit is dropped and counted."""
+        if not await self.ctx.admit_answer(conn, chat_id, person, key):
+            return
         await outbox.enqueue(
             conn,
             chat_id=chat_id,
