@@ -318,6 +318,28 @@ def hood_label(network: Network, slug: str) -> str:
     return hood.name if twins == 1 else f"{hood.name} ({hood.kern})"
 
 
+CALLBACK_LIMIT = 64  # bytes of a button's callback data Telegram accepts
+
+
+def hood_ref(network: Network, slug: str, prefix: str) -> str:
+    """A button's callback data naming a neighbourhood: the prefix and the slug, or the
+    neighbourhood's position in the file ('#3') when a long slug would not fit."""
+    data = f"{prefix}{slug}"
+    if len(data.encode("utf-8")) <= CALLBACK_LIMIT:
+        return data
+    return f"{prefix}#{list(network.neighbourhoods).index(slug)}"
+
+
+def hood_from_ref(network: Network, ref: str) -> str | None:
+    """The slug a button's reference names (a slug, or '#position'), or None."""
+    if ref in network.neighbourhoods:
+        return ref
+    slugs = list(network.neighbourhoods)
+    if ref.startswith("#") and ref[1:].isdigit() and int(ref[1:]) < len(slugs):
+        return slugs[int(ref[1:])]
+    return None
+
+
 def start(labels: Labels) -> Outcome:
     """A new conversation: the first question."""
     return Outcome(Conversation(Step.AGE), (question(Conversation(Step.AGE), labels),))

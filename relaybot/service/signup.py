@@ -29,7 +29,7 @@ from relaybot.storage.signups import SignUp
 log = structlog.get_logger("relaybot.signup")
 
 CARD_PREFIX = "aanmelding"
-CARD_BUTTONS = r"^aanmelding:(ok|other|no|kern|to|back):\d+(:[a-z0-9-]+)?$"
+CARD_BUTTONS = r"^aanmelding:(ok|other|no|kern|to|back):\d+(:#?[a-z0-9-]+)?$"
 KERN_MENU_FROM = 9  # with more neighbourhoods than this, "Andere buurt" first asks the kern
 UNMATCHED_PLACE = "unmatched"  # the counters' place for a sign-up no street list matched
 
@@ -272,7 +272,10 @@ class Signup:
             return "signup_card_pick_kern", [*_in_rows(buttons, 3), back]
         slugs = list(network.neighbourhoods) if kern is None else list(kernen[kern][1])
         buttons = [
-            [rules.hood_label(network, slug), f"{CARD_PREFIX}:to:{current.id}:{slug}"]
+            [
+                rules.hood_label(network, slug),
+                rules.hood_ref(network, slug, f"{CARD_PREFIX}:to:{current.id}:"),
+            ]
             for slug in slugs
         ]
         return "signup_card_pick_hood", [*_in_rows(buttons, 2), back]
@@ -378,7 +381,7 @@ class Signup:
             if refusal is not None or current is None:
                 return refusal or Answer("")
             current = _with_card(current, card_message_id)
-            target = slug or current.slug
+            target = rules.hood_from_ref(self.ctx.network, slug) if slug else current.slug
             if target is None or target not in self.ctx.network.neighbourhoods:
                 return Answer(html.unescape(self.ctx.texts("signup_card_unmatched")), alert=True)
             chat_id = self.ctx.directory.chat_for(target)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from relaybot.domain.signup import (
+    CALLBACK_LIMIT,
     CONVERSATION_TTL,
     NO_KEYBOARD,
     Address,
@@ -19,7 +20,9 @@ from relaybot.domain.signup import (
     Text,
     advance,
     expires_at,
+    hood_from_ref,
     hood_label,
+    hood_ref,
     invite_lapsed,
     is_expired,
     match_street,
@@ -453,3 +456,23 @@ def test_keyboard_as_stored() -> None:
         "remove": False,
     }
     assert Keyboard(contact="📱").to_dict() == {"rows": [], "contact": "📱", "remove": False}
+
+
+def test_neighbourhood_buttons_fit_telegrams_callback_limit() -> None:
+    """A button names its neighbourhood by slug; a slug too long for Telegram's 64 bytes
+    is named by its position instead; both lead back to the slug."""
+    long_slug = "de-buurt-met-de-allerlangste-naam-van-heel-twente-en-verder"
+    network = parse_network(
+        NETWORK + f'\n[[neighbourhood]]\nslug = "{long_slug}"\nname = "Lang"\nkern = "Dorp"\n'
+    )
+    short = hood_ref(network, "noord", "aanmelding:to:12345:")
+    assert short == "aanmelding:to:12345:noord"
+    long = hood_ref(network, long_slug, "aanmelding:to:12345:")
+    assert long == "aanmelding:to:12345:#3" and len(long.encode()) <= CALLBACK_LIMIT
+    exact = "x" * (CALLBACK_LIMIT - len("noord"))
+    assert hood_ref(network, "noord", exact) == exact + "noord"
+    assert hood_from_ref(network, "noord") == "noord"
+    assert hood_from_ref(network, "#3") == long_slug
+    assert hood_from_ref(network, "#4") is None
+    assert hood_from_ref(network, "#x") is None
+    assert hood_from_ref(network, "elders") is None
