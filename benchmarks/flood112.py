@@ -31,7 +31,7 @@ from benchmarks.flag112 import NEIGHBOURS, NOTICE, _wait_for, network_toml
 from relaybot.emulator import Emulator
 from relaybot.network import load_network
 
-PER_STAGE = 3  # incidents per fresh stage: each costs a group 3 messages, answers up to 10
+PER_STAGE = 2  # incidents per fresh stage: each costs a group 3 messages, answers up to 10
 CHATTER_MESSAGES = 1000
 COMMANDS = 100
 FLOOD_SECONDS = 10.0
@@ -163,6 +163,7 @@ async def bench(incidents: int, control: int = 6) -> dict[str, object]:
         latencies += found
         errors_429 += seen
     return {
+        "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "flood_seconds": FLOOD_SECONDS,
         "load_before": load,
         "control_median_ms": baseline["median_ms"] if baseline else None,

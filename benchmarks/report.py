@@ -83,7 +83,7 @@ def _flood_section(r: dict[str, Any], host_cores: str = "?") -> list[str]:
         f"own), but around each press {flood['chatter']:,} ordinary messages and "
         f"{flood['commands']} commands (`/help`, `/meldingen`, `/buren`) from the residents and "
         "co-admins of all seven chats arrive, posted at a steady pace over "
-        f"{flood.get('flood_seconds', 2):g} s with the press half-way; three incidents per "
+        f"{flood.get('flood_seconds', 2):g} s with the press half-way; two incidents per "
         "fresh emulator and bot. Answers that are not alerts may use at most half of a group's "
         "budget and of the overall one, so the 112 edits and notices find room at once.",
         "",
@@ -94,7 +94,8 @@ def _flood_section(r: dict[str, Any], host_cores: str = "?") -> list[str]:
     ]
     if flood.get("control_median_ms") is not None:
         lines += [
-            "Control, measured right before on the same machine: section 3 without a flood "
+            f"Measured {flood.get('measured', '')}. Control, measured right before on the same "
+            "machine: section 3 without a flood "
             f"gave median {flood['control_median_ms']:.0f} ms, p95 "
             f"{flood['control_p95_ms']:.0f} ms (load average {flood['load_before']:.1f} on "
             f"{host_cores} cores when it started).",

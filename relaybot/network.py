@@ -142,6 +142,8 @@ class _NetworkSection(BaseModel):
 
     name: _NonEmpty
     timezone: str = Field(default="Europe/Amsterdam", strict=True)
+    # optional: the municipality's contact line, given in sign-up answers
+    contact: Annotated[str, StringConstraints(strict=True, strip_whitespace=True)] = ""
 
     @field_validator("timezone")
     @classmethod
@@ -191,6 +193,7 @@ class Network:
     policy: Policy
     neighbourhoods: Mapping[str, Neighbourhood]  # by slug, in file order; read-only
     source_path: Path
+    contact: str = ""  # the municipality's contact line ("" when the file gives none)
     _neighbours: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _kernen: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _by_chat_id: Mapping[int, Neighbourhood] = field(init=False, repr=False, compare=False)
@@ -296,6 +299,7 @@ def _build(text: str, source: str, path: Path) -> Network:
         policy=parsed.policy,
         neighbourhoods={hood.slug: hood for hood in parsed.neighbourhood},
         source_path=path,
+        contact=parsed.network.contact,
     )
 
 

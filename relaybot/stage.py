@@ -54,6 +54,9 @@ LAST = [
 ]
 
 
+SHARE_CONTACT = "CONTACT"  # Stage.tell: press the share-contact button
+
+
 class NotSettled(AssertionError):
     """The bot did not come to rest in time."""
 
@@ -126,6 +129,37 @@ class Stage:
     async def close(self) -> None:
         await self.runtime.stop()
         await self.emu.stop()
+
+    # --- a resident talking to the bot privately (sign-up) -----------------------------------
+
+    def newcomer(self, first_name: str, last_name: str, phone_number: str) -> User:
+        """Someone who is in no chat yet, with a phone number their Telegram can share."""
+        return self.emu.add_user(first_name, last_name, phone_number=phone_number)
+
+    async def tell(self, user: User, *answers: str) -> None:
+        """The user answers the bot privately, one answer at a time, as a person would: a
+        label of the reply keyboard they see is pressed, anything else is typed. The word
+        CONTACT presses the share-contact button."""
+        for answer in answers:
+            if answer == SHARE_CONTACT:
+                self.emu.tap(user, self._contact_button(user))
+            elif answer in self.emu.keyboard(user):
+                self.emu.tap(user, answer)
+            else:
+                self.emu.post(user.id, user, answer)
+            await self.settle()
+
+    def _contact_button(self, user: User) -> str:
+        markup = self.emu.chat(user.id).keyboard or {}
+        for row in markup.get("keyboard") or []:
+            for button in row:
+                if isinstance(button, dict) and button.get("request_contact"):
+                    return str(button["text"])
+        raise AssertionError(f"the bot shows {user.full_name} no share-contact button")
+
+    def private(self, user: User) -> list[str]:
+        """What the bot said to the user privately, oldest first."""
+        return [m.content or "" for m in self.emu.bot_messages(user.id)]
 
 
 def _person(emu: Emulator, n: int) -> User:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from relaybot.domain.model import Role
+from relaybot.domain.signup import Keyboard
 
 Buttons = tuple[tuple[str, str], ...]
 
@@ -20,6 +21,8 @@ class Send:
     copy_from: tuple[int, int] | None = None  # (chat id, message id) of media to copy
     record: Role | None = None  # record the new message as this kind of copy
     buttons: Buttons = ()  # other inline buttons: one row of (label, callback data)
+    rows: tuple[Buttons, ...] = ()  # inline buttons in several rows (a sign-up card)
+    reply_keyboard: Keyboard | None = None  # answers under a private question (sign-up)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Edit:
     button: int | None = None
     caption: bool = False
     buttons: Buttons = ()
+    rows: tuple[Buttons, ...] = ()
 
 
 @dataclass(frozen=True)

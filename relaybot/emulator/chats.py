@@ -26,6 +26,9 @@ class ChatMethods:
         self.privacy_mode = privacy_mode
         self.webhook_url = ""
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        # how an approved join request makes the user a member (People knows the service
+        # messages and updates that go with it); set by the Emulator
+        self.admit: Callable[[Chat, User], None] | None = None
 
     def table(self) -> dict[str, Callable[[Params], Any]]:
         return {
@@ -51,6 +54,8 @@ class ChatMethods:
             "createChatInviteLink": self.create_chat_invite_link,
             "exportChatInviteLink": self.export_chat_invite_link,
             "revokeChatInviteLink": self.revoke_chat_invite_link,
+            "approveChatJoinRequest": self.approve_chat_join_request,
+            "declineChatJoinRequest": self.decline_chat_join_request,
             "banChatMember": self.ban_chat_member,
             "unbanChatMember": self.unban_chat_member,
             "leaveChat": self.leave_chat,
@@ -260,6 +265,28 @@ class ChatMethods:
             if getattr(link, name) is not None:
                 data[name] = getattr(link, name)
         return data
+
+    # --- join requests ----------------------------------------------------------------------
+
+    def approve_chat_join_request(self, p: Params) -> bool:
+        chat, user = self._requester(p)
+        if self.admit is None:
+            raise bad_request("join requests cannot be approved here")
+        self.admit(chat, user)
+        return True
+
+    def decline_chat_join_request(self, p: Params) -> bool:
+        chat, user = self._requester(p)
+        chat.join_requests.pop(user.id)
+        return True
+
+    def _requester(self, p: Params) -> tuple[Chat, User]:
+        chat = self.world.chat_for_bot(p.chat_id())
+        self._need_right(chat, "can_invite_users", "manage join requests")
+        user = self.world.users.get(p.required_int("user_id"))
+        if user is None or user.id not in chat.join_requests:
+            raise bad_request("HIDE_REQUESTER_MISSING")
+        return chat, user
 
     # --- members ----------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ class Emulator:
         self.world = World(self.bot_user, seed=seed, clock=clock)
         self.people = People(self.world, privacy_mode=privacy_mode)
         self.api = Api(self.world, token, privacy_mode=privacy_mode)
+        self.api.chat_methods.admit = self.people.admit_requester
         self.api.rate_limits = rate_limits
         self.api.faults.rate = fault_rate
         self.api.faults.rng.seed(seed)
@@ -115,9 +116,13 @@ class Emulator:
     # --- world building ---------------------------------------------------------------------
 
     def add_user(
-        self, first_name: str, last_name: str | None = None, username: str | None = None
+        self,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        phone_number: str | None = None,
     ) -> User:
-        return self.world.add_user(first_name, last_name, username)
+        return self.world.add_user(first_name, last_name, username, phone_number)
 
     def add_group(
         self,
@@ -198,6 +203,31 @@ class Emulator:
 
     def leave(self, chat_id: int, user: User) -> Message:
         return self.people.leave(chat_id, user)
+
+    def share_contact(
+        self,
+        user: User,
+        phone_number: str,
+        first_name: str,
+        contact_user_id: int | None = None,
+        last_name: str | None = None,
+    ) -> Message:
+        return self.people.share_contact(user, phone_number, first_name, contact_user_id, last_name)
+
+    def tap(self, user: User, label: str) -> Message:
+        return self.people.tap(user, label)
+
+    def request_join(self, chat_id: int, user: User, invite_link: str) -> None:
+        self.people.request_join(chat_id, user, invite_link)
+
+    def keyboard(self, user: User) -> list[str]:
+        """The labels of the reply keyboard the user sees in their private chat."""
+        markup = self.world.private_chat(user).keyboard or {}
+        return [
+            b.get("text") if isinstance(b, dict) else b
+            for row in markup.get("keyboard") or []
+            for b in row
+        ]
 
     def join_many(self, chat_id: int, users: list[User], by: User | None = None) -> Message:
         """Several people added at once (one `new_chat_members` message)."""

@@ -52,7 +52,7 @@ def checked_markup(reply_markup: Any) -> dict[str, Any] | None:
         raise bad_request("can't parse reply keyboard markup JSON object")
     rows = reply_markup.get("inline_keyboard")
     if rows is None:
-        return reply_markup
+        return _checked_reply_keyboard(reply_markup)
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
     for row in rows:
@@ -70,6 +70,24 @@ def checked_markup(reply_markup: Any) -> dict[str, Any] | None:
             url = button.get("url")
             if url is not None and not str(url).startswith(("http://", "https://", "tg://")):
                 raise bad_request("BUTTON_URL_INVALID")
+    return reply_markup
+
+
+def _checked_reply_keyboard(reply_markup: dict[str, Any]) -> dict[str, Any]:
+    """A reply keyboard (buttons that send their text, or share the user's contact), a
+    ReplyKeyboardRemove, or ForceReply, as Telegram checks them."""
+    rows = reply_markup.get("keyboard")
+    if rows is None:
+        if reply_markup.get("remove_keyboard") or reply_markup.get("force_reply"):
+            return reply_markup
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise bad_request('field "keyboard" of the ReplyKeyboardMarkup must be an Array')
+    for row in rows:
+        for button in row:
+            text = button.get("text") if isinstance(button, dict) else button
+            if not isinstance(text, str) or not text:
+                raise bad_request("BUTTON_TEXT_INVALID")
     return reply_markup
 
 
@@ -154,6 +172,10 @@ class MessageMethods:
     def _send(self, chat: Chat, p: Params, **fields: Any) -> Message:
         reply_to = self._reply_to(chat, p)
         reply_markup = checked_markup(p.get("reply_markup"))
+        if reply_markup is not None and "keyboard" in reply_markup:
+            chat.keyboard = reply_markup  # what the user now sees under the input field
+        elif reply_markup is not None and reply_markup.get("remove_keyboard"):
+            chat.keyboard = None
         return self.world.store(
             chat,
             from_id=self.world.bot.id,

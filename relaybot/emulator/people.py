@@ -54,6 +54,56 @@ class People:
             self.world.updates.put("message", self.world.message_json(message))
         return message
 
+    def share_contact(
+        self,
+        user: User,
+        phone_number: str,
+        first_name: str,
+        contact_user_id: int | None = None,
+        last_name: str | None = None,
+    ) -> Message:
+        """The user sends a contact card in their private chat with the bot: their own (from
+        a share-contact button: ``contact_user_id`` is theirs) or someone else's."""
+        chat = self.world.private_chat(user)
+        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": first_name}
+        if last_name:
+            contact["last_name"] = last_name
+        if contact_user_id is not None:
+            contact["user_id"] = contact_user_id
+        message = self.world.store(chat, from_id=user.id, contact=contact)
+        if self._bot_sees(chat, message):
+            self.world.updates.put("message", self.world.message_json(message))
+        return message
+
+    def tap(self, user: User, label: str) -> Message:
+        """The user presses a button of the reply keyboard the bot showed them in their
+        private chat: it sends its text, or (a request_contact button) their own contact."""
+        chat = self.world.private_chat(user)
+        for row in (chat.keyboard or {}).get("keyboard") or []:
+            for button in row:
+                text = button.get("text") if isinstance(button, dict) else button
+                if text != label:
+                    continue
+                if isinstance(button, dict) and button.get("request_contact"):
+                    if not user.phone_number:
+                        raise EmulatorError(f"{user.full_name} has no phone number to share")
+                    return self.share_contact(
+                        user,
+                        user.phone_number.lstrip("+"),
+                        user.first_name,
+                        user.id,
+                        user.last_name,
+                    )
+                if (chat.keyboard or {}).get("one_time_keyboard"):
+                    chat.keyboard = None
+                return self.post(chat.id, user, label)
+        shown = [
+            b.get("text") if isinstance(b, dict) else b
+            for row in (chat.keyboard or {}).get("keyboard") or []
+            for b in row
+        ]
+        raise EmulatorError(f"no reply-keyboard button {label!r} for {user.full_name}: {shown}")
+
     def edit(self, chat_id: int, message_id: int, new_text: str) -> Message:
         chat = self.world.chat(chat_id)
         message = chat.messages.get(message_id)
@@ -136,6 +186,47 @@ class People:
         message = self._service(chat, user, new_chat_members=[user.to_dict()])
         self.world.member_update(chat, user, "member", None, **extra)
         return message
+
+    def request_join(self, chat_id: int, user: User, invite_link: str) -> None:
+        """The user opens an invite link that asks the admins to approve: Telegram queues a
+        chat_join_request for the bot (the link in full: the bot made it)."""
+        chat = self.world.chat(chat_id)
+        link = chat.invite_links.get(invite_link)
+        if link is None or link.is_revoked:
+            raise EmulatorError(f"invite link {invite_link} is not valid for {chat.id}")
+        if link.expire_date is not None and link.expire_date <= self.world.now():
+            raise EmulatorError(f"invite link {invite_link} has expired")
+        if not link.creates_join_request:
+            raise EmulatorError(f"invite link {invite_link} does not create join requests")
+        if chat.is_member(user.id):
+            raise EmulatorError(f"{user.full_name} is already a member of {chat.id}")
+        chat.join_requests[user.id] = invite_link
+        payload: dict[str, Any] = {
+            "chat": chat.to_dict(),
+            "from": user.to_dict(),
+            "user_chat_id": user.id,
+            "date": self.world.now(),
+            "invite_link": {
+                "invite_link": link.invite_link,
+                "creator": self.world.user(link.creator_id).to_dict(),
+                "creates_join_request": True,
+                "is_primary": False,
+                "is_revoked": link.is_revoked,
+                **({"name": link.name} if link.name else {}),
+                **({"expire_date": link.expire_date} if link.expire_date else {}),
+            },
+        }
+        if chat.is_admin(self.world.bot.id):
+            self.world.updates.put("chat_join_request", payload)
+
+    def admit_requester(self, chat: Chat, user: User) -> None:
+        """A join request was approved: the user joins (service message, chat_member)."""
+        link = chat.join_requests.pop(user.id)
+        used = chat.invite_links.get(link)
+        if used is not None:
+            used.used += 1
+        self._service(chat, user, new_chat_members=[user.to_dict()])
+        self.world.member_update(chat, user, "member", self.world.bot)
 
     def join_many(self, chat_id: int, users: list[User], by: User | None = None) -> Message:
         """Several people added at once: one service message naming them all (Telegram's

@@ -17,6 +17,7 @@ class User:
     last_name: str | None = None
     username: str | None = None
     is_bot: bool = False
+    phone_number: str | None = None  # what their share-contact button shares (not in to_dict)
 
     @property
     def full_name(self) -> str:
@@ -66,6 +67,7 @@ class Message:
     sender_chat_id: int | None = None
     forward_origin: dict[str, Any] | None = field(default=None, repr=False)
     service: dict[str, Any] = field(repr=False, default_factory=dict)
+    contact: dict[str, Any] | None = field(default=None, repr=False)  # a shared contact
 
     @property
     def buttons(self) -> list[list[tuple[str, str | None]]]:
@@ -95,6 +97,8 @@ class Chat:
     last_message_id: int = 0
     pinned: list[int] = field(default_factory=list)
     invite_links: dict[str, InviteLink] = field(default_factory=dict)
+    join_requests: dict[int, str] = field(default_factory=dict)  # user id -> invite link used
+    keyboard: dict[str, Any] | None = None  # the reply keyboard the user sees (private chats)
     # user id -> admin rights that differ from the defaults (e.g. can_restrict_members False)
     admin_rights: dict[int, dict[str, Any]] = field(default_factory=dict)
 

@@ -71,8 +71,15 @@ class World:
 
     # --- world building ---------------------------------------------------------------------
 
-    def add_user(self, first_name: str, last_name: str | None, username: str | None) -> User:
+    def add_user(
+        self,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        phone_number: str | None = None,
+    ) -> User:
         user = User(next(self._user_ids), first_name, last_name, username)
+        user.phone_number = phone_number
         self.users[user.id] = user
         return user
 
@@ -232,6 +239,8 @@ class World:
             data["caption"] = message.caption
             if message.caption_entities:
                 data["caption_entities"] = message.caption_entities
+        if message.contact is not None:
+            data["contact"] = message.contact
         data.update(message.service)
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup

@@ -14,6 +14,7 @@ from relaybot.service.groups import Groups
 from relaybot.service.lifecycle import Lifecycle
 from relaybot.service.linking import Linking
 from relaybot.service.moderation import Moderation
+from relaybot.service.signup import Signup
 from relaybot.service.tagging import Tagging
 
 
@@ -30,6 +31,7 @@ class UseCases:
     linking: Linking
     groups: Groups
     moderation: Moderation
+    signup: Signup
 
     @classmethod
     def create(
@@ -46,6 +48,7 @@ class UseCases:
             linking=Linking(ctx),
             groups=Groups(ctx),
             moderation=Moderation(ctx, config_dir=config_dir, patterns_file=patterns_file),
+            signup=Signup(ctx),
         )
 
 

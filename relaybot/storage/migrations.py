@@ -179,4 +179,29 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX removal_cards_by_member ON removal_cards (chat_id, member_id, state)",
     ),
+    # 5: sign-ups (issue 14): the private conversation, the regie card, the admission. Personal
+    # data lives in `answers` only, and is erased with the row; counters keep the numbers.
+    (
+        """CREATE TABLE signups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'asking',
+            step TEXT NOT NULL DEFAULT 'age',
+            answers TEXT NOT NULL DEFAULT '{}',
+            started_at REAL NOT NULL,
+            expires_at REAL,
+            submitted_at REAL,
+            slug TEXT,
+            card_message_id INTEGER,
+            decided_by TEXT NOT NULL DEFAULT '',
+            decided_at REAL,
+            invite_chat_id INTEGER,
+            invite_link TEXT,
+            invite_expires_at REAL
+        )""",
+        "CREATE UNIQUE INDEX signups_open ON signups (user_id)"
+        " WHERE status IN ('asking', 'pending', 'admitted')",
+        "CREATE INDEX signups_by_invite ON signups (invite_chat_id, invite_link)",
+        "CREATE INDEX signups_by_status ON signups (status, expires_at)",
+    ),
 )

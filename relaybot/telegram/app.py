@@ -23,6 +23,7 @@ from relaybot.storage import outbox
 from relaybot.storage.db import Database
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
+from relaybot.telegram.gate import BotGate
 from relaybot.telegram.handlers import bot_commands, register
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
@@ -81,6 +82,7 @@ class Runtime:
 
     async def on_start(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         language = self.ctx.texts.language
+        self.ctx.texts.set_bot_username(self.app.bot.username)  # the sign-up deep link
         await self.app.bot.set_my_commands(bot_commands(language))
         self.worker.start()
         if self.app.job_queue is not None:
@@ -111,6 +113,8 @@ class Runtime:
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
         await self.cases.lifecycle.housekeeping()
+        await self.cases.signup.expire()
+        await self.cases.signup.housekeeping()
         await self.leave_unknown_groups()
 
     async def leave_unknown_groups(self) -> None:
@@ -189,6 +193,7 @@ async def build(
         .build()
     )
     assert isinstance(app, RelayApplication)
+    cases.signup.gate = BotGate(app.bot)  # invite links and join requests
     register(app, cases, delivery, AdminCache())
     app.add_error_handler(on_error)
     worker = Worker(delivery, Sender(app.bot, ctx.texts))

@@ -14,8 +14,9 @@ from relaybot.domain.model import Copy, Incident, Role, State
 from relaybot.domain.outgoing import Delete, Edit, Op, Send
 from relaybot.domain.render import notice as notice_text
 from relaybot.domain.render import render_alert, render_followup
+from relaybot.domain.signup import Keyboard
 from relaybot.service.context import Context
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import chats, incidents, outbox, signups
 from relaybot.storage.outbox import Priority, Row
 
 log = structlog.get_logger("relaybot.delivery")
@@ -34,6 +35,26 @@ def _buttons(raw: object) -> tuple[tuple[str, str], ...]:
     if not isinstance(raw, list):
         return ()
     return tuple((str(label), str(data)) for label, data in raw)
+
+
+def _rows(raw: object) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Inline buttons in rows, as stored in a payload: a list of rows of [label, data]."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(_buttons(row) for row in raw)
+
+
+def _keyboard(raw: object) -> Keyboard | None:
+    """A reply keyboard under a private question (sign-up), as stored in a payload."""
+    if not isinstance(raw, dict):
+        return None
+    rows = raw.get("rows") or []
+    contact = raw.get("contact")
+    return Keyboard(
+        rows=tuple(tuple(str(label) for label in row) for row in rows),
+        contact=str(contact) if contact else None,
+        remove=bool(raw.get("remove")),
+    )
 
 
 class Delivery:
@@ -85,6 +106,8 @@ class Delivery:
                         reply_to=int(str(reply_to)) if reply_to else None,
                         record=Role.REPLY if row.incident else None,
                         buttons=buttons,
+                        rows=_rows(row.payload.get("rows")),
+                        reply_keyboard=_keyboard(row.payload.get("keyboard")),
                     )
                 ]
             )
@@ -93,7 +116,8 @@ class Delivery:
             if not message_id:
                 return Plan()
             html = str(row.payload["html"])
-            return Plan([Edit(row.chat_id, int(str(message_id)), html, buttons=buttons)])
+            rows = _rows(row.payload.get("rows"))
+            return Plan([Edit(row.chat_id, int(str(message_id)), html, buttons=buttons, rows=rows)])
         incident = await incidents.get(conn, row.incident) if row.incident else None
         if incident is None:
             return Plan()
@@ -194,6 +218,9 @@ class Delivery:
         request = row.payload.get("link_request")
         if request is not None and message_id is not None:
             await chats.set_link_card(conn, int(str(request)), message_id)
+        signup_card = row.payload.get("signup_card")
+        if signup_card is not None and message_id is not None:
+            await signups.set_card(conn, int(str(signup_card)), message_id)
 
     async def postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
         async with self.ctx.db.transaction() as conn:

@@ -14,6 +14,7 @@ from telegram import (
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatJoinRequestHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
@@ -23,8 +24,10 @@ from telegram.ext import (
 
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor
+from relaybot.domain.signup import SharedContact, Text
 from relaybot.service import Chat, Command, UseCases
 from relaybot.service.moderation import REMOVE_BUTTON, Request
+from relaybot.service.signup import CARD_BUTTONS
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.moderating import TelegramMembers, seen_of, target_of
@@ -68,6 +71,12 @@ LINK_MENU = ("Koppel deze groep aan een buurt (beheerder)", "Link this group to 
 LINK_BUTTON = r"^koppel:(ok|no):\d+$"
 
 
+# sign-up, in a private chat (issue 14): /start there starts it too (and the deep link
+# https://t.me/<bot>?start=aanmelden sends "/start aanmelden")
+SIGNUP_NAMES = ("aanmelden", "signup")
+SIGNUP_MENU = ("Meld je aan voor je buurtgroep (privé)", "Sign up for your neighbourhood group")
+FORGET_NAMES = ("vergeet", "forget")
+
 # house rules and moderation (issue 13): their use cases take a `Request` (the member a
 # command answers, too), so they have handlers of their own, bound in `register`
 MODERATION_COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
@@ -93,6 +102,7 @@ MODERATION_COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
 def bot_commands(language: str) -> list[BotCommand]:
     menu = [(names[0], nl, en) for names, nl, en in COMMANDS]
     menu.append((LINK_NAMES[0], *LINK_MENU))
+    menu.append((SIGNUP_NAMES[0], *SIGNUP_MENU))
     menu.extend((names[0], nl, en) for names, nl, en in MODERATION_COMMANDS)
     return [BotCommand(name, nl if language == "nl" else en) for name, nl, en in menu]
 
@@ -194,6 +204,73 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             int(request), verdict == "ok", actor, message.message_id, f"cb:{query.id}"
         )
         await query.answer(answer.text or None, show_alert=answer.alert)
+
+    # --- sign-up: private conversation, regie card, join requests ---------------------------
+
+    async def on_signup(update: Update, _context: Context) -> None:
+        """/start, /aanmelden, /signup in a private chat: start (or resume) the sign-up."""
+        message = update.effective_message
+        assert message is not None and message.from_user is not None
+        await cases.signup.begin(message.from_user.id, message_key(message))
+
+    async def on_signup_elsewhere(update: Update, _context: Context) -> None:
+        """/aanmelden in a group: point to the private chat (nothing personal in a group)."""
+        command = command_of(update, False)
+        if ctx.kind(command.chat) is ChatKind.UNKNOWN:
+            await cases.groups.unknown_group(command)
+        else:
+            await cases.signup.elsewhere(command)
+
+    async def on_signup_stop(update: Update, _context: Context) -> None:
+        message = update.effective_message
+        assert message is not None and message.from_user is not None
+        await cases.signup.stop(message.from_user.id, message_key(message))
+
+    async def on_forget(update: Update, _context: Context) -> None:
+        message = update.effective_message
+        assert message is not None and message.from_user is not None
+        await cases.signup.forget(message.from_user.id, message_key(message))
+
+    async def on_private(update: Update, _context: Context) -> None:
+        """An answer in a private chat: typed, a reply-keyboard button, or a shared contact.
+        Anything else (a photo, a sticker) counts as an empty answer: the step says again
+        what it expects."""
+        message = update.message
+        assert message is not None and message.from_user is not None
+        sender = message.from_user.id
+        answer: SharedContact | Text
+        if message.contact is not None:
+            contact = message.contact
+            answer = SharedContact(contact.phone_number, contact.user_id, sender)
+        else:
+            answer = Text(message.text or "")
+        await cases.signup.answer(sender, answer, message_key(message))
+
+    async def on_signup_button(update: Update, _context: Context) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        message = query.message
+        if message is None or message.chat.id != ctx.directory.regie_chat_id:
+            await query.answer()
+            return
+        _prefix, verb, signup, *rest = query.data.split(":")
+        actor = Actor(query.from_user.id, query.from_user.full_name)
+        answer = await cases.signup.press(
+            int(signup), verb, rest[0] if rest else "", actor, message.message_id, f"cb:{query.id}"
+        )
+        await query.answer(answer.text or None, show_alert=answer.alert)
+
+    async def on_join_request(update: Update, _context: Context) -> None:
+        request = update.chat_join_request
+        assert request is not None
+        link = request.invite_link.invite_link if request.invite_link else ""
+        if link:
+            await cases.signup.join_request(
+                request.chat.id,
+                request.from_user.id,
+                link,
+                f"join:{request.chat.id}:{request.from_user.id}:{int(request.date.timestamp())}",
+            )
 
     async def on_chatter(update: Update, _context: Context) -> None:
         message = update.message
@@ -331,12 +408,26 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     )
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    private = fresh & filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler(["start", *SIGNUP_NAMES], on_signup, filters=private))
+    app.add_handler(CommandHandler("stop", on_signup_stop, filters=private))
+    app.add_handler(CommandHandler(list(FORGET_NAMES), on_forget, filters=private))
+    app.add_handler(
+        CommandHandler(
+            list(SIGNUP_NAMES), on_signup_elsewhere, filters=fresh & filters.ChatType.GROUPS
+        )
+    )
+    app.add_handler(
+        MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_private)
+    )
     for names, use_case in bindings.items():
         handle = command(use_case, fresh=names in sensitive)
         app.add_handler(CommandHandler(list(names), handle, filters=fresh))
     app.add_handler(CommandHandler(list(LINK_NAMES), on_link, filters=fresh))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^112:\d+$"))
     app.add_handler(CallbackQueryHandler(on_link_button, pattern=LINK_BUTTON))
+    app.add_handler(CallbackQueryHandler(on_signup_button, pattern=CARD_BUTTONS))
+    app.add_handler(ChatJoinRequestHandler(on_join_request))
     app.add_handler(ChatMemberHandler(on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.CHAT_MEMBER))
     for names, moderation_case in moderation_bindings.items():

@@ -8,13 +8,17 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
     LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     ReplyParameters,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from relaybot.domain.outgoing import Delete, Edit, Op, Send
+from relaybot.domain.signup import Keyboard
 from relaybot.domain.texts import Texts
 
 NOT_MODIFIED = "message is not modified"
@@ -31,8 +35,32 @@ NO_TEXT = "there is no text in the message to edit"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-def keyboard(texts: Texts, op: Send | Edit) -> InlineKeyboardMarkup | None:
-    """The 112 button under an alert, or the operation's own row of buttons."""
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def reply_keyboard(keyboard: Keyboard) -> ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    """Answers under a question in a private chat (sign-up): buttons that send their text,
+    or one that shares the resident's own number; or the previous keyboard taken away."""
+    if keyboard.contact:
+        button = KeyboardButton(keyboard.contact, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if keyboard.rows:
+        rows = [list(row) for row in keyboard.rows]
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+    return ReplyKeyboardRemove() if keyboard.remove else None
+
+
+def keyboard(texts: Texts, op: Send | Edit) -> Markup | None:
+    """The 112 button under an alert, or the operation's own row(s) of buttons."""
+    if isinstance(op, Send) and op.reply_keyboard is not None:
+        return reply_keyboard(op.reply_keyboard)
+    if op.rows:
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in op.rows
+            ]
+        )
     if op.button is not None:
         return InlineKeyboardMarkup(
             [[InlineKeyboardButton(texts("button_112"), callback_data=f"112:{op.button}")]]

@@ -23,6 +23,11 @@ def _short(value: str) -> str:
     return value if len(value) <= VALUE_LIMIT else value[: VALUE_LIMIT - 1] + "…"
 
 
+def signup_link(username: str) -> str:
+    """The deep link that opens a private chat with the bot and starts the sign-up."""
+    return f"https://t.me/{username or 'relaybot'}?start=aanmelden"
+
+
 class Raw(str):
     """A value that is already HTML and must not be escaped again."""
 
@@ -33,13 +38,19 @@ class Texts:
     def __init__(self, language: Language = "nl") -> None:
         self.language = language
         self._table: dict[str, str] = {**en.TEXTS, **(nl.TEXTS if language == "nl" else {})}
+        # values every text may use, known only at run time (the bot's deep link for sign-up)
+        self.defaults: dict[str, str] = {"signup_link": signup_link("")}
 
     def __call__(self, key: str, **values: object) -> str:
         safe = {
             name: value if isinstance(value, Raw) else html.escape(_short(str(value)), quote=False)
             for name, value in values.items()
         }
-        return self._table[key].format(**safe)
+        return self._table[key].format(**{**self.defaults, **safe})
+
+    def set_bot_username(self, username: str) -> None:
+        """The deep link that opens the sign-up needs the bot's username (from getMe)."""
+        self.defaults["signup_link"] = html.escape(signup_link(username), quote=False)
 
     def keys(self) -> set[str]:
         return set(self._table)

@@ -120,7 +120,8 @@ TEXTS.update(
         "link_card_void": "{card}\n⛔ <b>Not linked</b>: {reason}",
         "link_welcome": "👋 This group is now the neighbourhood-watch group of {place} in the network {network}.\n"
         "House rules (SAAR): <b>S</b>pot it · <b>A</b>lert 112 · <b>A</b>pp the group · "
-        "<b>R</b>espond only when safe. Say here that 112 was called, so that not everyone calls again.",
+        "<b>R</b>espond only when safe. Say here that 112 was called, so that not everyone calls again.\n"
+        "New neighbours can sign up through {signup_link}",
         "link_declined": "ℹ️ The steering group declined the request to link this group to {name}.",
         "link_answer_approved": "Linked.",
         "link_answer_declined": "Declined.",
@@ -129,6 +130,103 @@ TEXTS.update(
 )
 TEXTS["forward_nothing"] = "ℹ️ This message has no text or photo to forward."
 TEXTS["incidents_more"] = "… and {count} more open alert(s)."
+
+# --- sign-up (issue 14): private conversation, regie card, admission, /forget ----------------
+TEXTS.update(
+    {
+        "button_yes": "Yes",
+        "button_no": "No",
+        "button_agree": "I agree",
+        "button_no_match": "Continue without a neighbourhood",
+        "button_share_phone": "📱 Share my number",
+        "button_admit": "Admit",
+        "button_other": "Other neighbourhood",
+        "button_decline": "Decline",
+        "button_back": "↩️ Back",
+        "signup_ask_age": "👋 Great that you want to join neighbourhood watch {network}!\n"
+        "First a few questions; you can stop at any time with /stop.\n\n"
+        "Are you 18 or older, and do you live or work in {network}?",
+        "signup_age_again": "Please answer {yes} or {no}.",
+        "signup_said_no": "Thank you for your interest. The neighbourhood-watch groups are for adults who "
+        "live or work in the neighbourhood, so signing up is not possible. Nothing about you was kept.",
+        "signup_ask_name": "What is your name (first and last name)?",
+        "signup_name_invalid": "Please write your name in {low} to {high} characters, with letters.",
+        "signup_ask_address": "What are your street and house number? For example: Grotestraat 12 or Hoogstraat 3a.",
+        "signup_address_invalid": "Write the street first and then the house number, for example: Grotestraat 12.",
+        "signup_choose": "{address} lies in more than one neighbourhood. Which one is yours?",
+        "signup_choose_again": "Please choose your neighbourhood with one of the buttons.",
+        "signup_unmatched": "We cannot find the street of {address} in the neighbourhoods' street lists. "
+        "Type your address again, or choose ‘Continue without a neighbourhood’: the steering group then chooses.",
+        "signup_unmatched_hint": "We cannot find the street of {address} in the neighbourhoods' street lists. "
+        "Did you mean {hint}? Type your address again, or choose ‘Continue without a neighbourhood’: "
+        "the steering group then chooses.",
+        "signup_ask_phone": "What is your mobile number? Press the button to share your number, "
+        "or type it (for example +31 6 12345678).",
+        "signup_phone_invalid": "That is not a valid phone number. Type a Dutch number "
+        "(06 12345678) or an international number with + (+32 470 12 34 56).",
+        "signup_contact_not_own": "That is not your own number. Share your own number with the button, or type it.",
+        "signup_contact_unasked": "Your phone number comes later; please answer this question first.",
+        "signup_ask_rules": "Finally, the house rules of the groups:\n"
+        "• You are 18 or older and live or work in the group's neighbourhood.\n"
+        "• Follow SAAR: <b>S</b>pot it · <b>A</b>lert 112 · <b>A</b>pp the group · "
+        "<b>R</b>espond only when safe.\n"
+        "• Tell the group that 112 was called, so that not everyone calls again.\n"
+        "• No cursing, insults or discrimination; do not take the law into your own hands.\n"
+        "• Photos of people only when a description needs them.\n"
+        "• The group is for reports only, not for private chatter.\n"
+        "Members who break the rules may be removed from the group.\n\nDo you agree?",
+        "signup_rules_again": "Press {agree} to send your sign-up, or stop with /stop.",
+        "signup_submitted": "✅ Thank you! Your sign-up #{id} is now with the steering group. "
+        "You will hear here as soon as they decide.",
+        "signup_stopped": "Sign-up stopped. What you had filled in was erased.",
+        "signup_nothing_to_stop": "No sign-up is running. Sign up with /signup.",
+        "signup_expired": "⌛ Your sign-up stopped because there was no answer for 30 minutes; "
+        "what you had filled in was erased. Start again with /signup.",
+        "signup_resume": "You are already signing up; here is the question again.",
+        "signup_refuse_open": "ℹ️ You already have a sign-up: #{id}, {state}. "
+        "A second sign-up is possible once this one is finished.",
+        "signup_state_pending": "being handled by the steering group",
+        "signup_state_admitted": "admitted to {place}; the invitation is above",
+        "signup_waiting": "ℹ️ Your sign-up #{id} is {state}.",
+        "signup_stop_waiting": "ℹ️ Your sign-up #{id} is {state}. To withdraw it and erase your data, send /forget.",
+        "signup_private_only": "ℹ️ Signing up happens in a private chat with the bot: {link}",
+        "signup_idle": "Would you like to join the neighbourhood-watch group of your neighbourhood? Send /signup.",
+        "signup_card": "📝 <b>Sign-up #{id}</b>\nName: {name}\nAddress: {address}\n"
+        "Phone: {phone}\nNeighbourhood: {place}",
+        "signup_card_unmatched": "no match: choose ‘Other neighbourhood’",
+        "signup_card_pick_kern": "{card}\n\n<b>Other neighbourhood</b>: first choose the kern.",
+        "signup_card_pick_hood": "{card}\n\n<b>Other neighbourhood</b>: choose the neighbourhood.",
+        "signup_card_admitted": "{card}\n✅ <b>Admitted</b> to {place} by {by}",
+        "signup_card_declined": "{card}\n❌ <b>Declined</b> by {by}",
+        "signup_card_joined": "{card}\n✅ <b>Admitted</b> to {place} by {by}\n👥 Joined through the invitation.",
+        "signup_card_erased": "📝 <b>Sign-up #{id}</b>\n🗑️ The resident had their data erased (/forget).",
+        "signup_answer_admitted": "Admitted.",
+        "signup_answer_declined": "Declined.",
+        "signup_answer_already": "This sign-up was already handled by {by}.",
+        "signup_answer_gone": "This sign-up no longer exists.",
+        "signup_answer_no_chat": "{place} has no group yet. Choose another neighbourhood.",
+        "signup_answer_no_link": "The bot could not make an invitation for {place}. "
+        "Give the bot the right to invite users there and try again.",
+        "signup_invite_name": "Sign-up #{id}",
+        "signup_admitted": "🎉 You were admitted to the neighbourhood-watch group {place}!\n"
+        "Ask to join with this link; it is valid for 72 hours and only for you: {link}\n"
+        "The bot then approves your request at once.",
+        "signup_declined": "The steering group cannot place your sign-up #{id}, unfortunately.",
+        "signup_contact_line": "Questions? Contact the municipality: {contact}",
+        "signup_joined": "👋 Welcome to {place}! Your sign-up is complete.",
+        "signup_regie_stranger": "⚠️ Sign-up #{id}: someone other than the resident who signed up used "
+        "the invitation for {place}. That request was declined.",
+        "forget_done": "🗑️ Erased: {what}. Only a count without names is kept.",
+        "forget_nothing": "Nothing about you was stored.",
+        "forget_what_signup": "sign-up #{id} with your name, address and phone number",
+        "forget_what_messages": "{count} message(s) with your data in the send queue",
+        "help_private": "<b>relaybot</b> connects the neighbourhood-watch groups of {network}.\n"
+        "/signup — sign up for your neighbourhood's group\n"
+        "/stop — stop signing up\n"
+        "/forget — erase your sign-up data\n"
+        "/help — this overview",
+    }
+)
 
 # issue 12 (trust): /niet112, answers, /buren outside the network
 TEXTS.update(
@@ -200,3 +298,5 @@ TEXTS.update(
         "report. A description (height, clothing, number plate) often works just as well.",
     }
 )
+for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
+    TEXTS[_help] = TEXTS[_help].replace("/112 — report that 112 was called\n", "/112 — report that 112 was called\n/niet112 — (as a reply) withdraw a false 112 report\n", 1)

@@ -121,7 +121,8 @@ TEXTS.update(
         "link_welcome": "👋 Deze groep is nu de buurtpreventiegroep van {place} in het netwerk {network}.\n"
         "Huisregels (SAAR): <b>S</b>ignaleer · <b>A</b>larmeer 112 · <b>A</b>pp de groep · "
         "<b>R</b>eageer alleen als het veilig is. Laat hier weten dat 112 gebeld is, "
-        "zodat niet iedereen opnieuw belt.",
+        "zodat niet iedereen opnieuw belt.\n"
+        "Nieuwe buren kunnen zich aanmelden via {signup_link}",
         "link_declined": "ℹ️ De regiegroep heeft het verzoek om deze groep te koppelen aan {name} afgewezen.",
         "link_answer_approved": "Gekoppeld.",
         "link_answer_declined": "Afgewezen.",
@@ -130,6 +131,102 @@ TEXTS.update(
 )
 TEXTS["forward_nothing"] = "ℹ️ Dit bericht heeft geen tekst of foto om door te sturen."
 TEXTS["incidents_more"] = "… en nog {count} open melding(en)."
+
+# --- sign-up (issue 14): private conversation, regie card, admission, /vergeet ---------------
+TEXTS.update(
+    {
+        "button_yes": "Ja",
+        "button_no": "Nee",
+        "button_agree": "Akkoord",
+        "button_no_match": "Verder zonder buurt",
+        "button_share_phone": "📱 Deel mijn nummer",
+        "button_admit": "Toelaten",
+        "button_other": "Andere buurt",
+        "button_decline": "Afwijzen",
+        "button_back": "↩️ Terug",
+        "signup_ask_age": "👋 Fijn dat je wilt meedoen met buurtpreventie {network}!\n"
+        "Eerst een paar vragen; stoppen kan altijd met /stop.\n\n"
+        "Ben je 18 jaar of ouder, en woon of werk je in {network}?",
+        "signup_age_again": "Antwoord met {yes} of {no}.",
+        "signup_said_no": "Dank je voor je belangstelling. De buurtpreventiegroepen zijn er voor volwassenen "
+        "die in de buurt wonen of werken, dus aanmelden kan helaas niet. Er is niets van je bewaard.",
+        "signup_ask_name": "Wat is je naam (voor- en achternaam)?",
+        "signup_name_invalid": "Schrijf je naam in {low} tot {high} tekens, met letters.",
+        "signup_ask_address": "Wat zijn je straat en huisnummer? Bijvoorbeeld: Grotestraat 12 of Hoogstraat 3a.",
+        "signup_address_invalid": "Schrijf eerst de straat en dan het huisnummer, bijvoorbeeld: Grotestraat 12.",
+        "signup_choose": "{address} ligt in meer dan één buurt. Welke is de jouwe?",
+        "signup_choose_again": "Kies je buurt met een van de knoppen.",
+        "signup_unmatched": "We vinden de straat van {address} niet in de straatlijsten van de buurten. "
+        "Typ je adres nog eens, of kies ‘Verder zonder buurt’: dan kiest de regiegroep je buurt.",
+        "signup_unmatched_hint": "We vinden de straat van {address} niet in de straatlijsten van de buurten. "
+        "Bedoel je {hint}? Typ je adres nog eens, of kies ‘Verder zonder buurt’: dan kiest de regiegroep je buurt.",
+        "signup_ask_phone": "Wat is je mobiele nummer? Druk op de knop om je nummer te delen, "
+        "of typ het (bijvoorbeeld 06 12345678).",
+        "signup_phone_invalid": "Dat is geen geldig telefoonnummer. Typ een Nederlands nummer "
+        "(06 12345678) of een internationaal nummer met + (+32 470 12 34 56).",
+        "signup_contact_not_own": "Dat is niet je eigen nummer. Deel je eigen nummer met de knop, of typ het.",
+        "signup_contact_unasked": "Je telefoonnummer komt straks; beantwoord eerst deze vraag.",
+        "signup_ask_rules": "Tot slot de huisregels van de groepen:\n"
+        "• Je bent 18 of ouder en woont of werkt in de buurt van de groep.\n"
+        "• Werk volgens SAAR: <b>S</b>ignaleer · <b>A</b>larmeer 112 · <b>A</b>pp de groep · "
+        "<b>R</b>eageer alleen als het veilig is.\n"
+        "• Laat in de groep weten dat 112 gebeld is, zodat niet iedereen opnieuw belt.\n"
+        "• Geen vloeken, schelden of discrimineren; speel geen eigen rechter.\n"
+        "• Foto’s van personen alleen als het signalement dat nodig heeft.\n"
+        "• De groep is alleen voor meldingen, niet voor onderling contact.\n"
+        "Wie zich niet aan de regels houdt, kan uit de groep worden verwijderd.\n\nGa je akkoord?",
+        "signup_rules_again": "Druk op {agree} om je aanmelding te versturen, of stop met /stop.",
+        "signup_submitted": "✅ Dank je! Je aanmelding #{id} ligt nu bij de regiegroep. "
+        "Je hoort het hier zodra er een besluit is.",
+        "signup_stopped": "Aanmelden gestopt. Wat je had ingevuld is gewist.",
+        "signup_nothing_to_stop": "Er loopt geen aanmelding. Aanmelden kan met /aanmelden.",
+        "signup_expired": "⌛ Je aanmelding is gestopt omdat er 30 minuten geen antwoord kwam; "
+        "wat je had ingevuld is gewist. Begin opnieuw met /aanmelden.",
+        "signup_resume": "Je bent al bezig met aanmelden; hier is de vraag nog een keer.",
+        "signup_refuse_open": "ℹ️ Je hebt al een aanmelding: #{id}, {state}. "
+        "Een tweede aanmelding kan pas als deze is afgerond.",
+        "signup_state_pending": "in behandeling bij de regiegroep",
+        "signup_state_admitted": "toegelaten tot {place}; de uitnodiging staat hierboven",
+        "signup_waiting": "ℹ️ Je aanmelding #{id} is {state}.",
+        "signup_stop_waiting": "ℹ️ Je aanmelding #{id} is {state}. Intrekken en je gegevens wissen kan met /vergeet.",
+        "signup_private_only": "ℹ️ Aanmelden gaat in een privégesprek met de bot: {link}",
+        "signup_idle": "Wil je je aanmelden voor de buurtpreventiegroep in je buurt? Stuur /aanmelden.",
+        "signup_card": "📝 <b>Aanmelding #{id}</b>\nNaam: {name}\nAdres: {address}\n"
+        "Telefoon: {phone}\nBuurt: {place}",
+        "signup_card_unmatched": "geen match: kies ‘Andere buurt’",
+        "signup_card_pick_kern": "{card}\n\n<b>Andere buurt</b>: kies eerst de kern.",
+        "signup_card_pick_hood": "{card}\n\n<b>Andere buurt</b>: kies de buurt.",
+        "signup_card_admitted": "{card}\n✅ <b>Toegelaten</b> tot {place} door {by}",
+        "signup_card_declined": "{card}\n❌ <b>Afgewezen</b> door {by}",
+        "signup_card_joined": "{card}\n✅ <b>Toegelaten</b> tot {place} door {by}\n👥 Via de uitnodiging lid geworden.",
+        "signup_card_erased": "📝 <b>Aanmelding #{id}</b>\n🗑️ De bewoner heeft zijn gegevens laten wissen (/vergeet).",
+        "signup_answer_admitted": "Toegelaten.",
+        "signup_answer_declined": "Afgewezen.",
+        "signup_answer_already": "Deze aanmelding is al behandeld door {by}.",
+        "signup_answer_gone": "Deze aanmelding bestaat niet meer.",
+        "signup_answer_no_chat": "{place} heeft nog geen groep. Kies een andere buurt.",
+        "signup_answer_no_link": "De bot kon geen uitnodiging maken voor {place}. "
+        "Geef de bot daar het recht om gebruikers uit te nodigen en probeer het opnieuw.",
+        "signup_invite_name": "Aanmelding #{id}",
+        "signup_admitted": "🎉 Je bent toegelaten tot de buurtpreventiegroep {place}!\n"
+        "Vraag toegang met deze link; hij is 72 uur geldig en alleen voor jou: {link}\n"
+        "De bot keurt je verzoek dan meteen goed.",
+        "signup_declined": "De regiegroep kan je aanmelding #{id} helaas niet plaatsen.",
+        "signup_contact_line": "Vragen? Neem contact op met de gemeente: {contact}",
+        "signup_joined": "👋 Welkom in {place}! Je aanmelding is afgerond.",
+        "signup_regie_stranger": "⚠️ Aanmelding #{id}: iemand anders dan de aangemelde bewoner gebruikte "
+        "de uitnodiging voor {place}. Dat verzoek is geweigerd.",
+        "forget_done": "🗑️ Gewist: {what}. Alleen een telling zonder naam blijft bewaard.",
+        "forget_nothing": "Er was niets van je bewaard.",
+        "forget_what_signup": "aanmelding #{id} met je naam, adres en telefoonnummer",
+        "forget_what_messages": "{count} bericht(en) met je gegevens in de verzendwachtrij",
+        "help_private": "<b>relaybot</b> verbindt de buurtpreventiegroepen van {network}.\n"
+        "/aanmelden — meld je aan voor de groep van je buurt\n"
+        "/stop — stop met aanmelden\n"
+        "/vergeet — wis je aanmeldgegevens\n"
+        "/help — dit overzicht",
+    }
+)
 
 # issue 12 (trust): /niet112, answers, /buren outside the network
 TEXTS.update(
@@ -203,3 +300,5 @@ TEXTS.update(
         "toevoegt aan de melding. Een beschrijving (lengte, kleding, kenteken) werkt vaak net zo goed.",
     }
 )
+for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
+    TEXTS[_help] = TEXTS[_help].replace("/112 — meld dat 112 gebeld is\n", "/112 — meld dat 112 gebeld is\n/niet112 — (als antwoord) trek een onjuiste 112-melding in\n", 1)

@@ -1,0 +1,545 @@
+"""Sign-up: a resident's private conversation, the card in the regie chat, admission by
+join request, and erasure (`/vergeet`, and 90 days after the decision).
+
+The conversation itself is the pure state machine in :mod:`relaybot.domain.signup`; this
+use case keeps its state in SQLite (so a restart continues where it was), queues what to
+say through the outbox, and asks Telegram for the three things that are no messages
+(an invite link, approving and declining a join request) through a narrow :class:`Gate`.
+Personal data goes to the resident's private chat and the regie card only, is tagged with
+the sign-up in the outbox so that erasure finds every copy, and never goes into a log.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from typing import Protocol
+
+import aiosqlite
+import structlog
+
+from relaybot.domain import signup as rules
+from relaybot.domain.model import Actor
+from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
+from relaybot.domain.texts import Raw
+from relaybot.service.context import Answer, Command, Context
+from relaybot.storage import chats, outbox, signups
+from relaybot.storage.signups import SignUp
+
+log = structlog.get_logger("relaybot.signup")
+
+CARD_PREFIX = "aanmelding"
+CARD_BUTTONS = r"^aanmelding:(ok|other|no|kern|to|back):\d+(:#?[a-z0-9-]+)?$"
+KERN_MENU_FROM = 9  # with more neighbourhoods than this, "Andere buurt" first asks the kern
+UNMATCHED_PLACE = "unmatched"  # the counters' place for a sign-up no street list matched
+
+
+class GateError(Exception):
+    """Telegram refused an invite link or a join-request decision."""
+
+
+class Gate(Protocol):
+    """The Telegram calls sign-up makes that are no messages (see telegram/gate.py)."""
+
+    async def create_invite(self, chat_id: int, name: str, expire_date: int) -> str: ...
+
+    async def approve(self, chat_id: int, user_id: int) -> None: ...
+
+    async def decline(self, chat_id: int, user_id: int) -> None: ...
+
+
+class Signup:
+    """Everything a resident and the regiegroep do around one sign-up."""
+
+    def __init__(self, ctx: Context, gate: Gate | None = None) -> None:
+        self.ctx = ctx
+        self.gate = gate
+
+    @property
+    def labels(self) -> Labels:
+        return Labels(self.ctx.texts)
+
+    # --- the private conversation ---------------------------------------------------------
+
+    async def begin(self, user_id: int, key: str) -> None:
+        """`/start`, `/aanmelden`, `/signup` (or the deep link) in a private chat."""
+        now = self.ctx.clock()
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, now):
+                return
+            current = await signups.open_for(conn, user_id)
+            if current is not None and rules.invite_lapsed(
+                current.status, _invite_expiry(current), now
+            ):
+                await signups.set_status(conn, current.id, Status.LAPSED)
+                log.info("signup_lapsed", signup=current.id)
+                current = None
+            if current is not None and current.status is Status.ASKING:
+                if rules.is_expired(current.expires_at, now):
+                    await self._end(conn, current, None)
+                    current = None
+                else:
+                    conversation = rules.Conversation(current.step, current.answers)
+                    await self._tell(conn, user_id, Reply("signup_resume", keyboard=Keyboard()))
+                    await self._tell(
+                        conn,
+                        user_id,
+                        rules.question(conversation, self.labels, self.ctx.network),
+                        signup=current.id,
+                    )
+                    await signups.save_step(
+                        conn, current.id, current.step, current.answers, rules.expires_at(now)
+                    )
+            if current is not None and current.status is not Status.ASKING:
+                await self._say_state(conn, current, "signup_refuse_open")
+            elif current is None:
+                made = await signups.create(conn, user_id, now, rules.expires_at(now))
+                for reply in rules.start(self.labels).replies:
+                    await self._tell(conn, user_id, reply, signup=made.id)
+                log.info("signup_started", signup=made.id)
+        self.ctx.wake()
+
+    async def answer(self, user_id: int, event: Input, key: str) -> None:
+        """A text, a reply-keyboard button or a shared contact in a private chat."""
+        now = self.ctx.clock()
+        submitted: int | None = None
+        ended = False
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, now):
+                return
+            current = await signups.open_for(conn, user_id)
+            if current is None:
+                await self.ctx.say(conn, user_id, "signup_idle")
+            elif current.status is not Status.ASKING:
+                await self._say_state(conn, current, "signup_waiting")
+            elif rules.is_expired(current.expires_at, now):
+                await self._end(conn, current, "signup_expired")
+                ended = True
+            else:
+                conversation = rules.Conversation(current.step, current.answers)
+                outcome = rules.advance(
+                    conversation, event, network=self.ctx.network, labels=self.labels
+                )
+                if outcome.conversation is None:  # "Nee"
+                    await self._end(conn, current, None)
+                    ended = True
+                    log.info("signup_declined_by_resident", signup=current.id)
+                elif outcome.submitted:
+                    await self._submit(conn, current, outcome.conversation.answers)
+                    submitted = current.id
+                else:
+                    moved = outcome.conversation
+                    await signups.save_step(
+                        conn, current.id, moved.step, moved.answers, rules.expires_at(now)
+                    )
+                    if moved.step is not current.step:
+                        log.info("signup_step", signup=current.id, step=str(moved.step))
+                for reply in outcome.replies:
+                    await self._tell(conn, user_id, reply, signup=current.id)
+        if submitted is not None:
+            log.info("signup_submitted", signup=submitted)
+        if ended:
+            await self.ctx.db.checkpoint()
+        self.ctx.wake()
+
+    async def stop(self, user_id: int, key: str) -> None:
+        """`/stop`: end a running conversation and erase what it gathered."""
+        ended = False
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, self.ctx.clock()):
+                return
+            current = await signups.open_for(conn, user_id)
+            if current is None:
+                await self.ctx.say(conn, user_id, "signup_nothing_to_stop")
+            elif current.status is Status.ASKING:
+                await self._end(conn, current, "signup_stopped")
+                ended = True
+                log.info("signup_stopped", signup=current.id)
+            else:
+                await self._say_state(conn, current, "signup_stop_waiting")
+        if ended:
+            await self.ctx.db.checkpoint()
+        self.ctx.wake()
+
+    async def elsewhere(self, command: Command) -> None:
+        """`/aanmelden` in a group: signing up happens privately; the answer has the link."""
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, command.key, self.ctx.clock()):
+                return
+            await self.ctx.say(
+                conn,
+                command.chat.id,
+                "signup_private_only",
+                reply_to=command.message_id,
+                link=Raw(self.ctx.texts.defaults["signup_link"]),
+            )
+        self.ctx.wake()
+
+    async def _submit(
+        self, conn: aiosqlite.Connection, current: SignUp, answers: rules.Answers
+    ) -> None:
+        now = self.ctx.clock()
+        await signups.submit(conn, current.id, answers, now)
+        await chats.count(conn, answers.slug or UNMATCHED_PLACE, "signups", now)
+        submitted = await signups.get(conn, current.id)
+        assert submitted is not None
+        await self._tell(
+            conn, current.user_id, Reply("signup_submitted", {"id": current.id}), signup=current.id
+        )
+        await outbox.enqueue(
+            conn,
+            chat_id=self.ctx.directory.regie_chat_id,
+            action="say",
+            now=now,
+            payload={
+                "html": self._card(submitted),
+                "rows": self._decision_rows(submitted),
+                "signup": current.id,
+                "signup_card": current.id,
+            },
+        )
+
+    async def _end(self, conn: aiosqlite.Connection, current: SignUp, key: str | None) -> None:
+        """A running conversation is over (stopped, expired, "Nee"): nothing of it is kept."""
+        await signups.delete(conn, [current.id])
+        await signups.erase_payloads(conn, [current.id], current.user_id, self.ctx.clock())
+        if key is not None:
+            await self._tell(conn, current.user_id, Reply(key))
+
+    async def _say_state(self, conn: aiosqlite.Connection, current: SignUp, key: str) -> None:
+        if current.status is Status.PENDING:
+            state = self.ctx.texts("signup_state_pending")
+        else:
+            state = self.ctx.texts("signup_state_admitted", place=self._place(current.slug))
+        await self.ctx.say(conn, current.user_id, key, id=current.id, state=Raw(state))
+
+    async def _tell(
+        self, conn: aiosqlite.Connection, user_id: int, reply: Reply, signup: int | None = None
+    ) -> None:
+        """One message to the resident, with its keyboard; tagged with the sign-up when it
+        may echo what they told."""
+        values = {"network": self.ctx.network.name, **reply.values}
+        payload: dict[str, object] = {
+            "html": self.ctx.texts(reply.key, **values),
+            "keyboard": reply.keyboard.to_dict(),
+        }
+        if signup is not None:
+            payload["signup"] = signup
+        await outbox.enqueue(
+            conn, chat_id=user_id, action="say", now=self.ctx.clock(), payload=payload
+        )
+
+    # --- the regie card ---------------------------------------------------------------------
+
+    def _place(self, slug: str | None) -> str:
+        return self.ctx.directory.place(slug, self.ctx.texts("regie")) if slug else ""
+
+    def _card(self, current: SignUp) -> str:
+        answers = current.answers
+        place = (
+            self._place(current.slug)
+            if current.slug
+            else html.unescape(self.ctx.texts("signup_card_unmatched"))
+        )
+        return self.ctx.texts(
+            "signup_card",
+            id=current.id,
+            name=answers.name,
+            address=answers.address,
+            phone=answers.phone,
+            place=place,
+        )
+
+    def _decision_rows(self, current: SignUp) -> list[list[list[str]]]:
+        say = self.ctx.texts
+        row = []
+        if current.slug is not None:
+            row.append([say("button_admit"), f"{CARD_PREFIX}:ok:{current.id}"])
+        row.append([say("button_other"), f"{CARD_PREFIX}:other:{current.id}"])
+        row.append([say("button_decline"), f"{CARD_PREFIX}:no:{current.id}"])
+        return [row]
+
+    def _other_rows(self, current: SignUp, kern: int | None) -> tuple[str, list[list[list[str]]]]:
+        """The card's buttons after "Andere buurt": one per neighbourhood, or first one per
+        kern when the network is large."""
+        network = self.ctx.network
+        kernen = list(network.kernen().items())
+        back = [[self.ctx.texts("button_back"), f"{CARD_PREFIX}:back:{current.id}"]]
+        if kern is None and len(network.neighbourhoods) > KERN_MENU_FROM:
+            buttons = [
+                [name, f"{CARD_PREFIX}:kern:{current.id}:{i}"] for i, (name, _) in enumerate(kernen)
+            ]
+            return "signup_card_pick_kern", [*_in_rows(buttons, 3), back]
+        slugs = list(network.neighbourhoods) if kern is None else list(kernen[kern][1])
+        buttons = [
+            [
+                rules.hood_label(network, slug),
+                rules.hood_ref(network, slug, f"{CARD_PREFIX}:to:{current.id}:"),
+            ]
+            for slug in slugs
+        ]
+        return "signup_card_pick_hood", [*_in_rows(buttons, 2), back]
+
+    async def _edit_card(
+        self,
+        conn: aiosqlite.Connection,
+        current: SignUp,
+        text: str,
+        rows: list[list[list[str]]] | None = None,
+        *,
+        tagged: bool = True,
+    ) -> None:
+        if current.card_message_id is None:
+            return
+        payload: dict[str, object] = {"html": text, "message_id": current.card_message_id}
+        if rows:
+            payload["rows"] = rows
+        if tagged:
+            payload["signup"] = current.id
+        await outbox.enqueue(
+            conn,
+            chat_id=self.ctx.directory.regie_chat_id,
+            action="edit",
+            now=self.ctx.clock(),
+            payload=payload,
+        )
+
+    async def card_delivered(
+        self, conn: aiosqlite.Connection, signup_id: int, message_id: int
+    ) -> None:
+        """The card reached the regie chat: remember it, so decisions can edit it."""
+        await signups.set_card(conn, signup_id, message_id)
+
+    async def press(
+        self,
+        signup_id: int,
+        verb: str,
+        arg: str,
+        actor: Actor,
+        card_message_id: int,
+        key: str,
+    ) -> Answer:
+        """A contact person pressed a button on a sign-up card."""
+        if verb in ("ok", "to"):
+            return await self._admit(signup_id, arg or None, actor, card_message_id, key)
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, self.ctx.clock()):
+                return Answer("")
+            current = await signups.get(conn, signup_id)
+            refusal = self._undecidable(current)
+            if refusal is not None or current is None:
+                return refusal or Answer("")
+            current = _with_card(current, card_message_id)
+            if verb == "no":
+                await self._decline(conn, current, actor)
+                answer = Answer(self.ctx.texts("signup_answer_declined"))
+            else:  # other, kern, back: show other buttons on the card, decide nothing
+                card = self._card(current)
+                if verb == "back":
+                    await self._edit_card(conn, current, card, self._decision_rows(current))
+                else:
+                    kern = int(arg) if verb == "kern" and arg.isdigit() else None
+                    if kern is not None and kern >= len(self.ctx.network.kernen()):
+                        kern = None
+                    text_key, rows = self._other_rows(current, kern)
+                    text = self.ctx.texts(text_key, card=Raw(card))
+                    await self._edit_card(conn, current, text, rows)
+                answer = Answer("")
+        self.ctx.wake()
+        return answer
+
+    def _undecidable(self, current: SignUp | None) -> Answer | None:
+        if current is None:
+            return Answer(self.ctx.texts("signup_answer_gone"), alert=True)
+        if current.status is not Status.PENDING:
+            text = self.ctx.texts("signup_answer_already", by=current.decided_by)
+            return Answer(html.unescape(text), alert=True)
+        return None
+
+    async def _decline(self, conn: aiosqlite.Connection, current: SignUp, actor: Actor) -> None:
+        now = self.ctx.clock()
+        await signups.decide(conn, current.id, Status.DECLINED, None, actor.name, now)
+        text = self.ctx.texts("signup_card_declined", card=Raw(self._card(current)), by=actor.name)
+        await self._edit_card(conn, current, text)
+        await self._tell(conn, current.user_id, Reply("signup_declined", {"id": current.id}))
+        if self.ctx.network.contact:
+            line = Reply("signup_contact_line", {"contact": self.ctx.network.contact})
+            await self._tell(conn, current.user_id, line)
+        log.info("signup_decided", signup=current.id, decision="declined")
+
+    async def _admit(
+        self, signup_id: int, slug: str | None, actor: Actor, card_message_id: int, key: str
+    ) -> Answer:
+        """Admit to the matched neighbourhood (or the one picked under "Andere buurt"): an
+        invite link that asks to join, valid for 72 hours, sent to the resident privately."""
+        now = self.ctx.clock()
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, now):
+                return Answer("")
+            current = await signups.get(conn, signup_id)
+            refusal = self._undecidable(current)
+            if refusal is not None or current is None:
+                return refusal or Answer("")
+            current = _with_card(current, card_message_id)
+            target = rules.hood_from_ref(self.ctx.network, slug) if slug else current.slug
+            if target is None or target not in self.ctx.network.neighbourhoods:
+                return Answer(html.unescape(self.ctx.texts("signup_card_unmatched")), alert=True)
+            chat_id = self.ctx.directory.chat_for(target)
+            if chat_id is None:
+                text = self.ctx.texts("signup_answer_no_chat", place=self._place(target))
+                return Answer(html.unescape(text), alert=True)
+            # decided now, so that a second press meanwhile finds it taken
+            await signups.decide(conn, current.id, Status.ADMITTED, target, actor.name, now)
+        name = html.unescape(self.ctx.texts("signup_invite_name", id=current.id))
+        expiry = now + rules.INVITE_TTL
+        try:
+            if self.gate is None:
+                raise GateError("no gate to Telegram")
+            link = await self.gate.create_invite(chat_id, name, int(expiry))
+        except GateError as error:
+            async with self.ctx.db.transaction() as conn:
+                await signups.decide(conn, current.id, Status.PENDING, None, "", None)
+            log.warning("signup_invite_failed", signup=current.id, error=str(error))
+            text = self.ctx.texts("signup_answer_no_link", place=self._place(target))
+            return Answer(html.unescape(text), alert=True)
+        async with self.ctx.db.transaction() as conn:
+            await signups.set_invite(conn, current.id, chat_id, link, expiry)
+            await chats.count(conn, target, "admitted", now)
+            decided = await signups.get(conn, current.id)
+            assert decided is not None
+            decided = _with_card(decided, card_message_id)
+            card = self.ctx.texts(
+                "signup_card_admitted",
+                card=Raw(self._card(decided)),
+                place=self._place(target),
+                by=actor.name,
+            )
+            await self._edit_card(conn, decided, card)
+            reply = Reply("signup_admitted", {"place": self._place(target), "link": link})
+            await self._tell(conn, current.user_id, reply, signup=current.id)
+        log.info("signup_decided", signup=current.id, decision="admitted", slug=target)
+        self.ctx.wake()
+        return Answer(self.ctx.texts("signup_answer_admitted"))
+
+    # --- the join request -------------------------------------------------------------------
+
+    async def join_request(self, chat_id: int, user_id: int, invite_link: str, key: str) -> None:
+        """Someone asks to join a neighbourhood chat through a sign-up's invite link: the
+        admitted resident is approved; anyone else is declined and the regie chat told once.
+        A link that is no sign-up's is left to the chat's administrators."""
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, self.ctx.clock()):
+                return
+            current = await signups.by_invite(conn, chat_id, invite_link)
+        if current is None:
+            return
+        admit = current.user_id == user_id and current.status is Status.ADMITTED
+        try:
+            if self.gate is None:
+                raise GateError("no gate to Telegram")
+            if admit:
+                await self.gate.approve(chat_id, user_id)
+            else:
+                await self.gate.decline(chat_id, user_id)
+        except GateError as error:
+            log.warning("join_request_failed", signup=current.id, approve=admit, error=str(error))
+            return
+        async with self.ctx.db.transaction() as conn:
+            place = self._place(current.slug)
+            if admit:
+                await signups.set_status(conn, current.id, Status.JOINED)
+                card = self.ctx.texts(
+                    "signup_card_joined",
+                    card=Raw(self._card(current)),
+                    place=place,
+                    by=current.decided_by,
+                )
+                await self._edit_card(conn, current, card)
+                await self._tell(conn, user_id, Reply("signup_joined", {"place": place}))
+            elif await chats.note_once(
+                conn,
+                self.ctx.directory.regie_chat_id,
+                f"signup-stranger:{current.id}",
+                self.ctx.clock(),
+            ):
+                await self.ctx.say(
+                    conn,
+                    self.ctx.directory.regie_chat_id,
+                    "signup_regie_stranger",
+                    id=current.id,
+                    place=place,
+                )
+        log.info("join_request", signup=current.id, approved=admit)
+        self.ctx.wake()
+
+    # --- erasure ----------------------------------------------------------------------------
+
+    async def forget(self, user_id: int, key: str) -> None:
+        """`/vergeet` (`/forget`): erase the user's sign-up data, also from outbox rows and
+        the database file, edit the regie card to say so, and say what was erased."""
+        now = self.ctx.clock()
+        async with self.ctx.db.transaction() as conn:
+            if not await chats.claim(conn, key, now):
+                return
+            mine = await signups.of_user(conn, user_id)
+            await signups.delete(conn, [s.id for s in mine])
+            cleared = await signups.erase_payloads(conn, [s.id for s in mine], user_id, now)
+            for gone in mine:
+                text = self.ctx.texts("signup_card_erased", id=gone.id)
+                await self._edit_card(conn, gone, text, tagged=False)
+            what = [self.ctx.texts("forget_what_signup", id=s.id) for s in mine]
+            if cleared:
+                what.append(self.ctx.texts("forget_what_messages", count=cleared))
+            if what:
+                await self.ctx.say(conn, user_id, "forget_done", what=Raw("; ".join(what)))
+            else:
+                await self.ctx.say(conn, user_id, "forget_nothing")
+        await self.ctx.db.checkpoint()
+        log.info("signup_forgotten", signups=len(mine), outbox_rows=cleared)
+        self.ctx.wake()
+
+    async def expire(self) -> int:
+        """End conversations 30 minutes without an answer; tell their residents."""
+        async with self.ctx.db.transaction() as conn:
+            expired = await signups.expired_conversations(conn, self.ctx.clock())
+            for current in expired:
+                await self._end(conn, current, "signup_expired")
+        if expired:
+            await self.ctx.db.checkpoint()
+            log.info("signups_expired", count=len(expired))
+            self.ctx.wake()
+        return len(expired)
+
+    async def housekeeping(self) -> int:
+        """Erase sign-ups decided more than 90 days ago (the counters stay)."""
+        now = self.ctx.clock()
+        async with self.ctx.db.transaction() as conn:
+            old = await signups.decided_before(conn, now - rules.ERASE_AFTER)
+            await signups.delete(conn, old)
+            await signups.erase_payloads(conn, old, None, now)
+        if old:
+            await self.ctx.db.checkpoint()
+            log.info("signups_erased", count=len(old))
+        return len(old)
+
+
+def _invite_expiry(current: SignUp) -> float | None:
+    """When an admission's link expires; an admission whose link was never made (the bot
+    stopped in between) counts as if it had been made at the decision."""
+    if current.invite_expires_at is not None:
+        return current.invite_expires_at
+    return current.decided_at + rules.INVITE_TTL if current.decided_at is not None else None
+
+
+def _with_card(current: SignUp, card_message_id: int) -> SignUp:
+    """The card's message id, from the button press when delivery has not recorded it."""
+    if current.card_message_id is not None:
+        return current
+    return replace(current, card_message_id=card_message_id)
+
+
+def _in_rows(buttons: list[list[str]], width: int) -> list[list[list[str]]]:
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+__all__ = ["CARD_BUTTONS", "Gate", "GateError", "Signup", "Text"]

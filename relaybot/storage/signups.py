@@ -1,0 +1,210 @@
+"""Sign-ups: the conversation's state, the card, the decision and the invite link.
+
+Personal data (name, address, phone) lives in the ``answers`` column alone. Erasing a
+sign-up deletes its row; the connection runs with ``secure_delete`` so the bytes are
+overwritten, and :func:`erase_payloads` clears the outbox rows that carried the data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from relaybot.domain.signup import Answers, Status, Step
+from relaybot.storage.db import fetch_one
+
+_COLUMNS = (
+    "id, user_id, status, step, answers, started_at, expires_at, submitted_at, slug,"
+    " card_message_id, decided_by, decided_at, invite_chat_id, invite_link, invite_expires_at"
+)
+_OPEN = "status IN ('asking', 'pending', 'admitted')"
+
+
+@dataclass(frozen=True)
+class SignUp:
+    id: int
+    user_id: int
+    status: Status
+    step: Step
+    answers: Answers
+    started_at: float
+    expires_at: float | None
+    submitted_at: float | None
+    slug: str | None  # the matched neighbourhood, then the one decided on
+    card_message_id: int | None
+    decided_by: str
+    decided_at: float | None
+    invite_chat_id: int | None
+    invite_link: str | None
+    invite_expires_at: float | None
+
+
+def _signup(raw: aiosqlite.Row) -> SignUp:
+    return SignUp(
+        id=raw[0],
+        user_id=raw[1],
+        status=Status(raw[2]),
+        step=Step(raw[3]),
+        answers=Answers.from_dict(json.loads(raw[4] or "{}")),
+        started_at=raw[5],
+        expires_at=raw[6],
+        submitted_at=raw[7],
+        slug=raw[8],
+        card_message_id=raw[9],
+        decided_by=raw[10],
+        decided_at=raw[11],
+        invite_chat_id=raw[12],
+        invite_link=raw[13],
+        invite_expires_at=raw[14],
+    )
+
+
+async def get(conn: aiosqlite.Connection, signup_id: int) -> SignUp | None:
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM signups WHERE id = ?", (signup_id,))
+    return _signup(row) if row else None
+
+
+async def open_for(conn: aiosqlite.Connection, user_id: int) -> SignUp | None:
+    """The user's sign-up that is still running, waiting or admitted (at most one)."""
+    row = await fetch_one(
+        conn, f"SELECT {_COLUMNS} FROM signups WHERE user_id = ? AND {_OPEN}", (user_id,)
+    )
+    return _signup(row) if row else None
+
+
+async def of_user(conn: aiosqlite.Connection, user_id: int) -> list[SignUp]:
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS} FROM signups WHERE user_id = ? ORDER BY id", (user_id,)
+    )
+    return [_signup(r) for r in rows]
+
+
+async def create(conn: aiosqlite.Connection, user_id: int, now: float, expires_at: float) -> SignUp:
+    cursor = await conn.execute(
+        "INSERT INTO signups (user_id, status, step, started_at, expires_at)"
+        " VALUES (?, 'asking', 'age', ?, ?)",
+        (user_id, now, expires_at),
+    )
+    created = await get(conn, cursor.lastrowid or 0)
+    assert created is not None
+    return created
+
+
+async def save_step(
+    conn: aiosqlite.Connection, signup_id: int, step: Step, answers: Answers, expires_at: float
+) -> None:
+    await conn.execute(
+        "UPDATE signups SET step = ?, answers = ?, expires_at = ? WHERE id = ?",
+        (str(step), json.dumps(answers.to_dict()), expires_at, signup_id),
+    )
+
+
+async def submit(conn: aiosqlite.Connection, signup_id: int, answers: Answers, now: float) -> None:
+    """The conversation is complete: the sign-up waits for the regiegroep."""
+    await conn.execute(
+        "UPDATE signups SET status = 'pending', answers = ?, slug = ?, submitted_at = ?,"
+        " expires_at = NULL WHERE id = ?",
+        (json.dumps(answers.to_dict()), answers.slug, now, signup_id),
+    )
+
+
+async def set_card(conn: aiosqlite.Connection, signup_id: int, message_id: int) -> None:
+    await conn.execute(
+        "UPDATE signups SET card_message_id = ? WHERE id = ?", (message_id, signup_id)
+    )
+
+
+async def decide(
+    conn: aiosqlite.Connection,
+    signup_id: int,
+    status: Status,
+    slug: str | None,
+    by: str,
+    now: float | None,
+) -> None:
+    """Record a decision (or undo one: status pending, by '' and now None)."""
+    await conn.execute(
+        "UPDATE signups SET status = ?, slug = COALESCE(?, slug), decided_by = ?, decided_at = ?"
+        " WHERE id = ?",
+        (str(status), slug, by, now, signup_id),
+    )
+
+
+async def set_invite(
+    conn: aiosqlite.Connection, signup_id: int, chat_id: int, link: str, expires_at: float
+) -> None:
+    await conn.execute(
+        "UPDATE signups SET invite_chat_id = ?, invite_link = ?, invite_expires_at = ?"
+        " WHERE id = ?",
+        (chat_id, link, expires_at, signup_id),
+    )
+
+
+async def by_invite(conn: aiosqlite.Connection, chat_id: int, link: str) -> SignUp | None:
+    """The sign-up whose invite link this is, in this chat."""
+    row = await fetch_one(
+        conn,
+        f"SELECT {_COLUMNS} FROM signups WHERE invite_chat_id = ? AND invite_link = ?",
+        (chat_id, link),
+    )
+    return _signup(row) if row else None
+
+
+async def set_status(conn: aiosqlite.Connection, signup_id: int, status: Status) -> None:
+    await conn.execute("UPDATE signups SET status = ? WHERE id = ?", (str(status), signup_id))
+
+
+async def delete(conn: aiosqlite.Connection, signup_ids: Iterable[int]) -> int:
+    ids = list(signup_ids)
+    if not ids:
+        return 0
+    marks = ", ".join("?" for _ in ids)
+    cursor = await conn.execute(f"DELETE FROM signups WHERE id IN ({marks})", ids)
+    return cursor.rowcount
+
+
+async def expired_conversations(conn: aiosqlite.Connection, now: float) -> list[SignUp]:
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS} FROM signups WHERE status = 'asking' AND expires_at <= ?", (now,)
+    )
+    return [_signup(r) for r in rows]
+
+
+async def decided_before(conn: aiosqlite.Connection, before: float) -> list[int]:
+    """Sign-ups decided before `before` (admitted, joined or declined)."""
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM signups WHERE status IN ('admitted', 'joined', 'declined', 'lapsed')"
+        " AND decided_at < ?",
+        (before,),
+    )
+    return [r[0] for r in rows]
+
+
+async def erase_payloads(
+    conn: aiosqlite.Connection, signup_ids: Iterable[int], user_id: int | None, now: float
+) -> int:
+    """Clear every outbox row that carried a sign-up's data: rows tagged with the sign-up
+    and, when a user is given, every tagged row for their private chat. A row still waiting is
+    given up (its text is gone). Returns how many rows were cleared."""
+    ids = [int(i) for i in signup_ids]
+    conditions = []
+    args: list[object] = []
+    if ids:
+        marks = ", ".join("?" for _ in ids)
+        conditions.append(f"json_extract(payload, '$.signup') IN ({marks})")
+        args.extend(ids)
+    if user_id is not None:  # what the bot told them privately about any sign-up of theirs
+        conditions.append("(chat_id = ? AND json_extract(payload, '$.signup') IS NOT NULL)")
+        args.append(user_id)
+    if not conditions:
+        return 0
+    cursor = await conn.execute(
+        "UPDATE outbox SET payload = '{}', error = 'erased',"
+        " status = CASE status WHEN 'pending' THEN 'failed' ELSE status END,"
+        f" done_at = COALESCE(done_at, ?) WHERE payload != '{{}}' AND ({' OR '.join(conditions)})",
+        [now, *args],
+    )
+    return cursor.rowcount
