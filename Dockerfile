@@ -15,14 +15,19 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY relaybot ./relaybot
 RUN pip install --no-cache-dir --no-deps . && rm -rf /root/.cache
-# The network file can be baked in (this copy) or mounted over /app/config/network.toml.
+# The example and the 112 patterns; your own network file is mounted over
+# /app/config/network.toml (see compose.yaml); .dockerignore keeps it and .env out.
 COPY config ./config
 # The database folder is the bot's alone (the bot creates its files 0600)
 RUN mkdir -p /app/data && chown relaybot:relaybot /app/data && chmod 0700 /app/data
 
 USER relaybot
 VOLUME ["/app/data"]
+# the webhook server (RELAYBOT_WEBHOOK_PORT), used only when RELAYBOT_WEBHOOK_URL is set
+EXPOSE 8443
 
-# Healthy while the bot's outbox worker is alive and touching its heartbeat file.
-HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 CMD ["relaybot", "health"]
+# Healthy while the bot's outbox worker is alive and touching its heartbeat file. `relaybot
+# health` has an exit code per state; Docker wants 0 or 1 (2 is reserved), hence the `|| exit 1`.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["sh", "-c", "relaybot health || exit 1"]
 CMD ["relaybot", "run"]

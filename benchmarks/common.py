@@ -141,3 +141,10 @@ CHATTER = [
     "Ok, dank je!",
     "Ik zag het ook, volgens mij was het de postbode.",
 ]
+
+
+def progress(line: str) -> None:
+    """One line of progress on stderr (the table goes to stdout), at once."""
+    import sys
+
+    print(f"  … {line}", file=sys.stderr, flush=True)

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import median
+from benchmarks.common import median, progress
 from relaybot.emulator import Emulator
 from relaybot.emulator.limits import is_counted
 from relaybot.samples import write_big_network
@@ -71,7 +71,13 @@ async def one_run(hoods: int = HOODS) -> dict[str, float]:
 
 
 async def bench(runs: int) -> dict[str, object]:
-    results = [await one_run() for _ in range(runs)]
+    results = []
+    for index in range(runs):
+        results.append(await one_run())
+        progress(
+            f"fan-out run {index + 1}/{runs}: {results[-1]['seconds']:.1f} s, "
+            f"{results[-1]['ratio']:.3f}x the bound"
+        )
     return {
         "runs": results,
         "seconds_median": median([r["seconds"] for r in results]),

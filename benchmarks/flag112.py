@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import median, percentile
+from benchmarks.common import median, percentile, progress
 from relaybot.emulator import Emulator
 from relaybot.stage import Stage, open_stage
 
@@ -135,6 +135,7 @@ async def bench(incidents: int) -> dict[str, object]:
     while len(latencies) < incidents:
         batch = min(PER_STAGE, incidents - len(latencies))
         latencies += await one_stage(batch, len(latencies), rows)
+        progress(f"112 flag: {len(latencies)}/{incidents} incidents measured")
     return {
         "incidents": len(latencies),
         "ms": [x * 1000 for x in latencies],

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from benchmarks import flag112
 from benchmarks.child import BotProcess
-from benchmarks.common import CHATTER, World, median, percentile, populate
+from benchmarks.common import CHATTER, World, median, percentile, populate, progress
 from benchmarks.flag112 import NEIGHBOURS, NOTICE, _wait_for, network_toml
 from relaybot.emulator import Emulator
 from relaybot.network import load_network
@@ -162,6 +162,7 @@ async def bench(incidents: int, control: int = 6) -> dict[str, object]:
         found, seen = await one_stage(batch, len(latencies))
         latencies += found
         errors_429 += seen
+        progress(f"112 under a flood: {len(latencies)}/{incidents} incidents measured")
     return {
         "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "flood_seconds": FLOOD_SECONDS,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.child import BotProcess
-from benchmarks.common import CHATTER, ROOT, median, populate
+from benchmarks.common import CHATTER, ROOT, median, populate, progress
 from relaybot.emulator import Emulator
 from relaybot.network import load_network
 
@@ -84,6 +84,9 @@ async def bench(n: int, runs: int) -> dict[str, object]:
         order = ("relay", "bare") if index % 2 == 0 else ("bare", "relay")
         for kind in order:
             results.append(await one_run(kind, n, seed=index))
+            progress(
+                f"ingest run {index + 1}/{runs}, {kind}: {results[-1].per_second:.0f} updates/s"
+            )
     relay = [r.per_second for r in results if r.kind == "relay"]
     bare = [r.per_second for r in results if r.kind == "bare"]
     ratios = [r / b for r, b in zip(relay, bare, strict=True)]

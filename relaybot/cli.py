@@ -1,25 +1,54 @@
-"""The `relaybot` command: run, check, demo, emulator, report, health."""
+"""The `relaybot` command: run, check, discover, demo, emulator, health, report, digest.
+
+Each subcommand is a `cmd_<name>` function, registered in `parser()` (its arguments and help)
+and in `COMMANDS`; add a new one the same way.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import os
 import sqlite3
 import sys
-import time
+from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 from relaybot.network import NetworkError, load_network
-from relaybot.settings import SettingsError, load_settings
-from relaybot.storage.db import StorageError, readonly_uri
+from relaybot.settings import Settings, SettingsError, load_settings
+from relaybot.storage.db import StorageError, open_error, readonly_uri
 
-HEARTBEAT_MAX_AGE = 180.0  # seconds; the bot touches its heartbeat every 30 s
+EXAMPLE_FILE = Path("config/network.example.toml")
 
 
 def _fail(message: str) -> int:
     print(f"relaybot: {message}", file=sys.stderr)
     return 2
+
+
+def version() -> str:
+    try:
+        return metadata.version("relaybot")
+    except metadata.PackageNotFoundError:  # run from a checkout without installing
+        return "unknown"
+
+
+def _network_path(settings: Settings, given: str | None) -> Path:
+    """The network file to use; a missing one is one line saying how to start."""
+    path = Path(given) if given is not None else Path(settings.network_file)
+    if not path.exists():
+        source = "--network" if given is not None else "RELAYBOT_NETWORK_FILE"
+        raise NetworkError(
+            str(path),
+            [
+                f"no network file here (set by {source}): start from the example with "
+                f"`cp {EXAMPLE_FILE} {path}`, or find your groups with `relaybot discover "
+                f"--output {path}`"
+            ],
+        )
+    return path
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -32,91 +61,287 @@ def cmd_run(_args: argparse.Namespace) -> int:
     secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
     configure(settings.log_format, settings.log_level, secrets=secrets)
     require_token(settings)
-    load_network(settings.network_file)
+    load_network(_network_path(settings, None))
     # ask the Bot API first: a rejected token or an unreachable URL is one line, no token
     asyncio.run(preflight(settings))
     run(settings)
     return 0
 
 
+def _linked(database: Path) -> dict[str, int]:
+    """Neighbourhoods linked with /koppel, read from the database without changing it."""
+    if not database.exists():
+        return {}
+    try:
+        with contextlib.closing(sqlite3.connect(readonly_uri(database), uri=True)) as conn:
+            return dict(conn.execute("SELECT slug, chat_id FROM chat_links").fetchall())
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):  # a database from before /koppel existed
+            return {}
+        raise StorageError(open_error(database, error)) from error
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from relaybot.summary import describe_network
 
-    if args.network is not None:
-        path = Path(args.network)
-        database = None
-    else:
-        settings = load_settings()
-        path, database = settings.network_file, settings.database
+    settings = load_settings()
+    path = _network_path(settings, args.network)
     network = load_network(path)
-    linked: dict[str, int] = {}
-    if database is not None and Path(database).exists():
-        with sqlite3.connect(readonly_uri(database), uri=True) as conn:
-            try:
-                linked = dict(conn.execute("SELECT slug, chat_id FROM chat_links").fetchall())
-            except sqlite3.Error:
-                linked = {}
+    linked = _linked(Path(settings.database))
     print(describe_network(network, linked))
     print(f"\n{path}: valid")
+    if settings.token is None:
+        print("Telegram: not asked (RELAYBOT_TOKEN is not set)")
+        return 0
+    if args.offline:
+        print("Telegram: not asked (--offline)")
+        return 0
+    from relaybot.telegram.preflight import check_telegram
+
+    lines, code = asyncio.run(check_telegram(settings, network, linked))
+    print("\n".join(lines))
+    return code
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from relaybot.settings import require_token
+    from relaybot.skeleton import skeleton
+    from relaybot.telegram.discover import discover, write_skeleton
+
+    settings = load_settings()
+    token = require_token(settings)
+    to_stdout = args.output == "-"  # the skeleton on stdout, the progress on stderr
+    output = Path(args.output)
+    if not to_stdout and output.exists() and not args.force:
+        return _fail(f"{output} exists: choose another --output, or add --force to replace it")
+    progress = sys.stderr if to_stdout else sys.stdout
+    groups = asyncio.run(discover(token, settings.api_base_url, progress))
+    if to_stdout:
+        print(skeleton(groups, args.name), end="")
+    else:
+        write_skeleton(groups, output, args.name, progress)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from relaybot.demo import run_demo
 
-    return asyncio.run(run_demo(language=args.language))
+    language = args.language or load_settings().language
+    return asyncio.run(run_demo(language=language))
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
     from relaybot.emulator import serve_forever
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(port=args.port, host=args.host))
+        asyncio.run(serve_forever(port=args.port, host=args.host, town=args.town))
     return 0
 
 
 def cmd_health(_args: argparse.Namespace) -> int:
+    from relaybot.storage.heartbeat import OK, heartbeat_path, read_health
+
     settings = load_settings()
-    beat = Path(settings.database).parent / "heartbeat"
-    if not beat.exists():
-        return _fail(f"no heartbeat at {beat}: the bot has not started")
-    age = time.time() - beat.stat().st_mtime
-    if age > HEARTBEAT_MAX_AGE:
-        return _fail(f"heartbeat is {age:.0f} s old: the bot is stuck or stopped")
-    print(f"ok: heartbeat {age:.0f} s old")
+    health = read_health(heartbeat_path(settings.database))
+    print(health.line, file=sys.stdout if health.code == OK else sys.stderr)
+    return health.code
+
+
+def _date(value: str | None, option: str, language: str) -> date | None:
+    from relaybot.domain.texts import Texts
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ReportError(
+            Texts("en" if language == "en" else "nl").plain(
+                "report_bad_date", option=option, value=repr(value)
+            )
+        ) from None
+
+
+class ReportError(Exception):
+    """A report cannot be made as asked (a bad date, an unwritable output file)."""
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from relaybot.reports import make_report, render
+
+    settings = load_settings()
+    network = load_network(_network_path(settings, None))
+    since = _date(args.since, "--since", settings.language)
+    until = _date(args.until, "--until", settings.language)
+    try:
+        report = make_report(
+            network, settings.database, since=since, until=until, language=settings.language
+        )
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    text = render(report, args.format, settings.language)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ReportError(f"cannot write {args.output}: {error.strerror or error}") from None
+    print(f"{args.format} report written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_digest(_args: argparse.Namespace) -> int:
+    from relaybot.domain.texts import Texts
+    from relaybot.service.context import Context
+    from relaybot.service.reports import Reports
+    from relaybot.storage.db import Database
+
+    settings = load_settings()
+    network = load_network(_network_path(settings, None))
+    texts = Texts(settings.language)
+    if network.coordinators_chat_id is None:
+        return _fail(texts.plain("digest_no_coordinators"))
+    if not Path(settings.database).is_file():
+        return _fail(
+            f"no database at {settings.database} (has the bot run yet? see RELAYBOT_DATABASE)"
+        )
+
+    async def queue() -> bool:
+        # beside a running bot: a row in its outbox, which its worker sends within a second
+        db = await Database(settings.database).open()
+        try:
+            ctx = Context(db, network, texts=texts)
+            await ctx.load()
+            return await Reports(ctx).digest()
+        finally:
+            await db.close()
+
+    if not asyncio.run(queue()):
+        return _fail("the digest could not be made (see the log)")
+    print(texts.plain("digest_posted"))
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="relaybot", description=__doc__)
-    sub = top.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling, or webhook when configured)")
-    check = sub.add_parser("check", help="validate settings and the network file")
+    top = argparse.ArgumentParser(
+        prog="relaybot",
+        description="A Telegram bot that bridges buurtpreventie chats. Settings come from "
+        "RELAYBOT_* environment variables or a .env file (see README).",
+    )
+    top.add_argument("--version", action="version", version=f"relaybot {version()}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=description)
+
+    command(
+        "run",
+        "run the bot (long polling, or webhook when configured)",
+        "Run the bot until SIGINT or SIGTERM: long polling, or a webhook when "
+        "RELAYBOT_WEBHOOK_URL is set. Needs RELAYBOT_TOKEN and the network file.",
+    )
+    check = command(
+        "check",
+        "validate settings and the network file; ask Telegram what the bot may do",
+        "Validate the settings and the network file and print a summary (kernen, "
+        "neighbourhoods, neighbours, chats linked in the file or with /koppel). With "
+        "RELAYBOT_TOKEN set, also ask Telegram whether the bot is in every chat with the "
+        "rights it uses. Exit 0 when the settings and the file are valid.",
+    )
     check.add_argument("--network", help="network file (default: RELAYBOT_NETWORK_FILE)")
-    demo = sub.add_parser("demo", help="play a scripted evening against the built-in emulator")
-    demo.add_argument("--language", choices=["nl", "en"], default="nl")
-    emulator = sub.add_parser("emulator", help="start the Bot API emulator on its own")
+    check.add_argument("--offline", action="store_true", help="do not ask Telegram")
+    discover = command(
+        "discover",
+        "list the groups the bot is in, with their chat ids; write a network file skeleton",
+        "With only RELAYBOT_TOKEN set, print every group the bot is in or is added to (title, "
+        "chat id, admin or not, rights it lacks) as people post there. Ctrl-C writes a "
+        "network file skeleton with those groups to --output.",
+    )
+    discover.add_argument(
+        "--output",
+        default="config/network.toml",
+        help="where to write the skeleton ('-': standard output)",
+    )
+    discover.add_argument("--name", default="Mijn netwerk", help="the network's name")
+    discover.add_argument("--force", action="store_true", help="replace an existing --output")
+    demo = command(
+        "demo",
+        "play a scripted evening against the built-in emulator",
+        "Run the real bot against the built-in Telegram emulator on the example network and "
+        "print what every chat saw during a scripted evening. Needs no token and no internet.",
+    )
+    demo.add_argument(
+        "--language", choices=["nl", "en"], help="default: RELAYBOT_LANGUAGE, else nl"
+    )
+    emulator = command(
+        "emulator",
+        "start the Bot API emulator on its own",
+        "Start the Telegram Bot API emulator on loopback, to point a bot at by hand "
+        "(RELAYBOT_API_BASE_URL=http://127.0.0.1:PORT/bot, token 123456:TEST).",
+    )
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--host", default="127.0.0.1")
-    sub.add_parser("health", help="exit 0 when the running bot's heartbeat is fresh")
+    emulator.add_argument(
+        "--town",
+        action="store_true",
+        help="hold Proefdorp, a small invented town to try discover, check and run on",
+    )
+    command(
+        "health",
+        "say whether the bot is running (exit code per state)",
+        "Read the heartbeat next to the database and say how the bot is: 0 running, "
+        "1 stuck (no heartbeat for 90 s), 3 stopped cleanly, 4 never started, "
+        "5 ended without a clean stop.",
+    )
+    report = command(
+        "report",
+        "numbers per neighbourhood for the municipality",
+        "Per neighbourhood: incidents raised and received, 112 reports, minutes to the first "
+        "112 report, duplicate calls prevented, warnings, sign-ups, last activity, signs and "
+        "vest budget, with a totals row; read from the database beside a running bot.",
+    )
+    report.add_argument("--since", help="first day, YYYY-MM-DD (default: a year before --until)")
+    report.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
+    report.add_argument("--format", choices=["markdown", "csv", "html"], default="markdown")
+    report.add_argument("--output", help="write to this file instead of the terminal")
+    command(
+        "digest",
+        "post the weekly digest to the coordinators' group now",
+        "Queue the weekly digest (incidents, 112 reports, duplicates prevented, sign-ups, quiet "
+        "neighbourhoods over the last 7 days) for the coordinators' group now; a running bot "
+        "sends it. For cron and for tests.",
+    )
     return top
 
 
 COMMANDS = {
     "run": cmd_run,
     "check": cmd_check,
+    "discover": cmd_discover,
     "demo": cmd_demo,
     "emulator": cmd_emulator,
     "health": cmd_health,
+    "report": cmd_report,
+    "digest": cmd_digest,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except (SettingsError, NetworkError, StorageError) as error:
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader that went away is noticed here, not at exit
+        return code
+    except (SettingsError, NetworkError, StorageError, ReportError) as error:
         return _fail(str(error))
+    except BrokenPipeError:
+        # the reader stopped reading (`relaybot demo | head`): stop quietly, and keep Python
+        # from complaining when it flushes stdout on the way out
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -89,6 +89,15 @@ class Policy(BaseModel):
     retention_days: int = Field(default=90, ge=1, strict=True)
     warning_days: float = Field(default=90, gt=0, strict=True, allow_inf_nan=False)
     flood_per_minute: int = Field(default=10, ge=1, strict=True)
+    digest: str = Field(default="monday 09:00", strict=True)  # "" = no weekly digest
+
+    @field_validator("digest")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        from relaybot.domain.schedule import parse_weekly
+
+        parse_weekly(value)  # raises ValueError with a line an operator can act on
+        return value.strip()
 
     @property
     def incident_ttl(self) -> timedelta:
@@ -121,6 +130,8 @@ class Neighbourhood(BaseModel):
     chat_id: _ChatId | None = None
     adjacent: tuple[_NonEmpty, ...] = ()
     streets: tuple[_NonEmpty, ...] = ()
+    signs: int = Field(default=0, ge=0, le=5, strict=True)  # attention signs placed
+    vests_eur: float = Field(default=0, ge=0, le=250, strict=True, allow_inf_nan=False)
 
     @field_validator("slug")
     @classmethod
@@ -206,8 +217,10 @@ class Network:
                 if other in linked and other != hood.slug:
                     linked[hood.slug].add(other)
                     linked[other].add(hood.slug)
-        order = list(hoods)
-        neighbours = {slug: tuple(s for s in order if s in linked[slug]) for slug in order}
+        position = {slug: index for index, slug in enumerate(hoods)}  # file order
+        neighbours = {
+            slug: tuple(sorted(linked[slug], key=position.__getitem__)) for slug in hoods
+        }
         kernen: dict[str, list[str]] = {}
         for hood in hoods.values():
             kernen.setdefault(hood.kern, []).append(hood.slug)
@@ -439,7 +452,9 @@ def _problem(error: Any) -> str:
     if kind == "greater_than":
         return f"must be greater than {ctx.get('gt')}{got}"
     if kind == "greater_than_equal":
-        return f"must be at least {ctx.get('ge')}{got}"
+        return f"must be at least {_number(ctx.get('ge'))}{got}"
+    if kind == "less_than_equal":
+        return f"must be at most {_number(ctx.get('le'))}{got}"
     if kind == "finite_number":
         return f"must be a finite number{got}"
     if kind == "value_error":
@@ -451,6 +466,11 @@ def _problem(error: Any) -> str:
 def _cut(text: str, limit: int = 80) -> str:
     """An echo of the input, cut so that one problem stays one readable line."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _number(value: Any) -> Any:
+    """250.0 -> 250: a limit reads as the operator would write it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _neighbourhood_entry(data: dict[str, Any], index: int) -> str:

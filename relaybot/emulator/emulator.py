@@ -151,6 +151,15 @@ class Emulator:
     def set_admin(self, chat_id: int, user: User, admin: bool = True, **rights: bool) -> None:
         self.people.set_admin(chat_id, user, admin, **rights)
 
+    def set_bot_rights(self, chat_id: int, **rights: bool) -> None:
+        """Give or withhold the bot's administrator rights in a chat, by Bot API name
+        (``can_pin_messages=False``); getChatMember and the rights checks follow."""
+        chat = self.world.chat(chat_id)
+        chat.admin_rights[self.bot_user.id] = {
+            **chat.admin_rights.get(self.bot_user.id, {}),
+            **rights,
+        }
+
     # --- people acting ----------------------------------------------------------------------
 
     def post(
@@ -298,12 +307,26 @@ class Emulator:
         return self.api.counters
 
 
-async def serve_forever(port: int, host: str = "127.0.0.1", token: str = DEFAULT_TOKEN) -> None:
-    """Run a standalone emulator until cancelled, printing where to reach it."""
+async def serve_forever(
+    port: int, host: str = "127.0.0.1", token: str = DEFAULT_TOKEN, town: bool = False
+) -> None:
+    """Run a standalone emulator until cancelled, printing where to reach it. With `town`,
+    it holds Proefdorp (relaybot/emulator/town.py) and prints what the bot says there."""
     emulator = Emulator(token=token)
     await emulator.start(host=host, port=port)
     print(f"base_url={emulator.base_url} token={emulator.token}", flush=True)
+    echo = None
+    if town:
+        from relaybot.emulator.town import build_town, echo_bot_messages, greet
+
+        greet(emulator, build_town(emulator))
+        for chat in emulator.world.chats.values():
+            if chat.is_group:
+                print(f"group {chat.id}: {chat.title}", flush=True)
+        echo = asyncio.ensure_future(echo_bot_messages(emulator))
     try:
         await asyncio.Event().wait()
     finally:
+        if echo is not None:
+            echo.cancel()
         await emulator.stop()

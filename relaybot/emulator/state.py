@@ -199,7 +199,11 @@ class World:
             return {}
         if chat.status(self.bot.id) == "creator":
             return dict(_ADMIN_RIGHTS)
-        return dict(_ADMIN_RIGHTS) if chat.is_admin(self.bot.id) else {}
+        return self._admin_rights(chat, self.bot) if chat.is_admin(self.bot.id) else {}
+
+    def _admin_rights(self, chat: Chat, user: User) -> dict[str, Any]:
+        """An administrator's rights: the defaults, with what this chat set for them."""
+        return {**_ADMIN_RIGHTS, **chat.admin_rights.get(user.id, {})}
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -253,8 +257,7 @@ class World:
         if status == "creator":
             data["is_anonymous"] = False
         elif status == "administrator":
-            data.update(_ADMIN_RIGHTS)
-            data.update(chat.admin_rights.get(user.id, {}))
+            data.update(self._admin_rights(chat, user))
         elif status == "kicked":
             data["until_date"] = 0
         elif status == "restricted":

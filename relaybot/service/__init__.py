@@ -14,6 +14,7 @@ from relaybot.service.groups import Groups
 from relaybot.service.lifecycle import Lifecycle
 from relaybot.service.linking import Linking
 from relaybot.service.moderation import Moderation
+from relaybot.service.reports import Reports
 from relaybot.service.signup import Signup
 from relaybot.service.tagging import Tagging
 
@@ -32,6 +33,7 @@ class UseCases:
     groups: Groups
     moderation: Moderation
     signup: Signup
+    reports: Reports
 
     @classmethod
     def create(
@@ -49,6 +51,7 @@ class UseCases:
             groups=Groups(ctx),
             moderation=Moderation(ctx, config_dir=config_dir, patterns_file=patterns_file),
             signup=Signup(ctx),
+            reports=Reports(ctx),
         )
 
 

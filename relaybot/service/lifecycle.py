@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import aiosqlite
 import structlog
 
 from relaybot.domain import rules
 from relaybot.domain.chats import ChatKind
-from relaybot.domain.model import Incident, State
+from relaybot.domain.model import Incident, Role, State
 from relaybot.domain.render import TEXT_LIMIT, clock, cut, visible_len
 from relaybot.service.context import Command, Context
 from relaybot.storage import chats, incidents, outbox, retention
@@ -60,6 +61,10 @@ class Lifecycle:
                         command.args.strip(),
                     )
                     await self.ctx.refresh_copies(conn, incident)
+                    # the chat the command came from has its confirmation instead
+                    await self._tell_outcome(
+                        conn, incident.number, set(holding) - {command.chat.id}
+                    )
                     await self.ctx.say(
                         conn,
                         command.chat.id,
@@ -112,6 +117,13 @@ class Lifecycle:
                 source = (
                     self.ctx.directory.current(incident.source_chat_id) or incident.source_chat_id
                 )
+                # chats that saw an alert learn why it vanished; the source has its confirmation
+                shown = {
+                    self.ctx.directory.current(c.chat_id) or c.chat_id
+                    for c in made
+                    if c.role is Role.ALERT
+                }
+                await self._tell_outcome(conn, incident.number, shown - {source})
                 await self.ctx.say(
                     conn,
                     source,
@@ -146,11 +158,34 @@ class Lifecycle:
             ]
             for incident in stale:
                 if await incidents.close(conn, incident.number, State.EXPIRED, now):
-                    await self.ctx.refresh_copies(conn, incident, priority=Priority.LOW)
+                    holding = await self.ctx.refresh_copies(conn, incident, priority=Priority.LOW)
+                    await self._tell_outcome(
+                        conn, incident.number, set(holding), priority=Priority.LOW
+                    )
                     log.info("incident_expired", incident=incident.number)
         if stale:
             self.ctx.wake()
         return len(stale)
+
+    async def _tell_outcome(
+        self,
+        conn: aiosqlite.Connection,
+        number: int,
+        chat_ids: set[int],
+        *,
+        priority: Priority = Priority.NORMAL,
+    ) -> None:
+        """One short notice of how the incident ended in each of these chats: the edits of
+        the copies notify nobody (the text is planned at delivery, from the incident)."""
+        for chat_id in sorted(chat_ids):
+            await outbox.enqueue(
+                conn,
+                chat_id=chat_id,
+                action="outcome",
+                now=self.ctx.clock(),
+                incident=number,
+                priority=priority,
+            )
 
     async def housekeeping(self) -> tuple[int, int]:
         """Forget what the job no longer needs: redelivery keys after a week (Telegram keeps

@@ -166,3 +166,12 @@ async def ever_asked_link(conn: aiosqlite.Connection, chat_id: int) -> bool:
     """Whether the chat ever asked to be linked (/koppel), whatever became of it."""
     row = await fetch_one(conn, "SELECT 1 FROM link_requests WHERE chat_id = ? LIMIT 1", (chat_id,))
     return row is not None
+
+
+async def notes_like(conn: aiosqlite.Connection, chat_id: int, prefix: str) -> list[str]:
+    """The one-time notes about a chat that start with `prefix`."""
+    rows = await conn.execute_fetchall(
+        "SELECT note FROM chat_notes WHERE chat_id = ? AND substr(note, 1, ?) = ?",
+        (chat_id, len(prefix), prefix),
+    )
+    return [row[0] for row in rows]

@@ -32,6 +32,23 @@ class StorageError(Exception):
     """The database could not be opened or migrated."""
 
 
+def open_error(path: Path | str, exc: BaseException) -> str:
+    """One line for an operator: the file, the setting that names it, and, for a permission
+    problem, the user the bot runs as (a Docker volume owned by root is the usual cause)."""
+    line = f"cannot open database {path} (set by RELAYBOT_DATABASE): {exc}"
+    text = str(exc).lower()
+    denied = isinstance(exc, PermissionError) or any(
+        word in text for word in ("readonly", "read-only", "permission", "unable to open")
+    )
+    if denied and hasattr(os, "getuid"):
+        folder = Path(path).parent
+        line += (
+            f"; the bot runs as user id {os.getuid()}, which must be able to write {folder}"
+            f" (for example: chown -R {os.getuid()} {folder})"
+        )
+    return line
+
+
 def readonly_uri(path: Path | str) -> str:
     """A ``file:`` URI that opens ``path`` read-only. The path is percent-escaped: a ``#`` or
     ``?`` in a folder name would otherwise end the path and open another file."""
@@ -85,7 +102,7 @@ class Database:
             if isinstance(self.path, Path):
                 self._quick = sqlite3.connect(readonly_uri(self.path), uri=True)
         except (aiosqlite.Error, sqlite3.Error, OSError) as exc:
-            raise StorageError(f"cannot open database {self.path}: {exc}") from exc
+            raise StorageError(open_error(self.path, exc)) from exc
         return self
 
     def quick_one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[object, ...] | None:

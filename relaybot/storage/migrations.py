@@ -204,4 +204,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX signups_by_invite ON signups (invite_chat_id, invite_link)",
         "CREATE INDEX signups_by_status ON signups (status, expires_at)",
     ),
+    # 6 (issue 15): when each neighbourhood last showed life, for reports and quiet notices,
+    # and which weekly digests went out
+    (
+        """CREATE TABLE activity (
+            slug TEXT PRIMARY KEY,
+            watched_since REAL NOT NULL,
+            last_at REAL,
+            quiet_notice_for REAL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE digests (
+            due_at REAL PRIMARY KEY,
+            made_at REAL NOT NULL
+        ) WITHOUT ROWID""",
+    ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,16 +22,19 @@ from relaybot.service import Context, UseCases
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
+from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.gate import BotGate
 from relaybot.telegram.handlers import bot_commands, register
+from relaybot.telegram.preflight import startup_checks
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
 
 log = structlog.get_logger("relaybot.app")
 EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
+QUIET_INTERVAL = 3600.0  # seconds between looks for neighbourhoods that went quiet
 PATTERNS_FILE = Path("config/patterns.toml")
 
 
@@ -75,6 +79,8 @@ class Runtime:
     worker: Worker
     db: Database
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
+    mode: str = "polling"  # or "webhook"
+    checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
 
     @property
     def ctx(self) -> Context:
@@ -90,17 +96,42 @@ class Runtime:
                 self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
             )
             if self.heartbeat is not None:
-                self.app.job_queue.run_repeating(self._beat, 30.0, first=0.0, name="heartbeat")
-        log.info("bot_started", network=self.ctx.network.name)
+                beat(self.heartbeat)  # `relaybot health` says "ok" from the first moment
+                self.app.job_queue.run_repeating(
+                    self._beat, BEAT_SECONDS, first=BEAT_SECONDS, name="heartbeat"
+                )
+            self.app.job_queue.run_repeating(
+                self._quiet, QUIET_INTERVAL, first=QUIET_INTERVAL, name="quiet"
+            )
+            self._schedule_digest()
+        await self.cases.reports.started()
+        bot, ctx = self.app.bot, self.ctx
+        log.info(
+            "bot_started",
+            network=ctx.network.name,
+            username=bot.username,
+            mode=self.mode,
+            reads_all_group_messages=bool(bot.can_read_all_group_messages),
+        )
+        # asking Telegram about every chat takes a moment per chat: never delay the first alert
+        self.checks = asyncio.ensure_future(
+            startup_checks(bot, self.db, ctx.network, ctx.texts, ctx.clock, ctx.wake)
+        )
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        if self.checks is not None and not self.checks.done():
+            self.checks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.checks
         await self.worker.stop()
         await self.db.close()
+        if self.heartbeat is not None:
+            mark_stopped(self.heartbeat)
         log.info("bot_stopped")
 
     async def delivered_all(self) -> bool:
-        """Nothing in flight and nothing waiting in the outbox."""
-        if self.worker.busy:
+        """Nothing in flight and nothing waiting in the outbox (start-up checks included)."""
+        if self.worker.busy or (self.checks is not None and not self.checks.done()):
             return False
         async with self.db.reading() as conn:
             return await outbox.pending(conn) == 0
@@ -108,7 +139,7 @@ class Runtime:
     async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Touch the heartbeat only while the outbox worker is alive."""
         if self.heartbeat is not None and self.worker.alive:
-            self.heartbeat.touch()
+            beat(self.heartbeat)
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
@@ -129,6 +160,26 @@ class Runtime:
                 log.warning("leave_failed", chat=chat_id, error=type(error).__name__)
                 continue  # try again at the next round
             await self.cases.groups.left_unknown(chat_id)
+
+    async def _quiet(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.cases.reports.quiet_check()
+
+    def _schedule_digest(self) -> None:
+        """The next weekly digest, at its local time (worked out anew each week, so a change
+        of summer time does not shift it)."""
+        weekly = self.cases.reports.schedule()
+        if weekly is None or self.app.job_queue is None:
+            return
+        now = self.ctx.clock()
+        delay = max(1.0, weekly.next(now, self.ctx.network.timezone) - now)
+        self.app.job_queue.run_once(self._digest, delay, name="digest")
+
+    async def _digest(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        weekly = self.cases.reports.schedule()
+        if weekly is not None:
+            due = weekly.last(self.ctx.clock(), self.ctx.network.timezone)
+            await self.cases.reports.digest(due_at=due)
+        self._schedule_digest()
 
     async def start(self, poll_timeout: float = 10) -> None:
         """Start polling in the running event loop (tests and the demo)."""
@@ -213,6 +264,7 @@ def run(settings: Settings) -> None:
     runtime = loop.run_until_complete(build(settings))
     runtime.heartbeat = Path(settings.database).parent / "heartbeat"
     if settings.webhook_url:
+        runtime.mode = "webhook"
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         runtime.app.run_webhook(
             listen=settings.webhook_listen,

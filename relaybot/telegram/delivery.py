@@ -11,6 +11,7 @@ import structlog
 
 from relaybot.domain import rules
 from relaybot.domain.model import Copy, Incident, Role, State
+from relaybot.domain.outcomes import outcome_notice
 from relaybot.domain.outgoing import Delete, Edit, Op, Send
 from relaybot.domain.render import notice as notice_text
 from relaybot.domain.render import render_alert, render_followup
@@ -125,6 +126,8 @@ class Delivery:
             made = await incidents.copies(conn, incident.number, row.chat_id)
             doomed = rules.retractable(made, incident.source_chat_id)
             return Plan([Delete(c.chat_id, c.message_id) for c in doomed])
+        if row.action == "outcome":
+            return await self._outcome(conn, row, incident)
         if incident.state is State.RETRACTED:
             return Plan()
         anchor = await self._anchor(conn, incident.number, row.chat_id)
@@ -184,6 +187,21 @@ class Delivery:
             )
         log.warning("outbox_unknown_action", action=row.action, row=row.id)
         return Plan()
+
+    async def _outcome(self, conn: aiosqlite.Connection, row: Row, incident: Incident) -> Plan:
+        """How the incident ended, threaded under the chat's copy (a retracted one has no copy
+        left to thread under). Waits behind an alert still on its way; a chat whose alert
+        never arrived gets no notice about it."""
+        text = outcome_notice(self.ctx.texts, incident, self.ctx.network.policy.incident_ttl_hours)
+        if text is None:
+            return Plan()
+        if incident.state is State.RETRACTED:
+            return Plan([Send(row.chat_id, text)])
+        anchor = await self._anchor(conn, incident.number, row.chat_id)
+        if anchor is None:
+            pending = await outbox.is_pending(conn, incident.number, row.chat_id, "alert")
+            return Plan(behind=True) if pending else Plan()
+        return Plan([Send(row.chat_id, text, reply_to=anchor, record=Role.NOTICE)])
 
     async def _anchor(self, conn: aiosqlite.Connection, number: int, chat_id: int) -> int | None:
         """The message in a chat that shows the incident (for threading replies)."""

@@ -159,6 +159,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             message = update.effective_message
             assert message is not None
             kind = ctx.kind(chat_of(message))
+            await cases.reports.saw(message.chat_id)
             if kind is ChatKind.UNKNOWN:
                 await cases.groups.unknown_group(command_of(update, False))
                 return
@@ -275,6 +276,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     async def on_chatter(update: Update, _context: Context) -> None:
         message = update.message
         assert message is not None
+        await cases.reports.saw(message.chat_id)
         replied = message.reply_to_message
         text = message.text or message.caption or ""
         interest = cases.flagging.chatter_interest(
@@ -314,6 +316,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             await cases.groups.bot_added(Chat(chat.id, chat.type, chat.title or ""))
         elif was_in and not now_in and ctx.directory.in_network(chat.id):
             await delivery.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
+            await cases.reports.bot_removed(chat.id, f"removed:{update.update_id}")
         elif was_in and not now_in:
             await cases.groups.left_unknown(chat.id)
 

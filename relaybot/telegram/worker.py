@@ -36,6 +36,7 @@ class Worker:
         self.lanes: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self.delivered = 0
         self.retried = 0
 
@@ -43,17 +44,27 @@ class Worker:
         self._wake.set()
 
     def start(self) -> None:
+        self._stopping = False
         self.delivery.ctx.on_outbox(self.wake)
         self._task = asyncio.create_task(self._run(), name="relaybot-outbox")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-        for lane in list(self.lanes.values()):
+        """End the loop and every lane. The flag ends the loop even if a cancellation is
+        lost on the way (the loop looks at it at least every IDLE_POLL seconds); waiting
+        with asyncio.wait leaves a cancellation of the caller itself to the caller."""
+        self._stopping = True
+        self._wake.set()
+        task = self._task
+        if task is not None:
+            task.cancel()
+            await asyncio.wait({task})
+            if not task.cancelled() and task.exception() is not None:
+                log.error("outbox_loop_ended", exc_info=task.exception())
+        lanes = list(self.lanes.values())
+        for lane in lanes:
             lane.cancel()
-        await asyncio.gather(*self.lanes.values(), return_exceptions=True)
+        if lanes:
+            await asyncio.wait(lanes)
         self.lanes.clear()
 
     @property
@@ -65,7 +76,7 @@ class Worker:
         return bool(self.lanes)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 timeout = await self._dispatch()
             except asyncio.CancelledError:
@@ -75,8 +86,12 @@ class Worker:
                 timeout = IDLE_POLL
             if timeout is None:
                 continue
+            # not asyncio.wait_for: on Python 3.11 it returns the wait's result and swallows a
+            # cancellation that arrives in the loop iteration the wake-up fired in, and this
+            # loop then never ends (stop(), the bot's shutdown and a test's teardown hang)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
 
     async def _dispatch(self) -> float | None:
         """Start a lane for every idle chat with a row due. Returns how long to wait for the

@@ -20,16 +20,23 @@ EXAMPLE = ROOT / "config" / "network.example.toml"
 
 
 class Clock:
-    """The bot's clock: real time plus an offset a test can move forward."""
+    """The bot's clock: real time plus an offset a test can move forward; or, once `stop_at`
+    is called, a given moment that only `advance` moves (a test that checks a shown HH:MM
+    must never depend on which minute the wall clock is in)."""
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self.stopped_at: float | None = None
 
     def __call__(self) -> float:
-        return time.time() + self.offset
+        base = time.time() if self.stopped_at is None else self.stopped_at
+        return base + self.offset
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+    def stop_at(self, moment: float) -> None:
+        self.stopped_at, self.offset = moment, 0.0
 
 
 @pytest.fixture

@@ -3,10 +3,11 @@ small world (context, delivery planning, fake clock) for the use cases' tests.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
 from relaybot.storage.db import Database
 from tests.unit.world import World, make_world
@@ -30,3 +31,12 @@ async def db(db_path: Path) -> AsyncIterator[Database]:
 async def world(db: Database) -> World:
     """The shared context over the test network, its clock at START; no use case built."""
     return await make_world(db)
+
+
+@pytest.fixture(autouse=True)
+def _structlog_config_does_not_leak() -> Iterator[None]:
+    """Whatever a test configures structlog to (a stream of its own, which pytest closes after
+    it) is undone after it, so a later test never logs into a closed file."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)

@@ -33,7 +33,8 @@ def lifecycle(world: World) -> Lifecycle:
 async def test_expire_closes_old_incidents_and_refreshes_copies(
     world: World, lifecycle: Lifecycle
 ) -> None:
-    """After incident_ttl_hours an open incident expires and every alert is refreshed."""
+    """After incident_ttl_hours an open incident expires; every alert is refreshed and
+    every holding chat gets one outcome notice."""
     await raise_incident(world)
     world.clock.now = START + 12 * 3600 - 1
     assert await lifecycle.expire() == 0
@@ -43,8 +44,10 @@ async def test_expire_closes_old_incidents_and_refreshes_copies(
     incident = await world.incident()
     assert incident is not None and incident.state is State.EXPIRED
     new = (await world.rows())[before:]
-    assert sorted(r["chat_id"] for r in new) == sorted([REGIE, GOOR_OOST, GOOR_WEST])
-    assert {r["action"] for r in new} == {"refresh"}
+    for action in ("refresh", "outcome"):
+        chats = sorted(r["chat_id"] for r in new if r["action"] == action)
+        assert chats == sorted([REGIE, GOOR_OOST, GOOR_WEST]), action
+    assert {r["action"] for r in new} == {"refresh", "outcome"}
     (edit,) = (await world.plan(action="refresh", chat_id=GOOR_WEST)).ops
     assert isinstance(edit, Edit)
     assert "Verlopen" in edit.html

@@ -542,10 +542,21 @@ def test_shipped_example_policy_is_the_default() -> None:
     assert load_network(EXAMPLE).policy == Policy()
 
 
-def test_config_network_toml_is_the_example() -> None:
-    """config/network.toml ships as a copy of the example."""
-    shipped = REPO / "config" / "network.toml"
-    assert shipped.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+def test_no_network_file_ships_under_the_default_name() -> None:
+    """Only the example ships: a config/network.toml with made-up chat ids would let
+    `relaybot check && relaybot run` "work" on a network that does not exist. Git ignores the
+    real one, so an operator's file is never committed by accident."""
+    assert not (REPO / "config" / "network.toml").exists() or _ignored("config/network.toml")
+    assert "/config/network.toml" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def _ignored(path: str) -> bool:
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(REPO), "check-ignore", "-q", path], check=False, capture_output=True
+    )
+    return done.returncode == 0
 
 
 # --- error messages pinned in full (issue 17): one line, the entry, the hint -------------
@@ -763,6 +774,62 @@ def test_a_network_built_in_code_ignores_adjacency_to_itself_or_to_strangers() -
     )
     assert network.neighbours("goor-west") == ("goor-oost",)
     assert network.neighbours("goor-oost") == ("goor-west", "goor-centrum", "markelo-zuid")
+
+
+# --- signs, vest budget and the digest time (issue 15) ---------------------------------
+
+
+def _with_hood_keys(keys: str) -> str:
+    old = 'streets = ["Grotestraat", "Markt"]'
+    return HEADER + GOOR.replace(old, f"{old}\n{keys}", 1)
+
+
+def test_signs_and_vests_are_read() -> None:
+    """A neighbourhood's `signs` and `vests_eur` are read; left out, both are 0."""
+    network = parse_network(_with_hood_keys("signs = 5\nvests_eur = 249.5"))
+    assert network.neighbourhoods["goor-oost"].signs == 5
+    assert network.neighbourhoods["goor-oost"].vests_eur == 249.5
+    assert network.neighbourhoods["goor-west"].signs == 0
+    assert network.neighbourhoods["goor-west"].vests_eur == 0
+
+
+@pytest.mark.parametrize(
+    ("keys", "line"),
+    [
+        ("signs = 6", "neighbourhood 'goor-oost': signs must be at most 5 (got 6)"),
+        ("signs = -1", "neighbourhood 'goor-oost': signs must be at least 0 (got -1)"),
+        ("signs = 2.5", "neighbourhood 'goor-oost': signs must be a whole number (got 2.5)"),
+        ("vests_eur = 251", "neighbourhood 'goor-oost': vests_eur must be at most 250 (got 251)"),
+        ("vests_eur = -5", "neighbourhood 'goor-oost': vests_eur must be at least 0 (got -5)"),
+        ('vests_eur = "180"', "neighbourhood 'goor-oost': vests_eur must be a number (got '180')"),
+    ],
+)
+def test_signs_and_vests_out_of_range_name_the_entry(keys: str, line: str) -> None:
+    """`signs` outside 0-5 or `vests_eur` outside 0-250 is one line naming file and entry."""
+    with pytest.raises(NetworkError) as caught:
+        parse_network(_with_hood_keys(keys), SOURCE)
+    assert caught.value.problems == (line,)
+    assert str(caught.value) == f"{SOURCE}: {line}"
+
+
+def test_digest_time_is_read_and_checked() -> None:
+    """`digest` defaults to monday 09:00, may be '' (off), and a bad value names the key."""
+    assert parse_network(VALID).policy.digest == "monday 09:00"
+    assert parse_network(VALID + '[policy]\ndigest = ""\n').policy.digest == ""
+    assert parse_network(VALID + '[policy]\ndigest = "vrijdag 17:30"\n').policy.digest == (
+        "vrijdag 17:30"
+    )
+    with pytest.raises(NetworkError) as caught:
+        parse_network(VALID + '[policy]\ndigest = "someday 25:00"\n', SOURCE)
+    assert caught.value.problems[0].startswith("[policy].digest: must be a weekday and a time")
+
+
+def test_shipped_example_has_plausible_signs_and_vests() -> None:
+    """The example gives most neighbourhoods some signs and a vest budget, within the limits."""
+    hoods = load_network(EXAMPLE).neighbourhoods.values()
+    assert sum(1 for hood in hoods if hood.signs > 0) >= len(hoods) // 2
+    assert sum(1 for hood in hoods if hood.vests_eur > 0) >= len(hoods) // 2
+    assert all(0 <= hood.signs <= 5 and 0 <= hood.vests_eur <= 250 for hood in hoods)
 
 
 TWO_MARKELOS = """

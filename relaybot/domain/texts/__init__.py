@@ -52,6 +52,11 @@ class Texts:
         """The deep link that opens the sign-up needs the bot's username (from getMe)."""
         self.defaults["signup_link"] = html.escape(signup_link(username), quote=False)
 
+    def plain(self, key: str, **values: object) -> str:
+        """The text with its values as they are, for output that escapes by itself (the
+        report's HTML template, CSV) or needs no escaping (Markdown, the terminal)."""
+        return self._table[key].format(**values)
+
     def keys(self) -> set[str]:
         return set(self._table)
 

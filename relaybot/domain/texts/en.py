@@ -300,3 +300,96 @@ TEXTS.update(
 )
 for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
     TEXTS[_help] = TEXTS[_help].replace("/112 — report that 112 was called\n", "/112 — report that 112 was called\n/niet112 — (as a reply) withdraw a false 112 report\n", 1)
+
+# --- reports, weekly digest and notices (issue 15) ----------------------------------------
+TEXTS.update(
+    {
+        "report_title": "Neighbourhood-watch report {network}",
+        "report_period": "Period {since} to {until} (dates in {zone})",
+        "report_made": "Made {moment}; inactive means no activity for {days} days.",
+        "report_col_slug": "slug",
+        "report_col_name": "neighbourhood",
+        "report_col_kern": "kern",
+        "report_col_raised": "raised",
+        "report_col_received": "received",
+        "report_col_reports_112": "112 reports",
+        "report_col_median_minutes_to_112": "median min. to 112",
+        "report_col_duplicates_prevented": "duplicate calls prevented",
+        "report_col_warnings": "warnings",
+        "report_col_signups": "sign-ups",
+        "report_col_admitted": "admitted",
+        "report_col_last_activity": "last activity",
+        "report_col_inactive": "inactive",
+        "report_col_signs": "signs",
+        "report_col_vests_eur": "vests (€)",
+        "report_regie": "Steering group",
+        "report_total": "Total",
+        "report_yes": "yes",
+        "report_no": "no",
+        "report_never": "never",
+        "report_table": "Per neighbourhood",
+        "report_chart_months": "Incidents per month",
+        "report_chart_hoods": "Per neighbourhood: raised, received and 112 reports",
+        "report_chart_hoods_top": "The {count} busiest of {total} neighbourhoods; every one is in the table.",
+        "report_legend_raised": "raised",
+        "report_legend_received": "received",
+        "report_legend_112": "112 reports",
+        "report_inactive_heading": "Inactive neighbourhoods",
+        "report_inactive_line": "{name} ({kern}): last activity {last}; {signs} attention sign(s) to be removed",
+        "report_inactive_none": "No neighbourhood is inactive.",
+        "report_notes": "Raised: incidents a co-admin tagged up (false alarms that were retracted do not count). "
+        "Received: incidents whose alert reached the group. 112 reports and the median: the first report per incident, "
+        "counted where it was made, minutes from the alert. Duplicate calls prevented: people told that 112 had already been called. "
+        "Activity: an incident raised or received, a 112 report, a sign-up or a message the bot saw.",
+        "report_bad_date": "{option} must be a date like 2026-01-31 (got {value}).",
+        "digest": "📊 <b>Weekly digest {network}</b> · {since} – {until}\n"
+        "Incidents: {incidents} · 112 reports: {reports} · duplicate calls prevented: {duplicates} · new sign-ups: {signups}",
+        "digest_busiest": "Most alerts raised: {names}.",
+        "digest_quiet": "🔕 Quiet for {days} days or more: {names}.",
+        "digest_quiet_none": "No neighbourhood has been quiet for {days} days.",
+        "quiet_notice": "🔕 {place} has been quiet for {days} days (last activity: {last}). "
+        "An inactive group loses the municipality's support; its {signs} attention sign(s) would be taken down.",
+        "removed_notice": "⚠️ The bot was removed from the group of {place} (chat id {chat_id}). "
+        "Alerts no longer reach it: add the bot again as an administrator.",
+        "digest_posted": "Digest queued for the coordinators' group; the running bot sends it.",
+        "digest_no_coordinators": "The network file has no [coordinators] group to post the digest to.",
+    }
+)
+
+# --- issue 16: start-up checks (posted once to the regiegroep; `relaybot check` prints them) ---
+TEXTS.update(
+    {
+        "preflight_header": "⚠️ <b>relaybot cannot do everything it should.</b> "
+        "Please fix (the bot checks again at every start):",
+        "preflight_privacy": "Group privacy is on: the bot does not see ordinary messages, so "
+        'not "112 gebeld" either. To fix: open @BotFather, send /setprivacy, choose the bot '
+        "and choose Disable. Then remove the bot from each group and add it again: only then "
+        "does the new setting apply. (Or make the bot an administrator in every group.)",
+        "preflight_missing": "{place} (chat id {chat_id}): the bot is not in this group. "
+        "Add the bot and make it an administrator.",
+        "preflight_not_admin": "{place} (chat id {chat_id}): the bot is not an administrator. "
+        "Make it one, with the rights delete messages, pin messages, invite users via link "
+        "and restrict members.",
+        "preflight_rights": "{place} (chat id {chat_id}): the bot lacks the right {rights}. "
+        "Give it in the group's settings under Administrators.",
+        "preflight_ok": "All in order: the bot reads every message and has the rights it uses "
+        "everywhere.",
+        "place_regie": "Steering group",
+        "place_coordinators": "Coordinators' group",
+        "right_delete": "delete messages",
+        "right_pin": "pin messages",
+        "right_invite": "invite users via link",
+        "right_restrict": "restrict members",
+    }
+)
+
+# --- issue 16: outcome notices (one per chat that held the incident) ---
+TEXTS.update(
+    {
+        "outcome_resolved": "✅ <b>#{number} resolved.</b>",
+        "outcome_resolved_note": "✅ <b>#{number} resolved:</b> {note}",
+        "outcome_expired": "⌛ <b>#{number} expired</b>: no news after {hours} hours.",
+        "outcome_retracted": "🗑️ <b>#{number} retracted</b>: a false alarm, the alert was "
+        "removed.",
+    }
+)

@@ -302,3 +302,96 @@ TEXTS.update(
 )
 for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
     TEXTS[_help] = TEXTS[_help].replace("/112 — meld dat 112 gebeld is\n", "/112 — meld dat 112 gebeld is\n/niet112 — (als antwoord) trek een onjuiste 112-melding in\n", 1)
+
+# --- rapportage, weekoverzicht en meldingen (issue 15) -----------------------------------
+TEXTS.update(
+    {
+        "report_title": "Rapportage buurtpreventie {network}",
+        "report_period": "Periode {since} t/m {until} (datums in {zone})",
+        "report_made": "Gemaakt {moment}; inactief betekent: {days} dagen geen activiteit.",
+        "report_col_slug": "slug",
+        "report_col_name": "buurt",
+        "report_col_kern": "kern",
+        "report_col_raised": "doorgezet",
+        "report_col_received": "ontvangen",
+        "report_col_reports_112": "112-meldingen",
+        "report_col_median_minutes_to_112": "mediaan min. tot 112",
+        "report_col_duplicates_prevented": "dubbele 112-oproepen voorkomen",
+        "report_col_warnings": "waarschuwingen",
+        "report_col_signups": "aanmeldingen",
+        "report_col_admitted": "toegelaten",
+        "report_col_last_activity": "laatste activiteit",
+        "report_col_inactive": "inactief",
+        "report_col_signs": "borden",
+        "report_col_vests_eur": "hesjes (€)",
+        "report_regie": "Regiegroep",
+        "report_total": "Totaal",
+        "report_yes": "ja",
+        "report_no": "nee",
+        "report_never": "nooit",
+        "report_table": "Per buurt",
+        "report_chart_months": "Meldingen per maand",
+        "report_chart_hoods": "Per buurt: doorgezet, ontvangen en 112-meldingen",
+        "report_chart_hoods_top": "De {count} drukste van {total} buurten; alle buurten staan in de tabel.",
+        "report_legend_raised": "doorgezet",
+        "report_legend_received": "ontvangen",
+        "report_legend_112": "112-meldingen",
+        "report_inactive_heading": "Inactieve buurten",
+        "report_inactive_line": "{name} ({kern}): laatste activiteit {last}; {signs} attentiebord(en) worden weggehaald",
+        "report_inactive_none": "Geen enkele buurt is inactief.",
+        "report_notes": "Doorgezet: meldingen die een beheerder naar de regiegroep stuurde (ingetrokken vals alarm telt niet). "
+        "Ontvangen: meldingen waarvan het bericht de groep bereikte. 112-meldingen en de mediaan: de eerste melding per incident, "
+        "geteld waar die gedaan werd, in minuten na het bericht. Dubbele oproepen voorkomen: mensen die hoorden dat 112 al gebeld was. "
+        "Activiteit: een melding doorgezet of ontvangen, een 112-melding, een aanmelding of een bericht dat de bot zag.",
+        "report_bad_date": "{option} moet een datum zijn zoals 2026-01-31 (niet {value}).",
+        "digest": "📊 <b>Weekoverzicht {network}</b> · {since} – {until}\n"
+        "Meldingen: {incidents} · 112-meldingen: {reports} · dubbele oproepen voorkomen: {duplicates} · nieuwe aanmeldingen: {signups}",
+        "digest_busiest": "Meeste meldingen doorgezet: {names}.",
+        "digest_quiet": "🔕 Al {days} dagen of langer stil: {names}.",
+        "digest_quiet_none": "Geen buurt is {days} dagen stil geweest.",
+        "quiet_notice": "🔕 {place} is al {days} dagen stil (laatste activiteit: {last}). "
+        "Een inactieve groep verliest de steun van de gemeente; de {signs} attentiebord(en) zouden worden weggehaald.",
+        "removed_notice": "⚠️ De bot is verwijderd uit de groep van {place} (chat-id {chat_id}). "
+        "Meldingen komen daar niet meer aan: voeg de bot opnieuw toe als beheerder.",
+        "digest_posted": "Weekoverzicht klaargezet voor de coördinatorengroep; de draaiende bot verstuurt het.",
+        "digest_no_coordinators": "Het netwerkbestand heeft geen [coordinators]-groep om het weekoverzicht naar te sturen.",
+    }
+)
+
+# --- issue 16: start-up checks (posted once to the regiegroep; `relaybot check` prints them) ---
+TEXTS.update(
+    {
+        "preflight_header": "⚠️ <b>relaybot kan niet alles doen wat het moet doen.</b> "
+        "Graag oplossen (de bot controleert het bij elke start opnieuw):",
+        "preflight_privacy": "Groepsprivacy staat aan: de bot ziet gewone berichten niet, dus ook "
+        'geen "112 gebeld". Oplossen: open @BotFather, stuur /setprivacy, kies de bot en kies '
+        "Disable. Verwijder daarna de bot uit elke groep en voeg hem opnieuw toe: pas dan geldt "
+        "de nieuwe instelling. (Of maak de bot beheerder in elke groep.)",
+        "preflight_missing": "{place} (chat id {chat_id}): de bot zit niet in deze groep. "
+        "Voeg de bot toe en maak hem beheerder.",
+        "preflight_not_admin": "{place} (chat id {chat_id}): de bot is geen beheerder. Maak hem "
+        "beheerder met de rechten berichten verwijderen, vastzetten, uitnodigen via link en "
+        "leden beperken.",
+        "preflight_rights": "{place} (chat id {chat_id}): de bot mist het recht {rights}. Geef "
+        "het hem in de groepsinstellingen onder Beheerders.",
+        "preflight_ok": "Alles in orde: de bot leest alle berichten en heeft overal de rechten "
+        "die hij gebruikt.",
+        "place_regie": "Regiegroep",
+        "place_coordinators": "Coördinatorengroep",
+        "right_delete": "berichten verwijderen",
+        "right_pin": "berichten vastzetten",
+        "right_invite": "gebruikers uitnodigen via link",
+        "right_restrict": "leden beperken",
+    }
+)
+
+# --- issue 16: outcome notices (one per chat that held the incident) ---
+TEXTS.update(
+    {
+        "outcome_resolved": "✅ <b>#{number} afgehandeld.</b>",
+        "outcome_resolved_note": "✅ <b>#{number} afgehandeld:</b> {note}",
+        "outcome_expired": "⌛ <b>#{number} verlopen</b>: geen nieuws na {hours} uur.",
+        "outcome_retracted": "🗑️ <b>#{number} ingetrokken</b>: loos alarm, de melding is "
+        "verwijderd.",
+    }
+)

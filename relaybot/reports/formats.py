@@ -1,0 +1,134 @@
+"""The report as CSV (stable column names, for spreadsheets) and as Markdown (for reading)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from relaybot.domain.report import Report, Row
+from relaybot.domain.texts import Texts
+
+# The CSV header: stable names that spreadsheets and scripts rely on (spec section 10).
+COLUMNS = (
+    "slug",
+    "name",
+    "kern",
+    "raised",
+    "received",
+    "reports_112",
+    "median_minutes_to_112",
+    "duplicates_prevented",
+    "warnings",
+    "signups",
+    "admitted",
+    "last_activity",
+    "inactive",
+    "signs",
+    "vests_eur",
+)
+
+
+def number(value: float | None) -> str:
+    """12 -> '12', 12.5 -> '12.5', 12.25 -> '12.3' (one decimal at most), None -> ''."""
+    if value is None:
+        return ""
+    rounded = round(float(value), 1)
+    return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
+
+
+def local_date(report: Report, at: float | None) -> str:
+    if at is None:
+        return ""
+    return datetime.fromtimestamp(at, report.period.zone).date().isoformat()
+
+
+def values(report: Report, row: Row, yes: str = "yes", no: str = "no") -> dict[str, str]:
+    """One row's cells as text. `inactive` is yes/no for a neighbourhood, empty for the
+    regiegroep, and the number of inactive neighbourhoods in the totals row."""
+    if row is report.totals:
+        inactive = str(len(report.inactive))
+    elif row.inactive is None:
+        inactive = ""
+    else:
+        inactive = yes if row.inactive else no
+    return {
+        "slug": row.slug,
+        "name": row.name,
+        "kern": row.kern,
+        "raised": str(row.raised),
+        "received": str(row.received),
+        "reports_112": str(row.reports_112),
+        "median_minutes_to_112": number(row.median_minutes_to_112),
+        "duplicates_prevented": str(row.duplicates_prevented),
+        "warnings": str(row.warnings),
+        "signups": str(row.signups),
+        "admitted": str(row.admitted),
+        "last_activity": local_date(report, row.last_activity),
+        "inactive": inactive,
+        "signs": str(row.signs),
+        "vests_eur": number(row.vests_eur),
+    }
+
+
+def to_csv(report: Report) -> str:
+    """One header row with the stable column names, a row per neighbourhood, one for the
+    regiegroep, and a totals row (slug `total`)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in (*report.rows, report.totals):
+        writer.writerow(values(report, row))
+    return out.getvalue()
+
+
+def heading(report: Report, texts: Texts, made: float) -> tuple[str, str, str]:
+    """Title, period line and 'made' line, in the reader's language."""
+    zone = report.period.zone
+    moment = datetime.fromtimestamp(made, zone).strftime("%Y-%m-%d %H:%M")
+    return (
+        texts.plain("report_title", network=report.network),
+        texts.plain(
+            "report_period",
+            since=report.period.since.isoformat(),
+            until=report.period.until.isoformat(),
+            zone=zone.key,
+        ),
+        texts.plain("report_made", moment=moment, days=report.inactive_days),
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: Report, texts: Texts, made: float) -> str:
+    title, period, made_line = heading(report, texts, made)
+    yes, no = texts.plain("report_yes"), texts.plain("report_no")
+    columns = COLUMNS[1:]
+    lines = [f"# {_cell(title)}", "", f"{period}. {made_line}", ""]
+    lines.append("| " + " | ".join(texts.plain(f"report_col_{c}") for c in columns) + " |")
+    numeric = {c for c in columns if c not in ("name", "kern", "last_activity", "inactive")}
+    lines.append("| " + " | ".join("---:" if c in numeric else "---" for c in columns) + " |")
+    for row in (*report.rows, report.totals):
+        cells = values(report, row, yes, no)
+        if row.slug != "total" and row.inactive is not None and not row.last_activity:
+            cells["last_activity"] = texts.plain("report_never")
+        line = [_cell(cells[c]) for c in columns]
+        if row is report.totals:
+            line = [f"**{cell}**" if cell else "" for cell in line]
+        lines.append("| " + " | ".join(line) + " |")
+    lines += ["", f"## {texts.plain('report_inactive_heading')}", ""]
+    if report.inactive:
+        for row in report.inactive:
+            last = local_date(report, row.last_activity) or texts.plain("report_never")
+            line = texts.plain(
+                "report_inactive_line", name=row.name, kern=row.kern, last=last, signs=row.signs
+            )
+            lines.append(f"- {_cell(line)}")
+    else:
+        lines.append(texts.plain("report_inactive_none"))
+    lines += ["", f"## {texts.plain('report_chart_months')}", ""]
+    lines += [f"- {month}: {count}" for month, count in report.per_month]
+    lines += ["", texts.plain("report_notes"), ""]
+    return "\n".join(lines)

@@ -1,0 +1,220 @@
+"""From nothing to a running network with the README alone: discover, edit, check, run."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from relaybot.emulator import Emulator
+from relaybot.emulator.records import User
+from relaybot.emulator.town import NOORD, OOST, REGIE, ZUID, build_town
+from relaybot.network import load_network
+from tests.e2e.conftest import ROOT, run_env, start_run
+
+
+async def relaybot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "relaybot",
+        *args,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def read_until(process: asyncio.subprocess.Process, needle: str, seen: list[str]) -> str:
+    """Read the process's output line by line until one contains needle (30 s guard)."""
+    assert process.stdout is not None
+    while True:
+        raw = await asyncio.wait_for(process.stdout.readline(), 30)
+        assert raw, f"output ended before {needle!r}: {seen}"
+        line = raw.decode().rstrip("\n")
+        seen.append(line)
+        if needle in line:
+            return line
+
+
+def town(emu: Emulator) -> tuple[User, User]:
+    """Proefdorp, the town `relaybot emulator --town` holds (see relaybot/emulator/town.py)."""
+    people = build_town(emu)
+    return people["anna"], people["bram"]
+
+
+async def test_discover_prints_groups_as_they_speak_and_writes_a_skeleton_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    """With only the token, `relaybot discover` prints each group the moment someone posts
+    there or adds the bot (title, chat id, admin or not, the rights it lacks), and on SIGINT
+    writes a network file skeleton: the regiegroep found by its title, every other group a
+    neighbourhood with its chat id, valid for `relaybot check` as written."""
+    emu = Emulator()
+    await emu.start()
+    anna, bram = town(emu)
+    output = tmp_path / "config" / "network.toml"
+    env = run_env(tmp_path / "unused.sqlite3", RELAYBOT_TOKEN=emu.token)
+    env["RELAYBOT_API_BASE_URL"] = emu.base_url
+    del env["RELAYBOT_NETWORK_FILE"]  # discover needs no network file
+    process = await relaybot("discover", "--output", str(output), env=env, cwd=tmp_path)
+    seen: list[str] = []
+    try:
+        await read_until(process, "listening", seen)
+        emu.post(REGIE, anna, "Goedenavond allemaal")
+        assert "admin, all rights" in await read_until(process, str(REGIE), seen)
+        emu.post(NOORD, anna, "Is de bot er al?")
+        assert "lacks: pin" in await read_until(process, str(NOORD), seen)
+        emu.post(ZUID, bram, "Test")
+        assert "NOT admin" in await read_until(process, str(ZUID), seen)
+        west = emu.add_bot("Buurtpreventie Proefdorp West", by=anna)
+        assert "Proefdorp West" in await read_until(process, str(west.id), seen)
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await emu.stop()
+    assert process.returncode == 0, err.decode()
+    assert "wrote" in out.decode() and emu.token not in (out + err).decode()
+    network = load_network(output)
+    assert network.regie_chat_id == REGIE
+    chats = {slug: hood.chat_id for slug, hood in network.neighbourhoods.items()}
+    assert chats == {"proefdorp-noord": NOORD, "proefdorp-zuid": ZUID, "proefdorp-west": west.id}
+    assert OOST not in chats.values()  # nobody spoke there while discover listened
+    assert network.neighbourhoods["proefdorp-noord"].name == "Buurtpreventie Proefdorp Noord"
+
+
+async def test_discover_refuses_to_overwrite_a_network_file(tmp_path: Path) -> None:
+    """An existing --output is never replaced by surprise: one line, non-zero, file kept."""
+    existing = tmp_path / "network.toml"
+    existing.write_text("# mine\n", encoding="utf-8")
+    env = run_env(tmp_path / "db.sqlite3", RELAYBOT_TOKEN="123456:TEST")
+    process = await relaybot("discover", "--output", str(existing), env=env, cwd=tmp_path)
+    _out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode != 0
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and "--force" in lines[0]
+    assert existing.read_text(encoding="utf-8") == "# mine\n"
+
+
+async def test_readme_walk_through_discover_edit_check_run(tmp_path: Path) -> None:
+    """The README's walk-through, command by command, each its own process as an operator
+    types it: `relaybot emulator --town`, then `relaybot discover` (Ctrl-C writes the file),
+    the operator fills in kern and neighbours, `relaybot check` validates it and shows per
+    chat what the bot lacks, `relaybot run` starts and tells the regiegroep once what people
+    must fix; `relaybot health` says "running" (0), and "stopped" (3) after a clean stop."""
+    emulator = await relaybot(
+        "emulator", "--town", "--port", "0", env=run_env(tmp_path / "x"), cwd=tmp_path
+    )
+    run = None
+    seen: list[str] = []
+    try:
+        first = await read_until(emulator, "base_url=", seen)
+        base_url, token = (part.split("=", 1)[1] for part in first.split())
+        config = tmp_path / "config" / "network.toml"
+        env = run_env(tmp_path / "data" / "relaybot.sqlite3", network=config)
+        env.update(RELAYBOT_TOKEN=token, RELAYBOT_API_BASE_URL=base_url)
+
+        discover = await relaybot("discover", env=env, cwd=tmp_path)
+        found: list[str] = []
+        for chat in (REGIE, NOORD, ZUID, OOST):
+            await read_until(discover, str(chat), found)
+        discover.send_signal(signal.SIGINT)
+        await asyncio.wait_for(discover.communicate(), 30)
+        assert discover.returncode == 0
+
+        # the operator edits: the network's name, the kern, and who borders whom
+        text = config.read_text(encoding="utf-8")
+        text = text.replace('name = "Mijn netwerk"', 'name = "Proefdorp"')
+        text = text.replace('kern = "TODO"', 'kern = "Proefdorp"')
+        text = text.replace(
+            f"chat_id = {NOORD}\nadjacent = []",
+            f'chat_id = {NOORD}\nadjacent = ["proefdorp-zuid", "proefdorp-oost"]',
+        )
+        assert '"proefdorp-zuid"' in text
+        config.write_text(text, encoding="utf-8")
+
+        check = await relaybot("check", env=env, cwd=tmp_path)
+        out, err = await asyncio.wait_for(check.communicate(), 60)
+        assert check.returncode == 0, err.decode()
+        report = out.decode()
+        assert "valid" in report and "@relaybot_test_bot" in report
+        assert f"proefdorp-noord ({NOORD}): " in report and "vastzetten" in report
+        assert f"proefdorp-zuid ({ZUID}): " in report and "geen beheerder" in report
+        assert f"  proefdorp-oost ({OOST}): ok" in report
+
+        run = await start_run(env, cwd=tmp_path)
+        await read_until(emulator, "[Regiegroep Proefdorp] relaybot says", seen)
+        start = len(seen) - 1
+        await read_until(emulator, "Proefdorp Zuid", seen)
+        warning = "\n".join(seen[start:])
+        assert "Proefdorp Noord" in warning and "vastzetten" in warning
+        assert "geen beheerder" in warning
+
+        # `relaybot health` tells the truth about the process: running now, stopped after
+        health = await relaybot("health", env=env, cwd=tmp_path)
+        out, _err = await asyncio.wait_for(health.communicate(), 30)
+        assert health.returncode == 0 and out.decode().startswith("ok: running")
+        run.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(run.communicate(), 30)
+        health = await relaybot("health", env=env, cwd=tmp_path)
+        _out, err = await asyncio.wait_for(health.communicate(), 30)
+        assert health.returncode == 3 and err.decode().startswith("stopped")
+    finally:
+        if run is not None and run.returncode is None:
+            run.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(run.communicate(), 30)
+        emulator.send_signal(signal.SIGINT)
+        await asyncio.wait_for(emulator.communicate(), 30)
+    assert run is not None and run.returncode == 0
+
+
+async def test_discover_says_why_it_hears_nothing_while_a_webhook_is_set(tmp_path: Path) -> None:
+    """While Telegram refuses getUpdates (a webhook set, or `relaybot run` still polling),
+    discover says so in one line instead of listening in silence, and Ctrl-C still writes the
+    file."""
+    emu = Emulator()
+    await emu.start()
+    emu.api.chat_methods.webhook_url = "https://bot.example.nl/hook"
+    output = tmp_path / "network.toml"
+    env = run_env(tmp_path / "db.sqlite3", RELAYBOT_TOKEN=emu.token)
+    env["RELAYBOT_API_BASE_URL"] = emu.base_url
+    process = await relaybot("discover", "--output", str(output), env=env, cwd=tmp_path)
+    seen: list[str] = []
+    try:
+        line = await read_until(process, "another process is reading them", seen)
+        assert line.startswith("warning: ") and "webhook" in line
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await emu.stop()
+    assert process.returncode == 0 and output.exists()
+
+
+async def test_a_rejected_token_is_one_line_for_discover_and_check(tmp_path: Path) -> None:
+    """A token Telegram does not accept: `discover` and `check` each answer one line saying
+    so, exit non-zero, and never print the token."""
+    emu = Emulator()
+    await emu.start()
+    wrong = "654321:WRONG"
+    env = run_env(tmp_path / "db.sqlite3", RELAYBOT_TOKEN=wrong)
+    env["RELAYBOT_API_BASE_URL"] = emu.base_url
+    try:
+        for command in (["discover", "--output", str(tmp_path / "n.toml")], ["check"]):
+            process = await relaybot(*command, env=env, cwd=ROOT)
+            out, err = await asyncio.wait_for(process.communicate(), 60)
+            assert process.returncode == 2, command
+            lines = err.decode().strip().splitlines()
+            assert lines == [
+                "relaybot: RELAYBOT_TOKEN: Telegram rejected the token (check it with BotFather)"
+            ], command
+            assert wrong not in (out + err).decode()
+    finally:
+        await emu.stop()
