@@ -218,16 +218,16 @@ async def build(
         patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
         ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
         await ctx.load()
+        # built once; the handlers bind commands to its methods. The operator's moderation
+        # files (rules, blocklist) sit with the network file.
+        cases = UseCases.create(
+            ctx,
+            config_dir=Path(settings.network_file).parent,
+            patterns_file=PATTERNS_FILE if PATTERNS_FILE.exists() else None,  # noqa: ASYNC240
+        )
     except BaseException:
         await db.close()  # its worker thread would otherwise keep the process from exiting
         raise
-    # built once; the handlers bind commands to its methods. The operator's moderation files
-    # (rules, blocklist) sit with the network file.
-    cases = UseCases.create(
-        ctx,
-        config_dir=Path(settings.network_file).parent,
-        patterns_file=PATTERNS_FILE if PATTERNS_FILE.exists() else None,  # noqa: ASYNC240
-    )
     delivery = Delivery(ctx)  # the worker's, and Telegram's news about chats
     runtime_box: list[Runtime] = []
 
