@@ -166,6 +166,7 @@ class Runtime:
         )
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        await self.cases.moderation.drain()
         if self.checks is not None and not self.checks.done():
             self.checks.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -175,9 +176,9 @@ class Runtime:
             await self.inbox.flush()
 
     async def delivered_all(self) -> bool:
-        """Nothing in flight, nothing waiting in the outbox, no handled update left to delete
-        (start-up checks included)."""
-        if self.worker.busy or not self.inbox.settled:
+        """Nothing in flight, nothing being judged, nothing waiting in the outbox, no handled
+        update left to delete (start-up checks included)."""
+        if self.worker.busy or self.cases.moderation.busy or not self.inbox.settled:
             return False
         if self.checks is not None and not self.checks.done():
             return False
@@ -294,17 +295,17 @@ async def build(
         patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
         ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
         await ctx.load()
+        # built once; the handlers bind commands to its methods. The operator's moderation
+        # files (rules, blocklist) sit with the network file.
+        cases = UseCases.create(
+            ctx,
+            config_dir=Path(settings.network_file).parent,
+            patterns_file=PATTERNS_FILE if PATTERNS_FILE.exists() else None,  # noqa: ASYNC240
+        )
     except BaseException:
         await db.close()  # its worker thread would otherwise keep the process from exiting
         lock.release()
         raise
-    # built once; the handlers bind commands to its methods. The operator's moderation files
-    # (rules, blocklist) sit with the network file.
-    cases = UseCases.create(
-        ctx,
-        config_dir=Path(settings.network_file).parent,
-        patterns_file=PATTERNS_FILE if PATTERNS_FILE.exists() else None,  # noqa: ASYNC240
-    )
     delivery = Delivery(ctx)  # the worker's, and Telegram's news about chats
     queue = InboxQueue(db, clock)
     raw = RawUpdates(

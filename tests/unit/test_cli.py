@@ -142,6 +142,29 @@ def test_a_demo_whose_patterns_fail_to_load_ends_with_the_error() -> None:
     assert "config/patterns.toml: made unreadable by the test" in done.stderr
 
 
+BROKEN_MODERATION_DEMO = """
+import sys
+import relaybot.telegram.app as app
+from relaybot.cli import main
+
+class Broken:
+    @staticmethod
+    def create(*args, **kwargs):
+        raise OSError("config/blocklist.txt: made unreadable by the test")
+
+app.UseCases = Broken
+sys.exit(main(["demo"]))
+"""
+
+
+def test_a_demo_whose_moderation_files_fail_to_load_ends_with_the_error() -> None:
+    """The use cases read the operator's moderation files after the database is open; when
+    that fails, the demo's process still ends, with the error."""
+    done = run_demo_command(script=BROKEN_MODERATION_DEMO)
+    assert done.returncode != 0
+    assert "OSError: config/blocklist.txt: made unreadable by the test" in done.stderr
+
+
 def test_health_fails_without_a_heartbeat(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:

@@ -856,3 +856,64 @@ def test_a_group_chat_id_without_its_minus_sign_is_refused() -> None:
     text = TWO_MARKELOS.replace("chat_id = -100\n", "chat_id = 1001000000001\n")
     with pytest.raises(NetworkError):
         parse_network(text)
+
+
+# --- this wave's checks (branch trust), pinned in full (issue 17) ------------------------
+
+TOO_DEEP = (
+    "config/network.toml: is nested too deeply (lists or tables inside each other); a "
+    "network file needs at most a list of names inside a [[neighbourhood]] entry"
+)
+
+
+@pytest.mark.parametrize(
+    "nesting",
+    [
+        "extra = " + "[" * 3000 + "]" * 3000,
+        "extra = " + "{a = " * 3000 + "1" + "}" * 3000,
+        "[policy]\nmax_warnings = " + "[" * 900 + "]" * 900,
+    ],
+    ids=["arrays", "inline-tables", "in-policy"],
+)
+def test_deep_nesting_is_refused_with_exactly_one_line(nesting: str) -> None:
+    """However the nesting is too deep (while reading the TOML, checking it, or describing
+    what is wrong), the answer is the same one line naming the file."""
+    assert fails(VALID + "\n" + nesting + "\n") == TOO_DEEP
+
+
+def test_a_long_wrong_value_is_echoed_cut_to_80_characters() -> None:
+    """The '(got …)' part shows at most 80 characters of what was given: a value whose
+    form is 80 long is shown whole, one of 81 ends in '…' after 79."""
+    fits = "x" * 78  # repr adds the two quotes: 80
+    message = fails(VALID + f'\n[policy]\nincident_ttl_hours = "{fits}"\n')
+    assert (
+        message
+        == f"config/network.toml: [policy].incident_ttl_hours: must be a number (got '{fits}')"
+    )
+    longer = "x" * 79  # repr: 81
+    message = fails(VALID + f'\n[policy]\nincident_ttl_hours = "{longer}"\n')
+    shown = ("'" + longer)[:79] + "…"
+    assert (
+        message
+        == f"config/network.toml: [policy].incident_ttl_hours: must be a number (got {shown})"
+    )
+
+
+def test_a_nested_wrong_value_is_echoed_cut_too() -> None:
+    """A list of lists where a number belongs (not deep enough to be refused as nesting) is
+    named with the first 79 characters of what was given."""
+    message = fails(VALID + "\n[policy]\nmax_warnings = " + "[" * 300 + "]" * 300 + "\n")
+    assert message == (
+        "config/network.toml: [policy].max_warnings: must be a whole number (got " + "[" * 79 + "…)"
+    )
+
+
+def test_a_control_character_in_a_long_name_shows_its_first_40_characters() -> None:
+    """A name with a control character is refused naming the field, the first 40
+    characters of the name and the character's code point."""
+    name = "Goor West " + "x" * 40
+    message = fails(VALID.replace('name = "Goor West"', f'name = "{name}\\u0007"'))
+    assert message == (
+        f"config/network.toml: neighbourhood 'goor-west': name {name[:40]!r} contains the "
+        "control character U+0007; names may not hold control characters"
+    )

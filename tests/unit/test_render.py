@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from relaybot.domain.model import Flag, FollowUp, Incident, State
+from relaybot.domain.model import Flag, FollowUp, Incident, State, Withdrawn
 from relaybot.domain.render import (
     CAPTION_LIMIT,
     TEXT_LIMIT,
@@ -21,6 +21,7 @@ from relaybot.domain.render import (
     render_alert,
     render_followup,
     utf16_len,
+    withdrawn_notice,
 )
 from relaybot.domain.texts import Texts, en, nl
 
@@ -485,3 +486,19 @@ def test_a_caption_with_room_for_one_character_shows_only_the_ellipsis() -> None
     seen = photo("Verdachte man", name)
     assert seen.splitlines()[1] == "…"
     assert utf16_len(seen) == CAPTION_LIMIT
+
+
+def test_a_withdrawn_112_report_is_shown_with_time_name_and_place() -> None:
+    """After /niet112 the alert says the earlier report was withdrawn, in local time, and
+    each chat's notice names the incident, the time and who withdrew it."""
+    withdrawn = Withdrawn(SUMMER, "Bram", "Goor West (Goor)")
+    seen = visible(alert(incident(withdrawn=withdrawn)).html).splitlines()
+    assert seen[-2:] == [
+        "☎️ 112: nog niet gebeld",
+        "↩️ Eerdere 112-melding ingetrokken om 14:05 door Bram (Goor West (Goor))",
+    ]
+    assert withdrawn_notice(NL, 12, withdrawn, AMSTERDAM) == (
+        "↩️ <b>112 is nog niet gebeld</b> bij melding #12: de melding dat 112 gebeld was is "
+        "om 14:05 ingetrokken door Bram (Goor West (Goor)). Bel 112 bij gevaar en meld het "
+        "dan hier."
+    )
