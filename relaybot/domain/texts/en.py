@@ -27,7 +27,9 @@ TEXTS: dict[str, str] = {
     "unknown_group": "ℹ️ This group is not part of the network {network}. "
     "A co-admin can link it with /koppel &lt;neighbourhood&gt;.",
     "regie_unknown_group": "ℹ️ The bot was added to a group that is not part of the network: "
-    "{title} (chat id {chat_id}).",
+    "{title} (chat id {chat_id}), added by {added_by}.",
+    "regie_unknown_group_adder_unknown": "ℹ️ The bot is in a group that is not part of the "
+    "network: {title} (chat id {chat_id}); unknown who added the bot.",
     "flag_notice": "☎️ <b>112 was called</b> at {time} by {name} ({place}). "
     "Do not call again; please post news here.",
     "already_called": "☎️ 112 was already called at {time} by {name}. Do not call again.",

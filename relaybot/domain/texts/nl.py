@@ -27,7 +27,9 @@ TEXTS: dict[str, str] = {
     "unknown_group": "ℹ️ Deze groep hoort niet bij het netwerk {network}. "
     "Een beheerder kan hem koppelen met /koppel &lt;buurt&gt;.",
     "regie_unknown_group": "ℹ️ De bot is toegevoegd aan een groep die niet bij het netwerk hoort: "
-    "{title} (chat-id {chat_id}).",
+    "{title} (chat-id {chat_id}), toegevoegd door {added_by}.",
+    "regie_unknown_group_adder_unknown": "ℹ️ De bot zit in een groep die niet bij het netwerk "
+    "hoort: {title} (chat-id {chat_id}); onbekend wie de bot heeft toegevoegd.",
     "flag_notice": "☎️ <b>112 is gebeld</b> om {time} door {name} ({place}). "
     "Niet nog eens bellen; nieuws graag hier melden.",
     "already_called": "☎️ 112 is al gebeld om {time} door {name}. Niet nog eens bellen.",
