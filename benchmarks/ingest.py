@@ -166,6 +166,7 @@ async def breakdown(samples: int = 2000) -> dict[str, float]:
                         kind = "112-intent"
                     kinds.setdefault(kind, []).append(spent)
             finally:
+                await runtime.cases.moderation.drain()  # reminders judged beside the handlers
                 await app.shutdown()
                 await runtime.db.close()
     return {

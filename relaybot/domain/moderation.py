@@ -161,8 +161,12 @@ class ChatterPatterns:
         object.__setattr__(self, "_any", _joined(self.patterns))
 
     def is_chatter(self, text: str) -> bool:
+        """Every group message is asked, so the first look is cheap: the lowercased text and
+        one search over all patterns; a possible match is then judged on the normalised text."""
+        if not text or not self._any(text.lower()):
+            return False
         norm = normalise(text)
-        if not norm or not self._any(norm):  # most messages: one search decides
+        if not any(p.search(norm) for p in self.patterns):
             return False
         return not any(p.search(norm) for p in self.unless)
 

@@ -9,13 +9,14 @@ goes out at low priority: it never delays an alert.
 
 from __future__ import annotations
 
+import asyncio
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosqlite
 import structlog
@@ -139,13 +140,41 @@ class Moderation:
         self.flood = FloodCounter(ctx.network.policy.flood_per_minute)
         # (chat, member, kind) -> until when no reminder of that kind is due (saves a read)
         self._quiet_until: dict[tuple[int, int, str], float] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     # --- every group message ------------------------------------------------------------------
+
+    def watches(self, chat_id: int) -> bool:
+        """Moderation acts in neighbourhood chats only (one dictionary lookup)."""
+        return self.ctx.directory.kind(chat_id) is ChatKind.NEIGHBOURHOOD
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run a reminder's judgement beside the update pipeline: asking Telegram whether the
+        sender is a co-admin must not hold up the messages behind it (a reminder may be lost
+        in a crash; an alert never waits for one)."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("moderation_failed", error=type(task.exception()).__name__)
+
+    @property
+    def busy(self) -> bool:
+        """A reminder is still being judged."""
+        return bool(self._background)
+
+    async def drain(self) -> None:
+        """Let the reminders being judged finish (before the database closes)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
     def screen(self, seen: Seen) -> Finding | None:
         """What a group message may have earned, decided in memory. None for nearly all."""
         ctx = self.ctx
-        if ctx.directory.kind(seen.chat_id) is not ChatKind.NEIGHBOURHOOD:
+        if not self.watches(seen.chat_id):
             return None
         if mod.never_warned(seen.sender, is_co_admin=False) is not None:
             return None  # the group itself, channels, bots: never acted on
@@ -224,7 +253,9 @@ class Moderation:
             return
         await store.set_reminder(conn, seen.chat_id, member, kind, now)
         self._quiet(seen.chat_id, member, kind, now + period)
-        await self._say(conn, seen.chat_id, text, reply_to=seen.message_id)
+        await self._say(
+            conn, seen.chat_id, text, person=seen.sender.user_id, reply_to=seen.message_id
+        )
         log.info("reminder_given", chat=seen.chat_id, member=member, kind=kind)
 
     # --- warnings -------------------------------------------------------------------------------
@@ -249,13 +280,20 @@ class Moderation:
         limit = policy.max_warnings
         if kind is WarningKind.BLOCKLIST:
             await self._say(
-                conn, chat_id, "warn_blocklist", reply_to=reply_to, count=count, max=limit
+                conn,
+                chat_id,
+                "warn_blocklist",
+                person=member,
+                reply_to=reply_to,
+                count=count,
+                max=limit,
             )
         elif reason:
             await self._say(
                 conn,
                 chat_id,
                 "warn_manual",
+                person=by,
                 reply_to=reply_to,
                 count=count,
                 max=limit,
@@ -263,7 +301,13 @@ class Moderation:
             )
         else:
             await self._say(
-                conn, chat_id, "warn_manual_plain", reply_to=reply_to, count=count, max=limit
+                conn,
+                chat_id,
+                "warn_manual_plain",
+                person=by,
+                reply_to=reply_to,
+                count=count,
+                max=limit,
             )
         log.info("warning_given", chat=chat_id, member=member, kind=kind.value, count=count)
         pending = await store.pending_card(conn, chat_id, member)
@@ -321,6 +365,8 @@ class Moderation:
         async with ctx.db.transaction() as conn:
             if not await chats.claim(conn, request.key, ctx.clock()):
                 return
+            if not await ctx.admit_answer(conn, request.chat_id, request.actor.user_id, "rules"):
+                return
             await outbox.enqueue(
                 conn,
                 chat_id=request.chat_id,
@@ -370,7 +416,14 @@ class Moderation:
             if refusal is not None:
                 key, values = refusal
                 log.info("refused", reason=key, chat=request.chat_id)
-                await self._say(conn, request.chat_id, key, reply_to=request.message_id, **values)
+                await self._say(
+                    conn,
+                    request.chat_id,
+                    key,
+                    person=request.actor.user_id,
+                    reply_to=request.message_id,
+                    **values,
+                )
             else:
                 assert request.target is not None
                 await action(conn, request, request.target)  # type: ignore[misc]
@@ -396,13 +449,20 @@ class Moderation:
         member = target.sender.user_id
         taken = await store.take_back_latest(conn, request.chat_id, member, since)
         if taken is None:
-            await self._say(conn, request.chat_id, "unwarn_none", reply_to=request.message_id)
+            await self._say(
+                conn,
+                request.chat_id,
+                "unwarn_none",
+                person=request.actor.user_id,
+                reply_to=request.message_id,
+            )
             return
         left = len(await store.warnings_since(conn, request.chat_id, member, since))
         await self._say(
             conn,
             request.chat_id,
             "unwarn_done",
+            person=request.actor.user_id,
             reply_to=request.message_id,
             count=left,
             max=policy.max_warnings,
@@ -440,7 +500,12 @@ class Moderation:
         days = f"{policy.warning_days:g}"
         if not found:
             await self._say(
-                conn, request.chat_id, "warnings_none", reply_to=request.message_id, days=days
+                conn,
+                request.chat_id,
+                "warnings_none",
+                person=request.actor.user_id,
+                reply_to=request.message_id,
+                days=days,
             )
             return
         lines = []
@@ -452,6 +517,7 @@ class Moderation:
             conn,
             request.chat_id,
             "warnings_list",
+            person=request.actor.user_id,
             reply_to=request.message_id,
             count=len(found),
             max=policy.max_warnings,
@@ -559,7 +625,7 @@ class Moderation:
             self._quiet(chat_id, 0, WELCOME, now + mod.WELCOME_BURST)
             slug = ctx.directory.slug_for(chat_id)
             place = ctx.network.neighbourhoods[slug].name if slug else ""
-            await self._say(conn, chat_id, "welcome_burst", place=place)
+            await self._say(conn, chat_id, "welcome_burst", person=None, place=place)
         log.info("welcome_given", chat=chat_id, newcomers=newcomers)
         ctx.wake()
 
@@ -572,9 +638,14 @@ class Moderation:
         key: str,
         /,
         *,
+        person: int | None,
         reply_to: int | None = None,
         **values: object,
     ) -> None:
+        """One line that is not an alert: within the answer limits every use case shares (half
+        a chat's budget, a few a minute per person); what does not fit is dropped and counted."""
+        if not await self.ctx.admit_answer(conn, chat_id, person, key):
+            return
         await outbox.enqueue(
             conn,
             chat_id=chat_id,

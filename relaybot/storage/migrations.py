@@ -145,7 +145,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (incident, user_id)
         ) WITHOUT ROWID""",
     ),
-    # 3: moderation (issue 13): warnings (who, where, when, what kind; never the message),
+    # 4: moderation (issue 13): warnings (who, where, when, what kind; never the message),
     # reminders given (once a day / a month), and removal questions with their cards
     (
         """CREATE TABLE warnings (

@@ -119,6 +119,7 @@ class Runtime:
         )
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        await self.cases.moderation.drain()
         if self.checks is not None and not self.checks.done():
             self.checks.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -130,8 +131,11 @@ class Runtime:
         log.info("bot_stopped")
 
     async def delivered_all(self) -> bool:
-        """Nothing in flight and nothing waiting in the outbox (start-up checks included)."""
-        if self.worker.busy or (self.checks is not None and not self.checks.done()):
+        """Nothing in flight, nothing being judged, and nothing waiting in the outbox (start-up
+        checks included)."""
+        if self.worker.busy or self.cases.moderation.busy:
+            return False
+        if self.checks is not None and not self.checks.done():
             return False
         async with self.db.reading() as conn:
             return await outbox.pending(conn) == 0

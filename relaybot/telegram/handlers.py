@@ -26,7 +26,7 @@ from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor
 from relaybot.domain.signup import SharedContact, Text
 from relaybot.service import Chat, Command, UseCases
-from relaybot.service.moderation import REMOVE_BUTTON, Request
+from relaybot.service.moderation import REMOVE_BUTTON, Finding, Request
 from relaybot.service.signup import CARD_BUTTONS
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
@@ -332,13 +332,22 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         whether the sender is a co-admin and goes on to the use case."""
         message = update.message
         assert message is not None
+        if not moderation.watches(message.chat_id):
+            return
         seen = seen_of(message)
         finding = moderation.screen(seen)
         if finding is None:
             return
-        co_admin = await admins.is_co_admin(context.bot, message)
-        name = name_of(message.from_user, message)
-        await moderation.act(seen, finding, co_admin, name, message_key(message))
+
+        async def judge() -> None:
+            co_admin = await admins.is_co_admin(context.bot, message)
+            name = name_of(message.from_user, message)
+            await moderation.act(seen, finding, co_admin, name, message_key(message))
+
+        if finding is Finding.BLOCKED:
+            await judge()  # a warning keeps the order of the member's messages
+        else:
+            moderation.later(judge())  # a reminder never holds up the messages behind it
 
     async def on_join(update: Update, context: Context) -> None:
         message = update.message

@@ -162,9 +162,10 @@ async def test_warnings_older_than_warning_days_no_longer_count(stage: Stage, cl
 # --- 3. /waarschuw, /vergeef, /waarschuwingen ------------------------------------------------
 
 
-async def test_warn_with_a_reason_and_take_it_back(stage: Stage) -> None:
+async def test_warn_with_a_reason_and_take_it_back(stage: Stage, clock: Clock) -> None:
     """/waarschuw schelden shows the reason and the count; /waarschuwingen lists it;
-    /vergeef takes the latest back."""
+    /vergeef takes the latest back. (A minute passes between rounds: one person gets a few
+    answers a minute.)"""
     chat = stage.chats[HOOD]
     resident, co_admin = stage.residents[HOOD], stage.co_admins[HOOD]
     post = stage.emu.post(chat, resident, "Kom maar op dan")
@@ -176,11 +177,13 @@ async def test_warn_with_a_reason_and_take_it_back(stage: Stage) -> None:
     await stage.settle()
     listing = said(stage, HOOD, "📋")
     assert len(listing) == 1 and "1 van 3" in listing[0] and "schelden" in listing[0]
+    clock.advance(61)
     stage.emu.post(chat, co_admin, "/vergeef", reply_to=post.message_id)
     stage.emu.post(chat, co_admin, "/warnings", reply_to=post.message_id)
     await stage.settle()
     assert any("ingetrokken" in c and "0 van 3" in c for c in said(stage, HOOD, "✅"))
     assert "geen waarschuwingen" in said(stage, HOOD, "📋")[-1]
+    clock.advance(61)
     stage.emu.post(chat, co_admin, "/unwarn", reply_to=post.message_id)
     await stage.settle()
     assert "geen waarschuwingen die nog tellen" in contents(stage, chat)[-1]
@@ -201,7 +204,7 @@ async def test_residents_are_refused_with_one_line(stage: Stage) -> None:
     assert warnings_in(stage) == []
 
 
-async def test_warn_refusals_say_why(stage: Stage) -> None:
+async def test_warn_refusals_say_why(stage: Stage, clock: Clock) -> None:
     """Without a reply, on a co-admin, on the bot or on an anonymous admin: one line each,
     and no warning."""
     chat = stage.chats[HOOD]
@@ -216,6 +219,7 @@ async def test_warn_refusals_say_why(stage: Stage) -> None:
     stage.emu.post(chat, co_admin, "/waarschuw", reply_to=anonymous.message_id)
     await stage.settle()
     bots_line = stage.emu.bot_messages(chat)[-1]
+    clock.advance(61)  # one person gets a few answers a minute
     stage.emu.post(chat, co_admin, "/waarschuw", reply_to=bots_line.message_id)
     await stage.settle()
     lines = [c for c in contents(stage, chat) if c.startswith("ℹ️")]
@@ -499,3 +503,22 @@ async def test_logs_carry_no_text_and_no_names(stage: Stage) -> None:
     for secret in ("yvonne", "testbewoner", "klootzak", "kinderfiets", "geheimereden"):
         assert secret not in dumped
     assert stage.co_admins[HOOD].first_name.lower() not in dumped
+
+
+async def test_help_names_the_house_rules(stage: Stage) -> None:
+    """/help in a neighbourhood group lists /regels and the co-admins' warning commands."""
+    chat = stage.chats[HOOD]
+    stage.emu.post(chat, stage.residents[HOOD], "/help")
+    await stage.settle()
+    shown = contents(stage, chat)[-1]
+    assert "/regels — de huisregels" in shown and "/waarschuw [reden]" in shown
+
+
+async def test_a_flood_of_commands_gets_a_few_answers(stage: Stage) -> None:
+    """Ten /regels from one resident in a minute get the few answers one person gets a
+    minute, not ten: moderation's answers share the limits that keep room for alerts."""
+    chat = stage.chats[HOOD]
+    for _ in range(10):
+        stage.emu.post(chat, stage.residents[HOOD], "/regels")
+    await stage.settle()
+    assert len(said(stage, HOOD, "📜")) == 3

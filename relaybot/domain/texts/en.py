@@ -300,6 +300,18 @@ TEXTS.update(
 )
 for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
     TEXTS[_help] = TEXTS[_help].replace("/112 — report that 112 was called\n", "/112 — report that 112 was called\n/niet112 — (as a reply) withdraw a false 112 report\n", 1)
+# /help names the house rules everywhere, and the moderation commands in neighbourhood groups
+for _help in ("help_regie", "help_other", "help_private"):
+    TEXTS[_help] = TEXTS[_help].replace("/help — this overview", "/regels — the house rules\n/help — this overview", 1)
+TEXTS["help_neighbourhood"] = TEXTS["help_neighbourhood"].replace(
+    "/help — this overview",
+    "/regels — the house rules\n"
+    "/waarschuw [reason] — (co-admin, as a reply) warn a member\n"
+    "/vergeef — (co-admin, as a reply) take the latest warning back\n"
+    "/waarschuwingen — (co-admin, as a reply) a member's warnings\n"
+    "/help — this overview",
+    1,
+)
 
 # --- reports, weekly digest and notices (issue 15) ----------------------------------------
 TEXTS.update(

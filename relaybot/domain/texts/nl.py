@@ -302,6 +302,18 @@ TEXTS.update(
 )
 for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
     TEXTS[_help] = TEXTS[_help].replace("/112 — meld dat 112 gebeld is\n", "/112 — meld dat 112 gebeld is\n/niet112 — (als antwoord) trek een onjuiste 112-melding in\n", 1)
+# /help names the house rules everywhere, and the moderation commands in neighbourhood groups
+for _help in ("help_regie", "help_other", "help_private"):
+    TEXTS[_help] = TEXTS[_help].replace("/help — dit overzicht", "/regels — de huisregels\n/help — dit overzicht", 1)
+TEXTS["help_neighbourhood"] = TEXTS["help_neighbourhood"].replace(
+    "/help — dit overzicht",
+    "/regels — de huisregels\n"
+    "/waarschuw [reden] — (beheerder, als antwoord) waarschuw een lid\n"
+    "/vergeef — (beheerder, als antwoord) trek de laatste waarschuwing in\n"
+    "/waarschuwingen — (beheerder, als antwoord) de waarschuwingen van een lid\n"
+    "/help — dit overzicht",
+    1,
+)
 
 # --- rapportage, weekoverzicht en meldingen (issue 15) -----------------------------------
 TEXTS.update(
