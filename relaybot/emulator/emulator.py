@@ -313,6 +313,11 @@ class Emulator:
     def confirmed_all(self) -> bool:
         return self.world.updates.confirmed_all()
 
+    async def poll_waiting(self) -> None:
+        """Return once a getUpdates is waiting for an update: a test can then post knowing the
+        poll is under way (no guess of how long that takes; the test watchdog bounds a hang)."""
+        await self.world.updates.polling.wait()
+
     @property
     def counters(self) -> dict[str, int]:
         return self.api.counters

@@ -37,6 +37,7 @@ class UpdateQueue:
         self.fetched_up_to = first_update_id - 1
         self.allowed: frozenset[str] | None = None  # None: Telegram's default set
         self._waiter: asyncio.Future[str] | None = None
+        self.polling = asyncio.Event()  # set while a getUpdates waits for an update
         self.stopped = False
 
     def put(self, kind: str, payload: dict[str, Any], update_id: int | None = None) -> int:
@@ -52,6 +53,10 @@ class UpdateQueue:
 
     def confirmed_all(self) -> bool:
         return not self.items
+
+    def waiting(self) -> bool:
+        """Whether a getUpdates is waiting (long polling) for an update to arrive."""
+        return self.polling.is_set()
 
     def drop_all(self) -> None:
         self.fetched_up_to = max(self.fetched_up_to, self.next_id - 1)
@@ -79,6 +84,7 @@ class UpdateQueue:
                 return batch
             waiter: asyncio.Future[str] = loop.create_future()
             self._waiter = waiter
+            self.polling.set()
             try:
                 reason = await asyncio.wait_for(waiter, remaining)
             except TimeoutError:
@@ -86,6 +92,7 @@ class UpdateQueue:
             finally:
                 if self._waiter is waiter:
                     self._waiter = None
+                    self.polling.clear()
             if reason == "conflict":
                 raise _CONFLICT
             if reason == "stopped":

@@ -106,7 +106,7 @@ class Flagging:
                 copy = await incidents.copy_at(conn, command.chat.id, command.replied.message_id)
             incident = await incidents.get(conn, copy.incident) if copy else None
             if incident is None:
-                await self.ctx.answer(conn, command, "need_reply_to_copy", command="/niet112")
+                await self.ctx.answer(conn, command, "need_reply_unflag")
             elif (refusal := rules.closed_refusal(incident)) is not None:
                 await self.ctx.refuse(conn, command, refusal)
             elif not rules.may_resolve(

@@ -48,8 +48,10 @@ class Groups:
             return
         await self.answer_once(command, "unknown_group", network=self.ctx.network.name)
 
-    async def bot_added(self, chat: Chat) -> None:
-        """Tell the regiegroep once that the bot was added to a group outside the network."""
+    async def bot_added(self, chat: Chat, added_by: str = "") -> None:
+        """Tell the regiegroep once that the bot was added to a group outside the network:
+        its title, chat id and who added the bot (`added_by`, a display name; empty when the
+        bot missed being added and first sees the group now)."""
         if self.ctx.kind(chat) is not ChatKind.UNKNOWN:
             return
         if chat.id in self._seen_unknown:  # known already: no write for every command
@@ -66,9 +68,7 @@ class Groups:
                     now=now,
                     priority=Priority.LOW,
                     payload={
-                        "html": self.ctx.texts(
-                            "regie_unknown_group", title=chat.title, chat_id=chat.id
-                        ),
+                        "html": self._unknown_line(chat, added_by),
                         "reply_to": None,
                     },
                 )
@@ -79,6 +79,15 @@ class Groups:
                 log.info("unknown_group_announced", chat=chat.id)
         self._seen_unknown.add(chat.id)
         self.ctx.wake()
+
+    def _unknown_line(self, chat: Chat, added_by: str) -> str:
+        if added_by:
+            return self.ctx.texts(
+                "regie_unknown_group", title=chat.title, chat_id=chat.id, added_by=added_by
+            )
+        return self.ctx.texts(
+            "regie_unknown_group_adder_unknown", title=chat.title, chat_id=chat.id
+        )
 
     async def unknown_to_leave(self) -> list[int]:
         """Groups outside the network that have not asked to be linked (/koppel) within

@@ -25,12 +25,12 @@ class Lifecycle:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    async def _incident_of_reply(self, conn, command: Command, name: str) -> Incident | None:
+    async def _incident_of_reply(self, conn, command: Command, usage: str) -> Incident | None:
         copy = None
         if command.replied is not None:
             copy = await incidents.copy_at(conn, command.chat.id, command.replied.message_id)
         if copy is None:
-            await self.ctx.answer(conn, command, "need_reply_to_copy", command=name)
+            await self.ctx.answer(conn, command, usage)
             return None
         return await incidents.get(conn, copy.incident)
 
@@ -39,7 +39,7 @@ class Lifecycle:
         async with self.ctx.db.transaction() as conn:
             if not await chats.claim(conn, command.key, self.ctx.clock()):
                 return
-            incident = await self._incident_of_reply(conn, command, "/afgehandeld")
+            incident = await self._incident_of_reply(conn, command, "need_reply_resolve")
             if incident is None:
                 pass
             elif (refusal := rules.closed_refusal(incident)) is not None:
@@ -82,7 +82,7 @@ class Lifecycle:
         async with self.ctx.db.transaction() as conn:
             if not await chats.claim(conn, command.key, self.ctx.clock()):
                 return
-            incident = await self._incident_of_reply(conn, command, "/intrekken")
+            incident = await self._incident_of_reply(conn, command, "need_reply_retract")
             if incident is None:
                 pass
             elif (refusal := rules.closed_refusal(incident)) is not None:

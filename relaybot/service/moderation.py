@@ -75,6 +75,14 @@ class Target:
     is_co_admin: bool
 
 
+# a moderation command (by its first, Dutch name) sent without a reply: the line that says so
+NO_REPLY = {
+    "waarschuw": "refuse_mod_no_reply_warn",
+    "vergeef": "refuse_mod_no_reply_unwarn",
+    "waarschuwingen": "refuse_mod_no_reply_warnings",
+}
+
+
 @dataclass(frozen=True)
 class Request:
     """A moderation command: who, where, and the message it answers."""
@@ -385,7 +393,8 @@ class Moderation:
         if not request.actor.is_co_admin:
             return "refuse_mod_not_co_admin", {}
         if request.target is None:
-            return "refuse_mod_no_reply", {"command": request.command}
+            # the line names the command in the bot's language (texts), not as it was typed
+            return NO_REPLY.get(request.command, "refuse_mod_no_reply"), {}
         exempt = mod.never_warned(request.target.sender, request.target.is_co_admin)
         if exempt is not None:
             return f"refuse_mod_exempt_{exempt.value}", {}

@@ -59,7 +59,7 @@ class Tagging:
                 return
             followed = await self._followed_incident(conn, command)
             if followed is None:
-                await self.ctx.answer(conn, command, "need_reply_to_copy", command="/update")
+                await self.ctx.answer(conn, command, "need_reply_update")
             else:
                 await self._follow_up(conn, command, kind, followed)
         self.ctx.wake()

@@ -313,7 +313,9 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         was_in = change.old_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
         if now_in and not was_in:
             await delivery.chat_welcomed_back(chat.id)
-            await cases.groups.bot_added(Chat(chat.id, chat.type, chat.title or ""))
+            await cases.groups.bot_added(
+                Chat(chat.id, chat.type, chat.title or ""), added_by=name_of(change.from_user)
+            )
         elif was_in and not now_in and ctx.directory.in_network(chat.id):
             await delivery.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
             await cases.reports.bot_removed(chat.id, f"removed:{update.update_id}")

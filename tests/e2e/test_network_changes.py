@@ -128,13 +128,14 @@ async def test_403_during_a_fan_out_is_reported_once(stage: Stage) -> None:
 async def test_bot_added_to_an_unknown_group_tells_regie_once_and_relays_nothing(
     stage: Stage,
 ) -> None:
-    """Added to a group outside the network, the bot tells the regiegroep once (title and
-    chat id), answers commands there with one line, and relays nothing from it."""
+    """Added to a group outside the network, the bot tells the regiegroep once (title, chat
+    id and who added it), answers commands there with one line, and relays nothing from it."""
     someone = stage.emu.add_user("Gerrit", "Pool")
     group = stage.emu.add_bot("Vrienden van de Markt", by=someone)
     await stage.settle()
     told = [t for t in contents(stage, stage.regie) if "Vrienden van de Markt" in t]
     assert len(told) == 1 and str(group.id) in told[0]
+    assert "Gerrit Pool" in told[0]
 
     post = stage.emu.post(group.id, someone, "Verdachte man bij de kerk, 112 gebeld")
     stage.emu.post(group.id, someone, "/regie", reply_to=post.message_id)

@@ -83,7 +83,8 @@ async def test_refusals_answer_one_line_and_relay_nothing(stage: Stage) -> None:
 
 async def test_unknown_group_gets_one_line_and_relays_nothing(stage: Stage) -> None:
     """A group outside the network: commands get one line; nothing is relayed to the regie
-    chat, which only hears once that the bot is in that group (it missed being added)."""
+    chat, which only hears once that the bot is in that group (it missed being added, so
+    the line says it does not know who added the bot)."""
     stranger = stage.emu.add_user("Onbekende", "Beheerder")
     group = stage.emu.add_group(
         "Feestcommissie", -1003000000001, members=[stranger], admins=[stranger]
@@ -97,6 +98,7 @@ async def test_unknown_group_gets_one_line_and_relays_nothing(stage: Stage) -> N
     assert "hoort niet bij het netwerk Hof van Twente" in answers[0]
     regie = contents(stage, stage.regie)
     assert len(regie) == 1 and "Feestcommissie" in regie[0] and "Verdacht" not in regie[0]
+    assert "onbekend wie" in regie[0] and "Onbekende" not in regie[0]
 
 
 async def test_user_text_and_names_arrive_as_written(tmp_path: Path) -> None:

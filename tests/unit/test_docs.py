@@ -54,3 +54,18 @@ def test_the_shipped_operator_files_exist_and_agree() -> None:
     for name in ("CHANGELOG.md", "LICENSE", "docs/voor-bewoners.md"):
         assert read(name).strip(), name
     assert tomllib.loads(read("pyproject.toml"))["project"]["version"] in read("CHANGELOG.md")
+
+
+def test_ci_runs_the_readme_test_command_with_the_watchdog_on() -> None:
+    """.ci/run ends with the README's test command, exactly; before it, it turns on Python's
+    faulthandler and refuses to run with the per-test watchdog (`test_timeout`, read from
+    pyproject.toml by that command) switched off, so a hung test ends with its stacks."""
+    readme_command = next(
+        line for line in read("README.md").splitlines() if line.endswith(".venv/bin/pytest")
+    )
+    lines = [line for line in read(".ci/run").splitlines() if line and not line.startswith("#")]
+    assert lines[-1] == readme_command
+    assert "export PYTHONFAULTHANDLER=1" in lines[:-1]
+    assert any("test_timeout" in line for line in lines[:-1])
+    ini = tomllib.loads(read("pyproject.toml"))["tool"]["pytest"]["ini_options"]
+    assert int(ini["test_timeout"]) > 0

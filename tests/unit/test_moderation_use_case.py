@@ -7,6 +7,7 @@ import pytest
 
 from relaybot.domain.model import Actor
 from relaybot.domain.moderation import Sender
+from relaybot.domain.texts import Texts
 from relaybot.service.moderation import (
     Finding,
     KickFailed,
@@ -129,6 +130,22 @@ async def test_warn_in_private_is_refused(world: World, moderation: Moderation) 
     await moderation.warn(request)
     (row,) = await world.rows()
     assert "buurtgroep" in row["payload"]["html"]
+
+
+@pytest.mark.parametrize(
+    ("command", "english", "dutch"),
+    [("waarschuw", "/warn", "/waarschuw"), ("vergeef", "/unwarn", "/vergeef")],
+)
+async def test_a_moderation_usage_line_in_english_names_the_english_command(
+    world: World, moderation: Moderation, command: str, english: str, dutch: str
+) -> None:
+    """A co-admin's /waarschuw (/warn) or /vergeef (/unwarn) that answers nobody gets a line
+    naming the command in the bot's language: in English the English command."""
+    world.ctx.texts = Texts("en")
+    request = Request(GOOR_OOST, "supergroup", 4, ANNA, "k1", command, "", None)
+    await getattr(moderation, {"waarschuw": "warn", "vergeef": "unwarn"}[command])(request)
+    (row,) = await world.rows()
+    assert f"{english} " in row["payload"]["html"] and dutch not in row["payload"]["html"]
 
 
 async def test_chatter_reminder_survives_a_restart(world: World, moderation: Moderation) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -540,6 +541,15 @@ def test_shipped_example_loads() -> None:
 def test_shipped_example_policy_is_the_default() -> None:
     """The example's [policy] spells out exactly the defaults."""
     assert load_network(EXAMPLE).policy == Policy()
+
+
+def test_shipped_example_lists_every_policy_key_with_its_default() -> None:
+    """The example's [policy] block names every policy key (spec section 4, warning_days and
+    flood_per_minute included) with its default, in both shipped copies of the example."""
+    for example in (EXAMPLE, REPO / "relaybot" / "data" / "network.example.toml"):
+        written = tomllib.loads(example.read_text(encoding="utf-8"))["policy"]
+        defaults = {name: field.default for name, field in Policy.model_fields.items()}
+        assert written == defaults, example
 
 
 def test_no_network_file_ships_under_the_default_name() -> None:

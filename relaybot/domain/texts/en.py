@@ -27,7 +27,9 @@ TEXTS: dict[str, str] = {
     "unknown_group": "ℹ️ This group is not part of the network {network}. "
     "A co-admin can link it with /koppel &lt;neighbourhood&gt;.",
     "regie_unknown_group": "ℹ️ The bot was added to a group that is not part of the network: "
-    "{title} (chat id {chat_id}).",
+    "{title} (chat id {chat_id}), added by {added_by}.",
+    "regie_unknown_group_adder_unknown": "ℹ️ The bot is in a group that is not part of the "
+    "network: {title} (chat id {chat_id}); unknown who added the bot.",
     "flag_notice": "☎️ <b>112 was called</b> at {time} by {name} ({place}). "
     "Do not call again; please post news here.",
     "already_called": "☎️ 112 was already called at {time} by {name}. Do not call again.",
@@ -47,7 +49,11 @@ TEXTS: dict[str, str] = {
     "group can retract it.",
     "retract_done": "🗑️ Alert #{number} was retracted as a false alarm. "
     "The bot deleted {count} message(s).",
-    "need_reply_to_copy": "ℹ️ Send {command} as a reply to a message of an alert.",
+    # the command is named in the language's own words (the English aliases in English)
+    "need_reply_update": "ℹ️ Send /update as a reply to a message of an alert.",
+    "need_reply_unflag": "ℹ️ Send /unflag as a reply to a message of an alert.",
+    "need_reply_resolve": "ℹ️ Send /resolved as a reply to a message of an alert.",
+    "need_reply_retract": "ℹ️ Send /retract as a reply to a message of an alert.",
     "incidents_none": "There are no open alerts here.",
     "incidents_header": "<b>Open alerts</b>",
     "incidents_line": "#{number} · {place} · {time} · {flag} — {text}",
@@ -266,7 +272,10 @@ TEXTS.update(
         "warnings_what_manual": "by a co-admin",
         "warnings_none": "📋 This member has no warnings that count (last {days} days).",
         "refuse_mod_not_co_admin": "⛔ Only administrators of this group can do this.",
-        "refuse_mod_no_reply": "ℹ️ Use /{command} as a reply to a message of the member.",
+        "refuse_mod_no_reply": "ℹ️ Use a command as a reply to a message of the member.",
+        "refuse_mod_no_reply_warn": "ℹ️ Use /warn as a reply to a message of the member.",
+        "refuse_mod_no_reply_unwarn": "ℹ️ Use /unwarn as a reply to a message of the member.",
+        "refuse_mod_no_reply_warnings": "ℹ️ Use /warnings as a reply to a message of the member.",
         "refuse_mod_not_neighbourhood": "⛔ Warnings belong to a neighbourhood group of the network.",
         "refuse_mod_exempt_co_admin": "ℹ️ Co-admins are not warned.",
         "refuse_mod_exempt_bot": "ℹ️ Bots are not warned.",

@@ -27,7 +27,9 @@ TEXTS: dict[str, str] = {
     "unknown_group": "ℹ️ Deze groep hoort niet bij het netwerk {network}. "
     "Een beheerder kan hem koppelen met /koppel &lt;buurt&gt;.",
     "regie_unknown_group": "ℹ️ De bot is toegevoegd aan een groep die niet bij het netwerk hoort: "
-    "{title} (chat-id {chat_id}).",
+    "{title} (chat-id {chat_id}), toegevoegd door {added_by}.",
+    "regie_unknown_group_adder_unknown": "ℹ️ De bot zit in een groep die niet bij het netwerk "
+    "hoort: {title} (chat-id {chat_id}); onbekend wie de bot heeft toegevoegd.",
     "flag_notice": "☎️ <b>112 is gebeld</b> om {time} door {name} ({place}). "
     "Niet nog eens bellen; nieuws graag hier melden.",
     "already_called": "☎️ 112 is al gebeld om {time} door {name}. Niet nog eens bellen.",
@@ -47,7 +49,11 @@ TEXTS: dict[str, str] = {
     "kunnen een melding intrekken.",
     "retract_done": "🗑️ Melding #{number} is ingetrokken: loos alarm. "
     "De bot heeft {count} bericht(en) verwijderd.",
-    "need_reply_to_copy": "ℹ️ Gebruik {command} als antwoord op een bericht van een melding.",
+    # the command is named in the language's own words (the English aliases in English)
+    "need_reply_update": "ℹ️ Gebruik /update als antwoord op een bericht van een melding.",
+    "need_reply_unflag": "ℹ️ Gebruik /niet112 als antwoord op een bericht van een melding.",
+    "need_reply_resolve": "ℹ️ Gebruik /afgehandeld als antwoord op een bericht van een melding.",
+    "need_reply_retract": "ℹ️ Gebruik /intrekken als antwoord op een bericht van een melding.",
     "incidents_none": "Er zijn hier geen open meldingen.",
     "incidents_header": "<b>Open meldingen</b>",
     "incidents_line": "#{number} · {place} · {time} · {flag} — {text}",
@@ -268,7 +274,10 @@ TEXTS.update(
         "warnings_what_manual": "door een beheerder",
         "warnings_none": "📋 Dit lid heeft geen waarschuwingen die tellen (van de laatste {days} dagen).",
         "refuse_mod_not_co_admin": "⛔ Alleen beheerders van deze groep kunnen dit.",
-        "refuse_mod_no_reply": "ℹ️ Gebruik /{command} als antwoord op een bericht van het lid.",
+        "refuse_mod_no_reply": "ℹ️ Gebruik dit commando als antwoord op een bericht van het lid.",
+        "refuse_mod_no_reply_warn": "ℹ️ Gebruik /waarschuw als antwoord op een bericht van het lid.",
+        "refuse_mod_no_reply_unwarn": "ℹ️ Gebruik /vergeef als antwoord op een bericht van het lid.",
+        "refuse_mod_no_reply_warnings": "ℹ️ Gebruik /waarschuwingen als antwoord op een bericht van het lid.",
         "refuse_mod_not_neighbourhood": "⛔ Waarschuwingen horen bij een buurtgroep van het netwerk.",
         "refuse_mod_exempt_co_admin": "ℹ️ Beheerders krijgen geen waarschuwingen.",
         "refuse_mod_exempt_bot": "ℹ️ Bots krijgen geen waarschuwingen.",
