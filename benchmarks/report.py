@@ -6,7 +6,8 @@ import datetime
 from typing import Any
 
 INGEST_TARGET = 0.8
-FANOUT_TARGET = 1.15
+FANOUT_TARGET = 1.10
+DUE_TARGET_MS = 5.0
 FLAG_TARGET_MS = 250.0
 RSS_TARGET_MB = 150.0
 
@@ -28,11 +29,18 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             _mark(ing["ratio_median"] >= INGEST_TARGET),
         ),
         (
-            f"fan-out: 1 alert to {fan['runs'][0]['targets']} chats, limits on",
+            f"fan-out: 1 alert to {fan['runs'][0]['targets']} chats, limits on, "
+            f"{fan.get('round_trip', 0) * 1000:.0f} ms round trip, 4 in flight",
             f"{fan['seconds_median']:.2f} s vs bound {fan['bound_median']:.2f} s = "
             f"{fan['ratio_median']:.3f}×, 429s: {fan['429_total']}",
             f"≤ {FANOUT_TARGET}×, 0 × 429",
             _mark(fan["ratio_max"] <= FANOUT_TARGET and fan["429_total"] == 0 and fan["complete"]),
+        ),
+        (
+            f"outbox read per dispatch, {r['due']['rows']:,} rows waiting",
+            f"median {r['due']['median_ms']:.2f} ms, p95 {r['due']['p95_ms']:.2f} ms",
+            f"< {DUE_TARGET_MS:.0f} ms",
+            _mark(r["due"]["p95_ms"] < DUE_TARGET_MS),
         ),
         (
             f"112 propagation, 7 chats ({flag['incidents']} incidents)",
@@ -185,12 +193,24 @@ def render(r: dict[str, Any], host: dict[str, str], began: datetime.datetime, co
         "",
         "A resident's message in the `hub` of `write_big_network(60, hub=True)` tagged "
         "`/regie` by the co-admin; emulator with Telegram's limits on (30 messages/s overall, "
-        "20/min per group); a fresh emulator and bot per run (empty windows). Time from "
-        "queueing the `/regie` update to the emulator recording the last alert. Bound = "
-        "messages sent in that time / 30 per second.",
+        "20/min per group); a fresh emulator and bot per run (empty windows); Telegram "
+        f"answers each call {fan.get('round_trip', 0) * 1000:.0f} ms after carrying it out; "
+        "4 sends in flight. Time from the first alert the emulator carried out to the last; "
+        "bound = (messages carried out in that time − 1) / 30 per second. End to end (from "
+        "queueing the `/regie`, which adds fetching the update and the co-admin check, each a "
+        "round trip) in the last column.",
         "",
         _md_table(
-            ["run", "alerts", "messages", "time (s)", "bound (s)", "ratio", "429s"],
+            [
+                "run",
+                "alerts",
+                "messages",
+                "time (s)",
+                "bound (s)",
+                "ratio",
+                "429s",
+                "end to end (s)",
+            ],
             [
                 [
                     str(i + 1),
@@ -200,12 +220,51 @@ def render(r: dict[str, Any], host: dict[str, str], began: datetime.datetime, co
                     f"{x['bound']:.3f}",
                     f"{x['ratio']:.3f}",
                     str(x["429"]),
+                    f"{x.get('end_to_end', x['seconds']):.3f}",
                 ]
                 for i, x in enumerate(fan["runs"])
             ],
         ),
         "",
-        "## 3. 112 propagation",
+        f"Telegram answers each call {fan.get('round_trip', 0) * 1000:.0f} ms after carrying it "
+        "out. The same fan-out with each `RELAYBOT_MAX_IN_FLIGHT` setting (median of "
+        f"{plan.get('in_flight_runs', 1)} runs): a crash (SIGKILL, power loss) can duplicate at "
+        "most as many alerts as are in flight, never more than one in a chat; a stop "
+        "(SIGTERM) or a full disk duplicates none.",
+        "",
+        _md_table(
+            ["sends in flight", "time (s)", "ratio to the bound", "429s", "worst-case duplicates"],
+            [
+                [
+                    str(x["in_flight"]),
+                    f"{x['seconds_median']:.2f}",
+                    f"{x['ratio_median']:.2f}",
+                    str(x["429_total"]),
+                    str(x["worst_duplicates"]),
+                ]
+                for x in r.get("fanout_in_flight", [])
+            ],
+        ),
+        "",
+        "Why 4 in flight misses 1.10 here: the bot counts a call in its rate window from when "
+        "its answer arrives (never before Telegram counted it), so each window of 30 lasts "
+        "1.02 s plus one round trip; 61 messages need two full windows and one more message, "
+        "about 2.2 s against the 2.0 s bound (1.1×) before any other cost. Counting from the "
+        "send would meet the target but draws 429s when a request is slow on its way out (seen "
+        "on this loaded machine), so the bot keeps the safe count. More slots do not help (8 "
+        "is no faster than 4): the windows, not the slots, set the pace from 4 on.",
+        "",
+        "## 3. The outbox read per dispatch",
+        "",
+        f"{r['due']['rows']:,} rows waiting over {r['due']['chats']:,} chats (one in ten "
+        "postponed, a quarter at 112 priority); each dispatch asks for the next row of up to "
+        "4 idle chats while 4 others are busy, as the worker does. Rows are read in order of "
+        "urgency through the index `outbox_due (status, priority, id)` and reading stops once "
+        f"enough are found. {r['due']['dispatches']} dispatches: median "
+        f"{r['due']['median_ms']:.2f} ms, p95 {r['due']['p95_ms']:.2f} ms, "
+        f"{r['due']['rows_per_dispatch']:.1f} rows handed out each.",
+        "",
+        "## 4. 112 propagation",
         "",
         "A network of a source neighbourhood adjacent to five others, plus the regiegroep: "
         "seven chats hold each incident. Each incident is tagged and delivered; one window "
@@ -224,7 +283,7 @@ def render(r: dict[str, Any], host: dict[str, str], began: datetime.datetime, co
         + ".",
         "",
         *_flood_section(r, host["cores"]),
-        "## 4. Memory and database size",
+        "## 6. Memory and database size",
         "",
         "`write_big_network(2000)`; a database migrated by the bot's own code and filled with "
         "10,000 closed incidents × 10 copies (the original and nine alerts, regie included) "

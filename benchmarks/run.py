@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import fanout, flag112, flood112, ingest, memory
+from benchmarks import due, fanout, flag112, flood112, ingest, memory
 from benchmarks.common import machine, progress, quiet_logs
 from benchmarks.report import render, table
 
@@ -34,6 +34,7 @@ async def run_all(quick: bool) -> dict[str, object]:
         "ingest_runs": 2 if quick else 5,
         "ingest_updates": 2000,
         "fanout_runs": 2 if quick else 5,
+        "in_flight_runs": 1 if quick else 2,
         "flag_incidents": 12 if quick else 30,
         "flood_incidents": 3 if quick else 9,
         "memory_runs": 1 if quick else 2,
@@ -51,8 +52,12 @@ async def run_all(quick: bool) -> dict[str, object]:
     progress(f"fan-out: {plan['fanout_runs']} runs of one alert to 61 chats")
     start = time.monotonic()
     results["fanout"] = await fanout.bench(plan["fanout_runs"])
+    results["fanout_in_flight"] = await fanout.by_in_flight(plan["in_flight_runs"])
     timings["fanout"] = time.monotonic() - start
     progress(f"112 flag: {plan['flag_incidents']} incidents, report to last copy edited")
+    start = time.monotonic()
+    results["due"] = await due.bench()
+    timings["due"] = time.monotonic() - start
     start = time.monotonic()
     results["flag"] = await flag112.bench(plan["flag_incidents"])
     timings["flag"] = time.monotonic() - start

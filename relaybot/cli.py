@@ -134,7 +134,11 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     from relaybot.emulator import serve_forever
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(port=args.port, host=args.host, town=args.town))
+        asyncio.run(
+            serve_forever(
+                port=args.port, host=args.host, town=args.town, round_trip=args.round_trip
+            )
+        )
     return 0
 
 
@@ -282,6 +286,9 @@ def parser() -> argparse.ArgumentParser:
     )
     emulator.add_argument("--port", type=int, default=8081)
     emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument(
+        "--round-trip", type=float, default=0.0, help="seconds before each answer (as a network)"
+    )
     emulator.add_argument(
         "--town",
         action="store_true",

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # sends in flight at once: each is a possible duplicate after a crash (section 11)
+    max_in_flight: int = Field(default=4, ge=1, le=64)
 
     @field_validator("token", "webhook_secret", mode="before")
     @classmethod

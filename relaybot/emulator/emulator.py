@@ -28,6 +28,7 @@ class Emulator:
         seed: int = 0,
         privacy_mode: bool = False,
         clock: Callable[[], float] = time.time,
+        round_trip: float = 0.0,
     ) -> None:
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 123456
         self.bot_user = User(bot_id, "Relaybot", None, bot_username, is_bot=True)
@@ -38,6 +39,7 @@ class Emulator:
         self.api.rate_limits = rate_limits
         self.api.faults.rate = fault_rate
         self.api.faults.rng.seed(seed)
+        self.api.round_trip = round_trip
         self._server: HttpServer | None = None
         self.host = "127.0.0.1"
         self.port = 0
@@ -87,6 +89,15 @@ class Emulator:
     @rate_limits.setter
     def rate_limits(self, on: bool) -> None:
         self.api.rate_limits = on
+
+    @property
+    def round_trip(self) -> float:
+        """Seconds each call's answer takes after the call was carried out."""
+        return self.api.round_trip
+
+    @round_trip.setter
+    def round_trip(self, seconds: float) -> None:
+        self.api.round_trip = seconds
 
     @property
     def limiter(self) -> Any:
@@ -313,11 +324,16 @@ class Emulator:
 
 
 async def serve_forever(
-    port: int, host: str = "127.0.0.1", token: str = DEFAULT_TOKEN, town: bool = False
+    port: int,
+    host: str = "127.0.0.1",
+    token: str = DEFAULT_TOKEN,
+    town: bool = False,
+    round_trip: float = 0.0,
 ) -> None:
     """Run a standalone emulator until cancelled, printing where to reach it. With `town`,
-    it holds Proefdorp (relaybot/emulator/town.py) and prints what the bot says there."""
-    emulator = Emulator(token=token)
+    it holds Proefdorp (relaybot/emulator/town.py) and prints what the bot says there; with
+    `round_trip`, every answer comes that many seconds after the call was carried out."""
+    emulator = Emulator(token=token, round_trip=round_trip)
     await emulator.start(host=host, port=port)
     print(f"base_url={emulator.base_url} token={emulator.token}", flush=True)
     echo = None

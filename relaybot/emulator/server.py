@@ -43,6 +43,10 @@ class Api:
         self.limiter = RateLimiter()
         self.faults = Faults()
         self.inflight: set[asyncio.Future[None]] = set()  # requests not yet fully answered
+        # seconds between carrying a call out and answering it, as over a real network: the
+        # effect happens on arrival, the answer comes later (a client that dies meanwhile has
+        # still sent the message)
+        self.round_trip = 0.0
 
     async def handle(self, token: str, method: str, params: Params) -> tuple[int, dict[str, Any]]:
         self.counters["requests"] += 1
@@ -126,6 +130,8 @@ class _Handler(tornado.web.RequestHandler):
         except Exception:
             logger.exception("emulator failed on %s", method)
             status, body = 500, ApiError(500, "Internal Server Error").to_dict()
+        if self.api.round_trip > 0:
+            await asyncio.sleep(self.api.round_trip)
         await self._answer(status, body)
 
     async def post(self, token: str, method: str) -> None:

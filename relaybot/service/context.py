@@ -4,7 +4,7 @@ the clock, the outbox wake-up, and the few helpers several use cases call."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -189,9 +189,15 @@ class Context:
         reply_to: int | None = None,
         incident: int | None = None,
         priority: Priority = Priority.NORMAL,
+        settles: Sequence[int] = (),
         **values: object,
     ) -> None:
-        """Queue one line for a chat (an answer, a confirmation, a refusal)."""
+        """Queue one line for a chat (an answer, a confirmation, a refusal). `settles`: the
+        outbox rows this line confirms; once they are all delivered or given up, delivery
+        edits the line to say who received them and who could not be reached."""
+        payload: dict[str, object] = {"html": self.texts(key, **values), "reply_to": reply_to}
+        if settles:
+            payload["settles"] = list(settles)
         await outbox.enqueue(
             conn,
             chat_id=chat_id,
@@ -199,7 +205,7 @@ class Context:
             now=self.clock(),
             priority=priority,
             incident=incident,
-            payload={"html": self.texts(key, **values), "reply_to": reply_to},
+            payload=payload,
         )
 
     async def refuse(self, conn: aiosqlite.Connection, command: Command, refusal: Refusal) -> None:

@@ -95,10 +95,12 @@ class Forwarding:
     ) -> None:
         """Queue an alert for every target chat and one line in the regie chat."""
         now = self.ctx.clock()
-        for chat_id in targets.chats:
+        sent = [
             await outbox.enqueue(
                 conn, chat_id=chat_id, action="alert", now=now, incident=incident.number
             )
+            for chat_id in targets.chats
+        ]
         for slug in targets.slugs:
             await chats.count(conn, slug, "received", now)
         parts = [
@@ -126,7 +128,8 @@ class Forwarding:
             action="say",
             now=now,
             incident=incident.number,
-            payload={"html": " ".join(parts), "reply_to": command.message_id},
+            # settles: edited once the alerts are delivered, to say who received them
+            payload={"html": " ".join(parts), "reply_to": command.message_id, "settles": sent},
         )
         log.info(
             "incident_forwarded",

@@ -112,10 +112,12 @@ class Tagging:
         and confirm in the source chat where it went."""
         now = self.ctx.clock()
         targets = tag_targets(self.ctx.directory, slug)
-        for chat_id in targets.chats:
+        sent = [
             await outbox.enqueue(
                 conn, chat_id=chat_id, action="alert", now=now, incident=incident.number
             )
+            for chat_id in targets.chats
+        ]
         names = [self.ctx.texts("regie")] + [
             self.ctx.network.neighbourhoods[s].name for s in targets.slugs
         ]
@@ -125,6 +127,7 @@ class Tagging:
             "tag_done",
             reply_to=replied.message_id,
             incident=incident.number,
+            settles=sent,
             number=incident.number,
             targets=self.ctx.texts.join(names),
         )

@@ -8,6 +8,7 @@ from the file and not only from its tables.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import stat
@@ -96,7 +97,7 @@ class Database:
             await self._conn.execute("PRAGMA secure_delete = ON")  # erased means overwritten
             await self._conn.execute("PRAGMA journal_mode = WAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
-            await self._conn.execute("PRAGMA busy_timeout = 5000")
+            await self._conn.execute("PRAGMA busy_timeout = 1000")
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self.migrate()
             if isinstance(self.path, Path):
@@ -167,7 +168,12 @@ class Database:
                 await conn.execute("ROLLBACK")
                 raise
             else:
-                await conn.execute("COMMIT")
+                try:
+                    await conn.execute("COMMIT")
+                except BaseException:  # disk full, I/O error: leave no transaction open
+                    with contextlib.suppress(sqlite3.Error, ValueError):
+                        await conn.execute("ROLLBACK")
+                    raise
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:

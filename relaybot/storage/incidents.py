@@ -228,7 +228,7 @@ async def holding_chats(conn: aiosqlite.Connection, number: int) -> list[int]:
     rows = await conn.execute_fetchall(
         "SELECT chat_id FROM copies WHERE incident = ? AND role IN ('original', 'alert')"
         " UNION SELECT chat_id FROM outbox WHERE incident = ? AND action = 'alert'"
-        " AND status = 'pending'",
+        " AND status IN ('pending', 'sending')",
         (number, number),
     )
     return sorted({row[0] for row in rows})

@@ -218,4 +218,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             made_at REAL NOT NULL
         ) WITHOUT ROWID""",
     ),
+    # 7 (delivery): a row being sent is marked 'sending' before its call. The worker reads
+    # waiting rows in order of urgency from the first index and stops as soon as it has what
+    # it hands out; the second finds a chat's next row in one seek.
+    (
+        "DROP INDEX outbox_due",
+        "CREATE INDEX outbox_due ON outbox (status, priority, id)",
+        "CREATE INDEX outbox_by_chat ON outbox (status, chat_id, priority, id)",
+    ),
+    # 8 (delivery): updates are stored before Telegram is told they arrived, and removed
+    # once handled (their text never stays)
+    (
+        """CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            body TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            received_at REAL NOT NULL
+        )""",
+        # the newest update ever stored: polling resumes after it
+        """CREATE TABLE inbox_offset (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last_update_id INTEGER NOT NULL
+        )""",
+    ),
 )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 import aiosqlite
 
@@ -37,6 +38,11 @@ def _row(raw: aiosqlite.Row) -> Row:
     return Row(raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], json.loads(raw[6]), raw[7])
 
 
+# Edits that render the state at the moment they are sent: a second one queued while the
+# first still waits adds nothing (the first will show the latest state), so it is merged.
+_MERGED = ("refresh", "refresh_followup")
+
+
 async def enqueue(
     conn: aiosqlite.Connection,
     *,
@@ -48,47 +54,195 @@ async def enqueue(
     followup: int | None = None,
     payload: dict[str, object] | None = None,
 ) -> int:
+    """Queue a row. Pending edits of one copy are merged: a refresh already waiting for the
+    same chat and incident (it renders the state when it is sent), or an edit of the same
+    message (its content is replaced by the newest), takes this one's place."""
+    body = json.dumps(payload or {})
+    merged = await _merge(conn, chat_id, action, priority, incident, followup, payload, body)
+    if merged is not None:
+        return merged
     cursor = await conn.execute(
         "INSERT INTO outbox (chat_id, priority, action, incident, followup, payload, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (chat_id, int(priority), action, incident, followup, json.dumps(payload or {}), now),
+        (chat_id, int(priority), action, incident, followup, body, now),
     )
     return cursor.lastrowid or 0
+
+
+async def _merge(
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    action: str,
+    priority: Priority,
+    incident: int | None,
+    followup: int | None,
+    payload: dict[str, object] | None,
+    body: str,
+) -> int | None:
+    if action in _MERGED and incident is not None:
+        found = await fetch_one(
+            conn,
+            "SELECT id FROM outbox WHERE status = 'pending' AND chat_id = ? AND action = ?"
+            " AND incident = ? AND followup IS ? LIMIT 1",
+            (chat_id, action, incident, followup),
+        )
+    elif action == "edit" and payload and payload.get("message_id"):
+        found = await fetch_one(
+            conn,
+            "SELECT id FROM outbox WHERE status = 'pending' AND chat_id = ? AND action = 'edit'"
+            " AND json_extract(payload, '$.message_id') = ? LIMIT 1",
+            (chat_id, payload["message_id"]),
+        )
+    else:
+        return None
+    if found is None:
+        return None
+    await conn.execute(
+        "UPDATE outbox SET payload = ?, priority = MIN(priority, ?) WHERE id = ?",
+        (body, int(priority), found[0]),
+    )
+    return int(found[0])
+
+
+@dataclass(frozen=True)
+class Heads:
+    """What the worker may start now, and when the next other row it saw becomes due."""
+
+    rows: list[Row]
+    next_at: float | None
+
+
+SCAN_CHUNK = 64  # rows read per step, in order of urgency
+SCAN_CAP = 4096  # rows read at most per call before looking chat by chat instead
+
+# The next row of each chat that has one waiting, found chat by chat through an index: the
+# cost grows with the number of chats waiting, not with the number of rows.
+_HEADS = """
+WITH RECURSIVE chats (chat) AS (
+    SELECT (SELECT chat_id FROM outbox WHERE status = 'pending' ORDER BY chat_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT chat_id FROM outbox WHERE status = 'pending' AND chat_id > chats.chat
+            ORDER BY chat_id LIMIT 1)
+    FROM chats WHERE chats.chat IS NOT NULL
+)
+SELECT id, chat_id, priority, not_before FROM outbox WHERE id IN (
+    SELECT (SELECT id FROM outbox WHERE status = 'pending' AND chat_id = chats.chat
+            ORDER BY priority, id LIMIT 1)
+    FROM chats WHERE chats.chat IS NOT NULL)
+ORDER BY priority, id
+"""
+
+
+async def heads(conn: aiosqlite.Connection, now: float, busy: Collection[int], limit: int) -> Heads:
+    """The next row of up to `limit` idle chats that have one due, most urgent first.
+
+    One row per chat: a chat's rows go out one at a time, in order of priority, so an edit
+    never overtakes the message it edits. Waiting rows are read in order of urgency (priority,
+    then age), a few at a time, and reading stops once `limit` rows are found: the first row
+    seen of a chat is its next one. Only the rows handed out are read in full. `next_at` is
+    the earliest time one of the other chats' next rows it saw becomes due.
+    """
+    seen = set(busy)
+    picked: list[int] = []
+    later: float | None = None
+    after = (-1, -1)
+    scanned = 0
+    while len(picked) < limit:
+        found = await conn.execute_fetchall(
+            "SELECT id, chat_id, priority, not_before FROM outbox WHERE status = 'pending'"
+            " AND (priority, id) > (?, ?) ORDER BY priority, id LIMIT ?",
+            (after[0], after[1], SCAN_CHUNK),
+        )
+        if not found:
+            break
+        later = _take(found, now, seen, picked, limit, later)
+        after = (found[-1][2], found[-1][0])
+        scanned += len(found)
+        if len(found) < SCAN_CHUNK:
+            break
+        if scanned >= SCAN_CAP:  # many rows of few chats: look chat by chat instead
+            found = await conn.execute_fetchall(_HEADS)
+            later = _take(found, now, seen, picked, limit, later)
+            break
+    if not picked:
+        return Heads([], later)
+    marks = ", ".join("?" for _ in picked)
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS} FROM outbox WHERE id IN ({marks}) ORDER BY priority, id",
+        tuple(picked),
+    )
+    return Heads([_row(raw) for raw in rows], later)
+
+
+def _take(
+    found: Iterable[Any],
+    now: float,
+    seen: set[int],
+    picked: list[int],
+    limit: int,
+    later: float | None,
+) -> float | None:
+    for row_id, chat_id, _priority, not_before in found:
+        if chat_id in seen:
+            continue
+        seen.add(chat_id)
+        if not_before > now:
+            later = not_before if later is None else min(later, not_before)
+        elif len(picked) < limit:
+            picked.append(row_id)
+    return later
 
 
 async def due(
     conn: aiosqlite.Connection, now: float, busy: Collection[int], limit: int = 64
 ) -> list[Row]:
-    """The next row of every idle chat that has one due, most urgent first.
-
-    One row per chat: a chat's rows go out one at a time, in order of priority, so an edit
-    never overtakes the message it edits.
-    """
-    rows = await conn.execute_fetchall(
-        f"SELECT {_COLUMNS}, not_before FROM outbox WHERE status = 'pending' ORDER BY priority, id"
-    )
-    picked: dict[int, Row] = {}
-    blocked: set[int] = set(busy)
-    for raw in rows:
-        chat_id = raw[1]
-        if chat_id in blocked:
-            continue
-        blocked.add(chat_id)
-        if raw[8] <= now:
-            picked[chat_id] = _row(raw)
-            if len(picked) >= limit:
-                break
-    return list(picked.values())
+    """The next row of every idle chat that has one due, most urgent first (see `heads`)."""
+    return (await heads(conn, now, busy, limit)).rows
 
 
 async def next_due_at(conn: aiosqlite.Connection, busy: Collection[int] = ()) -> float | None:
     """When the next row of a chat that is not busy becomes due (None: no such row)."""
-    marks = ", ".join("?" for _ in busy)
-    skip = f" AND chat_id NOT IN ({marks})" if busy else ""
-    row = await fetch_one(
-        conn, f"SELECT MIN(not_before) FROM outbox WHERE status = 'pending'{skip}", tuple(busy)
+    found = await conn.execute_fetchall(_HEADS)
+    return _take(found, float("-inf"), set(busy), [], 0, None)
+
+
+async def mark_sending(conn: aiosqlite.Connection, row_id: int) -> bool:
+    """The row's call is about to be made: after a crash it counts as in flight. False when
+    the row is no longer waiting (merged, failed or moved meanwhile)."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'", (row_id,)
     )
-    return row[0] if row else None
+    return cursor.rowcount == 1
+
+
+async def unmark(conn: aiosqlite.Connection, row_id: int) -> None:
+    """A row marked as being sent goes back to waiting (its call was not made)."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'pending' WHERE id = ? AND status = 'sending'", (row_id,)
+    )
+
+
+async def recover_in_flight(conn: aiosqlite.Connection) -> int:
+    """Rows still marked as being sent were in flight when the bot died: their outcome is
+    unknown, so they are sent once more (a possible duplicate is better than a lost alert)."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET status = 'pending', attempts = attempts + 1,"
+        " error = 'in flight at a crash' WHERE status = 'sending'"
+    )
+    return cursor.rowcount
+
+
+async def wake_postponed(conn: aiosqlite.Connection, now: float, errors: Collection[str]) -> int:
+    """Rows waiting out a failure of these kinds are due now (Telegram answers again)."""
+    if not errors:
+        return 0
+    marks = ", ".join("?" for _ in errors)
+    cursor = await conn.execute(
+        f"UPDATE outbox SET not_before = ? WHERE status = 'pending' AND not_before > ?"
+        f" AND error IN ({marks})",
+        (now, now, *errors),
+    )
+    return cursor.rowcount
 
 
 async def pending(conn: aiosqlite.Connection) -> int:

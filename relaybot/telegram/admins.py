@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from telegram import Bot, ChatMember, Message
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 
 TTL = 300.0  # seconds
 ADMIN_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
@@ -46,6 +46,8 @@ class AdminCache:
             return known[0]
         try:
             member = await bot.get_chat_member(chat_id, user_id)
+        except NetworkError:
+            raise  # a passing fault: the update is handled again, not refused
         except TelegramError:
             return False
         answer = member.status in ADMIN_STATUSES

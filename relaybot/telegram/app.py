@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,24 +25,40 @@ from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
 from relaybot.storage.db import Database
 from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
+from relaybot.storage.lock import ProcessLock
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.gate import BotGate
 from relaybot.telegram.handlers import bot_commands, register
+from relaybot.telegram.inbox import (
+    RETRY_CAP,
+    InboxQueue,
+    Poller,
+    RawUpdates,
+    passing,
+    replay_stored,
+)
 from relaybot.telegram.preflight import startup_checks
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
 
 log = structlog.get_logger("relaybot.app")
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0  # seconds; Telegram answers in well under one
 EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
 QUIET_INTERVAL = 3600.0  # seconds between looks for neighbourhoods that went quiet
 PATTERNS_FILE = Path("config/patterns.toml")
 
 
+# the errors the handlers of the update being processed ran into (read by process_update)
+_FAILURES: ContextVar[list[BaseException] | None] = ContextVar("failures", default=None)
+
+
 class RelayApplication(Application):  # type: ignore[type-arg]
-    """An Application that binds each update's log context and counts the updates it has
-    finished (tests wait on this)."""
+    """An Application that binds each update's log context, retries an update whose handler
+    met a passing fault (a locked database), tells the inbox which updates are handled, and
+    counts the updates it has finished (tests wait on this)."""
 
     processed = 0
     last_update_id = 0
@@ -53,11 +71,33 @@ class RelayApplication(Application):  # type: ignore[type-arg]
                 update_id=update.update_id, chat=chat.id if chat else None
             )
         try:
-            await super().process_update(update)
+            failure = await self._process_until_passed(update)
+            queue = self.update_queue
+            settled = failure is None or not passing(failure)  # else: handled after a restart
+            if settled and isinstance(update, Update) and isinstance(queue, InboxQueue):
+                queue.handled.append(update.update_id)
+                queue.forget_soon()  # the handled text leaves the file once the bot is idle
         finally:
             self.processed += 1
             if isinstance(update, Update):
                 self.last_update_id = max(self.last_update_id, update.update_id)
+
+    async def _process_until_passed(self, update: object) -> BaseException | None:
+        attempts = 0
+        while True:
+            failures: list[BaseException] = []
+            token = _FAILURES.set(failures)
+            try:
+                await super().process_update(update)
+            finally:
+                _FAILURES.reset(token)
+            failure = next((f for f in failures if passing(f)), failures[0] if failures else None)
+            if failure is None or not passing(failure) or not self.running:
+                return failure
+            attempts += 1
+            delay = min(RETRY_CAP, 0.1 * 2**attempts)
+            log.warning("update_retry", error=type(failure).__name__, attempts=attempts)
+            await asyncio.sleep(delay)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,6 +109,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error=type(context.error).__name__,
         exc_info=context.error,
     )
+    failures = _FAILURES.get()
+    if failures is not None and context.error is not None:
+        failures.append(context.error)
 
 
 @dataclass
@@ -78,7 +121,11 @@ class Runtime:
     delivery: Delivery
     worker: Worker
     db: Database
+    inbox: InboxQueue
+    lock: ProcessLock | None = None
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
+    poller: Poller | None = None
+    raw: RawUpdates | None = None  # getUpdates' request object: it keeps the answer's bytes
     mode: str = "polling"  # or "webhook"
     checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
 
@@ -90,7 +137,7 @@ class Runtime:
         language = self.ctx.texts.language
         self.ctx.texts.set_bot_username(self.app.bot.username)  # the sign-up deep link
         await self.app.bot.set_my_commands(bot_commands(language))
-        self.worker.start()
+        await self.worker.start()
         if self.app.job_queue is not None:
             self.app.job_queue.run_repeating(
                 self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
@@ -125,15 +172,13 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.checks
         await self.worker.stop()
-        await self.db.close()
-        if self.heartbeat is not None:
-            mark_stopped(self.heartbeat)
-        log.info("bot_stopped")
+        with contextlib.suppress(Exception):
+            await self.inbox.flush()
 
     async def delivered_all(self) -> bool:
-        """Nothing in flight, nothing being judged, and nothing waiting in the outbox (start-up
-        checks included)."""
-        if self.worker.busy or self.cases.moderation.busy:
+        """Nothing in flight, nothing being judged, nothing waiting in the outbox, no handled
+        update left to delete (start-up checks included)."""
+        if self.worker.busy or self.cases.moderation.busy or not self.inbox.settled:
             return False
         if self.checks is not None and not self.checks.done():
             return False
@@ -186,23 +231,50 @@ class Runtime:
         self._schedule_digest()
 
     async def start(self, poll_timeout: float = 10) -> None:
-        """Start polling in the running event loop (tests and the demo)."""
+        """Start long polling in the running event loop: updates stored before handling."""
         await self.app.initialize()
         await self.on_start()
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(
-            poll_interval=0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
-        )
+        await replay_stored(self.inbox, self.app.bot)
         await self.app.start()
+        self.poller = Poller(self.app.bot, self.inbox, poll_timeout, Update.ALL_TYPES, self.raw)
+        await self.poller.start()
+
+    async def start_webhook(self, settings: Settings) -> None:
+        """Serve the webhook: each update is stored before the server answers Telegram."""
+        await self.app.initialize()
+        await self.on_start()
+        await replay_stored(self.inbox, self.app.bot)
+        await self.app.start()
+        assert self.app.updater is not None
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        await self.app.updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            # Telegram calls the public (https) URL; a proxy in front terminates TLS and passes
+            # the same path on to this server
+            url_path=urlsplit(settings.webhook_url).path.strip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
 
     async def stop(self) -> None:
-        assert self.app.updater is not None
-        if self.app.updater.running:
+        """Take no new updates, finish the ones being handled, let the sends in flight be
+        answered and recorded, and only then close the HTTP client and the database."""
+        if self.poller is not None:
+            await self.poller.stop()
+        if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
         await self.on_stop()
         await self.app.shutdown()
+        await self.db.close()
+        if self.lock is not None:
+            self.lock.release()
+        if self.heartbeat is not None:
+            mark_stopped(self.heartbeat)
+        log.info("bot_stopped")
 
 
 async def build(
@@ -213,7 +285,12 @@ async def build(
 ) -> Runtime:
     token = require_token(settings)
     network = network or load_network(settings.network_file)
-    db = await Database(settings.database).open()
+    lock = ProcessLock(Path(settings.database)).acquire()
+    try:
+        db = await Database(settings.database).open()
+    except BaseException:
+        lock.release()
+        raise
     try:
         patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
         ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
@@ -227,58 +304,64 @@ async def build(
         )
     except BaseException:
         await db.close()  # its worker thread would otherwise keep the process from exiting
+        lock.release()
         raise
     delivery = Delivery(ctx)  # the worker's, and Telegram's news about chats
-    runtime_box: list[Runtime] = []
-
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
-        await runtime_box[0].on_start(app)
-
-    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-        await runtime_box[0].on_stop(app)
-
+    queue = InboxQueue(db, clock)
+    raw = RawUpdates(
+        connection_pool_size=1,
+        read_timeout=READ_TIMEOUT,
+        write_timeout=READ_TIMEOUT,
+        connect_timeout=CONNECT_TIMEOUT,
+        pool_timeout=READ_TIMEOUT,
+    )
+    limiter = WindowRateLimiter()
     app = (
         ApplicationBuilder()
         .application_class(RelayApplication)
         .token(token)
         .base_url(settings.api_base_url)
-        .rate_limiter(WindowRateLimiter())
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
+        .rate_limiter(limiter)
+        .update_queue(queue)
+        # a slow but working Telegram must not look like a failure (a time-out on a send
+        # leaves its outcome unknown and may end in a duplicate)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
+        .write_timeout(READ_TIMEOUT)
+        .pool_timeout(READ_TIMEOUT)
+        .get_updates_request(raw)
         .build()
     )
     assert isinstance(app, RelayApplication)
     cases.signup.gate = BotGate(app.bot)  # invite links and join requests
     register(app, cases, delivery, AdminCache())
     app.add_error_handler(on_error)
-    worker = Worker(delivery, Sender(app.bot, ctx.texts))
-    runtime = Runtime(app, cases, delivery, worker, db)
-    runtime_box.append(runtime)
-    return runtime
+    worker = Worker(
+        delivery, Sender(app.bot, ctx.texts), max_in_flight=settings.max_in_flight, limiter=limiter
+    )
+    return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw)
 
 
 def run(settings: Settings) -> None:
-    """`relaybot run`: long polling, or a webhook when RELAYBOT_WEBHOOK_URL is set.
+    """`relaybot run`: long polling, or a webhook when RELAYBOT_WEBHOOK_URL is set, until
+    SIGINT or SIGTERM; then a clean stop (see `Runtime.stop`)."""
+    asyncio.run(_serve(settings))
 
-    python-telegram-bot stops cleanly on SIGINT and SIGTERM; the outbox keeps whatever was
-    not yet delivered for the next start.
-    """
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    runtime = loop.run_until_complete(build(settings))
+
+async def _serve(settings: Settings) -> None:
+    runtime = await build(settings)
     runtime.heartbeat = Path(settings.database).parent / "heartbeat"
-    if settings.webhook_url:
-        runtime.mode = "webhook"
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        runtime.app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            # Telegram calls the public (https) URL; a proxy in front terminates TLS and passes
-            # the same path on to this server
-            url_path=urlsplit(settings.webhook_url).path.strip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        runtime.app.run_polling(allowed_updates=Update.ALL_TYPES)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        if settings.webhook_url:
+            runtime.mode = "webhook"
+            await runtime.start_webhook(settings)
+        else:
+            await runtime.start()
+        await stop.wait()
+        log.info("bot_stopping")
+    finally:
+        await runtime.stop()

@@ -3,6 +3,8 @@ and recording what Telegram answered. Not a use case: nobody acts here, the bot 
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -239,10 +241,102 @@ class Delivery:
         signup_card = row.payload.get("signup_card")
         if signup_card is not None and message_id is not None:
             await signups.set_card(conn, int(str(signup_card)), message_id)
+        if row.incident is not None and (row.action == "alert" or "settles" in row.payload):
+            await self._settle_confirmations(conn, [row.incident])
+
+    async def _settle_confirmations(
+        self, conn: aiosqlite.Connection, numbers: Collection[int]
+    ) -> None:
+        """Edit each delivered confirmation of these incidents whose alerts are all delivered
+        or given up, once, to say who received them and who could not be reached:
+        "✓ 9 ontvangen · ✗ Wijk 7: bot verwijderd"."""
+        for number in numbers:
+            incident = await incidents.get(conn, number)
+            if incident is None or incident.state is State.RETRACTED:
+                continue
+            confirmations = await conn.execute_fetchall(
+                "SELECT id, chat_id, message_id, payload FROM outbox WHERE incident = ?"
+                " AND action = 'say' AND status = 'done' AND message_id IS NOT NULL"
+                " AND json_extract(payload, '$.settles') IS NOT NULL",
+                (number,),
+            )
+            for row_id, chat_id, message_id, payload in confirmations:
+                await self._settle_one(conn, row_id, chat_id, message_id, json.loads(payload))
+
+    async def _settle_one(
+        self,
+        conn: aiosqlite.Connection,
+        row_id: int,
+        chat_id: int,
+        message_id: int,
+        payload: dict[str, object],
+    ) -> None:
+        ids = [int(str(i)) for i in payload.get("settles") or []]  # type: ignore[attr-defined]
+        marks = ", ".join("?" for _ in ids)
+        alerts = await conn.execute_fetchall(
+            f"SELECT chat_id, status, message_id, error FROM outbox WHERE id IN ({marks})",
+            tuple(ids),
+        )
+        if any(status in ("pending", "sending") for _c, status, _m, _e in alerts):
+            return
+        if not await chats.note_once(conn, chat_id, f"settled:{row_id}", self.ctx.clock()):
+            return
+        texts = self.ctx.texts
+        received = sum(1 for _c, status, made, _e in alerts if status == "done" and made)
+        parts = [texts("settled_received", count=received)]
+        for target, status, _made, error in alerts:
+            if status == "failed":
+                removed = "forbidden" in (error or "").lower() or "kicked" in (error or "").lower()
+                reason = texts("reason_removed" if removed else "reason_unreachable")
+                parts.append(
+                    texts("settled_missed", place=self.ctx.place_of(target), reason=reason)
+                )
+        html = f"{payload.get('html', '')}\n{' · '.join(parts)}"
+        await outbox.enqueue(
+            conn,
+            chat_id=chat_id,
+            action="edit",
+            now=self.ctx.clock(),
+            payload={"message_id": message_id, "html": html},
+        )
+        self.ctx.wake()
 
     async def postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
+        """The row waits `seconds` and is no longer marked as being sent, in one transaction."""
         async with self.ctx.db.transaction() as conn:
             await outbox.postpone(conn, row.id, self.ctx.clock() + seconds, error, count)
+            await outbox.unmark(conn, row.id)
+
+    async def heads(
+        self, busy: Collection[int], limit: int, *, any_time: bool = False
+    ) -> outbox.Heads:
+        """The rows to start now (`any_time`: the most urgent, due or not: a probe)."""
+        now = math.inf if any_time else self.ctx.clock()
+        async with self.ctx.db.reading() as conn:
+            return await outbox.heads(conn, now, busy, limit)
+
+    async def mark_sending(self, row: Row) -> bool:
+        """Committed before the row's call: after a crash the row counts as in flight."""
+        async with self.ctx.db.transaction() as conn:
+            return await outbox.mark_sending(conn, row.id)
+
+    async def release(self, row: Row) -> None:
+        """The row's call did not go out after all (or failed): it waits again."""
+        async with self.ctx.db.transaction() as conn:
+            await outbox.unmark(conn, row.id)
+
+    async def recover_in_flight(self) -> int:
+        """At start-up: rows a crash left marked are sent once more (and counted)."""
+        async with self.ctx.db.transaction() as conn:
+            found = await outbox.recover_in_flight(conn)
+            if found:
+                await chats.count(conn, "regie", "resent_after_crash", self.ctx.clock(), found)
+        return found
+
+    async def wake_postponed(self, kinds: Collection[str]) -> int:
+        """Telegram answers again: rows waiting out a failure of these kinds are due now."""
+        async with self.ctx.db.transaction() as conn:
+            return await outbox.wake_postponed(conn, self.ctx.clock(), kinds)
 
     async def put_behind(self, row: Row) -> None:
         async with self.ctx.db.transaction() as conn:
@@ -251,6 +345,8 @@ class Delivery:
     async def give_up(self, row: Row, error: str) -> None:
         async with self.ctx.db.transaction() as conn:
             await outbox.fail(conn, row.id, self.ctx.clock(), error)
+            if row.action == "alert" and row.incident is not None:
+                await self._settle_confirmations(conn, [row.incident])
         log.warning(
             "outbox_gave_up",
             row=row.id,
@@ -273,7 +369,13 @@ class Delivery:
         """The bot may no longer post in a chat: stop sending there, tell the regiegroep once."""
         regie = self.ctx.directory.regie_chat_id
         async with self.ctx.db.transaction() as conn:
+            waiting = await conn.execute_fetchall(
+                "SELECT DISTINCT incident FROM outbox WHERE chat_id = ? AND status = 'pending'"
+                " AND action = 'alert'",
+                (chat_id,),
+            )
             dropped = await outbox.fail_chat(conn, chat_id, self.ctx.clock(), reason)
+            await self._settle_confirmations(conn, [n for (n,) in waiting if n is not None])
             if chat_id != regie and await chats.note_once(
                 conn, chat_id, "refused", self.ctx.clock()
             ):

@@ -1,70 +1,128 @@
-"""The delivery worker: drains the outbox, one lane per chat, most urgent first."""
+"""The delivery worker: drains the outbox with a few sends in flight, most urgent first.
+
+What a crash, a stop or a failing disk can do (spec section 11):
+- at most `max_in_flight` sends are under way at once, never two in one chat; each row is
+  marked as being sent (committed) before its call, so after a crash exactly those rows are
+  sent once more: at most `max_in_flight` duplicates, at most one per chat;
+- a stop takes no new rows and waits for the sends in flight to be answered and recorded;
+- an answer whose record cannot be written (disk full, database locked) is kept in memory and
+  written when the database lets it; meanwhile nothing new is sent.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import structlog
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 
-from relaybot.storage.outbox import Row
-from relaybot.telegram.delivery import Delivery
+from relaybot.storage.outbox import Priority, Row
+from relaybot.telegram.delivery import Delivery, Plan
+from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 
 log = structlog.get_logger("relaybot.worker")
 
-IDLE_POLL = 1.0  # seconds: look at the outbox even without a wake-up (another process wrote)
+IDLE_POLL = 1.0  # seconds: look at the outbox even without a wake-up
 BACKOFF_BASE = 0.5
-BACKOFF_CAP = 60.0
+BACKOFF_CAP = 30.0  # seconds at most between tries of an ordinary row
+BACKOFF_CAP_112 = 3.0  # ... and of a 112 notice or edit
+WRITE_RETRY_CAP = 2.0  # seconds at most between tries of a write that failed
+PROBE_INTERVAL = 3.0  # seconds between tries of one row while Telegram fails
+STOP_GRACE = 20.0  # seconds a stop waits for sends in flight (above the read timeout's use)
 
 
-def backoff(attempts: int) -> float:
-    """Capped exponential backoff with full jitter."""
-    return random.uniform(0.5, 1.0) * min(BACKOFF_CAP, BACKOFF_BASE * 2**attempts)
+def backoff(attempts: int, priority: int = Priority.NORMAL) -> float:
+    """Capped exponential backoff with full jitter; 112 rows on a short cap."""
+    cap = BACKOFF_CAP_112 if priority == Priority.FLAG else BACKOFF_CAP
+    return random.uniform(0.5, 1.0) * min(cap, BACKOFF_BASE * 2**attempts)
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(str(value))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of a row's calls, to be recorded."""
+
+    kind: str  # done | retry | later | moved | refused | gave_up
+    results: tuple[int | None, ...] = ()
+    seconds: float = 0.0
+    error: str = ""
+    new_chat: int = 0
 
 
 class Worker:
-    """Sends what the outbox holds. A chat's rows go out in order, one at a time; chats go in
-    parallel, so one slow or failing chat never holds up the others."""
+    """Sends what the outbox holds, at most `max_in_flight` calls at once and one per chat.
 
-    def __init__(self, delivery: Delivery, sender: Sender, lanes: int = 32) -> None:
+    The dispatcher plans a row, marks it as being sent, and starts its call; the call's answer
+    is recorded by its own task the moment it arrives. A chat whose rate window is full is
+    held back in memory (no slot taken) until the window frees, so other chats go on.
+    """
+
+    def __init__(
+        self,
+        delivery: Delivery,
+        sender: Sender,
+        max_in_flight: int = 4,
+        limiter: WindowRateLimiter | None = None,
+    ) -> None:
         self.delivery = delivery
         self.sender = sender
-        self.max_lanes = lanes
-        self.lanes: dict[int, asyncio.Task[None]] = {}
+        self.max_in_flight = max(1, max_in_flight)
+        self.limiter = limiter
+        self.lanes: dict[int, asyncio.Task[None]] = {}  # chat -> its send in flight
+        self.held: dict[int, float] = {}  # chat -> loop time its rate window frees
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._unwritten = 0  # answers waiting for a write the database refused
+        self._failed_kinds: set[str] = set()  # network failures since the last success
+        self._probed_at = 0.0
         self.delivered = 0
         self.retried = 0
+        self.recovered = 0  # rows found in flight after a crash, sent once more
 
     def wake(self) -> None:
         self._wake.set()
 
-    def start(self) -> None:
+    async def start(self) -> None:
         self._stopping = False
         self.delivery.ctx.on_outbox(self.wake)
         self._task = asyncio.create_task(self._run(), name="relaybot-outbox")
 
-    async def stop(self) -> None:
-        """End the loop and every lane. The flag ends the loop even if a cancellation is
-        lost on the way (the loop looks at it at least every IDLE_POLL seconds); waiting
-        with asyncio.wait leaves a cancellation of the caller itself to the caller."""
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Take no new rows; let the sends in flight be answered and recorded. The flag ends
+        the loop (it looks at it at least every IDLE_POLL seconds), so no cancellation can be
+        lost on the way; asyncio.wait leaves a cancellation of the caller to the caller."""
         self._stopping = True
         self._wake.set()
         task = self._task
         if task is not None:
-            task.cancel()
             await asyncio.wait({task})
             if not task.cancelled() and task.exception() is not None:
                 log.error("outbox_loop_ended", exc_info=task.exception())
         lanes = list(self.lanes.values())
-        for lane in lanes:
-            lane.cancel()
         if lanes:
-            await asyncio.wait(lanes)
+            _done, pending = await asyncio.wait(lanes, timeout=grace)
+            for lane in pending:  # still unanswered: marked, so sent once more after a start
+                lane.cancel()
+            if pending:
+                log.warning("outbox_stop_unfinished", rows=len(pending))
+                await asyncio.wait(pending)
         self.lanes.clear()
 
     @property
@@ -73,18 +131,35 @@ class Worker:
 
     @property
     def busy(self) -> bool:
-        return bool(self.lanes)
+        return bool(self.lanes) or self._unwritten > 0
+
+    # --- dispatching ------------------------------------------------------------------------
+
+    async def _recover(self) -> None:
+        """Rows a crash left marked as being sent go out once more (retried while the
+        database refuses the write)."""
+        while not self._stopping:
+            try:
+                self.recovered = await self.delivery.recover_in_flight()
+            except Exception as error:
+                log.warning("outbox_write_failed", error=type(error).__name__)
+                await asyncio.sleep(WRITE_RETRY_CAP)
+                continue
+            if self.recovered:
+                log.warning("outbox_resend_after_crash", rows=self.recovered)
+            return
 
     async def _run(self) -> None:
+        await self._recover()
         while not self._stopping:
             try:
                 timeout = await self._dispatch()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a passing fault (a locked database) must not end delivery
-                log.exception("outbox_loop_failed")
+            except Exception as error:  # a passing fault (a locked database): look again
+                log.warning("outbox_dispatch_failed", error=type(error).__name__)
                 timeout = IDLE_POLL
-            if timeout is None:
+            if timeout is None or self._stopping:
                 continue
             # not asyncio.wait_for: on Python 3.11 it returns the wait's result and swallows a
             # cancellation that arrives in the loop iteration the wake-up fired in, and this
@@ -94,66 +169,170 @@ class Worker:
                     await self._wake.wait()
 
     async def _dispatch(self) -> float | None:
-        """Start a lane for every idle chat with a row due. Returns how long to wait for the
-        next wake-up, or None to look again at once (there was more than room)."""
+        """Start calls for idle chats with a row due, up to the free slots. Returns how long
+        to wait for the next wake-up, or None to look again at once."""
         self._wake.clear()
-        busy = set(self.lanes)
-        room = self.max_lanes - len(busy)
-        rows = await self.delivery.due(busy, room) if room > 0 else []
+        if self._unwritten:  # an answer waits for the database: send nothing new meanwhile
+            return IDLE_POLL
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for chat, until in list(self.held.items()):
+            if until <= now:
+                del self.held[chat]
+        room = self.max_in_flight - len(self.lanes)
+        if room <= 0:
+            return IDLE_POLL  # a call's end wakes the loop
+        heads = await self.delivery.heads(set(self.lanes) | set(self.held), room)
+        rows = heads.rows
+        if not rows and not self.lanes and self._probe_due(loop.time()):
+            rows = (await self.delivery.heads(set(self.held), 1, any_time=True)).rows
+        moved = False  # a row started, finished without a call, or went behind another
         for row in rows:
-            lane = asyncio.create_task(self._deliver(row), name=f"lane-{row.chat_id}")
-            self.lanes[row.chat_id] = lane
-            lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
-        if rows and room > len(rows):
-            return None
-        if rows:
-            return IDLE_POLL
-        # only rows of idle chats can start now: a busy lane's end wakes the loop anyway
-        next_at = await self.delivery.next_due_at(set(self.lanes))
-        if next_at is None:
-            return IDLE_POLL
-        return min(IDLE_POLL, max(0.005, next_at - self.delivery.ctx.clock()))
+            if self._stopping:
+                return None
+            moved = await self._start(row) or moved
+        if moved and len(self.lanes) < self.max_in_flight:
+            return None  # look again at once: the next rows of those chats may be due
+        waits = [IDLE_POLL]
+        if heads.next_at is not None:
+            waits.append(heads.next_at - self.delivery.ctx.clock())
+        if self.held:
+            waits.append(min(self.held.values()) - loop.time())
+        if self._failed_kinds:
+            waits.append(self._probed_at + PROBE_INTERVAL - loop.time())
+        return max(0.005, min(waits))
+
+    def _probe_due(self, now: float) -> bool:
+        """During an outage every row waits out its backoff; one row is tried every
+        PROBE_INTERVAL seconds, so the first success (which wakes them all) comes soon."""
+        if not self._failed_kinds or now - self._probed_at < PROBE_INTERVAL:
+            return False
+        self._probed_at = now
+        return True
+
+    async def _start(self, row: Row) -> bool:
+        """Start the row's call; False only when its chat is held back for its rate window."""
+        if self.limiter is not None:
+            wait = self.limiter.group_wait(row.chat_id)
+            if wait > 0:  # its window is full: give the slot to another chat meanwhile
+                self.held[row.chat_id] = asyncio.get_running_loop().time() + wait
+                return False
+        plan = await self.delivery.plan(row)
+        if plan.behind:
+            await self.delivery.put_behind(row)
+            return True
+        if not plan.ops:
+            await self.delivery.complete(row, plan, [])
+            return True
+        if not await self.delivery.mark_sending(row):
+            return True  # no longer waiting (merged, given up or moved meanwhile)
+        lane = asyncio.create_task(self._deliver(row, plan), name=f"send-{row.chat_id}")
+        self.lanes[row.chat_id] = lane
+        lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
+        return True
 
     def _done(self, chat_id: int) -> None:
         self.lanes.pop(chat_id, None)
         self._wake.set()
 
-    async def _deliver(self, row: Row) -> None:
+    # --- one row's calls and their record ---------------------------------------------------
+
+    async def _deliver(self, row: Row, plan: Plan) -> None:
         log_ = log.bind(row=row.id, chat=row.chat_id, action=row.action, incident=row.incident)
+        outcome = await self._call(row, plan, log_)
+        await self._record(row, plan, outcome, log_)
+
+    async def _call(self, row: Row, plan: Plan, log_: structlog.BoundLogger) -> Outcome:
         try:
-            plan = await self.delivery.plan(row)
-            if plan.behind:
-                await self.delivery.put_behind(row)
-                return
-            results = [await self.sender.run(op) for op in plan.ops]
-            await self.delivery.complete(row, plan, results)
-            self.delivered += 1
-            log_.debug("delivered", ops=len(plan.ops))
+            results = tuple([await self.sender.run(op) for op in plan.ops])
         except RetryAfter as error:
             self.retried += 1
             log_.info("rate_limited", retry_after=str(error.retry_after))
-            seconds = (
-                error.retry_after.total_seconds()
-                if hasattr(error.retry_after, "total_seconds")
-                else float(error.retry_after)
-            )
-            await self.delivery.postpone(row, seconds, "429", count=False)
+            return Outcome("later", seconds=_seconds(error.retry_after), error="429")
         except ChatMigrated as error:
-            await self.delivery.chat_moved(row.chat_id, error.new_chat_id)
+            return Outcome("moved", new_chat=int(error.new_chat_id))
         except Forbidden as error:
-            await self.delivery.chat_refused(row.chat_id, error.message)
+            return Outcome("refused", error=error.message)
         except BadRequest as error:
-            await self.delivery.give_up(row, error.message)
-        except NetworkError as error:  # includes timeouts and 5xx answers
+            return Outcome("gave_up", error=error.message)
+        except TimedOut:  # no answer in time: the outcome is unknown, as after a crash
             self.retried += 1
-            await self._retry(row, type(error).__name__, log_)
-        except asyncio.CancelledError:
-            raise
+            log_.warning("send_outcome_unknown")
+            return Outcome("retry", error="TimedOut")
+        except NetworkError as error:  # connection failures and 5xx answers
+            self.retried += 1
+            return Outcome("retry", error=type(error).__name__)
         except Exception as error:  # keep the row; a bug must not lose an alert
             log_.exception("delivery_failed")
-            await self._retry(row, type(error).__name__, log_)
+            return Outcome("retry", error=type(error).__name__)
+        return Outcome("done", results=results)
 
-    async def _retry(self, row: Row, error: str, log_: structlog.BoundLogger) -> None:
-        delay = backoff(row.attempts)
-        log_.info("delivery_retry", error=error, attempts=row.attempts + 1, delay=round(delay, 2))
-        await self.delivery.postpone(row, delay, error)
+    async def _record(
+        self, row: Row, plan: Plan, outcome: Outcome, log_: structlog.BoundLogger
+    ) -> None:
+        """Write what came of the row, retrying until the database takes it: a call that was
+        made is never made again because its record failed."""
+        await self._write(lambda: self._apply(row, plan, outcome, log_), log_)
+        if outcome.kind == "done":
+            self.delivered += 1
+            log_.debug("delivered", ops=len(plan.ops))
+            if self._failed_kinds:  # Telegram answers again: what waited out a failure is due
+                kinds, self._failed_kinds = set(self._failed_kinds), set()
+                await self._write(lambda: self._wake_postponed(kinds), log_)
+
+    async def _apply(
+        self, row: Row, plan: Plan, outcome: Outcome, log_: structlog.BoundLogger
+    ) -> None:
+        delivery = self.delivery
+        if outcome.kind == "done":
+            await delivery.complete(row, plan, list(outcome.results))
+        elif outcome.kind == "later":
+            await delivery.postpone(row, outcome.seconds, "429", count=False)
+        elif outcome.kind == "moved":
+            await delivery.release(row)
+            await delivery.chat_moved(row.chat_id, outcome.new_chat)
+        elif outcome.kind == "refused":
+            await delivery.release(row)
+            await delivery.chat_refused(row.chat_id, outcome.error)
+        elif outcome.kind == "gave_up":
+            await delivery.give_up(row, outcome.error)
+        else:
+            delay = backoff(row.attempts, row.priority)
+            self._failed_kinds.add(outcome.error)
+            self._probed_at = asyncio.get_running_loop().time()
+            log_.info(
+                "delivery_retry",
+                error=outcome.error,
+                attempts=row.attempts + 1,
+                delay=round(delay, 2),
+            )
+            await delivery.postpone(row, delay, outcome.error)
+
+    async def _wake_postponed(self, kinds: set[str]) -> None:
+        woken = await self.delivery.wake_postponed(kinds)
+        if woken:
+            log.info("outbox_recovered", rows=woken)
+            self._wake.set()
+
+    async def _write(
+        self, write: Callable[[], Awaitable[None]], log_: structlog.BoundLogger
+    ) -> None:
+        delay = 0.05
+        failing = False
+        while True:
+            try:
+                await write()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if not failing:
+                    failing = True
+                    self._unwritten += 1
+                    log_.warning("outbox_write_failed", error=type(error).__name__)
+                await asyncio.sleep(delay)
+                delay = min(WRITE_RETRY_CAP, delay * 2)
+                continue
+            if failing:
+                self._unwritten -= 1
+                log_.info("outbox_write_recovered")
+            return

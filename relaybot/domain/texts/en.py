@@ -414,3 +414,13 @@ TEXTS.update(
         "removed.",
     }
 )
+
+TEXTS.update(
+    {
+        # delivery (issue 11): a confirmation edited once its alerts are settled
+        "settled_received": "✓ {count} received",
+        "settled_missed": "✗ {place}: {reason}",
+        "reason_removed": "bot removed",
+        "reason_unreachable": "unreachable",
+    }
+)

@@ -416,3 +416,13 @@ TEXTS.update(
         "verwijderd.",
     }
 )
+
+TEXTS.update(
+    {
+        # delivery (issue 11): a confirmation edited once its alerts are settled
+        "settled_received": "✓ {count} ontvangen",
+        "settled_missed": "✗ {place}: {reason}",
+        "reason_removed": "bot verwijderd",
+        "reason_unreachable": "niet bereikbaar",
+    }
+)

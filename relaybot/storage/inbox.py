@@ -1,0 +1,61 @@
+"""The update inbox: updates stored before Telegram is told they arrived, until handled.
+
+An update's body holds what a person wrote, so a handled update is removed (spec section 11);
+only the newest update id is kept, so polling resumes after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import aiosqlite
+
+from relaybot.storage.db import fetch_one
+
+
+async def store(
+    conn: aiosqlite.Connection,
+    updates: Sequence[tuple[int, str]],
+    now: float,
+    handled: Collection[int] = (),
+) -> None:
+    """Store a batch of (update id, JSON body), and forget the updates handled meanwhile. An
+    update stored before (Telegram sent it again) is kept once."""
+    await forget(conn, handled)
+    if not updates:
+        return
+    await conn.executemany(
+        "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
+        [(update_id, body, now) for update_id, body in updates],
+    )
+    newest = max(update_id for update_id, _ in updates)
+    await conn.execute(
+        "INSERT INTO inbox_offset (id, last_update_id) VALUES (1, ?) ON CONFLICT (id)"
+        " DO UPDATE SET last_update_id = MAX(last_update_id, excluded.last_update_id)",
+        (newest,),
+    )
+
+
+async def forget(conn: aiosqlite.Connection, handled: Collection[int]) -> None:
+    """Remove handled updates (their text never stays)."""
+    if handled:
+        await conn.executemany(
+            "DELETE FROM inbox WHERE update_id = ?", [(update_id,) for update_id in handled]
+        )
+
+
+async def unhandled(conn: aiosqlite.Connection) -> list[tuple[int, str]]:
+    """Stored updates not yet handled, oldest first."""
+    rows = await conn.execute_fetchall("SELECT update_id, body FROM inbox ORDER BY update_id")
+    return [(int(row[0]), str(row[1])) for row in rows]
+
+
+async def next_offset(conn: aiosqlite.Connection) -> int | None:
+    """The getUpdates offset after the newest update ever stored (None: nothing stored yet)."""
+    row = await fetch_one(conn, "SELECT last_update_id FROM inbox_offset WHERE id = 1")
+    return int(row[0]) + 1 if row else None
+
+
+async def count(conn: aiosqlite.Connection) -> int:
+    row = await fetch_one(conn, "SELECT COUNT(*) FROM inbox")
+    return int(row[0]) if row else 0

@@ -1,0 +1,175 @@
+"""The outbox and inbox as the crash-safe worker uses them: rows marked as being sent, each
+chat's next row found without reading the table, pending edits merged, updates kept until
+handled, and one process per database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relaybot.storage import inbox, outbox
+from relaybot.storage.db import Database, StorageError
+from relaybot.storage.lock import AlreadyRunning, ProcessLock
+from relaybot.storage.outbox import Priority
+
+A, B, C = -1001, -1002, -1003
+
+
+async def _say(db: Database, chat: int, priority: Priority = Priority.NORMAL) -> int:
+    async with db.transaction() as conn:
+        return await outbox.enqueue(
+            conn, chat_id=chat, action="say", now=0.0, priority=priority, payload={"html": "x"}
+        )
+
+
+async def _status(db: Database, row_id: int) -> tuple[str, int]:
+    async with db.reading() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT status, attempts FROM outbox WHERE id = ?", (row_id,)
+        )
+    return rows[0][0], rows[0][1]
+
+
+async def test_a_row_marked_as_being_sent_is_no_chat_head_and_is_sent_again_after_a_crash(
+    db: Database,
+) -> None:
+    """A marked row leaves the waiting rows; at start-up a row still marked was in flight at a
+    crash: it waits again (sent once more) and the count says how many."""
+    first = await _say(db, A)
+    await _say(db, A)
+    async with db.transaction() as conn:
+        assert await outbox.mark_sending(conn, first)
+        assert not await outbox.mark_sending(conn, first)  # only once
+    async with db.reading() as conn:
+        heads = await outbox.heads(conn, 1.0, {A}, 4)
+    assert heads.rows == []
+    async with db.transaction() as conn:
+        assert await outbox.recover_in_flight(conn) == 1
+    assert await _status(db, first) == ("pending", 1)
+
+
+async def test_heads_give_each_chats_next_row_most_urgent_first_within_the_limit(
+    db: Database,
+) -> None:
+    """One row per idle chat, 112 rows first, busy chats skipped, no more than asked; a
+    postponed head holds its chat back and says when it is due."""
+    a1 = await _say(db, A)
+    await _say(db, A, Priority.FLAG)
+    b1 = await _say(db, B)
+    c1 = await _say(db, C, Priority.FLAG)
+    async with db.transaction() as conn:
+        await outbox.postpone(conn, b1, 50.0, "x")
+    async with db.reading() as conn:
+        heads = await outbox.heads(conn, 10.0, set(), 4)
+        assert [r.chat_id for r in heads.rows] == [A, C]  # both 112 rows, A's the older
+        assert heads.rows[0].id != a1  # A's 112 row goes before its older ordinary one
+        assert heads.next_at == 50.0
+        assert [r.id for r in (await outbox.heads(conn, 10.0, {C}, 1)).rows] != [c1]
+        assert len((await outbox.heads(conn, 10.0, set(), 1)).rows) == 1
+
+
+async def test_heads_look_chat_by_chat_when_one_busy_chat_fills_the_front(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of rows of one busy chat ahead of another chat's row do not hide it."""
+    monkeypatch.setattr(outbox, "SCAN_CAP", 128)
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO outbox (chat_id, priority, action, created_at) VALUES (?, 0, 'say', 0)",
+            [(A,)] * 1000,
+        )
+    await _say(db, B)
+    async with db.reading() as conn:
+        heads = await outbox.heads(conn, 1.0, {A}, 4)
+    assert [r.chat_id for r in heads.rows] == [B]
+
+
+async def test_pending_refreshes_of_one_copy_are_merged(db: Database) -> None:
+    """Thirty refreshes of one incident in one chat while the first waits are one row (it
+    shows the newest state when sent), at the most urgent priority asked; once the row is
+    being sent a new refresh is a row of its own."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO incidents (source_chat_id, origin_message_id, created_at)"
+            " VALUES (?, 1, 0)",
+            (A,),
+        )
+        ids = {
+            await outbox.enqueue(
+                conn,
+                chat_id=B,
+                action="refresh",
+                now=0.0,
+                incident=1,
+                priority=Priority.FLAG if n == 29 else Priority.LOW,
+            )
+            for n in range(30)
+        }
+        assert len(ids) == 1
+        row = ids.pop()
+        assert await outbox.mark_sending(conn, row)
+        again = await outbox.enqueue(conn, chat_id=B, action="refresh", now=0.0, incident=1)
+    assert again != row
+    async with db.reading() as conn:
+        priority = await conn.execute_fetchall("SELECT priority FROM outbox WHERE id = ?", (row,))
+    assert priority[0][0] == Priority.FLAG
+
+
+async def test_pending_edits_of_one_message_keep_only_the_newest_content(db: Database) -> None:
+    """A second edit of the same message while the first waits replaces its content."""
+    async with db.transaction() as conn:
+        first = await outbox.enqueue(
+            conn, chat_id=A, action="edit", now=0.0, payload={"message_id": 7, "html": "oud"}
+        )
+        second = await outbox.enqueue(
+            conn, chat_id=A, action="edit", now=0.0, payload={"message_id": 7, "html": "nieuw"}
+        )
+        other = await outbox.enqueue(
+            conn, chat_id=A, action="edit", now=0.0, payload={"message_id": 8, "html": "x"}
+        )
+    assert first == second != other
+    async with db.reading() as conn:
+        rows = await outbox.due(conn, 1.0, set(), 4)
+    assert rows[0].payload["html"] == "nieuw"
+
+
+async def test_postponed_rows_of_a_failure_are_woken_together(db: Database) -> None:
+    """When Telegram answers again, rows waiting out a network failure are due at once;
+    rows waiting for another reason keep their time."""
+    net, other = await _say(db, A), await _say(db, B)
+    async with db.transaction() as conn:
+        await outbox.postpone(conn, net, 100.0, "NetworkError")
+        await outbox.postpone(conn, other, 100.0, "429")
+        assert await outbox.wake_postponed(conn, 5.0, {"NetworkError"}) == 1
+        assert [r.id for r in await outbox.due(conn, 5.0, set(), 4)] == [net]
+
+
+async def test_inbox_keeps_updates_until_handled_and_remembers_the_offset(db: Database) -> None:
+    """A stored batch is handed back in order until handled; handled updates are removed
+    (their text gone) and polling resumes after the newest update ever stored."""
+    async with db.transaction() as conn:
+        assert await inbox.next_offset(conn) is None
+        await inbox.store(conn, [(11, '{"a": 1}'), (10, '{"b": 2}')], 0.0)
+        await inbox.store(conn, [(11, '{"a": 1}')], 0.0)  # sent again: kept once
+    async with db.reading() as conn:
+        assert [u for u, _ in await inbox.unhandled(conn)] == [10, 11]
+    async with db.transaction() as conn:
+        await inbox.store(conn, [], 0.0, handled=[10, 11])
+    async with db.reading() as conn:
+        assert await inbox.unhandled(conn) == []
+        assert await inbox.next_offset(conn) == 12
+
+
+def test_one_process_per_database_and_no_lock_left_after_release(tmp_path: Path) -> None:
+    """A second lock on the same database is refused with one line naming it; once released
+    (as the kernel does when a process dies) it can be taken again."""
+    database = tmp_path / "relaybot.sqlite3"
+    first = ProcessLock(database).acquire()
+    with pytest.raises(AlreadyRunning) as refused:
+        ProcessLock(database).acquire()
+    assert isinstance(refused.value, StorageError)
+    assert "another relaybot is running on" in str(refused.value)
+    assert "\n" not in str(refused.value)
+    first.release()
+    ProcessLock(database).acquire().release()
