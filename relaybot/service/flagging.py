@@ -136,15 +136,7 @@ class Flagging:
             self.ctx.texts, incident.number, withdrawn, self.ctx.network.timezone
         )
         # the 112 state changed: the edits and notices ride the top priority
-        for chat_id in await self.ctx.holding(conn, incident.number):
-            await outbox.enqueue(
-                conn,
-                chat_id=chat_id,
-                action="refresh",
-                now=now,
-                incident=incident.number,
-                priority=Priority.FLAG,
-            )
+        for chat_id in await self.ctx.refresh_copies(conn, incident, priority=Priority.FLAG):
             shown = await incidents.copies(
                 conn, incident.number, chat_id, [Role.ALERT, Role.ORIGINAL]
             )
@@ -286,15 +278,9 @@ class Flagging:
                 chat.id,
             )
             if await incidents.set_flag(conn, incident.number, flag):
-                for chat_id in await self.ctx.holding(conn, incident.number):
-                    await outbox.enqueue(
-                        conn,
-                        chat_id=chat_id,
-                        action="refresh",
-                        now=now,
-                        incident=incident.number,
-                        priority=Priority.FLAG,
-                    )
+                for chat_id in await self.ctx.refresh_copies(
+                    conn, incident, priority=Priority.FLAG
+                ):
                     await outbox.enqueue(
                         conn,
                         chat_id=chat_id,
