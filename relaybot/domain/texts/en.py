@@ -63,25 +63,38 @@ TEXTS: dict[str, str] = {
     "/regie — (co-admin, as a reply) relay this to the steering group and the neighbours\n"
     "/update — (as a reply to an alert) relay an update\n"
     "/112 — report that 112 was called\n"
+    "/niet112 — (as a reply) withdraw a false 112 report\n"
     "/afgehandeld — (as a reply) resolve an alert\n"
     "/intrekken — (as a reply) retract a false alarm\n"
     "/meldingen — open alerts in this group\n"
     "/buren — adjacent neighbourhoods\n"
+    "/regels — the house rules\n"
+    "/waarschuw [reason] — (co-admin, as a reply) warn a member\n"
+    "/vergeef — (co-admin, as a reply) take the latest warning back\n"
+    "/waarschuwingen — (co-admin, as a reply) a member's warnings\n"
     "/help — this overview",
     "help_regie": "<b>relaybot</b> · steering group {network}\n"
-    "/doorsturen [buren|alle|kern|neighbourhood …] — (as a reply) forward an alert or your own "
-    "message to neighbourhoods\n"
+    "/doorsturen [buren|alle|kern|neighbourhood …] — (as a reply) forward an alert or your own message to neighbourhoods\n"
     "/buren &lt;neighbourhood&gt; — which neighbourhoods are adjacent to one\n"
     "/update — (as a reply to an alert) relay an update\n"
     "/112 — report that 112 was called\n"
+    "/niet112 — (as a reply) withdraw a false 112 report\n"
     "/afgehandeld — (as a reply) resolve an alert\n"
     "/intrekken — (as a reply) retract a false alarm\n"
     "/meldingen — all open alerts\n"
+    "/regels — the house rules\n"
     "/help — this overview",
-    "help_other": "<b>relaybot</b> · network {network}\n/meldingen — open alerts\n"
+    "help_other": "<b>relaybot</b> · network {network}\n"
+    "/meldingen — open alerts\n"
     "/koppel &lt;neighbourhood&gt; — (co-admin, in a new group) link this group to the network\n"
+    "/regels — the house rules\n"
     "/help — this overview",
-    "help_private": "<b>relaybot</b> connects the neighbourhood-watch groups of {network}.",
+    "help_private": "<b>relaybot</b> connects the neighbourhood-watch groups of {network}.\n"
+    "/signup — sign up for your neighbourhood's group\n"
+    "/stop — stop signing up\n"
+    "/forget — erase your sign-up data\n"
+    "/regels — the house rules\n"
+    "/help — this overview",
 }
 TEXTS["regie_chat_refused"] = (
     "⚠️ The bot can no longer post in {place} (chat id {chat_id}): removed or blocked. "
@@ -226,11 +239,6 @@ TEXTS.update(
         "forget_nothing": "Nothing about you was stored.",
         "forget_what_signup": "sign-up #{id} with your name, address and phone number",
         "forget_what_messages": "{count} message(s) with your data in the send queue",
-        "help_private": "<b>relaybot</b> connects the neighbourhood-watch groups of {network}.\n"
-        "/signup — sign up for your neighbourhood's group\n"
-        "/stop — stop signing up\n"
-        "/forget — erase your sign-up data\n"
-        "/help — this overview",
     }
 )
 
@@ -306,20 +314,6 @@ TEXTS.update(
         "remind_photo": "📷 A reminder: share a photo of a person only when it really adds to the "
         "report. A description (height, clothing, number plate) often works just as well.",
     }
-)
-for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
-    TEXTS[_help] = TEXTS[_help].replace("/112 — report that 112 was called\n", "/112 — report that 112 was called\n/niet112 — (as a reply) withdraw a false 112 report\n", 1)
-# /help names the house rules everywhere, and the moderation commands in neighbourhood groups
-for _help in ("help_regie", "help_other", "help_private"):
-    TEXTS[_help] = TEXTS[_help].replace("/help — this overview", "/regels — the house rules\n/help — this overview", 1)
-TEXTS["help_neighbourhood"] = TEXTS["help_neighbourhood"].replace(
-    "/help — this overview",
-    "/regels — the house rules\n"
-    "/waarschuw [reason] — (co-admin, as a reply) warn a member\n"
-    "/vergeef — (co-admin, as a reply) take the latest warning back\n"
-    "/waarschuwingen — (co-admin, as a reply) a member's warnings\n"
-    "/help — this overview",
-    1,
 )
 
 # --- reports, weekly digest and notices (issue 15) ----------------------------------------

@@ -63,25 +63,38 @@ TEXTS: dict[str, str] = {
     "/regie — (beheerder, als antwoord) meld dit bij de regiegroep en de buren\n"
     "/update — (als antwoord op een melding) stuur een aanvulling door\n"
     "/112 — meld dat 112 gebeld is\n"
+    "/niet112 — (als antwoord) trek een onjuiste 112-melding in\n"
     "/afgehandeld — (als antwoord) sluit een melding af\n"
     "/intrekken — (als antwoord) trek een loos alarm in\n"
     "/meldingen — open meldingen in deze groep\n"
     "/buren — welke buurten grenzen hieraan\n"
+    "/regels — de huisregels\n"
+    "/waarschuw [reden] — (beheerder, als antwoord) waarschuw een lid\n"
+    "/vergeef — (beheerder, als antwoord) trek de laatste waarschuwing in\n"
+    "/waarschuwingen — (beheerder, als antwoord) de waarschuwingen van een lid\n"
     "/help — dit overzicht",
     "help_regie": "<b>relaybot</b> · regiegroep {network}\n"
-    "/doorsturen [buren|alle|kern|buurt …] — (als antwoord) stuur een melding of eigen bericht "
-    "door naar buurten\n"
+    "/doorsturen [buren|alle|kern|buurt …] — (als antwoord) stuur een melding of eigen bericht door naar buurten\n"
     "/buren &lt;buurt&gt; — welke buurten grenzen aan een buurt\n"
     "/update — (als antwoord op een melding) stuur een aanvulling door\n"
     "/112 — meld dat 112 gebeld is\n"
+    "/niet112 — (als antwoord) trek een onjuiste 112-melding in\n"
     "/afgehandeld — (als antwoord) sluit een melding af\n"
     "/intrekken — (als antwoord) trek een loos alarm in\n"
     "/meldingen — alle open meldingen\n"
+    "/regels — de huisregels\n"
     "/help — dit overzicht",
-    "help_other": "<b>relaybot</b> · netwerk {network}\n/meldingen — open meldingen\n"
+    "help_other": "<b>relaybot</b> · netwerk {network}\n"
+    "/meldingen — open meldingen\n"
     "/koppel &lt;buurt&gt; — (beheerder, in een nieuwe buurtgroep) koppel deze groep aan het netwerk\n"
+    "/regels — de huisregels\n"
     "/help — dit overzicht",
-    "help_private": "<b>relaybot</b> verbindt de buurtpreventiegroepen van {network}.",
+    "help_private": "<b>relaybot</b> verbindt de buurtpreventiegroepen van {network}.\n"
+    "/aanmelden — meld je aan voor de groep van je buurt\n"
+    "/stop — stop met aanmelden\n"
+    "/vergeet — wis je aanmeldgegevens\n"
+    "/regels — de huisregels\n"
+    "/help — dit overzicht",
 }
 TEXTS["regie_chat_refused"] = (
     "⚠️ De bot kan niet meer posten in {place} (chat-id {chat_id}): verwijderd of geblokkeerd. "
@@ -226,11 +239,6 @@ TEXTS.update(
         "forget_nothing": "Er was niets van je bewaard.",
         "forget_what_signup": "aanmelding #{id} met je naam, adres en telefoonnummer",
         "forget_what_messages": "{count} bericht(en) met je gegevens in de verzendwachtrij",
-        "help_private": "<b>relaybot</b> verbindt de buurtpreventiegroepen van {network}.\n"
-        "/aanmelden — meld je aan voor de groep van je buurt\n"
-        "/stop — stop met aanmelden\n"
-        "/vergeet — wis je aanmeldgegevens\n"
-        "/help — dit overzicht",
     }
 )
 
@@ -308,20 +316,6 @@ TEXTS.update(
         "remind_photo": "📷 Ter herinnering: deel een foto van een persoon alleen als die echt iets "
         "toevoegt aan de melding. Een beschrijving (lengte, kleding, kenteken) werkt vaak net zo goed.",
     }
-)
-for _help in ("help_neighbourhood", "help_regie"):  # /niet112 right after /112
-    TEXTS[_help] = TEXTS[_help].replace("/112 — meld dat 112 gebeld is\n", "/112 — meld dat 112 gebeld is\n/niet112 — (als antwoord) trek een onjuiste 112-melding in\n", 1)
-# /help names the house rules everywhere, and the moderation commands in neighbourhood groups
-for _help in ("help_regie", "help_other", "help_private"):
-    TEXTS[_help] = TEXTS[_help].replace("/help — dit overzicht", "/regels — de huisregels\n/help — dit overzicht", 1)
-TEXTS["help_neighbourhood"] = TEXTS["help_neighbourhood"].replace(
-    "/help — dit overzicht",
-    "/regels — de huisregels\n"
-    "/waarschuw [reden] — (beheerder, als antwoord) waarschuw een lid\n"
-    "/vergeef — (beheerder, als antwoord) trek de laatste waarschuwing in\n"
-    "/waarschuwingen — (beheerder, als antwoord) de waarschuwingen van een lid\n"
-    "/help — dit overzicht",
-    1,
 )
 
 # --- rapportage, weekoverzicht en meldingen (issue 15) -----------------------------------
