@@ -6,6 +6,16 @@ quiet spell let through a full bucket and then refill it at once, up to twice th
 first second: a fan-out to every neighbourhood of a large network then meets 429s. This
 limiter implements the same public `BaseRateLimiter` interface with sliding windows: never
 more than N calls in any window, with a small margin for the time a request is under way.
+
+When does Telegram count a call? When it receives it: somewhere between the moment the bot sends
+it and the moment the answer arrives. Counting from the answer is always safe but makes every
+window a round trip longer than Telegram's (a 60-chat fan-out with a 100 ms round trip takes
+1.12 times the bound). Counting from the send gets the round trip back, but a request that is
+slow on its way out (a loaded machine, a busy network) then lands later than the bot thinks, and
+meets a 429. This limiter counts from the answer, moved back by half the fastest round trip it
+has seen: the answer's way back takes at least that long, so Telegram had the call by then,
+however slow the request was on its way out. (The assumption: no answer comes back in less than
+half the fastest round trip, which holds for any route whose two ways are alike.)
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 
 # Methods that put or change a message in a chat: what Telegram's flood limits count.
@@ -32,12 +42,8 @@ def counted(endpoint: str) -> bool:
 class Window:
     """At most `limit` calls in any `period` seconds, first come, first served.
 
-    A call counts from the moment its answer arrives (until then it holds its place without
-    expiring): Telegram counts a request when it receives it, which is always before the answer
-    comes back, so the bot's windows never end before Telegram's do, however slow the request
-    was on its way. (Counting from halfway between sending and answer would give a fan-out up
-    to a round trip per window back, but a request slow on its way out then meets a 429: seen
-    under load, so not done.)
+    A call holds its place without expiring until its answer arrives; then it counts from the
+    moment Telegram surely had it (`done`: see the module docstring).
     """
 
     POLL = 0.01  # seconds between looks while the oldest counted call is still under way
@@ -67,8 +73,9 @@ class Window:
             self.stamps.append(place)
             return place
 
-    def done(self, place: list[float]) -> None:
-        place[0] = self.clock()
+    def done(self, place: list[float], way_back: float = 0.0) -> None:
+        """The call was answered; Telegram had it at least `way_back` seconds before."""
+        place[0] = self.clock() - way_back
 
 
 class WindowRateLimiter(BaseRateLimiter[int]):
@@ -90,6 +97,14 @@ class WindowRateLimiter(BaseRateLimiter[int]):
         self.group_limit = (group[0], group[1] * (1 + margin))
         self.groups: dict[int | str, Window] = {}
         self.max_retries = max_retries
+        self.fastest = math.inf  # the fastest round trip of a counted call that got an answer
+
+    def way_back(self) -> float:
+        """How long an answer surely took to come back: half the fastest round trip."""
+        return self.fastest / 2 if self.fastest < math.inf else 0.0
+
+    def answered(self, round_trip: float) -> None:
+        self.fastest = min(self.fastest, round_trip)
 
     async def initialize(self) -> None:
         pass
@@ -131,14 +146,27 @@ class WindowRateLimiter(BaseRateLimiter[int]):
                     group = self._group(chat_id)
                     places.append((group, await group.acquire()))
                 places.append((self.overall, await self.overall.acquire()))
+            sent = time.monotonic()
+            answered = False
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
+                answered = True
+                return result
             except RetryAfter as error:
+                answered = True
                 if attempt >= retries:
                     raise
                 delay = error.retry_after
                 await asyncio.sleep(getattr(delay, "total_seconds", lambda d=delay: d)())
+            except (NetworkError, TimedOut):
+                raise  # no answer: nothing learnt about the round trip
+            except TelegramError:
+                answered = True  # a refusal is an answer too
+                raise
             finally:
+                if answered and places:
+                    self.answered(time.monotonic() - sent)
+                way_back = self.way_back() if answered else 0.0  # unanswered: from now
                 for window, place in places:
-                    window.done(place)
+                    window.done(place, way_back)
         raise AssertionError("unreachable")
