@@ -1,16 +1,27 @@
 """The update inbox: updates stored before Telegram is told they arrived, until handled.
 
 An update's body holds what a person wrote, so a handled update is removed (spec section 11);
-only the newest update id is kept, so polling resumes after it.
+only the newest update id is kept (by the trigger `inbox_newest`), so polling resumes after it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 
 import aiosqlite
 
 from relaybot.storage.db import fetch_one
+
+# A whole getUpdates answer ({"ok": true, "result": [update, ...]}) stored in one statement:
+# SQLite reads the JSON text itself, so each update is kept exactly as Telegram sent it and
+# the bot's own thread spends no time on it. An update stored before is kept once.
+STORE_ANSWER = (
+    "INSERT OR IGNORE INTO inbox (update_id, body, received_at)"
+    " SELECT json_extract(value, '$.update_id'), value, ?"
+    " FROM json_each(?, '$.result')"
+    " WHERE json_type(value, '$.update_id') = 'integer'"
+)
 
 
 async def store(
@@ -22,25 +33,24 @@ async def store(
     """Store a batch of (update id, JSON body), and forget the updates handled meanwhile. An
     update stored before (Telegram sent it again) is kept once."""
     await forget(conn, handled)
-    if not updates:
-        return
-    await conn.executemany(
-        "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
-        [(update_id, body, now) for update_id, body in updates],
-    )
-    newest = max(update_id for update_id, _ in updates)
-    await conn.execute(
-        "INSERT INTO inbox_offset (id, last_update_id) VALUES (1, ?) ON CONFLICT (id)"
-        " DO UPDATE SET last_update_id = MAX(last_update_id, excluded.last_update_id)",
-        (newest,),
-    )
+    if updates:
+        await conn.executemany(
+            "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
+            [(update_id, body, now) for update_id, body in updates],
+        )
+
+
+async def store_answer(conn: aiosqlite.Connection, answer: str, now: float) -> None:
+    """Store every update of a getUpdates answer (its JSON text), as one statement."""
+    await conn.execute(STORE_ANSWER, (now, answer))
 
 
 async def forget(conn: aiosqlite.Connection, handled: Collection[int]) -> None:
-    """Remove handled updates (their text never stays)."""
+    """Remove handled updates (their text never stays), in one statement."""
     if handled:
-        await conn.executemany(
-            "DELETE FROM inbox WHERE update_id = ?", [(update_id,) for update_id in handled]
+        await conn.execute(
+            "DELETE FROM inbox WHERE update_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(handled)),),
         )
 
 

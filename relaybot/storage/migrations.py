@@ -241,4 +241,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             last_update_id INTEGER NOT NULL
         )""",
     ),
+    # 9 (ingest): a getUpdates answer is stored by one INSERT; this keeps the newest update
+    # id in the same statement, so the write stays one trip to the database thread
+    (
+        """CREATE TRIGGER inbox_newest AFTER INSERT ON inbox BEGIN
+            INSERT INTO inbox_offset (id, last_update_id) VALUES (1, NEW.update_id)
+            ON CONFLICT (id) DO UPDATE
+            SET last_update_id = MAX(last_update_id, excluded.last_update_id);
+        END""",
+    ),
 )

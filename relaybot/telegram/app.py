@@ -125,7 +125,7 @@ class Runtime:
     lock: ProcessLock | None = None
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
     poller: Poller | None = None
-    raw: RawUpdates | None = None  # getUpdates' request object: it keeps the answer's bytes
+    raw: RawUpdates | None = None  # getUpdates' request object: it hands on the answer's bytes
     mode: str = "polling"  # or "webhook"
     checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
 

@@ -1,9 +1,12 @@
 """Updates are stored before Telegram hears they arrived, and handled from the store.
 
 Long polling: our own fetch loop (`bot.get_updates`) writes each fetched batch to the inbox in
-one transaction and only then asks for the next offset, which is what confirms the batch to
-Telegram. A webhook: the Application's update queue stores each update before the webhook
-server answers. Stored updates not yet handled are handled after a restart, in order.
+one statement and only then asks for the next offset, which is what confirms the batch to
+Telegram. The write starts the moment the answer's bytes arrive and runs on the database thread
+(SQLite reads the JSON itself) while python-telegram-bot decodes the same answer into objects,
+so storing adds next to nothing to the time an update takes. A webhook: the Application's
+update queue stores each update before the webhook server answers. Stored updates not yet
+handled are handled after a restart, in order.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import asyncio
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from http import HTTPStatus
 from typing import Any
 
 import structlog
@@ -35,33 +39,27 @@ def passing(error: BaseException) -> bool:
 
 
 class RawUpdates(HTTPXRequest):
-    """The request object of getUpdates (PTB's public `BaseRequest` interface), keeping the
-    answer's bytes so each update is stored exactly as Telegram sent it: cheaper than
-    serialising PTB's objects again, and nothing is lost in the round trip."""
+    """The request object of getUpdates (PTB's public `BaseRequest` interface). It hands the
+    answer's bytes to `on_answer` as they arrive, before PTB decodes them, and lets the write
+    that starts there reach the database thread first."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.last: bytes | None = None
+        self.on_answer: Callable[[bytes], None] | None = None
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await super().do_request(*args, **kwargs)
-        self.last = payload
+        if code == HTTPStatus.OK and self.on_answer is not None:
+            self.on_answer(payload)
+            await asyncio.sleep(0)  # the write's first step runs now: it reaches the thread
         return code, payload
-
-    def bodies(self) -> dict[int, str]:
-        """The updates of the last answer as JSON text, by update id (empty if unreadable)."""
-        payload, self.last = self.last, None
-        try:
-            result = json.loads(payload or b"{}").get("result")
-            return {int(item["update_id"]): json.dumps(item) for item in result or ()}
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return {}
 
 
 class InboxQueue(asyncio.Queue[object]):
     """The Application's update queue. An update put here is stored first (so a webhook's
-    answer, sent when `put` returns, comes after the write); `put_batch` stores a whole
-    fetched batch in one transaction. Handled updates are forgotten with the next write."""
+    answer, sent when `put` returns, comes after the write); a fetched batch is stored in one
+    statement (`begin_answer`, `put_fetched`). Handled updates are forgotten beside the
+    handling of the next batch, or once the bot is idle."""
 
     def __init__(self, db: Database, clock: Callable[[], float]) -> None:
         super().__init__()
@@ -69,28 +67,61 @@ class InboxQueue(asyncio.Queue[object]):
         self.clock = clock
         self.handled: list[int] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._answer: asyncio.Future[None] | None = None
+        self._forgetter: asyncio.Task[None] | None = None
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
             await self.store([item])
         await super().put(item)
 
-    async def put_batch(
-        self, updates: Sequence[Update], bodies: Mapping[int, str] | None = None
-    ) -> None:
-        await self.store(updates, bodies)
+    def begin_answer(self, payload: bytes) -> None:
+        """Start storing a getUpdates answer (see `RawUpdates`); `put_fetched` waits for it."""
+        self.drop_answer()
+        try:
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return  # PTB cannot read it either: nothing is confirmed, it is fetched again
+        self._answer = asyncio.ensure_future(self._store_answer(text))
+
+    async def _store_answer(self, text: str) -> None:
+        async with self.db.statements() as conn:
+            await inbox.store_answer(conn, text, self.clock())
+
+    async def put_fetched(self, updates: Sequence[Update]) -> None:
+        """Queue a fetched batch once it is stored (the write begun when the answer arrived,
+        or, without one, a write now). Raises if it could not be stored: then nothing is
+        queued and the batch is not confirmed."""
+        answer, self._answer = self._answer, None
+        if answer is not None:
+            await answer
+        else:
+            await self.store(updates)
         for update in updates:
             self.put_nowait(update)
+        if self.handled and (self._forgetter is None or self._forgetter.done()):
+            # the updates handled so far leave the file while this batch is being handled
+            self._forgetter = asyncio.create_task(self._forget(), name="inbox-forget")
+
+    async def _forget(self) -> None:
+        try:
+            await self.flush()
+        except sqlite3.Error as error:  # they stay listed, and go with the next write
+            log.warning("inbox_write_failed", error=type(error).__name__)
+
+    def drop_answer(self) -> None:
+        """Forget a write begun for an answer that was not used (PTB could not decode it);
+        whatever it stored is handled from the store, or fetched again."""
+        answer, self._answer = self._answer, None
+        if answer is not None:
+            answer.add_done_callback(_quietly)
 
     def replay(self, update: Update) -> None:
         """Queue an update that is stored already."""
         self.put_nowait(update)
 
-    async def store(
-        self, updates: Sequence[Update], bodies: Mapping[int, str] | None = None
-    ) -> None:
-        known = bodies or {}
-        rows = [(u.update_id, known.get(u.update_id) or u.to_json()) for u in updates]
+    async def store(self, updates: Sequence[Update]) -> None:
+        rows = [(u.update_id, u.to_json()) for u in updates]
         handled, self.handled = self.handled, []
         try:
             async with self.db.transaction() as conn:
@@ -117,15 +148,27 @@ class InboxQueue(asyncio.Queue[object]):
     @property
     def settled(self) -> bool:
         """Nothing handled is left to delete."""
-        return not self.handled
+        return not self.handled and (self._forgetter is None or self._forgetter.done())
 
     async def flush(self, checkpoint: bool = False) -> None:
         """Forget what was handled (the text of handled updates never stays). `checkpoint`:
         also out of the file's write-ahead log, where the deleted rows' old pages linger."""
-        if self.handled:
-            await self.store([])
-            if checkpoint:
-                await self.db.checkpoint()
+        handled, self.handled = self.handled, []
+        if not handled:
+            return
+        try:
+            async with self.db.statements() as conn:
+                await inbox.forget(conn, handled)
+        except BaseException:
+            self.handled[:0] = handled
+            raise
+        if checkpoint:
+            await self.db.checkpoint()
+
+
+def _quietly(future: asyncio.Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("inbox_write_failed", error=type(future.exception()).__name__)
 
 
 async def replay_stored(queue: InboxQueue, bot: Bot) -> int:
@@ -153,10 +196,11 @@ class Poller:
         raw: RawUpdates | None = None,
     ) -> None:
         self.bot = bot
-        self.raw = raw
         self.queue = queue
         self.timeout = timeout
         self.allowed_updates = allowed_updates
+        if raw is not None:
+            raw.on_answer = queue.begin_answer
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -190,18 +234,16 @@ class Poller:
                     allowed_updates=self.allowed_updates,
                 )
             except TimedOut:
+                self.queue.drop_answer()
                 delay = 0.0
                 continue
             except TelegramError as error:
+                self.queue.drop_answer()
                 delay = min(RETRY_CAP, max(0.25, delay * 2))
                 log.warning("poll_failed", error=type(error).__name__, delay=delay)
                 continue
             try:
-                if updates:
-                    bodies = self.raw.bodies() if self.raw is not None else None
-                    await self.queue.put_batch(updates, bodies)
-                else:
-                    await self.queue.flush()
+                await self.queue.put_fetched(updates)
             except sqlite3.Error as error:  # not stored: not confirmed, Telegram sends it again
                 delay = min(RETRY_CAP, max(0.25, delay * 2))
                 log.warning("inbox_write_failed", error=type(error).__name__, delay=delay)
