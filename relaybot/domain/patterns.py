@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from relaybot.domain.matching import Matcher, any_of
 
 __all__ = [
     "DEFAULT_CALLED",
@@ -143,12 +144,16 @@ _QUOTES = str.maketrans(
         "\ufeff": None,
     }
 )
-_WHITESPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Lowercase, straighten quotes, drop zero-width characters, collapse whitespace."""
-    return _WHITESPACE.sub(" ", text.translate(_QUOTES).lower()).strip()
+    """Lowercase, straighten quotes, drop zero-width characters, collapse whitespace. Most
+    messages are plain ASCII, where only the backtick is a quote to straighten."""
+    if text.isascii():
+        straight = text.replace("`", "'") if "`" in text else text
+    else:
+        straight = text.translate(_QUOTES)
+    return " ".join(straight.lower().split())
 
 
 class PatternsError(Exception):
@@ -174,10 +179,10 @@ class CallPatterns:
     _anything: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        joined = (_join(self.negative), _join(self.called), _join(self.intent))
+        joined = (any_of(self.negative), any_of(self.called), any_of(self.intent))
         object.__setattr__(self, "_joined", joined)
         # only a "called" or "intent" match can make a message count; negatives merely veto
-        object.__setattr__(self, "_anything", _join(self.called + self.intent))
+        object.__setattr__(self, "_anything", any_of(self.called + self.intent))
 
     def is_called_report(self, text: str) -> bool:
         """True if the message says 112 / the police has been called."""
@@ -200,25 +205,6 @@ class CallPatterns:
         if intent(norm):
             return "intent"
         return None
-
-
-Matcher = Callable[[str], bool]
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
-
-
-def _join(patterns: tuple[re.Pattern[str], ...]) -> Matcher:
-    """One matcher for a list: a single alternation, or one search per pattern where joining
-    would change a pattern's meaning (numbered backreferences, its own inline flags)."""
-    if not patterns:
-        return lambda _text: False
-    if not any(_BACKREFERENCE.search(p.pattern) or "(?" + "i" in p.pattern for p in patterns):
-        try:
-            combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
-        except re.error:
-            pass
-        else:
-            return lambda text: combined.search(text) is not None
-    return lambda text: any(p.search(text) for p in patterns)
 
 
 def unbounded_span(pattern: str) -> str | None:

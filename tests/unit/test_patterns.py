@@ -428,3 +428,30 @@ def test_the_built_in_patterns_name_their_source_when_compiled() -> None:
     assert [p.pattern for p in built_in.intent] == list(DEFAULT_INTENT)
     assert [p.pattern for p in built_in.negative] == list(DEFAULT_NEGATIVE)
     assert all(p.flags & re.IGNORECASE for p in built_in.called + built_in.intent)
+
+
+# --- the fast paths of the busiest code (every group message) -----------------------------
+
+
+def test_normalise_reads_plain_ascii_and_other_text_alike() -> None:
+    """Plain ASCII takes a shorter way; it gives what the whole treatment gives: the backtick
+    straightened, every kind of whitespace (tabs, form feeds, the separators \\x1c-\\x1f, a
+    no-break space) collapsed to one space, the ends trimmed."""
+    for text in (
+        "  Ik`ll\tBEL \x0b\x0c 112\x1c\x1dnu \r\n",
+        "Ik`ll\u00a0BEL\u2003112\u2028nu",
+        "",
+        " \t ",
+    ):
+        expected = re.sub(r"\s+", " ", text.replace("`", "'").lower()).strip()
+        assert normalise(text) == expected, repr(text)
+
+
+def test_a_pattern_with_capitals_still_matches_whatever_the_case(tmp_path: Path) -> None:
+    """Lists are joined without IGNORECASE when no pattern has a capital letter (the text is
+    lowercase by then); a pattern written with capitals keeps matching."""
+    path = _write(tmp_path, "called = ['Politie Gebeld']\nintent = ['\\bBEL\\b']\nnegative = []\n")
+    patterns = load_patterns(path)
+    assert patterns.classify("POLITIE gebeld!") == CALLED
+    assert patterns.classify("ik bel even") == INTENT
+
