@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from relaybot.domain.patterns import load_patterns
 from relaybot.domain.texts import Texts
+from relaybot.logs import about_update
 from relaybot.network import Network, load_network
 from relaybot.service import Context, UseCases
 from relaybot.settings import Settings, require_token
@@ -64,12 +65,11 @@ class RelayApplication(Application):  # type: ignore[type-arg]
     last_update_id = 0
 
     async def process_update(self, update: object) -> None:
-        structlog.contextvars.clear_contextvars()
         if isinstance(update, Update):
             chat = update.effective_chat
-            structlog.contextvars.bind_contextvars(
-                update_id=update.update_id, chat=chat.id if chat else None
-            )
+            about_update(update.update_id, chat.id if chat else None)
+        else:
+            about_update(None)
         try:
             failure = await self._process_until_passed(update)
             queue = self.update_queue
