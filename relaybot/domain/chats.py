@@ -45,6 +45,8 @@ class Directory:
 
     def current(self, chat_id: int | None) -> int | None:
         """Follow Telegram's group migrations to the id a chat has now."""
+        if chat_id not in self.moves:  # nearly always: asked for every group message
+            return chat_id
         seen = set()
         while chat_id in self.moves and chat_id not in seen:
             seen.add(chat_id)

@@ -9,6 +9,7 @@ from telegram import (
     BotCommand,
     ChatMember,
     ChatMemberUpdated,
+    Message,
     Update,
 )
 from telegram.ext import (
@@ -30,6 +31,7 @@ from relaybot.service.moderation import REMOVE_BUTTON, Finding, Request
 from relaybot.service.signup import CARD_BUTTONS
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.delivery import Delivery
+from relaybot.telegram.filtering import NewGroupMessage
 from relaybot.telegram.moderating import TelegramMembers, seen_of, target_of
 from relaybot.telegram.translate import chat_of, command_of, message_key, name_of, post_of
 
@@ -273,9 +275,18 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
                 f"join:{request.chat.id}:{request.from_user.id}:{int(request.date.timestamp())}",
             )
 
-    async def on_chatter(update: Update, _context: Context) -> None:
+    async def on_chatter(update: Update, context: Context) -> None:
+        """A fresh group message with text, a caption or a reply (nearly every update): what it
+        means for incidents, then the house-rules screen, in one handler (a second handler group
+        for the screen would make PTB dispatch every message twice)."""
         message = update.message
         assert message is not None
+        try:
+            await chatter(message)
+        finally:
+            await screen(message, context)
+
+    async def chatter(message: Message) -> None:
         await cases.reports.saw(message.chat_id)
         replied = message.reply_to_message
         text = message.text or message.caption or ""
@@ -330,12 +341,14 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     # --- house rules and moderation ---------------------------------------------------------
 
     async def on_moderate(update: Update, context: Context) -> None:
+        """A fresh group message the chatter handler does not take (a photo without caption,
+        a sticker, a service message): screened all the same."""
+        assert update.message is not None
+        await screen(update.message, context)
+
+    async def screen(message: Message, context: Context) -> None:
         """Every fresh group message: screened in memory; only a finding asks Telegram
         whether the sender is a co-admin and goes on to the use case."""
-        message = update.message
-        assert message is not None
-        if not moderation.watches(message.chat_id):
-            return
         seen = seen_of(message)
         finding = moderation.screen(seen)
         if finding is None:
@@ -412,13 +425,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     # Ordinary chatter is by far the most common update: checked first. The handlers below
     # take commands, edits, service messages and buttons, which its filter never matches.
     app.add_handler(
-        MessageHandler(
-            filters.ChatType.GROUPS
-            & (filters.TEXT | filters.CAPTION | filters.REPLY)
-            & fresh
-            & ~filters.COMMAND,
-            on_chatter,
-        )
+        MessageHandler(NewGroupMessage(content=True), on_chatter)
     )
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
@@ -449,14 +456,15 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             CommandHandler(list(names), moderation_command(names, moderation_case), filters=fresh)
         )
     app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
-    # A second handler group: every fresh group message is also screened for the house rules,
-    # whichever handler of the first group took it. A join goes to the welcome; any other
-    # message (service messages too: they are cheap) to the screen.
+    # A second handler group for the fresh group messages without text, caption or reply (the
+    # chatter handler screens the others itself): a join goes to the welcome, any other message
+    # (service messages too: they are cheap) to the house-rules screen. The join filter tests the
+    # rare part first, so that other messages stop there. Commands are never screened.
     app.add_handler(
-        MessageHandler(filters.ChatType.GROUPS & filters.StatusUpdate.NEW_CHAT_MEMBERS, on_join),
+        MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS & filters.ChatType.GROUPS, on_join),
         group=1,
     )
     app.add_handler(
-        MessageHandler(filters.ChatType.GROUPS & fresh & ~filters.COMMAND, on_moderate),
+        MessageHandler(NewGroupMessage(content=False), on_moderate),
         group=1,
     )
