@@ -79,10 +79,13 @@ class World:
     co_admins: dict[str, User] = field(default_factory=dict)
     residents: dict[str, User] = field(default_factory=dict)
     contacts: list[User] = field(default_factory=list)
+    # the members who chat in each neighbourhood group: its resident, and `crowd - 1` more
+    crowds: dict[str, list[User]] = field(default_factory=dict)
 
 
-def populate(emu: Emulator, network: Network) -> World:
-    """Build the town in an emulator without starting a bot (for bots in another process)."""
+def populate(emu: Emulator, network: Network, crowd: int = 1) -> World:
+    """Build the town in an emulator without starting a bot (for bots in another process).
+    `crowd`: how many residents chat in each neighbourhood group (the first is `residents`)."""
     people = 0
 
     def person() -> User:
@@ -104,10 +107,11 @@ def populate(emu: Emulator, network: Network) -> World:
             continue  # not linked: no group to talk in
         co_admin, resident = person(), person()
         world.co_admins[slug], world.residents[slug] = co_admin, resident
+        world.crowds[slug] = [resident, *(person() for _ in range(crowd - 1))]
         chat = emu.add_group(
             f"Buurtpreventie {hood.name}",
             hood.chat_id,
-            members=[co_admin, resident],
+            members=[co_admin, *world.crowds[slug]],
             admins=[co_admin],
         )
         world.chats[slug] = chat.id

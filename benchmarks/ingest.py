@@ -21,6 +21,9 @@ from relaybot.network import load_network
 
 NETWORK = ROOT / "config" / "network.example.toml"
 DB_KINDS = ("reply", "112-intent")  # chatter that makes relaybot open a database transaction
+# residents who chat in each group: each posts a few of the messages, as in a real group, and
+# none crosses the flood limit (10 a minute), which would be a flood and not ordinary chatter
+CROWD = 40
 
 
 @dataclass
@@ -48,17 +51,18 @@ def queue_chatter(emu: Emulator, world, slugs: list[str], n: int, rng: random.Ra
         slug = rng.choice(slugs)
         earlier = recent.setdefault(slug, [])
         reply_to = rng.choice(earlier) if earlier and rng.random() < 0.125 else None
-        message = emu.post(
-            world.chats[slug], world.residents[slug], rng.choice(CHATTER), reply_to=reply_to
-        )
+        author = rng.choice(world.crowds[slug])
+        message = emu.post(world.chats[slug], author, rng.choice(CHATTER), reply_to=reply_to)
         earlier.append(message.message_id)
     return emu.world.updates.next_id - 1
 
 
-async def one_run(kind: str, n: int, seed: int, profile: Path | None = None) -> IngestRun:
+async def one_run(
+    kind: str, n: int, seed: int, profile: Path | None = None, crowd: int = CROWD
+) -> IngestRun:
     network = load_network(NETWORK)
     async with Emulator() as emu:
-        world = populate(emu, network)
+        world = populate(emu, network, crowd)
         slugs = sorted(world.residents)
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "relaybot.sqlite3"
@@ -117,7 +121,7 @@ async def breakdown(samples: int = 2000) -> dict[str, float]:
 
     network = load_network(NETWORK)
     async with Emulator() as emu:
-        world = populate(emu, network)
+        world = populate(emu, network, CROWD)
         slugs = sorted(world.residents)
         rng = random.Random(7)
         queue_chatter(emu, world, slugs, samples, rng)
