@@ -6,6 +6,7 @@ Only the bot runs here (the emulator lives in the parent), so the process's peak
 are the bot's own. Commands, one per line:
 
     until N   answer "done <monotonic> <processed> <cpu seconds>" once update N is processed
+    cpu       answer "cpu <monotonic> <processed> <cpu seconds>" at once
     idle N    (relay) answer "idle" once update N is processed and the outbox is empty
     rss       answer "rss <peak RSS in KiB>"
     quit      stop the bot and exit
@@ -135,6 +136,8 @@ async def serve(bot: Bare | Relay) -> None:
                 quiet = quiet + 1 if done else 0
                 await asyncio.sleep(0.01)
             _say("idle")
+        elif command == "cpu":
+            _say(f"cpu {time.monotonic()!r} {bot.app.processed} {time.process_time()!r}")
         elif command == "rss":
             _say(f"rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
         elif command == "quit":

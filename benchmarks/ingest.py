@@ -23,7 +23,8 @@ NETWORK = ROOT / "config" / "network.example.toml"
 DB_KINDS = ("reply", "112-intent")  # chatter that makes relaybot open a database transaction
 # residents who chat in each group: each posts a few of the messages, as in a real group, and
 # none crosses the flood limit (10 a minute), which would be a flood and not ordinary chatter
-CROWD = 40
+CROWD = 100
+ROUNDS = 6  # turns of each bot per session
 
 
 @dataclass
@@ -81,32 +82,80 @@ async def one_run(
                 await bot.quit()
 
 
-async def bench(n: int, runs: int) -> dict[str, object]:
-    results: list[IngestRun] = []
-    for index in range(runs):
-        # alternate the order so that neither app always runs on a warmer machine
-        order = ("relay", "bare") if index % 2 == 0 else ("bare", "relay")
-        for kind in order:
-            results.append(await one_run(kind, n, seed=index))
-            progress(
-                f"ingest run {index + 1}/{runs}, {kind}: {results[-1].per_second:.0f} updates/s"
-            )
-    relay = [r.per_second for r in results if r.kind == "relay"]
-    bare = [r.per_second for r in results if r.kind == "bare"]
+async def bench(n: int, sessions: int, rounds: int = ROUNDS) -> dict[str, object]:
+    """Both bots side by side, taking turns. In each session relaybot and the bare application
+    each run in a child process with an emulator of their own, started and warmed up together;
+    then `rounds` times, one after the other (which goes first alternates), each is handed a
+    burst of n messages and timed. Only one bot works at a time, and the two turns of a round
+    are a second or two apart, so a machine that is slower for a while (this one is shared,
+    and its speed varies by up to 2x over seconds) slows both figures of a round alike."""
+    results: list[tuple[IngestRun, IngestRun]] = []
+    for session in range(sessions):
+        async with _Contestant("relay", session) as relay, _Contestant("bare", session) as bare:
+            for index in range(rounds):
+                order = (relay, bare) if index % 2 == 0 else (bare, relay)
+                seed = session * 1000 + index
+                done = {c.kind: await c.burst(n, seed) for c in order}
+                results.append((done["relay"], done["bare"]))
+                progress(
+                    f"ingest session {session + 1}/{sessions}, round {index + 1}/{rounds}: "
+                    f"relaybot {done['relay'].per_second:.0f}, bare "
+                    f"{done['bare'].per_second:.0f} updates/s"
+                )
+    relay = [r.per_second for r, _ in results]
+    bare = [b.per_second for _, b in results]
     ratios = [r / b for r, b in zip(relay, bare, strict=True)]
     return {
         "updates": n,
+        "sessions": sessions,
+        "rounds": rounds,
+        "crowd": CROWD,
         "relay_per_s": relay,
         "bare_per_s": bare,
         "ratios": ratios,
         "relay_median": median(relay),
         "bare_median": median(bare),
-        # the runs are paired (the two apps alternate), so the figure is the median of the
-        # per-run ratios, not the ratio of medians (which pairs figures from different runs)
+        # the turns are paired (a round's two turns run back to back), so the figure is the
+        # median of the per-round ratios, not the ratio of medians
         "ratio_median": median(ratios),
-        "relay_busy": median([r.busy for r in results if r.kind == "relay"]),
-        "bare_busy": median([r.busy for r in results if r.kind == "bare"]),
+        "relay_busy": median([r.busy for r, _ in results]),
+        "bare_busy": median([b.busy for _, b in results]),
     }
+
+
+class _Contestant:
+    """One bot in its child process with its own emulator and town, ready for bursts."""
+
+    def __init__(self, kind: str, session: int) -> None:
+        self.kind = kind
+        self.session = session
+        self.emu = Emulator()
+        self._tmp = tempfile.TemporaryDirectory()
+
+    async def __aenter__(self) -> _Contestant:
+        await self.emu.__aenter__()
+        self.world = populate(self.emu, load_network(NETWORK), CROWD)
+        self.slugs = sorted(self.world.residents)
+        db = Path(self._tmp.name) / "relaybot.sqlite3"
+        self.bot = await BotProcess.start(self.kind, self.emu, NETWORK, db)
+        await self.burst(50, self.session + 10_000)  # warm up: the whole path once
+        return self
+
+    async def burst(self, n: int, seed: int) -> IngestRun:
+        _, _, cpu_before = await self.bot.ask("cpu", "cpu")
+        last = queue_chatter(self.emu, self.world, self.slugs, n, random.Random(seed))
+        start = time.monotonic()
+        finished, _, cpu_after = await self.bot.ask(f"until {last}", "done", within=120)
+        return IngestRun(
+            self.kind, n, float(finished) - start, float(cpu_after) - float(cpu_before)
+        )
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await self.bot.quit()
+        finally:
+            await self.emu.__aexit__(None, None, None)
+            self._tmp.cleanup()
 
 
 async def breakdown(samples: int = 2000) -> dict[str, float]:

@@ -157,14 +157,23 @@ def render(r: dict[str, Any], host: dict[str, str], began: datetime.datetime, co
         "",
         "## 1. Ingest",
         "",
-        f"{ing['updates']} ordinary group messages (no commands, no tags; about one in eight a "
-        "reply to an earlier message, about one in ten a question that mentions 112) queued at "
-        "once in the emulator; each bot runs alone in a child process and long-polls them "
-        "in batches of 100. Time from the last one queued to the last one processed. "
-        f"Runs: {plan['ingest_runs']} per app, alternating which goes first.",
+        f"Bursts of {ing['updates']} ordinary group messages (no commands, no tags; about one "
+        "in eight a reply to an earlier message, about one in ten a question that mentions 112) "
+        f"from {ing.get('crowd', 1)} residents in each of the example network's groups (so that "
+        "nobody crosses the flood limit of 10 a minute: that would be a flood, answered with a "
+        "reminder, not ordinary chatter), queued at once in the emulator; each bot long-polls "
+        "them in batches of 100 from a child process of its own. Time from the last one queued "
+        "to the last one processed. The two bots take turns: in each of "
+        f"{ing.get('sessions', plan['ingest_runs'])} sessions both are started (with an "
+        "emulator each), warmed up and measured "
+        f"{ing.get('rounds', 1)} times in turn, alternating which goes first; only one works at "
+        "a time. A round's two turns are a second or two apart, so a machine that is slower "
+        "for a while (this shared one varies by up to 2x over seconds) slows both figures of a "
+        "round alike; the result is the median of the per-round ratios. The bot is measured "
+        "once its start-up checks are done.",
         "",
         _md_table(
-            ["run", "relaybot (updates/s)", "bare PTB (updates/s)", "ratio"],
+            ["round", "relaybot (updates/s)", "bare PTB (updates/s)", "ratio"],
             [
                 [str(i + 1), f"{a:.0f}", f"{b:.0f}", f"{c:.2f}"]
                 for i, (a, b, c) in enumerate(

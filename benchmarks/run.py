@@ -31,8 +31,8 @@ SCRATCH = Path(tempfile.gettempdir()) / "relaybot-benchmarks"  # where a --quick
 
 async def run_all(quick: bool) -> dict[str, object]:
     plan = {
-        "ingest_runs": 2 if quick else 5,
-        "ingest_updates": 2000,
+        "ingest_runs": 1 if quick else 3,  # sessions of ingest.ROUNDS turns each
+        "ingest_updates": 1000,
         "fanout_runs": 2 if quick else 5,
         "in_flight_runs": 1 if quick else 2,
         "flag_incidents": 12 if quick else 30,
@@ -42,8 +42,8 @@ async def run_all(quick: bool) -> dict[str, object]:
     results: dict[str, object] = {"plan": plan}
     timings: dict[str, float] = {}
     progress(
-        f"ingest: {plan['ingest_runs']} paired runs of {plan['ingest_updates']} updates "
-        "(relaybot and a bare application)"
+        f"ingest: {plan['ingest_runs']} sessions of {ingest.ROUNDS} rounds, relaybot and a bare "
+        f"application taking turns with {plan['ingest_updates']} updates each"
     )
     start = time.monotonic()
     results["ingest"] = await ingest.bench(plan["ingest_updates"], plan["ingest_runs"])
