@@ -31,6 +31,8 @@ log = structlog.get_logger("relaybot.inbox")
 
 RETRY_CAP = 5.0  # seconds at most between tries after a passing fault
 IDLE_FLUSH = 0.3  # seconds of quiet before handled updates are deleted and checkpointed
+FORGET_BATCH = 100  # handled updates deleted together while busy (a getUpdates batch) ...
+FORGET_EVERY = 1.0  # ... or once the oldest of them has waited this many seconds
 
 
 def passing(error: BaseException) -> bool:
@@ -69,6 +71,7 @@ class InboxQueue(asyncio.Queue[object]):
         self._flusher: asyncio.Task[None] | None = None
         self._answer: asyncio.Future[None] | None = None
         self._forgetter: asyncio.Task[None] | None = None
+        self._forgot_at = 0.0
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
@@ -99,9 +102,18 @@ class InboxQueue(asyncio.Queue[object]):
             await self.store(updates)
         for update in updates:
             self.put_nowait(update)
-        if self.handled and (self._forgetter is None or self._forgetter.done()):
+        if self._forget_due() and (self._forgetter is None or self._forgetter.done()):
             # the updates handled so far leave the file while this batch is being handled
+            self._forgot_at = self.clock()
             self._forgetter = asyncio.create_task(self._forget(), name="inbox-forget")
+
+    def _forget_due(self) -> bool:
+        """A full batch handled, or the oldest waited FORGET_EVERY seconds: when updates come
+        one by one (a steady stream of chatter), a write per update would keep the database
+        busy for the alerts that need it."""
+        return len(self.handled) >= FORGET_BATCH or (
+            bool(self.handled) and self.clock() - self._forgot_at >= FORGET_EVERY
+        )
 
     async def _forget(self) -> None:
         try:
