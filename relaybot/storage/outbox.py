@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -209,10 +209,18 @@ async def next_due_at(conn: aiosqlite.Connection, busy: Collection[int] = ()) ->
 async def mark_sending(conn: aiosqlite.Connection, row_id: int) -> bool:
     """The row's call is about to be made: after a crash it counts as in flight. False when
     the row is no longer waiting (merged, failed or moved meanwhile)."""
-    cursor = await conn.execute(
-        "UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'", (row_id,)
+    return row_id in await mark_all_sending(conn, [row_id])
+
+
+async def mark_all_sending(conn: aiosqlite.Connection, row_ids: Sequence[int]) -> set[int]:
+    """`mark_sending` for several rows in one statement (so one write, atomic on its own):
+    the ids of those that were still waiting."""
+    rows = await conn.execute_fetchall(
+        "UPDATE outbox SET status = 'sending' WHERE status = 'pending'"
+        " AND id IN (SELECT value FROM json_each(?)) RETURNING id",
+        (json.dumps(list(row_ids)),),
     )
-    return cursor.rowcount == 1
+    return {int(row[0]) for row in rows}
 
 
 async def unmark(conn: aiosqlite.Connection, row_id: int) -> None:

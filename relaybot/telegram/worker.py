@@ -49,6 +49,10 @@ def backoff(attempts: int, priority: int = Priority.NORMAL) -> float:
     return random.uniform(0.5, 1.0) * min(cap, BACKOFF_BASE * 2**attempts)
 
 
+def _urgent(row: Row) -> bool:
+    return row.priority == Priority.FLAG or row.action == "alert"
+
+
 def _seconds(value: object) -> float:
     total = getattr(value, "total_seconds", None)
     return float(total()) if callable(total) else float(str(value))
@@ -85,6 +89,7 @@ class Worker:
         self.max_in_flight = max(1, max_in_flight)
         self.limiter = limiter
         self.lanes: dict[int, asyncio.Task[None]] = {}  # chat -> its send in flight
+        self.ordinary: set[int] = set()  # chats whose send in flight is neither alert nor 112
         self.held: dict[int, float] = {}  # chat -> loop time its rate window frees
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -124,6 +129,7 @@ class Worker:
                 log.warning("outbox_stop_unfinished", rows=len(pending))
                 await asyncio.wait(pending)
         self.lanes.clear()
+        self.ordinary.clear()
 
     @property
     def alive(self) -> bool:
@@ -186,11 +192,9 @@ class Worker:
         rows = heads.rows
         if not rows and not self.lanes and self._probe_due(loop.time()):
             rows = (await self.delivery.heads(set(self.held), 1, any_time=True)).rows
-        moved = False  # a row started, finished without a call, or went behind another
-        for row in rows:
-            if self._stopping:
-                return None
-            moved = await self._start(row) or moved
+        moved = await self._start(rows)  # a row started, finished without a call, or went behind
+        if self._stopping:
+            return None
         if moved and len(self.lanes) < self.max_in_flight:
             return None  # look again at once: the next rows of those chats may be due
         waits = [IDLE_POLL]
@@ -210,29 +214,54 @@ class Worker:
         self._probed_at = now
         return True
 
-    async def _start(self, row: Row) -> bool:
-        """Start the row's call; False only when its chat is held back for its rate window."""
-        if self.limiter is not None:
-            wait = self.limiter.group_wait(row.chat_id)
-            if wait > 0:  # its window is full: give the slot to another chat meanwhile
-                self.held[row.chat_id] = asyncio.get_running_loop().time() + wait
-                return False
-        plan = await self.delivery.plan(row)
-        if plan.behind:
-            await self.delivery.put_behind(row)
-            return True
-        if not plan.ops:
-            await self.delivery.complete(row, plan, [])
-            return True
-        if not await self.delivery.mark_sending(row):
-            return True  # no longer waiting (merged, given up or moved meanwhile)
-        lane = asyncio.create_task(self._deliver(row, plan), name=f"send-{row.chat_id}")
-        self.lanes[row.chat_id] = lane
-        lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
-        return True
+    async def _start(self, rows: list[Row]) -> bool:
+        """Plan the rows, mark those with calls to make as being sent (one write for all) and
+        start their calls. False when nothing moved: every chat is held back for its rate
+        window (it then gives its slot to another chat meanwhile)."""
+        moved = False
+        ready: list[tuple[Row, Plan]] = []
+        for row in rows:
+            if self._stopping:
+                return moved
+            taken = len(self.ordinary) + sum(not _urgent(r) for r, _plan in ready)
+            if not _urgent(row) and taken >= self.ordinary_slots:
+                continue  # the last slot is kept for alerts and 112 notices and edits
+            if self.limiter is not None:
+                wait = self.limiter.group_wait(row.chat_id)
+                if wait > 0:  # its window is full: give the slot to another chat meanwhile
+                    self.held[row.chat_id] = asyncio.get_running_loop().time() + wait
+                    continue
+            plan = await self.delivery.plan(row)
+            moved = True
+            if plan.behind:
+                await self.delivery.put_behind(row)
+            elif not plan.ops:
+                await self.delivery.complete(row, plan, [])
+            else:
+                ready.append((row, plan))
+        if not ready or self._stopping:
+            return moved
+        marked = await self.delivery.mark_sending([row for row, _plan in ready])
+        for row, plan in ready:
+            if row.id not in marked:
+                continue  # no longer waiting (merged, given up or moved meanwhile)
+            lane = asyncio.create_task(self._deliver(row, plan), name=f"send-{row.chat_id}")
+            self.lanes[row.chat_id] = lane
+            if not _urgent(row):
+                self.ordinary.add(row.chat_id)
+            lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
+        return moved
+
+    @property
+    def ordinary_slots(self) -> int:
+        """Sends in flight that are neither an alert nor a 112 notice or edit (answers, lists,
+        follow-ups, card edits): all slots but one, so that an alert or a 112 report goes out
+        at once even while a flood of answers fills the others."""
+        return max(1, self.max_in_flight - 1)
 
     def _done(self, chat_id: int) -> None:
         self.lanes.pop(chat_id, None)
+        self.ordinary.discard(chat_id)
         self._wake.set()
 
     # --- one row's calls and their record ---------------------------------------------------

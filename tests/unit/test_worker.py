@@ -1,4 +1,4 @@
-"""The outbox worker's own life cycle: it always stops when asked."""
+"""The outbox worker's own life cycle (it always stops when asked) and its slots."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any
 
+from relaybot.storage.outbox import Heads, Priority, Row
+from relaybot.telegram.delivery import Plan
 from relaybot.telegram.worker import Worker
 
 
@@ -15,11 +17,11 @@ class IdleDelivery:
     def __init__(self) -> None:
         self.ctx = SimpleNamespace(on_outbox=lambda _wake: None, clock=lambda: 0.0)
 
-    async def due(self, _busy: Any, _room: int) -> list[Any]:
-        return []
+    async def recover_in_flight(self) -> int:
+        return 0
 
-    async def next_due_at(self, _busy: Any) -> float | None:
-        return None
+    async def heads(self, _busy: Any, _limit: int, *, any_time: bool = False) -> Heads:
+        return Heads([], None)
 
 
 async def stopped_within(worker: Worker, seconds: float = 5.0) -> bool:
@@ -44,7 +46,7 @@ async def test_stop_right_after_a_wake_up_ends_the_worker() -> None:
     Python 3.11's asyncio.wait_for returned the wait's result and swallowed the cancel when
     the waited-for event had fired in the same loop iteration."""
     worker = Worker(IdleDelivery(), sender=None)  # type: ignore[arg-type]
-    worker.start()
+    await worker.start()
     for _ in range(5):
         await asyncio.sleep(0)  # the worker is now waiting for a wake-up
     worker.wake()
@@ -57,10 +59,97 @@ async def test_stop_ends_the_worker_whenever_it_comes() -> None:
     """Stops at every point of the worker's first few loop iterations all end it."""
     for steps in range(12):
         worker = Worker(IdleDelivery(), sender=None)  # type: ignore[arg-type]
-        worker.start()
+        await worker.start()
         for _ in range(steps):
             worker.wake()
             await asyncio.sleep(0)
         worker.wake()
         assert await stopped_within(worker), steps
         assert not worker.alive, steps
+
+
+class Outbox(IdleDelivery):
+    """Rows waiting in memory, handed out most urgent first, one per idle chat."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        super().__init__()
+        self.waiting = list(rows)
+
+    def add(self, row: Row) -> None:
+        self.waiting.append(row)
+
+    async def heads(self, busy: Any, limit: int, *, any_time: bool = False) -> Heads:
+        ready = sorted((r for r in self.waiting if r.chat_id not in busy), key=lambda r: r.priority)
+        return Heads(ready[:limit], None)
+
+    async def plan(self, row: Row) -> Plan:
+        return Plan([row.chat_id])  # type: ignore[list-item]
+
+    async def mark_sending(self, rows: list[Row]) -> set[int]:
+        for row in rows:
+            self.waiting.remove(row)
+        return {row.id for row in rows}
+
+    async def complete(self, row: Row, plan: Plan, results: list[Any]) -> None:
+        pass
+
+
+class SlowTelegram:
+    """Each call waits until the test lets it through; the chats called so far, in order."""
+
+    def __init__(self) -> None:
+        self.called: list[int] = []
+        self.go = asyncio.Event()
+
+    async def run(self, chat_id: int) -> int:
+        self.called.append(chat_id)
+        await self.go.wait()
+        return 1
+
+
+def _row(n: int, chat: int, priority: int = Priority.NORMAL, action: str = "say") -> Row:
+    return Row(n, chat, priority, action, None, None)
+
+
+async def _until(condition, seconds: float = 5.0) -> None:
+    for _ in range(int(seconds / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("not reached")
+
+
+async def test_answers_leave_a_slot_free_for_a_112_notice() -> None:
+    """While a flood of answers (help texts, lists) keeps Telegram busy, one of the sends in
+    flight is always free for an alert or a 112 notice: it goes out at once, not after an
+    answer has been answered."""
+    outbox = Outbox([_row(n, -100 - n) for n in range(1, 9)])
+    telegram = SlowTelegram()
+    worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]
+    await worker.start()
+    try:
+        await _until(lambda: len(telegram.called) == 3)
+        await asyncio.sleep(0.05)
+        assert len(telegram.called) == 3  # three answers under way, the fourth slot kept
+        outbox.add(_row(20, -200, Priority.FLAG, "notice"))
+        outbox.add(_row(21, -201, Priority.NORMAL, "alert"))
+        worker.wake()
+        await _until(lambda: -200 in telegram.called)
+        assert telegram.called[3] == -200  # the 112 notice took the kept slot at once
+    finally:
+        telegram.go.set()
+        assert await stopped_within(worker)
+
+
+async def test_alerts_may_take_every_slot() -> None:
+    """An alert's fan-out uses all the sends in flight (the kept slot is only kept from
+    answers): with four in flight, four alerts go out together."""
+    outbox = Outbox([_row(n, -100 - n, action="alert") for n in range(1, 9)])
+    telegram = SlowTelegram()
+    worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]
+    await worker.start()
+    try:
+        await _until(lambda: len(telegram.called) == 4)
+    finally:
+        telegram.go.set()
+        assert await stopped_within(worker)
