@@ -65,12 +65,30 @@ def _flagged(stage: Stage, holders: list[int], number: int, notices: int) -> boo
     return True
 
 
-async def _wait_for(condition, within: float = 20.0, step: float = 0.002) -> None:
+async def _wait_for(condition, within: float = 20.0, step: float = 0.02, emu=None) -> None:
+    """Wait until `condition()` holds. The figures are the emulator's own times of the calls,
+    so how often this looks does not change them; but each look reads every chat's messages
+    in the process that also serves the bot (and, in `flag112`, runs it). So it looks every
+    `step` seconds, and (given `emu`) only once the bot has sent or edited a message since the
+    last look (its getUpdates calls, many a second under a flood, change nothing here)."""
     deadline = time.monotonic() + within
-    while not condition():
+    seen = 0
+    fresh = True
+    while True:
+        if emu is not None:
+            calls = emu.calls
+            fresh = fresh or any(c.method in _VISIBLE for c in calls[seen:])
+            seen = len(calls)
+        if fresh:
+            if condition():
+                return
+            fresh = emu is None
         if time.monotonic() > deadline:
             raise TimeoutError("the bot did not finish in time")
         await asyncio.sleep(step)
+
+
+_VISIBLE = frozenset({"sendMessage", "editMessageText", "copyMessage", "forwardMessage"})
 
 
 ROW_TABLES = ("incidents", "copies", "outbox", "handled", "replies", "followups", "counters")
@@ -109,7 +127,7 @@ async def one_stage(incidents: int, first: int, rows: dict[str, int]) -> list[fl
                 emu.press(
                     chat, copy.message_id, stage.co_admins[presser_slug], data=f"112:{number}"
                 )
-                await _wait_for(lambda n=number: _flagged(stage, holders, n, n))
+                await _wait_for(lambda n=number: _flagged(stage, holders, n, n), emu=emu)
                 done = [
                     c.at
                     for c in emu.calls[before:]

@@ -117,7 +117,9 @@ async def one_stage(incidents: int, first: int) -> tuple[list[float], int]:
                     emu.press(
                         chat, copy.message_id, world.co_admins[presser_slug], data=f"112:{number}"
                     )
-                    await _wait_for(lambda n=number: _flagged_in(emu, holders, n, n), within=120)
+                    await _wait_for(
+                        lambda n=number: _flagged_in(emu, holders, n, n), within=120, emu=emu
+                    )
                     flagged_at = _last_flag_call(emu.calls[before:], number)
                     latencies.append(flagged_at - start)
                     if os.environ.get("FLOOD_DEBUG"):
@@ -130,6 +132,13 @@ async def one_stage(incidents: int, first: int) -> tuple[list[float], int]:
                             f" queued {emu.world.updates.pending()}",
                             file=sys.stderr,
                         )
+                        for c in calls:
+                            text = _TAGS.sub("", str(c.params.get("text") or ""))[:30]
+                            print(
+                                f"   {1000 * (c.at - start):6.0f} {c.method} "
+                                f"{c.params.get('chat_id')} ok={c.ok} {text!r}",
+                                file=sys.stderr,
+                            )
                     await flood
                     await bot.ask(f"idle {emu.world.updates.next_id - 1}", "idle", within=120)
                 return latencies, emu.counters["429"]
