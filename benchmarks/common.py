@@ -7,6 +7,7 @@ import math
 import os
 import platform
 import statistics
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,15 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "os": f"{platform.system()} {platform.release()}",
     }
+
+
+def cpu_share(seconds: float = 0.5) -> float:
+    """The share of a CPU this process gets while it spins for `seconds` (1.0 on a quiet
+    machine; less when the host's other tenants take part of it, which slows every figure)."""
+    start, cpu = time.monotonic(), time.process_time()
+    while time.monotonic() - start < seconds:
+        pass
+    return (time.process_time() - cpu) / (time.monotonic() - start)
 
 
 def median(values: Sequence[float]) -> float:
