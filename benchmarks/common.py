@@ -64,6 +64,16 @@ def cpu_share(seconds: float = 0.5) -> float:
     return (time.process_time() - cpu) / (time.monotonic() - start)
 
 
+def loop_ms(n: int = 2_000_000) -> float:
+    """Milliseconds a fixed pure-Python loop takes: the host's speed of the moment (a shared
+    host's may change by 2x within minutes; compare runs by it)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i
+    return (time.perf_counter() - start) * 1000
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else math.nan
 

@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import due, fanout, flag112, flood112, ingest, memory
-from benchmarks.common import cpu_share, machine, progress, quiet_logs
+from benchmarks.common import cpu_share, loop_ms, machine, progress, quiet_logs
 from benchmarks.report import render, table
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -39,7 +39,11 @@ async def run_all(quick: bool) -> dict[str, object]:
         "flood_incidents": 3 if quick else 9,
         "memory_runs": 1 if quick else 2,
     }
-    results: dict[str, object] = {"plan": plan, "cpu_share_before": cpu_share()}
+    results: dict[str, object] = {
+        "plan": plan,
+        "cpu_share_before": cpu_share(),
+        "loop_ms_before": loop_ms(),
+    }
     timings: dict[str, float] = {}
     progress(
         f"ingest: {plan['ingest_runs']} sessions of {ingest.ROUNDS} rounds, relaybot and a bare "
@@ -73,6 +77,7 @@ async def run_all(quick: bool) -> dict[str, object]:
     timings["memory"] = time.monotonic() - start
     results["timings"] = timings
     results["cpu_share_after"] = cpu_share()
+    results["loop_ms_after"] = loop_ms()
     return results
 
 
