@@ -41,3 +41,17 @@ def test_a_list_with_capitals_matches_any_case() -> None:
     found = matcher(r"\bPolitie\b")
     assert found("politie")
     assert found("POLITIE")
+
+
+def test_a_text_that_is_not_plain_ascii_is_searched_ignoring_case_as_each_pattern_is() -> None:
+    """Without IGNORECASE "i" would not match a dotless "ı": a message typed on a Turkish
+    keyboard is classified as each pattern alone classifies it."""
+    found = matcher(r"\bpolitie gebeld\b")
+    assert found("polıtıe gebeld")
+    assert re.compile(r"\bpolitie gebeld\b", re.IGNORECASE).search("polıtıe gebeld")
+
+
+def test_an_escaped_bracket_inside_a_class_does_not_end_the_class_early() -> None:
+    for source in (r"\b[^\[]x|foo", r"\b[a[]|foo"):
+        assert not joined_source([source]).startswith(r"\b(?:"), source
+        assert matcher(source)("xfoo")
