@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 
 # Methods that put or change a message in a chat: what Telegram's flood limits count.
@@ -141,14 +141,17 @@ class WindowRateLimiter(BaseRateLimiter[int]):
         is_group = isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0)
         for attempt in range(retries + 1):
             places: list[tuple[Window, list[float]]] = []
-            if limited:
-                if is_group:
-                    group = self._group(chat_id)
-                    places.append((group, await group.acquire()))
-                places.append((self.overall, await self.overall.acquire()))
             sent = time.monotonic()
             answered = False
             try:
+                # inside the try: a call cancelled while it waits for the overall window
+                # still gives back its place in the group's (counted from now)
+                if limited:
+                    if is_group:
+                        group = self._group(chat_id)
+                        places.append((group, await group.acquire()))
+                    places.append((self.overall, await self.overall.acquire()))
+                sent = time.monotonic()
                 result = await callback(*args, **kwargs)
                 answered = True
                 return result
@@ -158,6 +161,9 @@ class WindowRateLimiter(BaseRateLimiter[int]):
                     raise
                 delay = error.retry_after
                 await asyncio.sleep(getattr(delay, "total_seconds", lambda d=delay: d)())
+            except BadRequest:
+                answered = True  # a refusal is an answer too (PTB files it under NetworkError)
+                raise
             except (NetworkError, TimedOut):
                 raise  # no answer: nothing learnt about the round trip
             except TelegramError:

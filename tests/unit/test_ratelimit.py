@@ -81,3 +81,18 @@ async def test_a_call_without_an_answer_counts_from_when_it_failed() -> None:
     failed_at = time.monotonic()
     assert limiter.fastest == fastest
     assert limiter.overall.stamps[-1][0] >= failed_at - 0.01
+
+
+async def test_a_call_cancelled_while_it_waits_gives_back_its_place_in_the_group() -> None:
+    """A call that took its place in a group's window and is cancelled while it waits for the
+    overall window (a stop, a handler given up) leaves no place open for ever: an open place
+    would keep the group's window from ever dropping old calls."""
+    limiter = WindowRateLimiter(overall=(1, 5.0), group=(20, 60.0), margin=0.0)
+    telegram = FakeTelegram()
+    await send(limiter, telegram.call(0.0, 0.0))
+    waiting = asyncio.ensure_future(send(limiter, telegram.call(0.0, 0.0)))
+    await asyncio.sleep(0.05)  # it holds a place in the group and waits for the overall window
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert all(place[0] != float("inf") for place in limiter.groups[CHAT].stamps)
