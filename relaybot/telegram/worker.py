@@ -40,6 +40,7 @@ BACKOFF_CAP = 30.0  # seconds at most between tries of an ordinary row
 BACKOFF_CAP_112 = 3.0  # ... and of a 112 notice or edit
 WRITE_RETRY_CAP = 2.0  # seconds at most between tries of a write that failed
 PROBE_INTERVAL = 3.0  # seconds between tries of one row while Telegram fails
+LOOK_PAST = 16  # rows looked at beyond the free slots, for an alert behind answers
 STOP_GRACE = 20.0  # seconds a stop waits for sends in flight (above the read timeout's use)
 
 
@@ -188,11 +189,14 @@ class Worker:
         room = self.max_in_flight - len(self.lanes)
         if room <= 0:
             return IDLE_POLL  # a call's end wakes the loop
-        heads = await self.delivery.heads(set(self.lanes) | set(self.held), room)
+        # with the slots for answers all taken, look past the answers waiting in front for an
+        # alert or a 112 row (alerts share their priority with answers)
+        wanted = room if len(self.ordinary) < self.ordinary_slots else room + LOOK_PAST
+        heads = await self.delivery.heads(set(self.lanes) | set(self.held), wanted)
         rows = heads.rows
         if not rows and not self.lanes and self._probe_due(loop.time()):
             rows = (await self.delivery.heads(set(self.held), 1, any_time=True)).rows
-        moved = await self._start(rows)  # a row started, finished without a call, or went behind
+        moved = await self._start(rows, room)  # a row started, finished without a call, ...
         if self._stopping:
             return None
         if moved and len(self.lanes) < self.max_in_flight:
@@ -214,7 +218,7 @@ class Worker:
         self._probed_at = now
         return True
 
-    async def _start(self, rows: list[Row]) -> bool:
+    async def _start(self, rows: list[Row], room: int) -> bool:
         """Plan the rows, mark those with calls to make as being sent (one write for all) and
         start their calls. False when nothing moved: every chat is held back for its rate
         window (it then gives its slot to another chat meanwhile)."""
@@ -223,6 +227,8 @@ class Worker:
         for row in rows:
             if self._stopping:
                 return moved
+            if len(ready) >= room:
+                break
             taken = len(self.ordinary) + sum(not _urgent(r) for r, _plan in ready)
             if not _urgent(row) and taken >= self.ordinary_slots:
                 continue  # the last slot is kept for alerts and 112 notices and edits

@@ -153,3 +153,19 @@ async def test_alerts_may_take_every_slot() -> None:
     finally:
         telegram.go.set()
         assert await stopped_within(worker)
+
+
+async def test_an_alert_waiting_behind_answers_takes_the_kept_slot() -> None:
+    """Alerts share their priority with answers: with the answers' slots all taken, the worker
+    looks past the answers waiting in front and starts the alert in the kept slot."""
+    rows = [_row(n, -100 - n) for n in range(1, 6)] + [_row(9, -109, action="alert")]
+    outbox = Outbox(rows)
+    telegram = SlowTelegram()
+    worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]
+    await worker.start()
+    try:
+        await _until(lambda: len(telegram.called) == 4)
+        assert telegram.called[3] == -109
+    finally:
+        telegram.go.set()
+        assert await stopped_within(worker)
