@@ -283,8 +283,15 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         assert message is not None
         try:
             await chatter(message)
-        finally:
-            await screen(message, context)
+        except Exception:
+            # the screen still runs, but its own failure must not hide this one (a locked
+            # database here means the update is handled again later)
+            try:
+                await screen(message, context)
+            except Exception as error:
+                log.warning("screen_failed", error=type(error).__name__)
+            raise
+        await screen(message, context)
 
     async def chatter(message: Message) -> None:
         await cases.reports.saw(message.chat_id)

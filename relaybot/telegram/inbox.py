@@ -187,8 +187,13 @@ async def replay_stored(queue: InboxQueue, bot: Bot) -> int:
     """Queue what was stored but not handled before the last stop or crash, in order."""
     async with queue.db.reading() as conn:
         stored = await inbox.unhandled(conn)
-    for _update_id, body in stored:
-        update = Update.de_json(json.loads(body), bot)
+    for update_id, body in stored:
+        try:
+            update = Update.de_json(json.loads(body), bot)
+        except Exception as error:  # stored as it came, before PTB read it: it never can
+            log.error("inbox_unreadable", update_id=update_id, error=type(error).__name__)
+            queue.handled.append(update_id)  # forgotten with the next write, not retried
+            continue
         if update is not None:
             queue.replay(update)
     if stored:

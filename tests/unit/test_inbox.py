@@ -1,0 +1,51 @@
+"""The update inbox: a whole getUpdates answer stored as it came, and replayed after a start."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import Bot
+
+from relaybot.storage import inbox
+from relaybot.storage.db import Database
+from relaybot.telegram.inbox import InboxQueue, replay_stored
+
+
+def _update(update_id: int, text: str) -> dict[str, object]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_795_000_000,
+            "chat": {"id": -1001, "type": "supergroup", "title": "Wijk"},
+            "from": {"id": 7, "is_bot": False, "first_name": "Anna"},
+            "text": text,
+        },
+    }
+
+
+async def test_an_answer_is_stored_update_by_update_as_it_came(db: Database) -> None:
+    """Each update of the answer becomes a row with its own JSON (accents and all); polling
+    resumes after the newest; an update stored before is kept once."""
+    answer = json.dumps({"ok": True, "result": [_update(5, "café bij de brug"), _update(6, "x")]})
+    async with db.statements() as conn:
+        await inbox.store_answer(conn, answer, 1.0)
+        await inbox.store_answer(conn, answer, 2.0)
+        stored = await inbox.unhandled(conn)
+        assert await inbox.next_offset(conn) == 7
+    assert [update_id for update_id, _ in stored] == [5, 6]
+    assert json.loads(stored[0][1])["message"]["text"] == "café bij de brug"
+
+
+async def test_a_stored_update_nobody_can_read_does_not_stop_the_start(db: Database) -> None:
+    """The inbox keeps an answer before python-telegram-bot reads it. An update it cannot
+    read is logged and forgotten at the next start; the others are handled in order."""
+    bad = {"update_id": 8, "message": {"message_id": "not a number", "chat": 5}}
+    answer = json.dumps({"ok": True, "result": [_update(7, "eerst"), bad, _update(9, "dan")]})
+    async with db.statements() as conn:
+        await inbox.store_answer(conn, answer, 1.0)
+    queue = InboxQueue(db, lambda: 1.0)
+    assert await replay_stored(queue, Bot("123:abc")) == 3
+    queued = [queue.get_nowait() for _ in range(queue.qsize())]
+    assert [u.update_id for u in queued] == [7, 9]  # type: ignore[attr-defined]
+    assert queue.handled == [8]
