@@ -22,13 +22,8 @@ class BotProcess:
         network: Path | None = None,
         db: Path | None = None,
         within: float = 60.0,
-        profile: Path | None = None,
     ) -> BotProcess:
-        """With `profile`, the bot runs under cProfile and writes its statistics there."""
-        args = [sys.executable]
-        if profile is not None:
-            args += ["-m", "cProfile", "-o", str(profile)]
-        args += ["-m", "benchmarks.botproc", kind]
+        args = [sys.executable, "-m", "benchmarks.botproc", kind]
         args += ["--base-url", emu.base_url, "--token", emu.token]
         if network is not None:
             args += ["--network", str(network)]

@@ -58,30 +58,6 @@ def queue_chatter(emu: Emulator, world, slugs: list[str], n: int, rng: random.Ra
     return emu.world.updates.next_id - 1
 
 
-async def one_run(
-    kind: str, n: int, seed: int, profile: Path | None = None, crowd: int = CROWD
-) -> IngestRun:
-    network = load_network(NETWORK)
-    async with Emulator() as emu:
-        world = populate(emu, network, crowd)
-        slugs = sorted(world.residents)
-        with tempfile.TemporaryDirectory() as tmp:
-            db = Path(tmp) / "relaybot.sqlite3"
-            bot = await BotProcess.start(kind, emu, NETWORK, db, profile=profile)
-            try:
-                # warm up: a few updates through the whole path, then measure a fresh batch
-                warm = queue_chatter(emu, world, slugs, 50, random.Random(seed + 1000))
-                _, _, cpu_before = await bot.ask(f"until {warm}", "done")
-                last = queue_chatter(emu, world, slugs, n, random.Random(seed))
-                start = time.monotonic()
-                finished, _, cpu_after = await bot.ask(f"until {last}", "done", within=120)
-                return IngestRun(
-                    kind, n, float(finished) - start, float(cpu_after) - float(cpu_before)
-                )
-            finally:
-                await bot.quit()
-
-
 async def bench(n: int, sessions: int, rounds: int = ROUNDS) -> dict[str, object]:
     """Both bots side by side, taking turns. In each session relaybot and the bare application
     each run in a child process with an emulator of their own, started and warmed up together;

@@ -115,9 +115,9 @@ class InboxQueue(asyncio.Queue[object]):
             bool(self.handled) and self.clock() - self._forgot_at >= FORGET_EVERY
         )
 
-    async def _forget(self) -> None:
+    async def _forget(self, checkpoint: bool = False) -> None:
         try:
-            await self.flush()
+            await self.flush(checkpoint)
         except sqlite3.Error as error:  # they stay listed, and go with the next write
             log.warning("inbox_write_failed", error=type(error).__name__)
 
@@ -152,10 +152,7 @@ class InboxQueue(asyncio.Queue[object]):
         await asyncio.sleep(IDLE_FLUSH)
         if not self.empty():  # busy: the next update handled asks again
             return
-        try:
-            await self.flush(checkpoint=True)
-        except sqlite3.Error as error:
-            log.warning("inbox_write_failed", error=type(error).__name__)
+        await self._forget(checkpoint=True)
 
     @property
     def settled(self) -> bool:
