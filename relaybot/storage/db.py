@@ -75,6 +75,24 @@ def create_private(path: Path) -> None:
             side.chmod(0o600)
 
 
+class InlineReads:
+    """The read call of an aiosqlite connection (`execute_fetchall`) answered on the event
+    loop's own thread by the read-only connection. A trip to aiosqlite's thread costs two
+    thread wake-ups, and on a busy machine each of those waits for a turn on a CPU: a short
+    indexed read answered here costs a few microseconds instead."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    async def execute_fetchall(
+        self, sql: str, parameters: tuple[object, ...] = ()
+    ) -> list[sqlite3.Row]:
+        cursor = self._conn.cursor()
+        cursor.row_factory = sqlite3.Row  # as aiosqlite's rows
+        rows: list[sqlite3.Row] = cursor.execute(sql, parameters).fetchall()
+        return rows
+
+
 class Database:
     """One connection, used by one coroutine at a time.
 
@@ -187,3 +205,16 @@ class Database:
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             yield self.conn
+
+    @asynccontextmanager
+    async def reading_inline(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Like `reading`, for the few short indexed reads on the path of every send (which
+        rows are next, what a row is to send): answered inline by the read-only connection
+        (`InlineReads`, which offers `execute_fetchall` only). The lock still keeps them
+        apart from our own transactions, so they see what was committed last, as `reading`
+        does. An in-memory database has no second connection: then it is `reading`."""
+        async with self._lock:
+            if self._quick is None:
+                yield self.conn
+            else:
+                yield InlineReads(self._quick)  # type: ignore[misc]

@@ -224,14 +224,18 @@ class Worker:
         window (it then gives its slot to another chat meanwhile)."""
         moved = False
         ready: list[tuple[Row, Plan]] = []
+        # while an alert or a 112 row waits, no answer starts: the slots the answers in
+        # flight give back go to the urgent rows, so a 112 fan-out soon has all of them
+        urgent_waiting = any(_urgent(row) for row in rows)
         for row in rows:
             if self._stopping:
                 return moved
             if len(ready) >= room:
                 break
-            taken = len(self.ordinary) + sum(not _urgent(r) for r, _plan in ready)
-            if not _urgent(row) and taken >= self.ordinary_slots:
-                continue  # the last slot is kept for alerts and 112 notices and edits
+            if not _urgent(row):
+                taken = len(self.ordinary) + sum(not _urgent(r) for r, _plan in ready)
+                if urgent_waiting or taken >= self.ordinary_slots:
+                    continue  # the last slot is kept for alerts and 112 notices and edits
             if self.limiter is not None:
                 wait = self.limiter.group_wait(row.chat_id)
                 if wait > 0:  # its window is full: give the slot to another chat meanwhile

@@ -141,6 +141,52 @@ async def test_answers_leave_a_slot_free_for_a_112_notice() -> None:
         assert await stopped_within(worker)
 
 
+class GatedTelegram:
+    """Each call waits until the test lets that chat's call through."""
+
+    def __init__(self) -> None:
+        self.called: list[int] = []
+        self.gates: dict[int, asyncio.Event] = {}
+
+    async def run(self, chat_id: int) -> int:
+        self.called.append(chat_id)
+        await self.gates.setdefault(chat_id, asyncio.Event()).wait()
+        return 1
+
+    def answer(self, chat_id: int) -> None:
+        self.gates.setdefault(chat_id, asyncio.Event()).set()
+
+
+async def test_slots_answers_give_back_go_to_waiting_112_rows() -> None:
+    """A 112 report during a flood of answers: each slot an answer gives back goes to a 112
+    notice or edit, never to the next answer, until the 112 rows are all under way (with a
+    slot kept only for them, they would go out one at a time behind the answers)."""
+    outbox = Outbox([_row(n, -100 - n) for n in range(1, 9)])
+    telegram = GatedTelegram()
+    worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]
+    await worker.start()
+    try:
+        await _until(lambda: len(telegram.called) == 3)  # three answers under way
+        flags = [-200 - n for n in range(6)]
+        for n, chat in enumerate(flags):
+            outbox.add(_row(20 + n, chat, Priority.FLAG, "refresh"))
+        worker.wake()
+        await _until(lambda: len(telegram.called) == 4)  # the kept slot: the first 112 row
+        for answer in telegram.called[:3]:
+            telegram.answer(answer)
+        await _until(lambda: len(telegram.called) == 7)
+        await asyncio.sleep(0.05)
+        assert telegram.called[3:] == flags[:4]  # every slot given back went to a 112 row
+        for chat in flags[:4]:
+            telegram.answer(chat)
+        await _until(lambda: len(telegram.called) == 11)  # then the answers go on
+        assert telegram.called[7:9] == flags[4:]  # the last 112 rows before the next answer
+    finally:
+        for chat in range(-300, 0):
+            telegram.answer(chat)
+        assert await stopped_within(worker)
+
+
 async def test_alerts_may_take_every_slot() -> None:
     """An alert's fan-out uses all the sends in flight (the kept slot is only kept from
     answers): with four in flight, four alerts go out together."""
