@@ -100,7 +100,10 @@ class Relay:
         return cls(await build(settings, load_network(network_file)))
 
     async def start(self, poll_timeout: float) -> None:
+        from relaybot.telegram.app import settle_memory
+
         await self.runtime.start(poll_timeout=poll_timeout)
+        settle_memory()  # as `relaybot run` does once started
         if self.runtime.checks is not None:
             # the start-up checks (a question to Telegram about every chat) run once, beside the
             # first updates; the benchmarks measure the bot as it runs from then on

@@ -42,6 +42,14 @@ class Directory:
                 continue
             self._bind(slug, chat_id)
             taken.add(chat_id)
+        # every group message asks what its chat is: answered by one look-up (a directory is
+        # never changed, only replaced when a link or a move is learned); the regiegroep wins
+        # over the coordinators, they over a neighbourhood, as `kind` has always decided
+        self._kinds: dict[int, ChatKind] = dict.fromkeys(self._slug_by_chat, ChatKind.NEIGHBOURHOOD)
+        coordinators = self.current(self.network.coordinators_chat_id)
+        if coordinators is not None:
+            self._kinds[coordinators] = ChatKind.COORDINATORS
+        self._kinds[self.regie_chat_id] = ChatKind.REGIE
 
     def current(self, chat_id: int | None) -> int | None:
         """Follow Telegram's group migrations to the id a chat has now."""
@@ -69,13 +77,7 @@ class Directory:
     def kind(self, chat_id: int, chat_type: str = "supergroup") -> ChatKind:
         if chat_type == "private":
             return ChatKind.PRIVATE
-        if chat_id == self.regie_chat_id:
-            return ChatKind.REGIE
-        if chat_id == self.current(self.network.coordinators_chat_id):
-            return ChatKind.COORDINATORS
-        if chat_id in self._slug_by_chat:
-            return ChatKind.NEIGHBOURHOOD
-        return ChatKind.UNKNOWN
+        return self._kinds.get(chat_id, ChatKind.UNKNOWN)
 
     def slug_for(self, chat_id: int) -> str | None:
         return self._slug_by_chat.get(chat_id)
@@ -87,7 +89,7 @@ class Directory:
         return slug in self._chat_by_slug
 
     def in_network(self, chat_id: int) -> bool:
-        return self.kind(chat_id) not in (ChatKind.UNKNOWN, ChatKind.PRIVATE)
+        return chat_id in self._kinds
 
     def place(self, slug: str | None, regie: str) -> str:
         """A neighbourhood's name with its kern, or the regiegroep's name."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 import time
 from collections.abc import Callable
@@ -342,6 +343,18 @@ async def build(
     return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw)
 
 
+def settle_memory() -> None:
+    """For a process that runs one bot for its whole life (`relaybot run`): what start-up
+    made (the libraries' modules, the network, the handlers, the compiled patterns) lives as
+    long as the process, so the cyclic garbage collector stops visiting it (`gc.freeze`).
+    A full collection then looks only at what came after: it came every ~700 updates and
+    visited some 80,000 objects each time (tens of milliseconds that delayed whatever was
+    waiting, a 112 edit included). Not for a process that builds many bots (the tests): a
+    frozen object is never collected, even once unreachable."""
+    gc.collect()
+    gc.freeze()
+
+
 def run(settings: Settings) -> None:
     """`relaybot run`: long polling, or a webhook when RELAYBOT_WEBHOOK_URL is set, until
     SIGINT or SIGTERM; then a clean stop (see `Runtime.stop`)."""
@@ -361,6 +374,7 @@ async def _serve(settings: Settings) -> None:
             await runtime.start_webhook(settings)
         else:
             await runtime.start()
+        settle_memory()
         await stop.wait()
         log.info("bot_stopping")
     finally:
