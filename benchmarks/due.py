@@ -2,7 +2,8 @@
 
 Rows spread over 2,000 chats (the memory benchmark's network size), a third of them 112 rows,
 one in ten postponed; each dispatch asks for the next row of up to 4 idle chats while 4 other
-chats are busy, exactly as the worker does (`Delivery.heads` -> `outbox.heads`).
+chats are busy, with the worker's query (`Delivery.heads` -> `outbox.heads`); read here
+through aiosqlite's thread, the slower way (the worker reads inline, `Database.reading_inline`).
 """
 
 from __future__ import annotations

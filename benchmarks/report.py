@@ -94,7 +94,8 @@ def _flood_section(r: dict[str, Any], host_cores: str = "?") -> list[str]:
         f"{flood.get('flood_seconds', 2):g} s with the press half-way; two incidents per "
         "fresh emulator and bot. Answers that are not alerts may use at most half of a group's "
         "budget and of the overall one, and all sends in flight but one, so the 112 edits and "
-        "notices find room and a free slot at once.",
+        "notices find room and a free slot at once; while one of them waits no new answer "
+        "starts, so the slots the answers give back go to them.",
         "",
         f"median {flood['median_ms']:.1f} ms, p95 {flood['p95_ms']:.1f} ms, max "
         f"{flood['max_ms']:.1f} ms over {flood['incidents']} incidents; 429s: {flood['429']}. "
@@ -288,7 +289,9 @@ def render(r: dict[str, Any], host: dict[str, str], began: datetime.datetime, co
         "",
         f"{r['due']['rows']:,} rows waiting over {r['due']['chats']:,} chats (one in ten "
         "postponed, a quarter at 112 priority); each dispatch asks for the next row of up to "
-        "4 idle chats while 4 others are busy, as the worker does. Rows are read in order of "
+        "4 idle chats while 4 others are busy, as the worker does (here through aiosqlite's "
+        "thread; the worker makes the same reads inline on the read-only connection, which "
+        "saves the two thread hand-offs). Rows are read in order of "
         "urgency through the index `outbox_due (status, priority, id)` and reading stops once "
         f"enough are found. {r['due']['dispatches']} dispatches: median "
         f"{r['due']['median_ms']:.2f} ms, p95 {r['due']['p95_ms']:.2f} ms, "
