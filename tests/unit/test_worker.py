@@ -157,32 +157,24 @@ class GatedTelegram:
         self.gates.setdefault(chat_id, asyncio.Event()).set()
 
 
-async def test_slots_answers_give_back_go_to_waiting_112_rows() -> None:
-    """A 112 report during a flood of answers: each slot an answer gives back goes to a 112
-    notice or edit, never to the next answer, until the 112 rows are all under way (with a
-    slot kept only for them, they would go out one at a time behind the answers)."""
-    outbox = Outbox([_row(n, -100 - n) for n in range(1, 9)])
+async def test_no_answer_starts_while_an_urgent_row_waits() -> None:
+    """Slots free and an alert waiting behind two answers of the same priority: the alert
+    starts first, and the answers only once no alert or 112 row is left waiting (started in
+    the same dispatch, the answers would take slots the next urgent rows need)."""
+    outbox = Outbox([_row(1, -101)])
     telegram = GatedTelegram()
     worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]
     await worker.start()
     try:
-        await _until(lambda: len(telegram.called) == 3)  # three answers under way
-        flags = [-200 - n for n in range(6)]
-        for n, chat in enumerate(flags):
-            outbox.add(_row(20 + n, chat, Priority.FLAG, "refresh"))
+        await _until(lambda: telegram.called == [-101])  # one answer under way
+        outbox.add(_row(2, -102))
+        outbox.add(_row(3, -103))
+        outbox.add(_row(4, -300, action="alert"))
         worker.wake()
-        await _until(lambda: len(telegram.called) == 4)  # the kept slot: the first 112 row
-        for answer in telegram.called[:3]:
-            telegram.answer(answer)
-        await _until(lambda: len(telegram.called) == 7)
-        await asyncio.sleep(0.05)
-        assert telegram.called[3:] == flags[:4]  # every slot given back went to a 112 row
-        for chat in flags[:4]:
-            telegram.answer(chat)
-        await _until(lambda: len(telegram.called) == 11)  # then the answers go on
-        assert telegram.called[7:9] == flags[4:]  # the last 112 rows before the next answer
+        await _until(lambda: len(telegram.called) == 4)
+        assert telegram.called == [-101, -300, -102, -103]
     finally:
-        for chat in range(-300, 0):
+        for chat in (-101, -102, -103, -300):
             telegram.answer(chat)
         assert await stopped_within(worker)
 
