@@ -380,3 +380,35 @@ async def test_next_due_ignores_rows_of_busy_chats(db: Database) -> None:
         assert await outbox.next_due_at(conn) == 0.0
         assert await outbox.next_due_at(conn, {-1}) == 50.0
         assert await outbox.next_due_at(conn, {-1, -2}) is None
+
+
+async def test_the_workers_inline_reads_see_what_was_committed_last(db: Database) -> None:
+    """The worker reads which rows are next inline, on the read-only connection: it sees a
+    row the moment its transaction commits, the same rows as a read through aiosqlite, and
+    their columns by name (as the delivery plan reads them)."""
+    async with db.transaction() as conn:
+        first = await outbox.enqueue(conn, chat_id=-1, action="say", now=0.0, payload={"x": 1})
+    async with db.reading_inline() as reads:
+        inline = await outbox.heads(reads, 1.0, set(), 4)
+        assert not isinstance(reads, aiosqlite.Connection)  # no trip to aiosqlite's thread
+    async with db.reading() as conn:
+        through_thread = await outbox.heads(conn, 1.0, set(), 4)
+    assert [r.id for r in inline.rows] == [r.id for r in through_thread.rows] == [first]
+    async with db.transaction() as conn:
+        second = await outbox.enqueue(conn, chat_id=-2, action="say", now=0.0)
+    async with db.reading_inline() as reads:
+        again = await outbox.heads(reads, 1.0, set(), 4)
+        (row,) = await reads.execute_fetchall("SELECT chat_id FROM outbox WHERE id = ?", (second,))
+    assert {r.id for r in again.rows} == {first, second}
+    assert row["chat_id"] == -2
+
+
+async def test_inline_reads_of_an_in_memory_database_go_through_aiosqlite() -> None:
+    """No second connection can see an in-memory database: its reads take the usual way."""
+    memory = await Database(":memory:").open()
+    try:
+        async with memory.reading_inline() as conn:
+            assert isinstance(conn, aiosqlite.Connection)
+            assert (await outbox.heads(conn, 1.0, set(), 4)).rows == []
+    finally:
+        await memory.close()
