@@ -206,15 +206,10 @@ async def next_due_at(conn: aiosqlite.Connection, busy: Collection[int] = ()) ->
     return _take(found, float("-inf"), set(busy), [], 0, None)
 
 
-async def mark_sending(conn: aiosqlite.Connection, row_id: int) -> bool:
-    """The row's call is about to be made: after a crash it counts as in flight. False when
-    the row is no longer waiting (merged, failed or moved meanwhile)."""
-    return row_id in await mark_all_sending(conn, [row_id])
-
-
 async def mark_all_sending(conn: aiosqlite.Connection, row_ids: Sequence[int]) -> set[int]:
-    """`mark_sending` for several rows in one statement (so one write, atomic on its own):
-    the ids of those that were still waiting."""
+    """The rows' calls are about to be made: after a crash they count as in flight. One
+    statement for all (one write, atomic on its own). Returns the ids of the rows that were
+    still waiting (the others were merged, failed or moved meanwhile)."""
     rows = await conn.execute_fetchall(
         "UPDATE outbox SET status = 'sending' WHERE status = 'pending'"
         " AND id IN (SELECT value FROM json_each(?)) RETURNING id",

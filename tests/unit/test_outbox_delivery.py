@@ -39,8 +39,8 @@ async def test_a_row_marked_as_being_sent_is_no_chat_head_and_is_sent_again_afte
     first = await _say(db, A)
     await _say(db, A)
     async with db.transaction() as conn:
-        assert await outbox.mark_sending(conn, first)
-        assert not await outbox.mark_sending(conn, first)  # only once
+        assert await outbox.mark_all_sending(conn, [first]) == {first}
+        assert await outbox.mark_all_sending(conn, [first]) == set()  # only once
     async with db.reading() as conn:
         heads = await outbox.heads(conn, 1.0, {A}, 4)
     assert heads.rows == []
@@ -108,7 +108,7 @@ async def test_pending_refreshes_of_one_copy_are_merged(db: Database) -> None:
         }
         assert len(ids) == 1
         row = ids.pop()
-        assert await outbox.mark_sending(conn, row)
+        assert await outbox.mark_all_sending(conn, [row]) == {row}
         again = await outbox.enqueue(conn, chat_id=B, action="refresh", now=0.0, incident=1)
     assert again != row
     async with db.reading() as conn:
