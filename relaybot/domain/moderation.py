@@ -32,7 +32,7 @@ from enum import StrEnum
 from html import escape
 from pathlib import Path
 
-from relaybot.domain.matching import Matcher, any_of
+from relaybot.domain.matching import Matcher, any_of, first_look
 from relaybot.domain.patterns import normalise
 
 DAY = 86_400.0
@@ -77,6 +77,7 @@ class Blocklist:
 
     words: tuple[str, ...]
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _first: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         folded = sorted({fold(w) for w in self.words if fold(w)}, key=len, reverse=True)
@@ -87,10 +88,18 @@ class Blocklist:
             else None
         )
         object.__setattr__(self, "_pattern", pattern)
+        # the words' letters as they are, without the whole-word checks: nearly every message
+        # is done with after this quicker search (the pattern is case-sensitive, so is it)
+        object.__setattr__(self, "_first", first_look((pattern,)) if pattern else None)
 
     def hits(self, text: str) -> bool:
         """True when the text contains a blocked word as a whole word."""
-        return self._pattern is not None and self._pattern.search(fold(text)) is not None
+        if self._pattern is None:
+            return False
+        folded = fold(text)
+        if self._first is not None and self._first.search(folded) is None:
+            return False
+        return self._pattern.search(folded) is not None
 
     @classmethod
     def parse(cls, source: str, path: Path | str = "<blocklist>") -> Blocklist:

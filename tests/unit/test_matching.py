@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import re
+from pathlib import Path
 
-from relaybot.domain.matching import any_of, joined_source
+from relaybot.domain.matching import any_of, first_look, joined_source
 
 
 def matcher(*sources: str):
@@ -55,3 +57,82 @@ def test_an_escaped_bracket_inside_a_class_does_not_end_the_class_early() -> Non
     for source in (r"\b[^\[]x|foo", r"\b[a[]|foo"):
         assert not joined_source([source]).startswith(r"\b(?:"), source
         assert matcher(source)("xfoo")
+
+
+def look(*sources: str) -> re.Pattern[str] | None:
+    return first_look(tuple(re.compile(s, re.IGNORECASE) for s in sources))
+
+
+def finds(quick: re.Pattern[str] | None, text: str) -> bool:
+    assert quick is not None
+    return quick.search(text) is not None
+
+
+def test_the_quick_look_searches_for_the_words_every_match_begins_with() -> None:
+    quick = look(r"\bbelt? (?:nu )?112\b", r"\b(?:112|politie)\b gebeld")
+    assert finds(quick, "ze belden")  # "bel": the optional "t" is left out
+    assert finds(quick, "de politie gebeld?")
+    assert not finds(quick, "de politie komt")  # "politie gebeld" as a whole
+    assert not finds(quick, "goedemorgen allemaal")
+    assert finds(look(r"^(?:goede(?:morgen|middag))\b"), "goedemiddag")
+    assert not finds(look(r"^(?:goede(?:morgen|middag))\b"), "goede avond")
+    assert finds(look(r"\bhaha+\b"), "hahaha")
+    assert not finds(look(r"\bhaha+\b"), "ha ha")
+    # where alternatives part ways the look stops ("te "): more words would make it slower
+    assert finds(look(r"\b(?:te koop|te huur)\b"), "te laat")
+
+
+def test_no_quick_look_when_a_match_can_begin_with_anything() -> None:
+    assert look(r"\b\w+n't\b") is None
+    assert look(r"\b(?:politie|\w+ie)\b") is None
+    assert look(r"(?:x)?politie") is None  # optional first part
+    assert look(r"\bpolitie", r"[^.!?]{0,80}gebeld") is None  # one pattern is enough
+    assert look(r"(?i:Politie)") is None  # flags of its own: not read
+
+
+def test_the_quick_look_never_changes_an_answer() -> None:
+    """Over the shipped lists and a set of texts made to sit near their words, the joined
+    search with its quick look answers exactly as each pattern searched alone."""
+    from relaybot.domain.moderation import load_chatter
+    from relaybot.domain.patterns import load_patterns, normalise
+
+    file = Path(__file__).parents[2] / "config" / "patterns.toml"
+    calls = load_patterns(file)
+    chatter = load_chatter(file)
+    lists = [calls.called, calls.intent, calls.negative, calls.called + calls.intent]
+    lists += [chatter.patterns, chatter.unless]
+    words = [
+        "112",
+        "politie",
+        "bel",
+        "belt",
+        "bellen",
+        "gebeld",
+        "niet",
+        "call",
+        "called",
+        "police",
+        "te koop",
+        "haha",
+        "fijne dag",
+        "goedemorgen",
+        "is",
+        "onderweg",
+        "de",
+        "verbeld",
+        "ambulance",
+        "komt",
+        "eraan",
+        "?",
+        "!",
+        "hulpdiensten",
+        "ı",
+        "wie",
+    ]
+    rng = random.Random(5)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 7))) for _ in range(3000)]
+    texts = [normalise(t) for t in texts]
+    for patterns in lists:
+        joined = any_of(patterns)
+        for text in texts:
+            assert joined(text) == any(p.search(text) for p in patterns), (text, patterns)

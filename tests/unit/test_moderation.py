@@ -65,6 +65,24 @@ def test_blocked_word_inside_a_longer_innocent_word_is_not_found(
     assert not shipped.hits(text)
 
 
+def test_the_quick_look_changes_no_blocklist_answer(shipped: Blocklist) -> None:
+    """Texts made of listed words, their beginnings and ends, longer words that hold them and
+    punctuation: each is found exactly when one listed word stands in it as a whole word."""
+    import random
+    import re
+
+    whole = [
+        re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, m.fold(w).split())) + r"(?!\w)")
+        for w in shipped.words
+    ]
+    pieces = [*shipped.words, "kleren", "lullig", "ge", "ver", "kan", "ker", "-", "!", "é", ","]
+    pieces += [w[:3] for w in shipped.words] + [w[2:] for w in shipped.words]
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "  "]) for _ in range(4))
+        assert shipped.hits(text) == any(p.search(m.fold(text)) for p in whole), text
+
+
 def test_blocklist_file_format(tmp_path: Path) -> None:
     """One entry a line, `#` comments (also after an entry), blank lines skipped, phrases
     matched across any whitespace, accents in the list folded too."""
