@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from html import escape
 from pathlib import Path
+from typing import NamedTuple
 
 from relaybot.domain.matching import Matcher, any_of, first_look
 from relaybot.domain.patterns import normalise
@@ -266,9 +267,9 @@ class FloodCounter:
 # --- who is never warned ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sender:
-    """Who sent a message, as moderation needs it."""
+class Sender(NamedTuple):
+    """Who sent a message, as moderation needs it. (A named tuple: one is made for every
+    group message, in a third of the time a frozen dataclass takes.)"""
 
     chat_id: int
     user_id: int  # 0 when Telegram names nobody

@@ -92,7 +92,9 @@ class RelayApplication(Application):  # type: ignore[type-arg]
                 await super().process_update(update)
             finally:
                 _FAILURES.reset(token)
-            failure = next((f for f in failures if passing(f)), failures[0] if failures else None)
+            if not failures:  # nearly every update
+                return None
+            failure = next((f for f in failures if passing(f)), failures[0])
             if failure is None or not passing(failure) or not self.running:
                 return failure
             attempts += 1

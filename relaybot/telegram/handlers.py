@@ -348,10 +348,15 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     # --- house rules and moderation ---------------------------------------------------------
 
     async def on_moderate(update: Update, context: Context) -> None:
-        """A fresh group message the chatter handler does not take (a photo without caption,
-        a sticker, a service message): screened all the same."""
-        assert update.message is not None
-        await screen(update.message, context)
+        """A fresh group message the chatter handler does not take: a join goes to the
+        welcome; any other (a photo without caption, a sticker, a service message) is screened
+        all the same."""
+        message = update.message
+        assert message is not None
+        if message.new_chat_members:
+            await on_join(message, context)
+        else:
+            await screen(message, context)
 
     async def screen(message: Message, context: Context) -> None:
         """Every fresh group message: screened in memory; only a finding asks Telegram
@@ -371,9 +376,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         else:
             moderation.later(judge())  # a reminder never holds up the messages behind it
 
-    async def on_join(update: Update, context: Context) -> None:
-        message = update.message
-        assert message is not None
+    async def on_join(message: Message, context: Context) -> None:
         joined = [u for u in message.new_chat_members if u.id != context.bot.id]
         await moderation.joined(message.chat_id, len(joined), f"join:{message_key(message)}")
 
@@ -465,13 +468,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
     app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
     # A second handler group for the fresh group messages without text, caption or reply (the
     # chatter handler screens the others itself): a join goes to the welcome, any other message
-    # (service messages too: they are cheap) to the house-rules screen. The join filter tests the
-    # rare part first, so that other messages stop there. Commands are never screened.
-    app.add_handler(
-        MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS & filters.ChatType.GROUPS, on_join),
-        group=1,
-    )
-    app.add_handler(
-        MessageHandler(NewGroupMessage(content=False), on_moderate),
-        group=1,
-    )
+    # (service messages too: they are cheap) to the house-rules screen. One handler with one
+    # filter, as every group message is checked against this group too. Commands are never
+    # screened.
+    app.add_handler(MessageHandler(NewGroupMessage(content=False), on_moderate), group=1)
