@@ -148,9 +148,19 @@ _QUOTES = str.maketrans(
 
 def normalise(text: str) -> str:
     """Lowercase, straighten quotes, drop zero-width characters, collapse whitespace. Most
-    messages are plain ASCII, where only the backtick is a quote to straighten."""
+    messages are plain ASCII, where only the backtick is a quote to straighten, and most of
+    those have single spaces only: no tab, line break or other control character (which
+    `isprintable` rules out), no two spaces in a row, none at either end. Such a text needs
+    no splitting into words and joining again (the larger part of the time)."""
     if text.isascii():
         straight = text.replace("`", "'") if "`" in text else text
+        if (
+            straight.isprintable()
+            and "  " not in straight
+            and not straight.startswith(" ")
+            and not straight.endswith(" ")
+        ):
+            return straight.lower()
     else:
         straight = text.translate(_QUOTES)
     return " ".join(straight.lower().split())

@@ -317,12 +317,6 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             interest,
         )
 
-    async def on_migrate(update: Update, _context: Context) -> None:
-        message = update.effective_message
-        assert message is not None
-        if message.migrate_to_chat_id:
-            await delivery.chat_moved(message.chat_id, message.migrate_to_chat_id)
-
     async def on_my_membership(update: Update, _context: Context) -> None:
         change: ChatMemberUpdated | None = update.my_chat_member
         assert change is not None
@@ -347,16 +341,19 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
 
     # --- house rules and moderation ---------------------------------------------------------
 
-    async def on_moderate(update: Update, context: Context) -> None:
-        """A fresh group message the chatter handler does not take: a join goes to the
-        welcome; any other (a photo without caption, a sticker, a service message) is screened
-        all the same."""
+    async def on_quiet(update: Update, context: Context) -> None:
+        """A fresh group message the chatter handler does not take (no text, caption or
+        reply): a join goes to the welcome; a group's move to a supergroup goes to delivery;
+        any message but a join (a photo without caption, a sticker, a service message) is
+        screened all the same."""
         message = update.message
         assert message is not None
         if message.new_chat_members:
             await on_join(message, context)
-        else:
-            await screen(message, context)
+            return
+        if message.migrate_to_chat_id:
+            await delivery.chat_moved(message.chat_id, message.migrate_to_chat_id)
+        await screen(message, context)
 
     async def screen(message: Message, context: Context) -> None:
         """Every fresh group message: screened in memory; only a finding asks Telegram
@@ -432,13 +429,14 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         )
         await query.answer(answer.text or None, show_alert=answer.alert)
 
-    # Ordinary chatter is by far the most common update: checked first. The handlers below
-    # take commands, edits, service messages and buttons, which its filter never matches.
-    app.add_handler(
-        MessageHandler(NewGroupMessage(content=True), on_chatter)
-    )
+    # Ordinary chatter is by far the most common update: checked first. The handlers after
+    # the next take commands, edits and buttons, which its filter never matches.
+    app.add_handler(MessageHandler(NewGroupMessage(content=True), on_chatter))
+    # The other fresh group messages (no text, caption or reply; commands never): joins, a
+    # group's move to a supergroup, and the house-rules screen for the rest. The two filters
+    # exclude each other, and every group message is dispatched once, in this one group.
+    app.add_handler(MessageHandler(NewGroupMessage(content=False), on_quiet))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edit))
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     private = fresh & filters.ChatType.PRIVATE
     app.add_handler(CommandHandler(["start", *SIGNUP_NAMES], on_signup, filters=private))
     app.add_handler(CommandHandler("stop", on_signup_stop, filters=private))
@@ -466,9 +464,4 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             CommandHandler(list(names), moderation_command(names, moderation_case), filters=fresh)
         )
     app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
-    # A second handler group for the fresh group messages without text, caption or reply (the
-    # chatter handler screens the others itself): a join goes to the welcome, any other message
-    # (service messages too: they are cheap) to the house-rules screen. One handler with one
-    # filter, as every group message is checked against this group too. Commands are never
-    # screened.
-    app.add_handler(MessageHandler(NewGroupMessage(content=False), on_moderate), group=1)
+

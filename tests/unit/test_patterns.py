@@ -447,6 +447,19 @@ def test_normalise_reads_plain_ascii_and_other_text_alike() -> None:
         assert normalise(text) == expected, repr(text)
 
 
+def test_normalise_takes_its_shortest_way_only_where_it_changes_nothing() -> None:
+    """Texts of single spaces skip the split and join; any other spacing, at the ends too,
+    or a control character still gets the whole treatment."""
+    import random
+
+    rng = random.Random(3)
+    alphabet = ["a", "B", " ", "  ", "\t", "\n", "\x1c", "\x7f", "`", "1", "?", "\u00a0"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        expected = re.sub(r"\s+", " ", text.replace("`", "'").lower()).strip()
+        assert normalise(text) == expected, repr(text)
+
+
 def test_a_pattern_with_capitals_still_matches_whatever_the_case(tmp_path: Path) -> None:
     """Lists are joined without IGNORECASE when no pattern has a capital letter (the text is
     lowercase by then); a pattern written with capitals keeps matching."""
