@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.common import ROOT
@@ -22,8 +23,11 @@ class BotProcess:
         network: Path | None = None,
         db: Path | None = None,
         within: float = 60.0,
+        wrapper: Sequence[str] = (),
+        extra: Sequence[str] = (),
     ) -> BotProcess:
-        args = [sys.executable, "-m", "benchmarks.botproc", kind]
+        """`wrapper`: a command the bot runs under (valgrind); `extra`: more botproc options."""
+        args = [*wrapper, sys.executable, "-m", "benchmarks.botproc", kind, *extra]
         args += ["--base-url", emu.base_url, "--token", emu.token]
         if network is not None:
             args += ["--network", str(network)]
