@@ -41,3 +41,25 @@ def test_write_sends_quick_figures_to_the_committed_files() -> None:
     assert run.destinations(quick=True, write=True) == (run.RESULTS, run.RAW)
     assert run.destinations(quick=False, write=False) == (run.RESULTS, run.RAW)
     assert run.destinations(quick=True, write=False)[0].parent == run.SCRATCH
+
+
+def test_instruction_counts_are_read_per_thread_main_thread_first(tmp_path: Path) -> None:
+    """callgrind writes a file per thread (cg-01 the main thread); each total is its
+    `summary:` line. A run that wrote none says where valgrind's log is."""
+    from benchmarks.instructions import _summaries
+
+    (tmp_path / "cg-02").write_text("events: Ir\nsummary: 52000\n")
+    (tmp_path / "cg-01").write_text("version: 1\nsummary: 1296000\ntotals: 1296000\n")
+    assert _summaries(tmp_path) == [1296000, 52000]
+    with pytest.raises(RuntimeError, match="log"):
+        _summaries(tmp_path / "empty")
+
+
+def test_instructions_without_valgrind_says_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks import instructions
+
+    monkeypatch.setattr(instructions.shutil, "which", lambda _name: None)
+    with pytest.raises(SystemExit, match="needs valgrind"):
+        instructions.main([])
