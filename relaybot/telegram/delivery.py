@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import aiosqlite
@@ -23,6 +23,8 @@ from relaybot.storage import chats, incidents, outbox, signups
 from relaybot.storage.outbox import Priority, Row
 
 log = structlog.get_logger("relaybot.delivery")
+# one write a delivered row still owes the database, given the transaction's connection
+Write = Callable[[aiosqlite.Connection], Awaitable[object]]
 
 
 @dataclass
@@ -217,50 +219,53 @@ class Delivery:
         leaves nothing else to record (an edit, most answers) is one statement: one trip to
         the database thread instead of three, while its chat waits for the next row."""
         first = next((m for m in results if m is not None), None)
-        if not self._records_more(row, plan, first):
+        copies = self._copy_writes(row, plan, results)
+        later = self._remembered(row, first)
+        if not copies and not later:
             async with self.ctx.db.statements() as conn:
                 await outbox.done(conn, row.id, self.ctx.clock(), first, error)
             return
         async with self.ctx.db.transaction() as conn:
-            for op, message_id in zip(plan.ops, results, strict=False):
-                if isinstance(op, Send) and op.record is not None and message_id is not None:
-                    assert row.incident is not None
-                    await incidents.add_copy(
-                        conn, Copy(row.incident, op.chat_id, message_id, op.record, row.followup)
-                    )
-                elif isinstance(op, Delete):
-                    await conn.execute(
+            for write in copies:
+                await write(conn)
+            await outbox.done(conn, row.id, self.ctx.clock(), first, error)
+            for write in later:
+                await write(conn)
+
+    @staticmethod
+    def _copy_writes(row: Row, plan: Plan, results: list[int | None]) -> list[Write]:
+        """The copies a row's sends made, and those its deletes removed."""
+        writes: list[Write] = []
+        for op, message_id in zip(plan.ops, results, strict=False):
+            if isinstance(op, Send) and op.record is not None and message_id is not None:
+                assert row.incident is not None
+                copy = Copy(row.incident, op.chat_id, message_id, op.record, row.followup)
+                writes.append(lambda conn, copy=copy: incidents.add_copy(conn, copy))
+            elif isinstance(op, Delete):
+                writes.append(
+                    lambda conn, op=op: conn.execute(
                         "DELETE FROM copies WHERE chat_id = ? AND message_id = ?",
                         (op.chat_id, op.message_id),
                     )
-            await outbox.done(conn, row.id, self.ctx.clock(), first, error)
-            await self._completed(conn, row, first)
+                )
+        return writes
 
-    @staticmethod
-    def _records_more(row: Row, plan: Plan, message_id: int | None) -> bool:
-        """Whether completing the row writes more than its own status: a copy made or
-        deleted, or what `_completed` remembers."""
-        if any(isinstance(op, Delete) or (isinstance(op, Send) and op.record) for op in plan.ops):
-            return True
-        if message_id is not None and (
-            "link_request" in row.payload or "signup_card" in row.payload
-        ):
-            return True
-        return row.incident is not None and (row.action == "alert" or "settles" in row.payload)
-
-    async def _completed(
-        self, conn: aiosqlite.Connection, row: Row, message_id: int | None
-    ) -> None:
-        """Remember what a delivered row became, where a use case needs it later: a link
-        request's card, so the decision can edit it."""
+    def _remembered(self, row: Row, message_id: int | None) -> list[Write]:
+        """What a delivered row leaves to remember, where a use case needs it later: a link
+        request's card (so the decision can edit it), a sign-up card, and the confirmations
+        an alert settles. Empty for nearly every row. One list for both what `complete`
+        writes and whether it needs a transaction, so the two cannot disagree."""
+        writes: list[Write] = []
         request = row.payload.get("link_request")
         if request is not None and message_id is not None:
-            await chats.set_link_card(conn, int(str(request)), message_id)
-        signup_card = row.payload.get("signup_card")
-        if signup_card is not None and message_id is not None:
-            await signups.set_card(conn, int(str(signup_card)), message_id)
-        if row.incident is not None and (row.action == "alert" or "settles" in row.payload):
-            await self._settle_confirmations(conn, [row.incident])
+            writes.append(lambda conn: chats.set_link_card(conn, int(str(request)), message_id))
+        card = row.payload.get("signup_card")
+        if card is not None and message_id is not None:
+            writes.append(lambda conn: signups.set_card(conn, int(str(card)), message_id))
+        number = row.incident
+        if number is not None and (row.action == "alert" or "settles" in row.payload):
+            writes.append(lambda conn: self._settle_confirmations(conn, [number]))
+        return writes
 
     async def _settle_confirmations(
         self, conn: aiosqlite.Connection, numbers: Collection[int]
