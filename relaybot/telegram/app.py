@@ -50,7 +50,7 @@ CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0  # seconds; Telegram answers in well under one
 EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
 QUIET_INTERVAL = 3600.0  # seconds between looks for neighbourhoods that went quiet
-PATTERNS_FILE = Path("config/patterns.toml")
+PATTERNS_NAME = "patterns.toml"  # the 112 and chatter patterns, next to the network file
 
 
 # the errors the handlers of the update being processed ran into (read by process_update)
@@ -295,16 +295,14 @@ async def build(
         lock.release()
         raise
     try:
-        patterns = load_patterns(PATTERNS_FILE if PATTERNS_FILE.exists() else None)  # noqa: ASYNC240
+        # the operator's files (patterns, rules, blocklist) sit with the network file
+        config_dir = Path(settings.network_file).parent
+        patterns_file = own_file(config_dir / PATTERNS_NAME)
+        patterns = load_patterns(patterns_file)
         ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
         await ctx.load()
-        # built once; the handlers bind commands to its methods. The operator's moderation
-        # files (rules, blocklist) sit with the network file.
-        cases = UseCases.create(
-            ctx,
-            config_dir=Path(settings.network_file).parent,
-            patterns_file=PATTERNS_FILE if PATTERNS_FILE.exists() else None,  # noqa: ASYNC240
-        )
+        # built once; the handlers bind commands to its methods
+        cases = UseCases.create(ctx, config_dir=config_dir, patterns_file=patterns_file)
     except BaseException:
         await db.close()  # its worker thread would otherwise keep the process from exiting
         lock.release()
@@ -343,6 +341,11 @@ async def build(
         delivery, Sender(app.bot, ctx.texts), max_in_flight=settings.max_in_flight, limiter=limiter
     )
     return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw)
+
+
+def own_file(path: Path) -> Path | None:
+    """The operator's file, or None where there is none (the shipped one then serves)."""
+    return path if path.exists() else None
 
 
 def settle_memory() -> None:
