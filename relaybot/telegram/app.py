@@ -95,7 +95,7 @@ class RelayApplication(Application):  # type: ignore[type-arg]
             if not failures:  # nearly every update
                 return None
             failure = next((f for f in failures if passing(f)), failures[0])
-            if failure is None or not passing(failure) or not self.running:
+            if not passing(failure) or not self.running:
                 return failure
             attempts += 1
             delay = min(RETRY_CAP, 0.1 * 2**attempts)

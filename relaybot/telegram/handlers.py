@@ -464,4 +464,3 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             CommandHandler(list(names), moderation_command(names, moderation_case), filters=fresh)
         )
     app.add_handler(CallbackQueryHandler(on_removal_button, pattern=REMOVE_BUTTON))
-
