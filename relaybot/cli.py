@@ -231,7 +231,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="relaybot",
         description="A Telegram bot that bridges buurtpreventie chats. Settings come from "
-        "RELAYBOT_* environment variables or a .env file (see README).",
+        "RELAYBOT_* environment variables or a .env file (see docs/operating.md).",
     )
     top.add_argument("--version", action="version", version=f"relaybot {version()}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -1,5 +1,5 @@
 """Proefdorp: a small invented town for trying the set-up by hand (`relaybot emulator --town`)
-and for the README walk-through test.
+and for the test of the operating guide's walk-through (docs/operating.md).
 
 A regiegroep and three neighbourhood groups, set up the way an operator often finds them:
 the bot is an administrator in the regiegroep and in Oost, an administrator without the pin

@@ -1,6 +1,6 @@
-"""An invented year of a network, written straight into a bot database: for the README's
-sample report, the browser test and the benchmark. Only what the report reads is written
-(incident times and places, copy ids, counters, warnings, activity); no texts, no names.
+"""An invented year of a network, written straight into a bot database: for the sample
+report in docs/reports.md, the browser test and the benchmark. Only what the report reads is
+written (incident times and places, copy ids, counters, warnings, activity); no texts, no names.
 """
 
 from __future__ import annotations
@@ -185,8 +185,8 @@ def _slug(network: Network, chat_id: int) -> str:
 
 
 def write_sample(folder: Path, language: str = "en") -> None:
-    """The README's sample: a year of the example network as Markdown, HTML and a screenshot
-    of the HTML (headless Chromium). ``python -m relaybot.reports.sample docs``"""
+    """The sample in docs/reports.md: a year of the example network as Markdown, HTML and a
+    screenshot of the HTML (headless Chromium). ``python -m relaybot.reports.sample docs``"""
     import shutil
     import subprocess
     import tempfile

@@ -1,4 +1,4 @@
-"""From nothing to a running network with the README alone: discover, edit, check, run."""
+"""From nothing to a running network with docs/operating.md alone: discover, edit, check, run."""
 
 from __future__ import annotations
 
@@ -101,12 +101,12 @@ async def test_discover_refuses_to_overwrite_a_network_file(tmp_path: Path) -> N
     assert existing.read_text(encoding="utf-8") == "# mine\n"
 
 
-async def test_readme_walk_through_discover_edit_check_run(tmp_path: Path) -> None:
-    """The README's walk-through, command by command, each its own process as an operator
-    types it: `relaybot emulator --town`, then `relaybot discover` (Ctrl-C writes the file),
-    the operator fills in kern and neighbours, `relaybot check` validates it and shows per
-    chat what the bot lacks, `relaybot run` starts and tells the regiegroep once what people
-    must fix; `relaybot health` says "running" (0), and "stopped" (3) after a clean stop."""
+async def test_operating_guide_walk_through_discover_edit_check_run(tmp_path: Path) -> None:
+    """The walk-through of docs/operating.md, command by command, each its own process as an
+    operator types it: `relaybot emulator --town`, then `relaybot discover` (Ctrl-C writes the
+    file), the operator fills in kern and neighbours, `relaybot check` validates it and shows
+    per chat what the bot lacks, `relaybot run` starts and tells the regiegroep once what
+    people must fix; `relaybot health` says "running" (0), and "stopped" (3) after a clean stop."""
     emulator = await relaybot(
         "emulator", "--town", "--port", "0", env=run_env(tmp_path / "x"), cwd=tmp_path
     )

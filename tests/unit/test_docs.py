@@ -25,17 +25,30 @@ def test_the_guide_for_co_admins_names_every_chat_command() -> None:
     assert missing == []
 
 
-def test_the_readme_names_every_cli_command_and_setting() -> None:
-    """The README's command reference lists every `relaybot` subcommand, and its settings
-    table every RELAYBOT_ variable."""
-    readme = read("README.md")
+def test_the_command_reference_names_every_cli_command_and_the_guide_every_setting() -> None:
+    """docs/commands.md lists every `relaybot` subcommand, and the settings table of
+    docs/operating.md every RELAYBOT_ variable."""
+    reference = read("docs/commands.md")
     top = parser()
     sub = next(a for a in top._actions if a.dest == "command")  # argparse has no public way
-    assert [name for name in sub.choices if f"`relaybot {name}" not in readme] == []
+    assert [name for name in sub.choices if f"`relaybot {name}" not in reference] == []
+    operating = read("docs/operating.md")
     variables = [f"RELAYBOT_{field.upper()}" for field in Settings.model_fields]
     assert [
-        v for v in variables if v not in readme and v.removeprefix("RELAYBOT_") not in readme
+        v for v in variables if v not in operating and v.removeprefix("RELAYBOT_") not in operating
     ] == []
+
+
+def test_the_readme_is_a_five_minute_read_that_starts_with_the_two_commands() -> None:
+    """The README is at most 250 lines, and its first code block holds exactly the two set-up
+    commands for a fresh machine: the demo on the built-in emulator, and the tests."""
+    lines = read("README.md").splitlines()
+    assert len(lines) <= 250
+    start = lines.index("```sh")
+    block = lines[start + 1 : lines.index("```", start + 1)]
+    assert start < 5 and len(block) == 2
+    assert block[0].endswith(".venv/bin/relaybot demo")
+    assert block[1].endswith(".venv/bin/pytest")
 
 
 def test_the_shipped_operator_files_exist_and_agree() -> None:
