@@ -71,14 +71,25 @@ def values(report: Report, row: Row, yes: str = "yes", no: str = "no") -> dict[s
     }
 
 
+# A spreadsheet reads a cell that begins with one of these as a formula (=HYPERLINK(...),
+# +cmd|...); OWASP's advice for CSV injection is a leading apostrophe, which Excel and
+# LibreOffice show as text and do not display.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: str) -> str:
+    """A cell a spreadsheet will not run: '=1+1' -> "'=1+1"; everything else as it is."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def to_csv(report: Report) -> str:
     """One header row with the stable column names, a row per neighbourhood, one for the
-    regiegroep, and a totals row (slug `total`)."""
+    regiegroep, and a totals row (slug `total`). No cell can start a formula."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in (*report.rows, report.totals):
-        writer.writerow(values(report, row))
+        writer.writerow({key: inert(cell) for key, cell in values(report, row).items()})
     return out.getvalue()
 
 
@@ -98,15 +109,30 @@ def heading(report: Report, texts: Texts, made: float) -> tuple[str, str, str]:
     )
 
 
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _literal(text: str) -> str:
+    """A name as literal Markdown text: every ASCII punctuation mark backslash-escaped (as
+    CommonMark allows), so '<script>', '<img onerror=...>', '[x](javascript:...)' and '|'
+    show as written and never become HTML, a link or a table border; line breaks become
+    spaces."""
+    return "".join("\\" + c if c in _PUNCTUATION else c for c in text.replace("\n", " "))
+
+
+_NAMES = ("name", "kern")  # the cells that hold what people typed
+
+
 def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(report: Report, texts: Texts, made: float) -> str:
-    title, period, made_line = heading(report, texts, made)
+    _, period, made_line = heading(report, texts, made)
+    title = texts.plain("report_title", network=_literal(report.network))
     yes, no = texts.plain("report_yes"), texts.plain("report_no")
     columns = COLUMNS[1:]
-    lines = [f"# {_cell(title)}", "", f"{period}. {made_line}", ""]
+    lines = [f"# {title}", "", f"{period}. {made_line}", ""]
     lines.append("| " + " | ".join(texts.plain(f"report_col_{c}") for c in columns) + " |")
     numeric = {c for c in columns if c not in ("name", "kern", "last_activity", "inactive")}
     lines.append("| " + " | ".join("---:" if c in numeric else "---" for c in columns) + " |")
@@ -114,7 +140,7 @@ def to_markdown(report: Report, texts: Texts, made: float) -> str:
         cells = values(report, row, yes, no)
         if row.slug != "total" and row.inactive is not None and not row.last_activity:
             cells["last_activity"] = texts.plain("report_never")
-        line = [_cell(cells[c]) for c in columns]
+        line = [_literal(cells[c]) if c in _NAMES else _cell(cells[c]) for c in columns]
         if row is report.totals:
             line = [f"**{cell}**" if cell else "" for cell in line]
         lines.append("| " + " | ".join(line) + " |")
@@ -123,9 +149,13 @@ def to_markdown(report: Report, texts: Texts, made: float) -> str:
         for row in report.inactive:
             last = local_date(report, row.last_activity) or texts.plain("report_never")
             line = texts.plain(
-                "report_inactive_line", name=row.name, kern=row.kern, last=last, signs=row.signs
+                "report_inactive_line",
+                name=_literal(row.name),
+                kern=_literal(row.kern),
+                last=last,
+                signs=row.signs,
             )
-            lines.append(f"- {_cell(line)}")
+            lines.append(f"- {line}")
     else:
         lines.append(texts.plain("report_inactive_none"))
     lines += ["", f"## {texts.plain('report_chart_months')}", ""]

