@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
+from relaybot.domain.folding import fold, readings, squeeze, stretched
 from relaybot.domain.matching import Matcher, any_of, first_look
 from relaybot.domain.patterns import normalise
 
@@ -59,17 +59,17 @@ class ModerationFileError(Exception):
         super().__init__(f"{self.path}: {problem}")
 
 
-def fold(text: str) -> str:
-    """Lowercase without accents: what blocklist entries and messages are compared as. Most
-    messages are plain ASCII and skip the Unicode decomposition (every message is folded)."""
-    lowered = text.casefold()
-    if lowered.isascii():
-        return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 # --- the blocklist ---------------------------------------------------------------------------
+
+
+def _whole_words(folded: set[str]) -> re.Pattern[str] | None:
+    """One search for any of the words as a whole word, longest first; a phrase's words
+    match across any whitespace."""
+    ordered = sorted(folded, key=len, reverse=True)
+    alternatives = [r"\s+".join(re.escape(part) for part in w.split()) for w in ordered]
+    if not alternatives:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -79,28 +79,32 @@ class Blocklist:
     words: tuple[str, ...]
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     _first: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _squeezed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        folded = sorted({fold(w) for w in self.words if fold(w)}, key=len, reverse=True)
-        alternatives = [r"\s+".join(re.escape(part) for part in w.split()) for w in folded]
-        pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-            if alternatives
-            else None
-        )
+        folded = {fold(w) for w in self.words if fold(w)}
+        pattern = _whole_words(folded)
         object.__setattr__(self, "_pattern", pattern)
         # the words' letters as they are, without the whole-word checks: nearly every message
         # is done with after this quicker search (the pattern is case-sensitive, so is it)
         object.__setattr__(self, "_first", first_look((pattern,)) if pattern else None)
+        # stretched letters ("kuuut") are compared squeezed, with the words squeezed too
+        object.__setattr__(self, "_squeezed", _whole_words({squeeze(w) for w in folded}))
 
     def hits(self, text: str) -> bool:
-        """True when the text contains a blocked word as a whole word."""
+        """True when the text contains a blocked word as a whole word, also when it is
+        disguised (spaced or dotted letters, look-alikes, digits or symbols for letters,
+        stretched letters, invisible characters: `relaybot.domain.folding`)."""
         if self._pattern is None:
             return False
-        folded = fold(text)
-        if self._first is not None and self._first.search(folded) is None:
-            return False
-        return self._pattern.search(folded) is not None
+        for form in readings(fold(text)):
+            if (self._first is None or self._first.search(form) is not None) and (
+                self._pattern.search(form) is not None
+            ):
+                return True
+            if stretched(form) and self._squeezed.search(squeeze(form)) is not None:  # type: ignore[union-attr]
+                return True
+        return False
 
     @classmethod
     def parse(cls, source: str, path: Path | str = "<blocklist>") -> Blocklist:
@@ -174,9 +178,14 @@ class ChatterPatterns:
     def is_chatter(self, text: str) -> bool:
         """Every group message is asked, so the first look is cheap: the lowercased text and
         one search over all patterns; a possible match is then judged on the normalised text."""
-        if not text or not self._any(text.lower()):
+        if not text:
             return False
-        norm = normalise(text)
+        # the blocklist's folding (invisible characters, look-alikes, accents) first, for
+        # the rare text that is not plain ASCII
+        probe = text.lower() if text.isascii() else fold(text)
+        if not self._any(probe):
+            return False
+        norm = normalise(probe)
         if not any(p.search(norm) for p in self.patterns):
             return False
         return not any(p.search(norm) for p in self.unless)
