@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.common import ROOT
-from relaybot.emulator import Emulator
+from relaybot.sandbox.emulator import Emulator
 
 
 class BotProcess:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import structlog
 
-from relaybot.emulator import Emulator
-from relaybot.emulator.records import User
 from relaybot.network import Network
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.emulator.records import User
 
 ROOT = Path(__file__).resolve().parents[1]
 

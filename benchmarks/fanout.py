@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from benchmarks.common import median, progress
-from relaybot.emulator import Emulator
-from relaybot.emulator.limits import is_counted
-from relaybot.samples import write_big_network
-from relaybot.stage import open_stage
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.emulator.limits import is_counted
+from relaybot.sandbox.samples import write_big_network
+from relaybot.sandbox.stage import open_stage
 
 HOODS = 60
 

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from benchmarks.common import median, percentile, progress
-from relaybot.emulator import Emulator
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.stage import Stage, open_stage
 
 PER_STAGE = 6
 NEIGHBOURS = [f"buur-{i}" for i in range(1, 6)]

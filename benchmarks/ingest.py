@@ -16,8 +16,8 @@ from pathlib import Path
 
 from benchmarks.child import BotProcess
 from benchmarks.common import CHATTER, ROOT, median, populate, progress
-from relaybot.emulator import Emulator
 from relaybot.network import load_network
+from relaybot.sandbox.emulator import Emulator
 
 NETWORK = ROOT / "config" / "network.example.toml"
 DB_KINDS = ("reply", "112-intent")  # chatter that makes relaybot open a database transaction

@@ -25,8 +25,8 @@ from pathlib import Path
 from benchmarks.child import BotProcess
 from benchmarks.common import populate, quiet_logs
 from benchmarks.ingest import CROWD, NETWORK, queue_chatter
-from relaybot.emulator import Emulator
 from relaybot.network import load_network
+from relaybot.sandbox.emulator import Emulator
 
 WARM = 200  # updates before the counted ones: start-up paths and first writes, in both runs
 SLOW = 1800.0  # seconds a bot under valgrind may take for anything (it runs ~50x slower)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from benchmarks.child import BotProcess
 from benchmarks.common import populate
-from relaybot.emulator import Emulator
 from relaybot.network import load_network
-from relaybot.samples import write_big_network
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.samples import write_big_network
 from relaybot.storage.db import Database
 
 HOODS = 2000

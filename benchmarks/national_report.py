@@ -3,9 +3,9 @@
     python -m benchmarks.national_report            # 10,000 neighbourhoods, 500,000 incidents
     python -m benchmarks.national_report --quick    # 1,000 and 50,000, for a short look
 
-A network of 10,000 invented neighbourhoods (`relaybot.samples`) and a year of 500,000
+A network of 10,000 invented neighbourhoods (`relaybot.sandbox.samples`) and a year of 500,000
 incidents with their copies, 112 reports, counters, warnings, sign-ups and activity
-(`relaybot.reports.sample`) are written to a fresh database; then the real command,
+(`relaybot.sandbox.report_sample`) are written to a fresh database; then the real command,
 `python -m relaybot report --format F --output FILE`, runs as its own process, several times
 per format. Wall time is measured around the whole process (start-up and imports included);
 peak memory is the process's own maximum resident set size (`wait4`). The figures go into
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from benchmarks.common import machine
 from relaybot.network import load_network
-from relaybot.reports.sample import fill_history
-from relaybot.samples import write_big_network
+from relaybot.sandbox.report_sample import fill_history
+from relaybot.sandbox.samples import write_big_network
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 START = "<!-- national-report:start -->"

@@ -413,7 +413,7 @@ def analysis(r: dict[str, Any]) -> str:
         "so the bot, not the emulator, sets the pace of the ingest benchmark.",
         "- Ingest runs each bot in its own process so the emulator (the load generator) does "
         "not share its event loop or CPU with the bot; the other measurements use "
-        "`relaybot.stage.open_stage` in one process, as the end-to-end tests do.",
+        "`relaybot.sandbox.stage.open_stage` in one process, as the end-to-end tests do.",
         "- The bot's own limiter (`relaybot/telegram/ratelimit.py`) enforces 20 messages a "
         "minute per group even when the emulator's limits are off, so benchmarks that need "
         "many incidents spread them over fresh stages.",

@@ -124,14 +124,14 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from relaybot.demo import run_demo
+    from relaybot.sandbox.demo import run_demo
 
     language = args.language or load_settings().language
     return asyncio.run(run_demo(language=language))
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
-    from relaybot.emulator import serve_forever
+    from relaybot.sandbox.standalone import serve_forever
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(

@@ -20,7 +20,7 @@ import pytest
 from relaybot.network import load_network
 from relaybot.reports import make_report, render
 from relaybot.reports.charts import FLAG, RAISED
-from relaybot.reports.sample import fill_history
+from relaybot.sandbox.report_sample import fill_history
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"

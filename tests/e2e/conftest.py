@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from relaybot.emulator.records import Message
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator.records import Message
+from relaybot.sandbox.stage import Stage, open_stage
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"

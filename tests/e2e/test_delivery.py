@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from telegram.error import NetworkError
 
-from relaybot.emulator import Emulator
-from relaybot.samples import write_big_network
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.samples import write_big_network
+from relaybot.sandbox.stage import Stage, open_stage
 from relaybot.storage import outbox
 from tests.e2e.conftest import EXAMPLE, alerts, contents, tag
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from relaybot.emulator import Emulator
-from relaybot.emulator.records import User
 from relaybot.network import Network, load_network
-from relaybot.samples import write_big_network
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.emulator.records import User
+from relaybot.sandbox.samples import write_big_network
+from relaybot.sandbox.stage import Stage, open_stage
 from relaybot.storage import outbox
 from tests.e2e.conftest import EXAMPLE, ROOT, alerts, run_env, start_run
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from relaybot.domain.schedule import parse_weekly
-from relaybot.stage import Stage
+from relaybot.sandbox.stage import Stage
 from tests.e2e.conftest import EXAMPLE, ROOT, Clock, alerts, contents, run_env, tag
 
 DAY = 86400.0

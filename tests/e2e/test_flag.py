@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from relaybot.stage import Stage
+from relaybot.sandbox.stage import Stage
 from tests.e2e.conftest import Clock, alerts, contents, tag
 
 HOLDERS = ["goor-oost", "regie", "goor-centrum", "goor-noord", "goor-zuid", "markelo-zuid"]

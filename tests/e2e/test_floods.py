@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from relaybot.emulator import Emulator
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, tag
 
 HELP_LINE = "<b>relaybot</b>"  # the first line of every /help answer

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from relaybot.domain.outgoing import Op
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, tag
 
 

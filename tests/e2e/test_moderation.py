@@ -11,8 +11,8 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
-from relaybot.emulator.records import Message, User
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator.records import Message, User
+from relaybot.sandbox.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, contents, last_raw_update
 
 HOOD = "goor-oost"

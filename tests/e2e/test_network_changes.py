@@ -3,8 +3,8 @@ bot added to a group outside the network."""
 
 from __future__ import annotations
 
-from relaybot.emulator.records import Chat
-from relaybot.stage import Stage
+from relaybot.sandbox.emulator.records import Chat
+from relaybot.sandbox.stage import Stage
 from tests.e2e.conftest import alerts, contents, tag
 
 

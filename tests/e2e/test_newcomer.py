@@ -7,10 +7,10 @@ import signal
 import sys
 from pathlib import Path
 
-from relaybot.emulator import Emulator
-from relaybot.emulator.records import User
-from relaybot.emulator.town import NOORD, OOST, REGIE, ZUID, build_town
 from relaybot.network import load_network
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.emulator.records import User
+from relaybot.sandbox.town import NOORD, OOST, REGIE, ZUID, build_town
 from tests.e2e.conftest import ROOT, run_env, start_run
 
 
@@ -40,7 +40,7 @@ async def read_until(process: asyncio.subprocess.Process, needle: str, seen: lis
 
 
 def town(emu: Emulator) -> tuple[User, User]:
-    """Proefdorp, the town `relaybot emulator --town` holds (see relaybot/emulator/town.py)."""
+    """Proefdorp, the town `relaybot emulator --town` holds (see relaybot/sandbox/town.py)."""
     people = build_town(emu)
     return people["anna"], people["bram"]
 

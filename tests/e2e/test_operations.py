@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import structlog
 
-from relaybot.emulator import Emulator
 from relaybot.logs import configure
-from relaybot.stage import Stage
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.stage import Stage
 from tests.e2e.conftest import run_env, start_run, tag
 
 HOOK_SECRET = "geheim-0123456789-abcdefghij-ABCDEF"  # 32+ characters, as required

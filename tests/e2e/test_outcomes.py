@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from relaybot.emulator.records import Message
-from relaybot.stage import Stage
+from relaybot.sandbox.emulator.records import Message
+from relaybot.sandbox.stage import Stage
 from tests.e2e.conftest import Clock, alerts, contents, tag
 
 NEIGHBOURS = ["goor-centrum", "goor-noord", "goor-zuid", "markelo-zuid"]

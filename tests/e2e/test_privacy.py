@@ -6,7 +6,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, tag
 
 DAY = 86400.0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from relaybot.emulator.records import Message, User
 from relaybot.network import load_network
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator.records import Message, User
+from relaybot.sandbox.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, alerts, contents, tag
 
 NEIGHBOURS_OF_GOOR_OOST = {"goor-centrum", "goor-noord", "goor-zuid", "markelo-zuid"}

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from relaybot.reports import make_report, render
 from relaybot.reports.formats import COLUMNS
-from relaybot.stage import SHARE_CONTACT, Stage
+from relaybot.sandbox.stage import SHARE_CONTACT, Stage
 from tests.e2e.conftest import Clock, alerts, tag
 
 MINUTE = 60.0

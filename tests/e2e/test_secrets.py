@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from relaybot.emulator import Emulator
+from relaybot.sandbox.emulator import Emulator
 from tests.e2e.conftest import run_env, start_run
 
 WRONG_TOKEN = "987654321:AAFakeTokenForTestsOnly_abcdefghijk"

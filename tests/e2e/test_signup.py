@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from relaybot.emulator.records import Message, User
-from relaybot.stage import SHARE_CONTACT, Stage, open_stage
+from relaybot.sandbox.emulator.records import Message, User
+from relaybot.sandbox.stage import SHARE_CONTACT, Stage, open_stage
 
 from .conftest import EXAMPLE, Clock, contents
 

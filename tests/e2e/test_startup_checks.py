@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import structlog
 
-from relaybot.emulator import Emulator
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock
 
 

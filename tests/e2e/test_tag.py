@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, alerts, contents, last_raw_update, tag
 
 NEIGHBOURS_OF_GOOR_OOST = {"goor-centrum", "goor-noord", "goor-zuid", "markelo-zuid"}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 import telegram
 
-from relaybot.emulator import Chat, Emulator, User
+from relaybot.sandbox.emulator import Chat, Emulator, User
 
 
 @dataclass

@@ -8,7 +8,7 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken
 
-from relaybot.emulator import Emulator
+from relaybot.sandbox.emulator import Emulator
 
 from .conftest import World
 

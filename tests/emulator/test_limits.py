@@ -6,7 +6,7 @@ import pytest
 import telegram
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from relaybot.emulator import Emulator
+from relaybot.sandbox.emulator import Emulator
 
 from .conftest import World
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from relaybot.emulator import markup
+from relaybot.sandbox.emulator import markup
 
 
 def test_html_entities_decode_and_tags_become_entities() -> None:

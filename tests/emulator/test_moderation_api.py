@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import telegram
 
-from relaybot.emulator import Emulator
+from relaybot.sandbox.emulator import Emulator
 
 from .conftest import World
 

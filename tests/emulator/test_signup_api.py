@@ -10,8 +10,8 @@ import telegram
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.error import BadRequest
 
-from relaybot.emulator import Emulator
-from relaybot.emulator.errors import EmulatorError
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.emulator.errors import EmulatorError
 
 from .conftest import World
 

@@ -10,7 +10,8 @@ import telegram
 from telegram import Update
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from relaybot.emulator import Emulator, serve_forever
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.standalone import serve_forever
 
 from .conftest import World
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "relaybot"
+SANDBOX = PACKAGE / "sandbox"
 
 
 def package_of(path: Path) -> str:
@@ -46,6 +47,12 @@ def sources(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.py"))
 
 
+def module_name(path: Path) -> str:
+    """The dotted name of a file under relaybot/ (a package by its folder)."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if path.name == "__init__.py" else parts)
+
+
 def outside_telegram() -> list[Path]:
     return [p for p in sources(PACKAGE) if p.relative_to(PACKAGE).parts[0] != "telegram"]
 
@@ -62,7 +69,7 @@ def test_the_emulator_does_not_import_the_telegram_library() -> None:
     """The emulator stands in for Telegram; it must not depend on python-telegram-bot."""
     offenders = {
         str(p.relative_to(PACKAGE)): imports(p, "telegram")
-        for p in sources(PACKAGE / "emulator")
+        for p in sources(SANDBOX / "emulator")
         if imports(p, "telegram")
     }
     assert offenders == {}
@@ -169,3 +176,131 @@ def test_a_use_case_module_imports_only_the_context_domain_network_and_storage(
 def test_the_context_imports_no_use_case() -> None:
     """The shared context sits under the use cases: it imports nothing from relaybot.service."""
     assert imports(SERVICE / "context.py", "relaybot.service") == []
+
+
+# --- relaybot/sandbox: the invented world, which the product never imports --------------------
+
+# The CLI starts `relaybot demo` and `relaybot emulator`: it reaches the sandbox, but only
+# inside those commands, so that importing the CLI (the product's entry) does not load it.
+STARTS_THE_SANDBOX = ("cli.py",)
+
+
+def product_modules() -> list[Path]:
+    """Every module of relaybot outside relaybot/sandbox."""
+    return [p for p in sources(PACKAGE) if SANDBOX not in p.parents]
+
+
+def module_level_imports(path: Path) -> set[str]:
+    """The modules a file imports when it is imported: not those inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in list(ast.walk(tree)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            node.body = []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            found.add(node.module or "")
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_the_sandbox_is_where_the_invented_world_lives() -> None:
+    """The emulator, the stage, the samples, Proefdorp, the demo and the report's invented
+    year are in relaybot/sandbox (a guard against a move that would leave the checks below
+    looking at nothing)."""
+    names = {str(p.relative_to(SANDBOX)) for p in sources(SANDBOX)}
+    expected = {"emulator/emulator.py", "stage.py", "samples.py", "town.py", "demo.py"}
+    assert expected | {"report_sample.py"} <= names
+
+
+@pytest.mark.parametrize(
+    "path", product_modules(), ids=lambda p: str(p.relative_to(PACKAGE.parent))
+)
+def test_no_product_module_imports_the_sandbox(path: Path) -> None:
+    """The running bot never depends on its test world; the CLI reaches it only inside the
+    commands that start it."""
+    if path.relative_to(PACKAGE).as_posix() in STARTS_THE_SANDBOX:
+        found = module_level_imports(path)
+        assert sorted(m for m in found if m.startswith("relaybot.sandbox")) == []
+    else:
+        assert imports(path, "relaybot.sandbox") == []
+
+
+def relaybot_imports(path: Path, modules: set[str]) -> set[str]:
+    """The modules of relaybot a file imports (inside functions too: an import moved into a
+    function hides a circle, it does not break it). `from package import module` imports that
+    module, not the package's other names."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute_module(node, path)
+            for alias in node.names:
+                inner = f"{module}.{alias.name}"
+                found.add(inner if inner in modules else module)
+    return found & modules
+
+
+def absolute_module(node: ast.ImportFrom, path: Path) -> str:
+    """The module a `from ... import` statement in `path` names, absolute."""
+    if not node.level:
+        return node.module or ""
+    base = package_of(path).split(".")
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """For every module of relaybot, the modules of relaybot it imports."""
+    paths = {module_name(p): p for p in sources(PACKAGE)}
+    return {
+        name: relaybot_imports(path, set(paths)) - {name} for name, path in paths.items()
+    }
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, round and round (Tarjan's strongly
+    connected components with more than one module)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(graph[module]):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_there_is_no_import_circle_inside_relaybot() -> None:
+    """No two modules of relaybot import each other, directly or round a longer loop."""
+    assert circles(import_graph()) == []
+
+
+def test_a_circle_is_seen() -> None:
+    """The circle check finds a loop of three and says which modules are in it."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert circles(graph) == [["a", "b", "c"]]

@@ -15,7 +15,7 @@ from relaybot.cli import main
 from relaybot.domain.report import Hood, Period, Tally, build_report
 from relaybot.network import parse_network
 from relaybot.reports import make_report, render
-from relaybot.reports.sample import fill_history, migrate
+from relaybot.sandbox.report_sample import fill_history, migrate
 
 AMS = ZoneInfo("Europe/Amsterdam")
 HOSTILE = '<b>Jan & Piet</b> | "oost"'

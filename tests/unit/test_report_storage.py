@@ -12,7 +12,7 @@ import pytest
 from relaybot.domain.report import REGIE
 from relaybot.network import parse_network
 from relaybot.reports import make_report
-from relaybot.reports.sample import migrate
+from relaybot.sandbox.report_sample import migrate
 from relaybot.storage.db import Database, StorageError
 from relaybot.storage.report import read_only, readonly_uri
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from tornado.httputil import HTTPServerRequest, parse_body_arguments
 
-from relaybot.emulator.errors import bad_request
+from relaybot.sandbox.emulator.errors import bad_request
 
 # Fields whose form value is a JSON-serialised object or array.
 JSON_FIELDS = frozenset(

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from relaybot.emulator.errors import ApiError
+from relaybot.sandbox.emulator.errors import ApiError
 
 # Telegram's default when allowed_updates was never given: everything but these.
 _OFF_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})

@@ -15,13 +15,13 @@ import tornado.iostream
 import tornado.netutil
 import tornado.web
 
-from relaybot.emulator.chats import ChatMethods
-from relaybot.emulator.errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from relaybot.emulator.limits import EXEMPT, Faults, RateLimiter, is_counted
-from relaybot.emulator.messaging import MessageMethods
-from relaybot.emulator.params import Params, from_request
-from relaybot.emulator.records import Call
-from relaybot.emulator.state import World
+from relaybot.sandbox.emulator.chats import ChatMethods
+from relaybot.sandbox.emulator.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from relaybot.sandbox.emulator.limits import EXEMPT, Faults, RateLimiter, is_counted
+from relaybot.sandbox.emulator.messaging import MessageMethods
+from relaybot.sandbox.emulator.params import Params, from_request
+from relaybot.sandbox.emulator.records import Call
+from relaybot.sandbox.emulator.state import World
 
 logger = logging.getLogger(__name__)
 

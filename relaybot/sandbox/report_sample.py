@@ -186,7 +186,7 @@ def _slug(network: Network, chat_id: int) -> str:
 
 def write_sample(folder: Path, language: str = "en") -> None:
     """The sample in docs/reports.md: a year of the example network as Markdown, HTML and a
-    screenshot of the HTML (headless Chromium). ``python -m relaybot.reports.sample docs``"""
+    screenshot of the HTML (headless Chromium). ``python -m relaybot.sandbox.report_sample docs``"""
     import shutil
     import subprocess
     import tempfile

@@ -3,9 +3,9 @@
 It never imports `telegram`: the bot under test talks to it over HTTP exactly as to Telegram.
 """
 
-from relaybot.emulator.emulator import DEFAULT_TOKEN, Emulator, serve_forever
-from relaybot.emulator.errors import EmulatorError
-from relaybot.emulator.records import Call, Chat, Message, User
+from relaybot.sandbox.emulator.emulator import DEFAULT_TOKEN, Emulator
+from relaybot.sandbox.emulator.errors import EmulatorError
+from relaybot.sandbox.emulator.records import Call, Chat, Message, User
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -15,5 +15,4 @@ __all__ = [
     "EmulatorError",
     "Message",
     "User",
-    "serve_forever",
 ]

@@ -8,15 +8,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from relaybot.emulator.errors import EmulatorError, bad_request, forbidden
-from relaybot.emulator.records import (
+from relaybot.sandbox.emulator.errors import EmulatorError, bad_request, forbidden
+from relaybot.sandbox.emulator.records import (
     CHANNEL_BOT_ID,
     GROUP_ANONYMOUS_BOT_ID,
     Chat,
     Message,
     User,
 )
-from relaybot.emulator.updates import UpdateQueue
+from relaybot.sandbox.emulator.updates import UpdateQueue
 
 _MEDIA_DEFAULTS: dict[str, dict[str, Any]] = {
     "document": {"file_name": "document.pdf", "mime_type": "application/pdf"},

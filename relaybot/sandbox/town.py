@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
-from relaybot.emulator.emulator import Emulator
-from relaybot.emulator.records import User
+from relaybot.sandbox.emulator import Emulator, User
 
 REGIE, NOORD, ZUID, OOST = -1001000000901, -1001000000902, -1001000000903, -1001000000904
 

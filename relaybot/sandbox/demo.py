@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from relaybot.emulator import Emulator
-from relaybot.emulator.records import Message
-from relaybot.stage import Stage, open_stage
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.emulator.records import Message
+from relaybot.sandbox.stage import Stage, open_stage
 from relaybot.storage import chats as chats_storage
 
 EVENING_STARTS = dt.time(21, 40)

@@ -1,4 +1,4 @@
-"""`python -m relaybot.emulator --port N`: run the emulator standalone."""
+"""`python -m relaybot.sandbox.emulator --port N`: run the emulator standalone."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import argparse
 import asyncio
 import contextlib
 
-from relaybot.emulator.emulator import DEFAULT_TOKEN, serve_forever
+from relaybot.sandbox.emulator import DEFAULT_TOKEN
+from relaybot.sandbox.standalone import serve_forever
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m relaybot.emulator")
+    parser = argparse.ArgumentParser(prog="python -m relaybot.sandbox.emulator")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--token", default=DEFAULT_TOKEN)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from relaybot.emulator import markup
-from relaybot.emulator.errors import EmulatorError
-from relaybot.emulator.records import Chat, Message, User
-from relaybot.emulator.state import World
+from relaybot.sandbox.emulator import markup
+from relaybot.sandbox.emulator.errors import EmulatorError
+from relaybot.sandbox.emulator.records import Chat, Message, User
+from relaybot.sandbox.emulator.state import World
 
 
 class People:

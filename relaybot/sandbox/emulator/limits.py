@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from relaybot.emulator.errors import ApiError, too_many_requests
+from relaybot.sandbox.emulator.errors import ApiError, too_many_requests
 
 # Exempt from faults and flood limits so that a bot can always start.
 EXEMPT = frozenset({"getme", "getupdates", "deletewebhook", "setmycommands"})

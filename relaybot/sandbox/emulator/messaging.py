@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from relaybot.emulator import markup
-from relaybot.emulator.errors import bad_request
-from relaybot.emulator.params import Params
-from relaybot.emulator.records import Chat, Message
-from relaybot.emulator.state import World
+from relaybot.sandbox.emulator import markup
+from relaybot.sandbox.emulator.errors import bad_request
+from relaybot.sandbox.emulator.params import Params
+from relaybot.sandbox.emulator.records import Chat, Message
+from relaybot.sandbox.emulator.state import World
 
 MEDIA_KINDS = ("photo", "video", "document", "animation", "audio", "voice")
 TEXT_LIMIT = 4096

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
 
-from relaybot.emulator.errors import EmulatorError
-from relaybot.emulator.people import People
-from relaybot.emulator.records import Call, Chat, Message, User
-from relaybot.emulator.server import Api, HttpServer
-from relaybot.emulator.state import World
+from relaybot.sandbox.emulator.errors import EmulatorError
+from relaybot.sandbox.emulator.people import People
+from relaybot.sandbox.emulator.records import Call, Chat, Message, User
+from relaybot.sandbox.emulator.server import Api, HttpServer
+from relaybot.sandbox.emulator.state import World
 
 DEFAULT_TOKEN = "123456:TEST"
 
@@ -321,33 +320,3 @@ class Emulator:
     @property
     def counters(self) -> dict[str, int]:
         return self.api.counters
-
-
-async def serve_forever(
-    port: int,
-    host: str = "127.0.0.1",
-    token: str = DEFAULT_TOKEN,
-    town: bool = False,
-    round_trip: float = 0.0,
-) -> None:
-    """Run a standalone emulator until cancelled, printing where to reach it. With `town`,
-    it holds Proefdorp (relaybot/emulator/town.py) and prints what the bot says there; with
-    `round_trip`, every answer comes that many seconds after the call was carried out."""
-    emulator = Emulator(token=token, round_trip=round_trip)
-    await emulator.start(host=host, port=port)
-    print(f"base_url={emulator.base_url} token={emulator.token}", flush=True)
-    echo = None
-    if town:
-        from relaybot.emulator.town import build_town, echo_bot_messages, greet
-
-        greet(emulator, build_town(emulator))
-        for chat in emulator.world.chats.values():
-            if chat.is_group:
-                print(f"group {chat.id}: {chat.title}", flush=True)
-        echo = asyncio.ensure_future(echo_bot_messages(emulator))
-    try:
-        await asyncio.Event().wait()
-    finally:
-        if echo is not None:
-            echo.cancel()
-        await emulator.stop()

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relaybot.emulator import Emulator
-from relaybot.emulator.records import User
 from relaybot.network import Network, load_network
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.emulator.records import User
 from relaybot.service import Context
 from relaybot.settings import load_settings
 from relaybot.telegram.app import Runtime, build

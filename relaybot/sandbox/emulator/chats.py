@@ -7,10 +7,10 @@ import string
 from collections.abc import Callable
 from typing import Any
 
-from relaybot.emulator.errors import ApiError, bad_request
-from relaybot.emulator.params import Params
-from relaybot.emulator.records import MEMBER_STATUSES, Chat, InviteLink, User
-from relaybot.emulator.state import World
+from relaybot.sandbox.emulator.errors import ApiError, bad_request
+from relaybot.sandbox.emulator.params import Params
+from relaybot.sandbox.emulator.records import MEMBER_STATUSES, Chat, InviteLink, User
+from relaybot.sandbox.emulator.state import World
 
 _COMMAND_CHARS = set(string.ascii_lowercase + string.digits + "_")
 _WEBHOOK_ACTIVE = ApiError(
