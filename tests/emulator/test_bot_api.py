@@ -157,6 +157,24 @@ async def test_callback_data_limit_and_button_press(
         await update.callback_query.answer("nog eens")
 
 
+async def test_callback_answer_late_or_long(emu: Emulator, bot: telegram.Bot, world: World) -> None:
+    """Telegram takes a button's answer only within callback_answer_s (15 s) of the press and
+    only up to 200 characters; otherwise it answers with its own 400 texts."""
+    sent = await bot.send_message(world.group.id, "Wie gaat?", reply_markup=keyboard(("Ik", "i")))
+    late = emu.press(world.group.id, sent.message_id, world.bert, button_text="Ik")
+    long = emu.press(world.group.id, sent.message_id, world.bert, button_text="Ik")
+    first, second = await bot.get_updates()
+    assert (first.callback_query.id, second.callback_query.id) == (late, long)
+    with pytest.raises(BadRequest, match=r"^Message_too_long$"):
+        await second.callback_query.answer("é" * 201)
+    assert await second.callback_query.answer("é" * 200)
+    now = emu.clock()
+    emu.clock = lambda: now + emu.callback_answer_s + 1
+    with pytest.raises(BadRequest, match=r"^Query is too old and response timeout expired"):
+        await first.callback_query.answer("Dank")
+    assert late not in emu.callback_answers
+
+
 async def test_edit_not_modified_and_edit_rules(
     emu: Emulator, bot: telegram.Bot, world: World
 ) -> None:

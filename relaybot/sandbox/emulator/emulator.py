@@ -10,7 +10,7 @@ from relaybot.sandbox.emulator.errors import EmulatorError
 from relaybot.sandbox.emulator.people import People
 from relaybot.sandbox.emulator.records import Call, Chat, Message, User
 from relaybot.sandbox.emulator.server import Api, HttpServer
-from relaybot.sandbox.emulator.state import World
+from relaybot.sandbox.emulator.state import CALLBACK_ANSWER_S, World
 
 DEFAULT_TOKEN = "123456:TEST"
 
@@ -28,10 +28,12 @@ class Emulator:
         privacy_mode: bool = False,
         clock: Callable[[], float] = time.time,
         round_trip: float = 0.0,
+        callback_answer_s: float = CALLBACK_ANSWER_S,
     ) -> None:
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 123456
         self.bot_user = User(bot_id, "Relaybot", None, bot_username, is_bot=True)
         self.world = World(self.bot_user, seed=seed, clock=clock)
+        self.world.callback_answer_s = callback_answer_s
         self.people = People(self.world, privacy_mode=privacy_mode)
         self.api = Api(self.world, token, privacy_mode=privacy_mode)
         self.api.chat_methods.admit = self.people.admit_requester
@@ -80,6 +82,15 @@ class Emulator:
     @clock.setter
     def clock(self, clock: Callable[[], float]) -> None:
         self.world.clock = clock
+
+    @property
+    def callback_answer_s(self) -> float:
+        """Seconds after a press within which Telegram takes the button's answer."""
+        return self.world.callback_answer_s
+
+    @callback_answer_s.setter
+    def callback_answer_s(self, seconds: float) -> None:
+        self.world.callback_answer_s = seconds
 
     @property
     def rate_limits(self) -> bool:

@@ -14,6 +14,8 @@ from relaybot.sandbox.emulator.state import World
 MEDIA_KINDS = ("photo", "video", "document", "animation", "audio", "voice")
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+CALLBACK_TEXT_LIMIT = 200  # characters of a button's answer
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -327,13 +329,22 @@ class MessageMethods:
             chat.pinned.remove(message.message_id)
 
     def answer_callback_query(self, p: Params) -> bool:
+        """Telegram takes one answer per press, within `callback_answer_s` of it (15 s), and
+        at most 200 characters of text (its own error texts, tdlib/telegram-bot-api)."""
         query_id = p.string("callback_query_id") or ""
-        if query_id not in self.world.callback_queries or query_id in self.world.callback_answers:
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
-        self.world.callback_answers[query_id] = {
-            "text": p.string("text"),
+        world = self.world
+        pressed = world.callback_pressed.get(query_id)
+        if (
+            query_id not in world.callback_queries
+            or query_id in world.callback_answers
+            or (pressed is not None and world.clock() - pressed > world.callback_answer_s)
+        ):
+            raise bad_request(QUERY_TOO_OLD)
+        text = p.string("text")
+        if text is not None and markup.utf16_len(text) > CALLBACK_TEXT_LIMIT:
+            raise bad_request("MESSAGE_TOO_LONG")
+        world.callback_answers[query_id] = {
+            "text": text,
             "show_alert": p.flag("show_alert"),
             "url": p.string("url"),
             "cache_time": p.integer("cache_time"),

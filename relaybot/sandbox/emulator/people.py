@@ -138,6 +138,7 @@ class People:
             raise EmulatorError(f"button {button.get('text')!r} has no callback_data")
         query_id = str(next(self._callback_ids))
         self.world.callback_queries[query_id] = (chat.id, message_id, user.id)
+        self.world.callback_pressed[query_id] = self.world.clock()
         self.world.updates.put(
             "callback_query",
             {

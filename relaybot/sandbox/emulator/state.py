@@ -44,6 +44,9 @@ _ADMIN_RIGHTS = {
 }
 
 
+CALLBACK_ANSWER_S = 15.0
+
+
 class World:
     """Users, chats and messages, plus the rules for who may reach which chat."""
 
@@ -61,6 +64,9 @@ class World:
         self.updates = UpdateQueue()
         self.callback_queries: dict[str, tuple[int, int, int]] = {}  # id -> chat, message, user
         self.callback_answers: dict[str, dict[str, Any]] = {}
+        self.callback_pressed: dict[str, float] = {}  # id -> when the button was pressed
+        # Telegram takes a button's answer only this many seconds after the press
+        self.callback_answer_s = CALLBACK_ANSWER_S
         self.files: dict[str, tuple[str, Any]] = {}  # file_id -> kind, media json
         self._user_ids = itertools.count(100_000_001)
         self._group_ids = itertools.count(1)
