@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     # sends in flight at once: each is a possible duplicate after a crash (section 11)
     max_in_flight: int = Field(default=4, ge=1, le=64)
+    # seconds an update whose handling keeps failing is tried before it is set aside
+    update_retry_s: float = Field(default=300.0, gt=0)
 
     @field_validator("token", "webhook_secret", mode="before")
     @classmethod

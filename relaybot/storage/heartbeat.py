@@ -2,7 +2,9 @@
 
 The running bot writes ``running`` (with its process id) at start and every 30 s while its
 outbox worker is alive, and ``stopped`` after a clean stop; `relaybot health` turns that into
-one line and an exit code per state.
+one line and an exit code per state. While running it also notes the update whose handling
+keeps failing (``retrying``) and the last one set aside (``set_aside``), written the moment
+either changes.
 """
 
 from __future__ import annotations
@@ -13,27 +15,30 @@ import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BEAT_SECONDS = 30.0
 MAX_AGE = 3 * BEAT_SECONDS  # three missed beats: stuck
 
 # exit codes of `relaybot health`, one per state (2 is a settings error, as for every command)
-OK, STUCK, STOPPED, NOT_STARTED, DIED = 0, 1, 3, 4, 5
+OK, STUCK, STOPPED, NOT_STARTED, DIED, SET_ASIDE = 0, 1, 3, 4, 5, 6
 
 
 def heartbeat_path(database: Path | str) -> Path:
     return Path(database).parent / "heartbeat"
 
 
-def _write(path: Path, state: str, now: float) -> None:
+def _write(path: Path, state: str, now: float, notes: dict[str, Any] | None = None) -> None:
     data = {"state": state, "pid": os.getpid(), "host": socket.gethostname(), "at": now}
+    data.update(notes or {})
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(data), encoding="utf-8")
     temporary.replace(path)
 
 
-def beat(path: Path, now: float | None = None) -> None:
-    _write(path, "running", time.time() if now is None else now)
+def beat(path: Path, now: float | None = None, notes: dict[str, Any] | None = None) -> None:
+    """Running; `notes`: the update being retried, the last one set aside (see `Trouble`)."""
+    _write(path, "running", time.time() if now is None else now, notes)
 
 
 def mark_stopped(path: Path, now: float | None = None) -> None:
@@ -77,4 +82,27 @@ def read_health(path: Path, now: float | None = None) -> Health:
         return Health(DIED, f"not running: process {pid} ended without a clean stop")
     if age > MAX_AGE:
         return Health(STUCK, f"stuck: heartbeat is {age:.0f} s old (more than {MAX_AGE:.0f} s)")
-    return Health(OK, f"ok: running, heartbeat {age:.0f} s old")
+    return _updates(data, now) or Health(OK, f"ok: running, heartbeat {age:.0f} s old")
+
+
+def _updates(data: dict[str, Any], now: float) -> Health | None:
+    """What the running bot noted about updates it could not handle, if anything."""
+    retrying, aside = data.get("retrying"), data.get("set_aside")
+    try:
+        if isinstance(retrying, dict) and now - float(retrying["since"]) > BEAT_SECONDS:
+            return Health(
+                STUCK,
+                f"stuck: update {retrying['update_id']} ({retrying['kind']}) has failed for"
+                f" {now - float(retrying['since']):.0f} s ({retrying['error']}); it is set aside"
+                " after RELAYBOT_UPDATE_RETRY_S",
+            )
+        if isinstance(aside, dict):
+            return Health(
+                SET_ASIDE,
+                f"running, but {aside['count']} update(s) set aside since the start; the last,"
+                f" {aside['update_id']} ({aside['kind']}), {now - float(aside['at']):.0f} s ago"
+                f" after {aside['error']} (kept in the table inbox_set_aside; see the logs)",
+            )
+    except (KeyError, TypeError, ValueError):
+        return None  # notes of another version: the heartbeat alone says how the bot is
+    return None

@@ -54,6 +54,19 @@ async def forget(conn: aiosqlite.Connection, handled: Collection[int]) -> None:
         )
 
 
+async def set_aside(
+    conn: aiosqlite.Connection, update_id: int, kind: str, error: str, now: float
+) -> None:
+    """Move an update whose handling failed for good out of the inbox (so it is not handled
+    again after a restart) into `inbox_set_aside`, where it is kept for inspection."""
+    await conn.execute(
+        "INSERT OR REPLACE INTO inbox_set_aside (update_id, body, kind, error, set_aside_at)"
+        " SELECT update_id, body, ?, ?, ? FROM inbox WHERE update_id = ?",
+        (kind, error, now, update_id),
+    )
+    await conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+
+
 async def unhandled(conn: aiosqlite.Connection) -> list[tuple[int, str]]:
     """Stored updates not yet handled, oldest first."""
     rows = await conn.execute_fetchall("SELECT update_id, body FROM inbox ORDER BY update_id")

@@ -250,4 +250,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             SET last_update_id = MAX(last_update_id, excluded.last_update_id);
         END""",
     ),
+    # 10 (never stuck): an update whose handling failed for good is set aside here, out of
+    # the way of the updates behind it, and kept for inspection
+    (
+        """CREATE TABLE inbox_set_aside (
+            update_id INTEGER PRIMARY KEY,
+            body TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            error TEXT NOT NULL,
+            set_aside_at REAL NOT NULL
+        )""",
+    ),
 )

@@ -4,8 +4,9 @@ What stays is what the reports count: the incident's number, source, state and t
 copies (chat and message ids) and the counters. What goes: the relayed text and media, the
 author's name, the co-admin's note, who reported 112 and who withdrew a report, the closing
 note and who closed it, follow-up texts, and the payloads of its outbox rows (rendered texts
-that carry all of that). ``secure_delete`` (set on every connection) overwrites the old bytes,
-and a checkpoint afterwards empties the write-ahead log, so erased means gone from the file.
+that carry all of that); updates set aside (telegram/app.py) go as long after.
+``secure_delete`` (set on every connection) overwrites the old bytes, and a checkpoint
+afterwards empties the write-ahead log, so erased means gone from the file.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ async def _erase_payloads(conn: aiosqlite.Connection, number: int | None = None)
     return cursor.rowcount
 
 
+async def _forget_set_aside(conn: aiosqlite.Connection, before: float) -> int:
+    """Updates set aside (kept for inspection, with what someone wrote) go after as long as
+    an incident's text."""
+    cursor = await conn.execute("DELETE FROM inbox_set_aside WHERE set_aside_at <= ?", (before,))
+    return cursor.rowcount
+
+
 async def sweep(db: Database, now: float, retention_days: float) -> int:
     """Erase every incident that is due (and the payloads its late sends left); then empty
     the write-ahead log so the old bytes are gone from the files. The number erased."""
@@ -75,7 +83,9 @@ async def sweep(db: Database, now: float, retention_days: float) -> int:
             for number in numbers:
                 await erase(conn, number, now)
             if len(numbers) < BATCH:
-                emptied = await _erase_payloads(conn)
+                emptied = await _erase_payloads(conn) + await _forget_set_aside(
+                    conn, now - retention_days * DAY
+                )
         erased += len(numbers)
         if len(numbers) < BATCH:
             break

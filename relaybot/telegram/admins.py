@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from telegram import Bot, ChatMember, Message
-from telegram.error import NetworkError, TelegramError
+from telegram.error import Forbidden
 
 TTL = 300.0  # seconds
 ADMIN_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
@@ -46,10 +46,10 @@ class AdminCache:
             return known[0]
         try:
             member = await bot.get_chat_member(chat_id, user_id)
-        except NetworkError:
-            raise  # a passing fault: the update is handled again, not refused
-        except TelegramError:
-            return False
+        except Forbidden:
+            return False  # the bot may not look in this chat: nobody is a co-admin to it
+        # any other error goes to the update's handling, which tries it again (a 5xx, a 429)
+        # or sets the update aside (a 400), as telegram/faults.py says
         answer = member.status in ADMIN_STATUSES
         self._known[key] = (answer, now + self.ttl)
         return answer

@@ -6,17 +6,20 @@ import asyncio
 import contextlib
 import gc
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
 
 from relaybot.domain.patterns import load_patterns
 from relaybot.domain.texts import Texts
@@ -29,7 +32,9 @@ from relaybot.storage.db import Database
 from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
 from relaybot.storage.lock import ProcessLock
 from relaybot.telegram.admins import AdminCache
+from relaybot.telegram.bot import RelayBot
 from relaybot.telegram.delivery import Delivery
+from relaybot.telegram.faults import wait_of
 from relaybot.telegram.gate import BotGate
 from relaybot.telegram.handlers import bot_commands, register
 from relaybot.telegram.inbox import (
@@ -48,6 +53,7 @@ from relaybot.telegram.worker import Worker
 log = structlog.get_logger("relaybot.app")
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0  # seconds; Telegram answers in well under one
+CONNECTION_POOL = 256  # python-telegram-bot's own for an Application's calls
 EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
 QUIET_INTERVAL = 3600.0  # seconds between looks for neighbourhoods that went quiet
 PATTERNS_NAME = "patterns.toml"  # the 112 and chatter patterns, next to the network file
@@ -58,12 +64,21 @@ _FAILURES: ContextVar[list[BaseException] | None] = ContextVar("failures", defau
 
 
 class RelayApplication(Application):  # type: ignore[type-arg]
-    """An Application that binds each update's log context, retries an update whose handler
-    met a passing fault (a locked database), tells the inbox which updates are handled, and
-    counts the updates it has finished (tests wait on this)."""
+    """An Application that binds each update's log context, handles an update again after a
+    passing fault (a locked database, a 5xx) and sets it aside once the fault is permanent or
+    has lasted `update_retry_s`, tells the inbox which updates are done with, and counts the
+    updates it has finished (tests wait on this)."""
 
     processed = 0
     last_update_id = 0
+    update_retry_s = 300.0  # RELAYBOT_UPDATE_RETRY_S
+    set_aside = 0  # updates set aside since the start
+    on_trouble: Callable[[], None] | None = None  # the notes below changed
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # the update being handled again and the last one set aside, for the heartbeat
+        self.trouble: dict[str, object] = {}
 
     async def process_update(self, update: object) -> None:
         if isinstance(update, Update):
@@ -72,35 +87,88 @@ class RelayApplication(Application):  # type: ignore[type-arg]
         else:
             about_update(None)
         try:
-            failure = await self._process_until_passed(update)
+            failure, done = await self._process_until_passed(update)
             queue = self.update_queue
-            settled = failure is None or not passing(failure)  # else: handled after a restart
-            if settled and isinstance(update, Update) and isinstance(queue, InboxQueue):
-                queue.handled.append(update.update_id)
-                queue.forget_soon()  # the handled text leaves the file once the bot is idle
+            if isinstance(update, Update) and isinstance(queue, InboxQueue):
+                if failure is None:
+                    queue.handled.append(update.update_id)
+                    queue.forget_soon()  # the handled text leaves the file once the bot is idle
+                elif done:
+                    await self._set_aside(update, failure, queue)
+                # else: the bot stops while it is being tried: handled after a restart
         finally:
             self.processed += 1
             if isinstance(update, Update):
                 self.last_update_id = max(self.last_update_id, update.update_id)
 
-    async def _process_until_passed(self, update: object) -> BaseException | None:
+    async def _process_until_passed(self, update: object) -> tuple[BaseException | None, bool]:
+        """(None, True) once handled; (failure, True) when it is to be set aside: a permanent
+        failure, or a passing one that lasted `update_retry_s`; (failure, False) when the bot
+        stops while a passing failure is being waited out."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         attempts = 0
-        while True:
-            failures: list[BaseException] = []
-            token = _FAILURES.set(failures)
-            try:
-                await super().process_update(update)
-            finally:
-                _FAILURES.reset(token)
-            if not failures:  # nearly every update
-                return None
-            failure = next((f for f in failures if passing(f)), failures[0])
-            if not passing(failure) or not self.running:
-                return failure
-            attempts += 1
-            delay = min(RETRY_CAP, 0.1 * 2**attempts)
-            log.warning("update_retry", error=type(failure).__name__, attempts=attempts)
-            await asyncio.sleep(delay)
+        try:
+            while True:
+                failures: list[BaseException] = []
+                token = _FAILURES.set(failures)
+                try:
+                    await super().process_update(update)
+                finally:
+                    _FAILURES.reset(token)
+                if not failures:  # nearly every update
+                    return None, True
+                failure = next((f for f in failures if passing(f)), failures[0])
+                if not passing(failure):
+                    return failure, True
+                if not self.running:
+                    return failure, False
+                left = self.update_retry_s - (loop.time() - started)
+                if left <= 0:
+                    return failure, True
+                attempts += 1
+                delay = min(RETRY_CAP, 0.1 * 2**attempts)
+                if isinstance(failure, RetryAfter):
+                    delay = wait_of(failure)
+                log.warning("update_retry", error=type(failure).__name__, attempts=attempts)
+                if attempts == 1:
+                    self._note("retrying", update, failure, since=time.time())
+                await asyncio.sleep(min(delay, left))
+        finally:
+            if self.trouble.pop("retrying", None) is not None:
+                self._noted()
+
+    async def _set_aside(self, update: Update, failure: BaseException, queue: InboxQueue) -> None:
+        """Keep the update out of the way of the ones behind it, for inspection."""
+        kind = kind_of(update)
+        error = type(failure).__name__
+        self.set_aside += 1
+        log.error("update_set_aside", update_id=update.update_id, kind=kind, error=error)
+        try:
+            await queue.set_aside(update.update_id, kind, error)
+        except sqlite3.Error as problem:  # it stays stored: handled again after a restart
+            log.warning("inbox_write_failed", error=type(problem).__name__)
+        self._note("set_aside", update, failure, at=time.time(), count=self.set_aside)
+
+    def _note(self, what: str, update: object, failure: BaseException, **values: object) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        kind = kind_of(update) if isinstance(update, Update) else type(update).__name__
+        self.trouble[what] = {
+            "update_id": update_id,
+            "kind": kind,
+            "error": type(failure).__name__,
+            **values,
+        }
+        self._noted()
+
+    def _noted(self) -> None:
+        if self.on_trouble is not None:
+            self.on_trouble()
+
+
+def kind_of(update: Update) -> str:
+    """What the update carries: message, callback_query, chat_member, ..."""
+    return next((key for key in update.to_dict() if key != "update_id"), "unknown")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -131,6 +199,9 @@ class Runtime:
     raw: RawUpdates | None = None  # getUpdates' request object: it hands on the answer's bytes
     mode: str = "polling"  # or "webhook"
     checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
+
+    def __post_init__(self) -> None:
+        self.app.on_trouble = self._note_trouble
 
     @property
     def ctx(self) -> Context:
@@ -191,7 +262,12 @@ class Runtime:
     async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Touch the heartbeat only while the outbox worker is alive."""
         if self.heartbeat is not None and self.worker.alive:
-            beat(self.heartbeat)
+            beat(self.heartbeat, notes=self.app.trouble)
+
+    def _note_trouble(self) -> None:
+        """An update keeps failing, or was set aside: `relaybot health` hears it now."""
+        if self.heartbeat is not None and self.worker.alive:
+            beat(self.heartbeat, notes=self.app.trouble)
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
@@ -317,23 +393,31 @@ async def build(
         pool_timeout=READ_TIMEOUT,
     )
     limiter = WindowRateLimiter()
+    # a slow but working Telegram must not look like a failure (a time-out on a send leaves
+    # its outcome unknown and may end in a duplicate)
+    request = HTTPXRequest(
+        connection_pool_size=CONNECTION_POOL,
+        read_timeout=READ_TIMEOUT,
+        write_timeout=READ_TIMEOUT,
+        connect_timeout=CONNECT_TIMEOUT,
+        pool_timeout=READ_TIMEOUT,
+    )
+    bot = RelayBot(
+        token,
+        base_url=settings.api_base_url,
+        request=request,
+        get_updates_request=raw,
+        rate_limiter=limiter,
+    )
     app = (
         ApplicationBuilder()
         .application_class(RelayApplication)
-        .token(token)
-        .base_url(settings.api_base_url)
-        .rate_limiter(limiter)
+        .bot(bot)
         .update_queue(queue)
-        # a slow but working Telegram must not look like a failure (a time-out on a send
-        # leaves its outcome unknown and may end in a duplicate)
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(READ_TIMEOUT)
-        .write_timeout(READ_TIMEOUT)
-        .pool_timeout(READ_TIMEOUT)
-        .get_updates_request(raw)
         .build()
     )
     assert isinstance(app, RelayApplication)
+    app.update_retry_s = settings.update_retry_s
     cases.signup.gate = BotGate(app.bot)  # invite links and join requests
     register(app, cases, delivery, AdminCache())
     app.add_error_handler(on_error)

@@ -21,11 +21,12 @@ from typing import Any
 
 import structlog
 from telegram import Bot, Update
-from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.error import TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
 from relaybot.storage import inbox
 from relaybot.storage.db import Database
+from relaybot.telegram.faults import Fault, fault_of
 
 log = structlog.get_logger("relaybot.inbox")
 
@@ -36,8 +37,11 @@ FORGET_EVERY = 1.0  # ... or once the oldest of them has waited this many second
 
 
 def passing(error: BaseException) -> bool:
-    """A fault that goes away by itself: a locked or full database, a network failure."""
-    return isinstance(error, sqlite3.OperationalError | NetworkError)
+    """A fault that goes away by itself: a locked or full database, or what Telegram's answer
+    means as passing or to wait for (see faults.py; a 400 is none of these)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return True
+    return isinstance(error, TelegramError) and fault_of(error) is not Fault.PERMANENT
 
 
 class RawUpdates(HTTPXRequest):
@@ -127,6 +131,11 @@ class InboxQueue(asyncio.Queue[object]):
         answer, self._answer = self._answer, None
         if answer is not None:
             answer.add_done_callback(_quietly)
+
+    async def set_aside(self, update_id: int, kind: str, error: str) -> None:
+        """Keep an update whose handling failed for good aside, never to be handled again."""
+        async with self.db.transaction() as conn:
+            await inbox.set_aside(conn, update_id, kind, error, self.clock())
 
     def replay(self, update: Update) -> None:
         """Queue an update that is stored already."""

@@ -18,17 +18,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import structlog
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TimedOut,
-)
+from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from relaybot.storage.outbox import Priority, Row
 from relaybot.telegram.delivery import Delivery, Plan
+from relaybot.telegram.faults import Fault, fault_of, wait_of
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 
@@ -52,11 +46,6 @@ def backoff(attempts: int, priority: int = Priority.NORMAL) -> float:
 
 def _urgent(row: Row) -> bool:
     return row.priority == Priority.FLAG or row.action == "alert"
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(str(value))
 
 
 @dataclass(frozen=True)
@@ -287,18 +276,18 @@ class Worker:
         except RetryAfter as error:
             self.retried += 1
             log_.info("rate_limited", retry_after=str(error.retry_after))
-            return Outcome("later", seconds=_seconds(error.retry_after), error="429")
+            return Outcome("later", seconds=wait_of(error), error="429")
         except ChatMigrated as error:
             return Outcome("moved", new_chat=int(error.new_chat_id))
         except Forbidden as error:
             return Outcome("refused", error=error.message)
-        except BadRequest as error:
-            return Outcome("gave_up", error=error.message)
         except TimedOut:  # no answer in time: the outcome is unknown, as after a crash
             self.retried += 1
             log_.warning("send_outcome_unknown")
             return Outcome("retry", error="TimedOut")
-        except NetworkError as error:  # connection failures and 5xx answers
+        except TelegramError as error:  # a 400 or 404 gives up; 5xx, connection failures pass
+            if fault_of(error) is Fault.PERMANENT:
+                return Outcome("gave_up", error=error.message)
             self.retried += 1
             return Outcome("retry", error=type(error).__name__)
         except Exception as error:  # keep the row; a bug must not lose an alert

@@ -318,6 +318,28 @@ def test_health_says_the_state_with_an_exit_code_each(
     assert code == 5 and "without a clean stop" in line
 
 
+def test_health_says_which_update_keeps_failing_or_was_set_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """An update failing for more than a beat: 1 "stuck", naming it; one set aside: 6, naming
+    it, until the bot starts again; a brief retry is no news."""
+    path = heartbeat_path(tmp_path / "data" / "relaybot.sqlite3")
+    path.parent.mkdir(parents=True)
+    now = time.time()
+    failing = {"update_id": 41, "kind": "callback_query", "error": "NetworkError"}
+    beat(path, notes={"retrying": {**failing, "since": now - 5}})
+    assert _health(capsys)[0] == 0
+    beat(path, notes={"retrying": {**failing, "since": now - 95}})
+    code, line = _health(capsys)
+    assert code == 1 and line.startswith("stuck") and "41 (callback_query)" in line
+    aside = {"update_id": 41, "kind": "callback_query", "error": "BadRequest", "count": 2}
+    beat(path, notes={"set_aside": {**aside, "at": now - 60}})
+    code, line = _health(capsys)
+    assert code == 6 and "2 update(s) set aside" in line and "41 (callback_query)" in line
+    beat(path)
+    assert _health(capsys)[0] == 0
+
+
 def test_database_folder_that_cannot_be_made_is_one_line_naming_the_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:

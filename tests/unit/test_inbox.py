@@ -49,3 +49,22 @@ async def test_a_stored_update_nobody_can_read_does_not_stop_the_start(db: Datab
     queued = [queue.get_nowait() for _ in range(queue.qsize())]
     assert [u.update_id for u in queued] == [7, 9]  # type: ignore[attr-defined]
     assert queue.handled == [8]
+
+
+async def test_an_update_set_aside_is_kept_but_never_handled_again(db: Database) -> None:
+    """An update whose handling failed for good leaves the inbox for `inbox_set_aside`,
+    where it is kept with its kind and error; a start does not replay it."""
+    answer = json.dumps({"ok": True, "result": [_update(3, "eerst"), _update(4, "dan")]})
+    async with db.statements() as conn:
+        await inbox.store_answer(conn, answer, 1.0)
+    queue = InboxQueue(db, lambda: 5.0)
+    await queue.set_aside(3, "message", "BadRequest")
+    assert await replay_stored(queue, Bot("123:abc")) == 1
+    assert queue.get_nowait().update_id == 4  # type: ignore[attr-defined]
+    async with db.reading() as conn:
+        kept = await conn.execute_fetchall(
+            "SELECT update_id, kind, error, set_aside_at, json_extract(body, '$.message.text')"
+            " FROM inbox_set_aside"
+        )
+        assert [tuple(row) for row in kept] == [(3, "message", "BadRequest", 5.0, "eerst")]
+        assert await inbox.next_offset(conn) == 5

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from relaybot.domain.model import Flag, State
-from relaybot.storage import flags, incidents, retention
+from relaybot.storage import flags, inbox, incidents, retention
 from relaybot.storage.db import Database, readonly_uri
 
 NOW = 1_700_000_000.0
@@ -108,6 +108,22 @@ async def test_an_open_or_recent_incident_is_kept(tmp_path: Path) -> None:
         kept = await incidents.get(conn, number)
     await db.close()
     assert kept is not None and kept.text.startswith(SECRET) and kept.author == AUTHOR
+
+
+async def test_an_update_set_aside_is_gone_after_retention_days(tmp_path: Path) -> None:
+    """An update set aside keeps what someone wrote for inspection, for retention_days."""
+    db = await Database(tmp_path / "db.sqlite3").open()
+    body = json.dumps({"update_id": 5, "message": {"text": SECRET}})
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO inbox (update_id, body, received_at) VALUES (5, ?, 0)", (body,)
+        )
+        await inbox.set_aside(conn, 5, "message", "BadRequest", NOW)
+    await retention.sweep(db, NOW + 89 * DAY, retention_days=90)
+    assert SECRET.encode() in file_bytes(db.path)
+    await retention.sweep(db, NOW + 90 * DAY, retention_days=90)
+    await db.close()
+    assert SECRET.encode() not in file_bytes(tmp_path / "db.sqlite3")
 
 
 async def test_a_withdrawn_report_stays_in_the_history(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ def test_defaults() -> None:
     assert settings.webhook_secret is None
     assert settings.webhook_listen == "0.0.0.0"
     assert settings.webhook_port == 8443
+    assert settings.update_retry_s == 300
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,6 +53,7 @@ def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("RELAYBOT_WEBHOOK_SECRET", "s3cret_hook-token-of-32-characters")
     monkeypatch.setenv("RELAYBOT_WEBHOOK_LISTEN", "127.0.0.1")
     monkeypatch.setenv("RELAYBOT_WEBHOOK_PORT", "8080")
+    monkeypatch.setenv("RELAYBOT_UPDATE_RETRY_S", "60")
 
     settings = load_settings()
 
@@ -67,6 +69,7 @@ def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings.webhook_secret.get_secret_value() == "s3cret_hook-token-of-32-characters"
     assert settings.webhook_listen == "127.0.0.1"
     assert settings.webhook_port == 8080
+    assert settings.update_retry_s == 60
 
 
 def test_dotenv_file_in_working_directory(clean_environment: Path) -> None:
@@ -119,6 +122,7 @@ def test_empty_webhook_secret_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
         ("RELAYBOT_WEBHOOK_PORT", "0", "RELAYBOT_WEBHOOK_PORT: must be between 1 and 65535"),
         ("RELAYBOT_WEBHOOK_PORT", "70000", "RELAYBOT_WEBHOOK_PORT: must be between 1 and 65535"),
         ("RELAYBOT_WEBHOOK_SECRET", "has spaces!", "RELAYBOT_WEBHOOK_SECRET: may only contain"),
+        ("RELAYBOT_UPDATE_RETRY_S", "0", "RELAYBOT_UPDATE_RETRY_S: input should be greater"),
     ],
 )
 def test_invalid_value_gives_one_line_naming_the_variable(
