@@ -4,9 +4,10 @@ An *answer* is a line the bot sends because someone asked or did something that 
 alert: help, lists, refusals, "112 is al gebeld" replies, the unknown-group line. Telegram
 lets a bot send about 20 messages a minute into one group; answers may use at most half of
 that, so alerts always find room; likewise answers to all chats together take at most half of
-the bot's 30 messages a second. One person gets at most a few answers a minute. What is
-over the limit is dropped (the caller logs and counts it): the asker already saw an answer a
-moment ago, and a flood must not buy itself a queue.
+the bot's 30 messages a second. One person gets at most a few answers a minute (the caller
+passes no person for a co-admin or a contact person). What is over the limit is dropped (the
+caller logs and counts it): the asker already saw an answer a moment ago, and a flood must not
+buy itself a queue.
 
 Pure bookkeeping in memory (a restart forgets it, which is harmless): sliding windows of the
 times answers were allowed.

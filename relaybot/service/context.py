@@ -220,10 +220,20 @@ class Context:
     ) -> bool:
         """A reply to someone's command that is not an alert (help, a list, a refusal),
         threaded under the command; limited per chat and per person (see `admit_answer`)."""
-        if not await self.admit_answer(conn, command.chat.id, command.actor.user_id, key):
+        if not await self.admit_answer(
+            conn, command.chat.id, self.asker(command.chat.id, command.actor), key
+        ):
             return False
         await self.say(conn, command.chat.id, key, reply_to=command.message_id, **values)
         return True
+
+    def asker(self, chat_id: int, actor: Actor) -> int | None:
+        """Whom an answer to someone's command counts against (a few a minute each): the
+        person who asked, but nobody for a co-admin or a contact person (a member of the
+        regiegroep or the coordinators' chat), who moderate and answer for everyone; the
+        chat's and the bot's budgets hold for all."""
+        staff = self.directory.kind(chat_id) in (ChatKind.REGIE, ChatKind.COORDINATORS)
+        return None if staff or actor.is_co_admin else actor.user_id
 
     async def admit_answer(
         self, conn: aiosqlite.Connection, chat_id: int, person_id: int | None, reason: str

@@ -215,7 +215,7 @@ class Lifecycle:
             if not found:
                 await self.ctx.answer(conn, command, "incidents_none")
             elif await self.ctx.admit_answer(
-                conn, command.chat.id, command.actor.user_id, "incidents"
+                conn, command.chat.id, self.ctx.asker(command.chat.id, command.actor), "incidents"
             ):
                 lines = [self.ctx.texts("incidents_header")]
                 room = TEXT_LIMIT - LIST_RESERVE - visible_len(lines[0])

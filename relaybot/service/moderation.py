@@ -301,7 +301,7 @@ class Moderation:
                 conn,
                 chat_id,
                 "warn_manual",
-                person=by,
+                person=None,  # a co-admin's command: not limited per person
                 reply_to=reply_to,
                 count=count,
                 max=limit,
@@ -312,7 +312,7 @@ class Moderation:
                 conn,
                 chat_id,
                 "warn_manual_plain",
-                person=by,
+                person=None,
                 reply_to=reply_to,
                 count=count,
                 max=limit,
@@ -373,7 +373,8 @@ class Moderation:
         async with ctx.db.transaction() as conn:
             if not await chats.claim(conn, request.key, ctx.clock()):
                 return
-            if not await ctx.admit_answer(conn, request.chat_id, request.actor.user_id, "rules"):
+            asker = ctx.asker(request.chat_id, request.actor)
+            if not await ctx.admit_answer(conn, request.chat_id, asker, "rules"):
                 return
             await outbox.enqueue(
                 conn,
@@ -429,7 +430,7 @@ class Moderation:
                     conn,
                     request.chat_id,
                     key,
-                    person=request.actor.user_id,
+                    person=self.ctx.asker(request.chat_id, request.actor),
                     reply_to=request.message_id,
                     **values,
                 )
@@ -462,7 +463,7 @@ class Moderation:
                 conn,
                 request.chat_id,
                 "unwarn_none",
-                person=request.actor.user_id,
+                person=self.ctx.asker(request.chat_id, request.actor),
                 reply_to=request.message_id,
             )
             return
@@ -471,7 +472,7 @@ class Moderation:
             conn,
             request.chat_id,
             "unwarn_done",
-            person=request.actor.user_id,
+            person=self.ctx.asker(request.chat_id, request.actor),
             reply_to=request.message_id,
             count=left,
             max=policy.max_warnings,
@@ -512,7 +513,7 @@ class Moderation:
                 conn,
                 request.chat_id,
                 "warnings_none",
-                person=request.actor.user_id,
+                person=self.ctx.asker(request.chat_id, request.actor),
                 reply_to=request.message_id,
                 days=days,
             )
@@ -526,7 +527,7 @@ class Moderation:
             conn,
             request.chat_id,
             "warnings_list",
-            person=request.actor.user_id,
+            person=self.ctx.asker(request.chat_id, request.actor),
             reply_to=request.message_id,
             count=len(found),
             max=policy.max_warnings,

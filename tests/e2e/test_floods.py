@@ -217,3 +217,31 @@ async def test_thirty_edits_become_at_most_ten_edit_calls_per_copy(limited: Stag
         ]
         assert len(edits) <= 10, (slug, len(edits))
     assert stage.emu.counters.get("429", 0) == 0
+
+
+def answers_in(stage: Stage, chat_id: int, after: int) -> list[str]:
+    """The bot's lines in a chat after message `after`."""
+    return [m.content or "" for m in stage.emu.bot_messages(chat_id) if m.message_id > after]
+
+
+async def test_co_admins_and_contact_persons_are_not_throttled_per_person(stage: Stage) -> None:
+    """A co-admin moderating (six commands in a minute) and a contact person asking the
+    regiegroep's questions get every answer; a resident asking as often gets three a minute
+    (the per-person limit); the chat's and the bot's budgets hold for everyone."""
+    hood = stage.chats["goor-oost"]
+    post = stage.emu.post(hood, stage.residents["goor-oost"], "Kom maar op dan")
+    co_admin = stage.co_admins["goor-oost"]
+    moderating = ("/waarschuw schelden", "/waarschuw", "/vergeef", "/waarschuwingen")
+    for command in (*moderating, "/vergeef", "/waarschuwingen"):
+        stage.emu.post(hood, co_admin, command, reply_to=post.message_id)
+    regie_start = stage.emu.post(stage.regie, stage.contacts[1], "/help")
+    for command in ("/meldingen", "/regels", "/help", "/meldingen"):
+        stage.emu.post(stage.regie, stage.contacts[1], command)
+    elsewhere = stage.chats["goor-centrum"]
+    asked = stage.emu.post(elsewhere, stage.residents["goor-centrum"], "/help")
+    for command in ("/regels", "/meldingen", "/help", "/regels"):
+        stage.emu.post(elsewhere, stage.residents["goor-centrum"], command)
+    await stage.settle()
+    assert len(answers_in(stage, hood, post.message_id)) == 6
+    assert len(answers_in(stage, stage.regie, regie_start.message_id - 1)) == 5
+    assert len(answers_in(stage, elsewhere, asked.message_id - 1)) == 3
