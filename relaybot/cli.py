@@ -216,7 +216,7 @@ def cmd_digest(_args: argparse.Namespace) -> int:
         db = await Database(settings.database).open()
         try:
             ctx = Context(db, network, texts=texts)
-            await ctx.load()
+            await ctx.reload_directory()
             return await Reports(ctx).digest()
         finally:
             await db.close()

@@ -1,6 +1,8 @@
 """The use cases: what happens when someone acts. No Telegram here; storage and domain only.
 
-Each area is one class over the shared `Context`; none inherits from another."""
+Each area is one class over the shared `Context`; none inherits from another. What a use case
+asks of Telegram directly (invite links, join requests, members, leaving a chat) goes through
+one port, `ports.Telegram`, given here; everything it sends goes through the outbox."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from pathlib import Path
 from relaybot.service.context import Answer, Chat, Command, Context
 from relaybot.service.flagging import Flagging
 from relaybot.service.forwarding import Forwarding
-from relaybot.service.groups import Groups
+from relaybot.service.groups import ChatOutcomes, Groups
 from relaybot.service.lifecycle import Lifecycle
 from relaybot.service.linking import Linking
 from relaybot.service.moderation import Moderation
+from relaybot.service.ports import Telegram
 from relaybot.service.reports import Reports
 from relaybot.service.signup import Signup
+from relaybot.service.startup_checks import StartupChecks
 from relaybot.service.tagging import Tagging
 
 
@@ -34,13 +38,22 @@ class UseCases:
     moderation: Moderation
     signup: Signup
     reports: Reports
+    startup_checks: StartupChecks
 
     @classmethod
     def create(
-        cls, ctx: Context, *, config_dir: Path | None = None, patterns_file: Path | None = None
+        cls,
+        ctx: Context,
+        telegram: Telegram,
+        outcomes: ChatOutcomes,
+        *,
+        config_dir: Path | None = None,
+        patterns_file: Path | None = None,
     ) -> UseCases:
-        """`config_dir` holds the operator's rules and blocklist, `patterns_file` the chatter
-        patterns; without them the shipped files are used."""
+        """`telegram`: the port; `outcomes`: what delivery records when a chat changes for the
+        bot. `config_dir` holds the operator's rules and blocklist, `patterns_file` the
+        chatter patterns; without them the shipped files are used."""
+        moderation = Moderation(ctx, telegram, config_dir=config_dir, patterns_file=patterns_file)
         return cls(
             ctx,
             tagging=Tagging(ctx),
@@ -48,10 +61,11 @@ class UseCases:
             lifecycle=Lifecycle(ctx),
             forwarding=Forwarding(ctx),
             linking=Linking(ctx),
-            groups=Groups(ctx),
-            moderation=Moderation(ctx, config_dir=config_dir, patterns_file=patterns_file),
-            signup=Signup(ctx),
+            groups=Groups(ctx, telegram, outcomes),
+            moderation=moderation,
+            signup=Signup(ctx, telegram),
             reports=Reports(ctx),
+            startup_checks=StartupChecks(ctx, telegram),
         )
 
 

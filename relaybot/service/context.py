@@ -65,7 +65,10 @@ class Context:
         texts: Texts | None = None,
         patterns: CallPatterns | None = None,
         clock: Callable[[], float] = time.time,
+        wake: Callable[[], None] = lambda: None,
     ) -> None:
+        """`wake` tells the delivery worker that new rows wait in the outbox (without one, as
+        for `relaybot digest` beside a running bot, that bot's worker finds them itself)."""
         self.db = db
         self.network = network
         self.texts = texts or Texts("nl")
@@ -80,17 +83,12 @@ class Context:
         )
         # lines to the regiegroep about unknown groups: a quarter of its budget, scheduled
         self.regie_notes = Spreader(limit=5, window=60.0)
-        self._wake: Callable[[], None] = lambda: None
+        self.wake = wake
 
-    def on_outbox(self, wake: Callable[[], None]) -> None:
-        """Tell the delivery worker when new rows are waiting."""
-        self._wake = wake
-
-    def wake(self) -> None:
-        self._wake()
-
-    async def load(self) -> None:
-        """Read run-time links and moves so the directory knows every chat."""
+    async def reload_directory(self) -> None:
+        """The one way the directory changes: read the run-time links (/koppel) and moves (a
+        group Telegram gave a new id) so it knows every chat. Once when the bot is built, and
+        again after each link or move."""
         async with self.db.reading() as conn:
             self.directory = Directory(
                 self.network, await chats.links(conn), await chats.moves(conn)

@@ -1,11 +1,16 @@
-"""Chat-level answers: help, a command in a group outside the network, the bot added."""
+"""Chat-level answers and the bot's own membership of chats: help, a command in a group
+outside the network, the bot added to or removed from a chat, a group that moved, and leaving
+the groups outside the network that never asked to be linked."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 import structlog
 
 from relaybot.domain.chats import ChatKind
 from relaybot.service.context import Chat, Command, Context
+from relaybot.service.ports import Telegram, TelegramRefused
 from relaybot.storage import chats, outbox
 from relaybot.storage.outbox import Priority
 
@@ -13,11 +18,24 @@ log = structlog.get_logger("relaybot.groups")
 UNKNOWN_SINCE = "unknown_since"  # chat note: when the bot first saw a group outside the network
 
 
+class ChatOutcomes(Protocol):
+    """What delivery records when a chat changes for the bot: where the outbox may still
+    send, and to which id (relaybot/telegram/delivery.py)."""
+
+    async def chat_moved(self, old: int, new: int) -> None: ...
+
+    async def chat_refused(self, chat_id: int, reason: str) -> None: ...
+
+    async def chat_welcomed_back(self, chat_id: int) -> None: ...
+
+
 class Groups:
     """What the bot says about itself and about chats, not about an incident."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, telegram: Telegram, outcomes: ChatOutcomes) -> None:
         self.ctx = ctx
+        self.telegram = telegram  # to leave a group
+        self.outcomes = outcomes
         self._seen_unknown: set[int] = set()  # unknown groups noted in this run
 
     async def help(self, command: Command) -> None:
@@ -38,6 +56,48 @@ class Groups:
             if await chats.claim(conn, command.key, self.ctx.clock()):
                 await self.ctx.answer(conn, command, key, **values)
         self.ctx.wake()
+
+    # --- the bot's membership of chats ---------------------------------------------------------
+
+    async def membership_changed(
+        self, chat: Chat, *, was_in: bool, now_in: bool, status: str, added_by: str, key: str
+    ) -> None:
+        """The bot's own status in a chat changed (`status`: Telegram's new one; `key`: the
+        update). Added: the chat may be sent to again, and a group outside the network is
+        announced. Removed from a network chat: nothing more is sent there, and the
+        regiegroep and the coordinators hear of it; from a group outside the network: that
+        group is forgotten."""
+        if now_in and not was_in:
+            await self.outcomes.chat_welcomed_back(chat.id)
+            await self.bot_added(chat, added_by=added_by)
+        elif was_in and not now_in and self.ctx.directory.in_network(chat.id):
+            await self.outcomes.chat_refused(chat.id, f"bot {status}")
+            await self.bot_removed(chat.id, key)
+        elif was_in and not now_in:
+            await self.left_unknown(chat.id)
+
+    async def moved(self, old: int, new: int) -> None:
+        """Telegram moved a group to a new id (a basic group became a supergroup)."""
+        await self.outcomes.chat_moved(old, new)
+
+    async def bot_removed(self, chat_id: int, key: str) -> None:
+        """The bot was removed from a neighbourhood chat: tell the coordinators' group (once
+        per such update)."""
+        ctx = self.ctx
+        coordinators = ctx.directory.current(ctx.network.coordinators_chat_id)
+        if coordinators is None or ctx.directory.slug_for(chat_id) is None:
+            return
+        async with ctx.db.transaction() as conn:
+            if await chats.claim(conn, key, ctx.clock()):
+                await ctx.say(
+                    conn,
+                    coordinators,
+                    "removed_notice",
+                    place=ctx.place_of(chat_id),
+                    chat_id=chat_id,
+                )
+        log.warning("bot_removed_noticed", chat=chat_id)
+        ctx.wake()
 
     async def unknown_group(self, command: Command) -> None:
         """A command in a group that is not part of the network: one line an hour at most,
@@ -88,6 +148,17 @@ class Groups:
         return self.ctx.texts(
             "regie_unknown_group_adder_unknown", title=chat.title, chat_id=chat.id
         )
+
+    async def leave_unknown(self) -> None:
+        """Leave the groups outside the network that did not ask to be linked within
+        `unknown_group_hours` (a passing fault: tried again at the next round)."""
+        for chat_id in await self.unknown_to_leave():
+            try:
+                await self.telegram.leave(chat_id)
+            except TelegramRefused as error:
+                log.warning("leave_failed", chat=chat_id, error=error.reason)
+                continue
+            await self.left_unknown(chat_id)
 
     async def unknown_to_leave(self) -> list[int]:
         """Groups outside the network that have not asked to be linked (/koppel) within

@@ -143,7 +143,7 @@ class Linking:
                 approved=linked,
             )
         if linked:
-            await self.ctx.load()
+            await self.ctx.reload_directory()
         self.ctx.wake()
         return answer
 

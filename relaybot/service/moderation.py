@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 import aiosqlite
 import structlog
@@ -33,6 +33,7 @@ from relaybot.domain.moderation import (
 )
 from relaybot.domain.texts import Raw
 from relaybot.service.context import Answer, Context
+from relaybot.service.ports import Telegram, TelegramRefused
 from relaybot.storage import chats, outbox
 from relaybot.storage import moderation as store
 from relaybot.storage.outbox import Priority
@@ -97,49 +98,19 @@ class Request:
     target: Target | None = None
 
 
-@dataclass(frozen=True)
-class Standing:
-    """A member's standing in a chat, as Telegram tells it."""
-
-    status: str  # creator, administrator, member, restricted, left, kicked
-    can_restrict: bool = False
-
-    @property
-    def is_in(self) -> bool:
-        return self.status in ("creator", "administrator", "member", "restricted")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.status in ("creator", "administrator")
-
-    @property
-    def may_remove(self) -> bool:
-        return self.status == "creator" or (self.status == "administrator" and self.can_restrict)
-
-
-class KickFailed(Exception):
-    """Telegram refused a kick; `reason` is a text key."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
-
-
-class Members(Protocol):
-    """The two things removal asks of Telegram (relaybot/telegram/members.py)."""
-
-    async def standing(self, chat_id: int, user_id: int) -> Standing: ...
-
-    async def kick(self, chat_id: int, user_id: int) -> None: ...
-
-
 class Moderation:
     """House rules and moderation, over the shared context."""
 
     def __init__(
-        self, ctx: Context, *, config_dir: Path | None = None, patterns_file: Path | None = None
+        self,
+        ctx: Context,
+        telegram: Telegram,
+        *,
+        config_dir: Path | None = None,
+        patterns_file: Path | None = None,
     ) -> None:
         self.ctx = ctx
+        self.telegram = telegram  # members' standing and kicks
         folder = config_dir or mod.CONFIG_DIR
         self.blocklist: Blocklist = mod.load_blocklist(folder / "blocklist.txt")
         self.chatter: ChatterPatterns = mod.load_chatter(patterns_file)
@@ -544,7 +515,6 @@ class Moderation:
         actor: Actor,
         pressed: tuple[int, int],
         key: str,
-        members: Members,
     ) -> Answer:
         """A press on a removal card. Only a co-admin of the member's chat who may remove
         members decides (asked of Telegram now, not from a cache); the first decision counts,
@@ -559,13 +529,13 @@ class Moderation:
             return Answer("")
         if card.state != "pending":
             return Answer(_plain(texts("removal_answer_already", by=card.decided_by)), True)
-        presser = await members.standing(card.chat_id, actor.user_id)
+        presser = await self.telegram.standing(card.chat_id, actor.user_id)
         if not presser.may_remove:
             log.info("removal_denied", chat=card.chat_id, card=card.id)
             return Answer(_plain(texts("removal_answer_denied")), alert=True)
         outcome, reason = "kept", ""
         if remove:
-            outcome, reason = await self._remove(card, members)
+            outcome, reason = await self._remove(card)
         async with ctx.db.transaction() as conn:
             body = Raw(self._card_html(card))
             if not await store.decide_card(conn, card.id, outcome, actor.name, ctx.clock()):
@@ -591,17 +561,17 @@ class Moderation:
             return Answer(_plain(texts("removal_answer_failed", reason=texts(reason))), True)
         return Answer(_plain(texts(f"removal_answer_{outcome}")))
 
-    async def _remove(self, card: store.RemovalCard, members: Members) -> tuple[str, str]:
+    async def _remove(self, card: store.RemovalCard) -> tuple[str, str]:
         """Kick the member (ban, then unban: they may sign up again). A member who left in
         the meantime, or who became a co-admin, is not touched."""
-        member = await members.standing(card.chat_id, card.member_id)
+        member = await self.telegram.standing(card.chat_id, card.member_id)
         if not member.is_in:
             return "gone", ""
         if member.is_admin:
             return "refused", "removal_failed_admin"
         try:
-            await members.kick(card.chat_id, card.member_id)
-        except KickFailed as failed:
+            await self.telegram.kick(card.chat_id, card.member_id)
+        except TelegramRefused as failed:
             return "refused", failed.reason
         return "removed", ""
 

@@ -18,7 +18,7 @@ from relaybot.domain.digest import digest_text, quiet_notices
 from relaybot.domain.report import Period, Report
 from relaybot.domain.schedule import Weekly, parse_weekly
 from relaybot.service.context import Context
-from relaybot.storage import activity, chats, outbox
+from relaybot.storage import activity, outbox
 from relaybot.storage.report import load_report
 
 log = structlog.get_logger("relaybot.reports")
@@ -144,24 +144,6 @@ class Reports:
         return len(fresh)
 
     # --- Telegram's news ------------------------------------------------------------------
-
-    async def bot_removed(self, chat_id: int, key: str) -> None:
-        """The bot was removed from a neighbourhood chat: tell the coordinators' group (once
-        per such update)."""
-        coordinators = self._coordinators()
-        if coordinators is None or self.ctx.directory.slug_for(chat_id) is None:
-            return
-        async with self.ctx.db.transaction() as conn:
-            if await chats.claim(conn, key, self.ctx.clock()):
-                await self.ctx.say(
-                    conn,
-                    coordinators,
-                    "removed_notice",
-                    place=self.ctx.place_of(chat_id),
-                    chat_id=chat_id,
-                )
-        log.warning("bot_removed_noticed", chat=chat_id)
-        self.ctx.wake()
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ join request, and erasure (`/vergeet`, and 90 days after the decision).
 The conversation itself is the pure state machine in :mod:`relaybot.domain.signup`; this
 use case keeps its state in SQLite (so a restart continues where it was), queues what to
 say through the outbox, and asks Telegram for the three things that are no messages
-(an invite link, approving and declining a join request) through a narrow :class:`Gate`.
+(an invite link, approving and declining a join request) through the port
+(:class:`relaybot.service.ports.Telegram`).
 Personal data goes to the resident's private chat and the regie card only, is tagged with
 the sign-up in the outbox so that erasure finds every copy, and never goes into a log.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from typing import Protocol
 
 import aiosqlite
 import structlog
@@ -23,6 +23,7 @@ from relaybot.domain.model import Actor
 from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
 from relaybot.domain.texts import Raw
 from relaybot.service.context import Answer, Command, Context
+from relaybot.service.ports import Telegram, TelegramRefused
 from relaybot.storage import chats, outbox, signups
 from relaybot.storage.signups import SignUp
 
@@ -34,26 +35,12 @@ KERN_MENU_FROM = 9  # with more neighbourhoods than this, "Andere buurt" first a
 UNMATCHED_PLACE = "unmatched"  # the counters' place for a sign-up no street list matched
 
 
-class GateError(Exception):
-    """Telegram refused an invite link or a join-request decision."""
-
-
-class Gate(Protocol):
-    """The Telegram calls sign-up makes that are no messages (see telegram/gate.py)."""
-
-    async def create_invite(self, chat_id: int, name: str, expire_date: int) -> str: ...
-
-    async def approve(self, chat_id: int, user_id: int) -> None: ...
-
-    async def decline(self, chat_id: int, user_id: int) -> None: ...
-
-
 class Signup:
     """Everything a resident and the regiegroep do around one sign-up."""
 
-    def __init__(self, ctx: Context, gate: Gate | None = None) -> None:
+    def __init__(self, ctx: Context, telegram: Telegram) -> None:
         self.ctx = ctx
-        self.gate = gate
+        self.telegram = telegram  # invite links and join requests
 
     @property
     def labels(self) -> Labels:
@@ -393,10 +380,8 @@ class Signup:
         name = html.unescape(self.ctx.texts("signup_invite_name", id=current.id))
         expiry = now + rules.INVITE_TTL
         try:
-            if self.gate is None:
-                raise GateError("no gate to Telegram")
-            link = await self.gate.create_invite(chat_id, name, int(expiry))
-        except GateError as error:
+            link = await self.telegram.create_invite(chat_id, name, int(expiry))
+        except TelegramRefused as error:
             async with self.ctx.db.transaction() as conn:
                 await signups.decide(conn, current.id, Status.PENDING, None, "", None)
             log.warning("signup_invite_failed", signup=current.id, error=str(error))
@@ -435,13 +420,11 @@ class Signup:
             return
         admit = current.user_id == user_id and current.status is Status.ADMITTED
         try:
-            if self.gate is None:
-                raise GateError("no gate to Telegram")
             if admit:
-                await self.gate.approve(chat_id, user_id)
+                await self.telegram.approve_join(chat_id, user_id)
             else:
-                await self.gate.decline(chat_id, user_id)
-        except GateError as error:
+                await self.telegram.decline_join(chat_id, user_id)
+        except TelegramRefused as error:
             log.warning("join_request_failed", signup=current.id, approve=admit, error=str(error))
             return
         async with self.ctx.db.transaction() as conn:
@@ -542,4 +525,4 @@ def _in_rows(buttons: list[list[str]], width: int) -> list[list[list[str]]]:
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-__all__ = ["CARD_BUTTONS", "Gate", "GateError", "Signup", "Text"]
+__all__ = ["CARD_BUTTONS", "Signup", "Text"]

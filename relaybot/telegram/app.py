@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import structlog
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
@@ -35,7 +35,6 @@ from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.bot import RelayBot
 from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.faults import wait_of
-from relaybot.telegram.gate import BotGate
 from relaybot.telegram.handlers import bot_commands, register
 from relaybot.telegram.inbox import (
     RETRY_CAP,
@@ -45,7 +44,7 @@ from relaybot.telegram.inbox import (
     passing,
     replay_stored,
 )
-from relaybot.telegram.preflight import startup_checks
+from relaybot.telegram.port import BotPort
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
 from relaybot.telegram.worker import Worker
@@ -235,9 +234,7 @@ class Runtime:
             reads_all_group_messages=bool(bot.can_read_all_group_messages),
         )
         # asking Telegram about every chat takes a moment per chat: never delay the first alert
-        self.checks = asyncio.ensure_future(
-            startup_checks(bot, self.db, ctx.network, ctx.texts, ctx.clock, ctx.wake)
-        )
+        self.checks = asyncio.ensure_future(self.cases.startup_checks.run())
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
         await self.cases.moderation.drain()
@@ -274,20 +271,7 @@ class Runtime:
         await self.cases.lifecycle.housekeeping()
         await self.cases.signup.expire()
         await self.cases.signup.housekeeping()
-        await self.leave_unknown_groups()
-
-    async def leave_unknown_groups(self) -> None:
-        """Leave the groups outside the network that did not ask to be linked within
-        `unknown_group_hours` (the use case decides which; this only calls Telegram)."""
-        for chat_id in await self.cases.groups.unknown_to_leave():
-            try:
-                await self.app.bot.leave_chat(chat_id)
-            except (Forbidden, BadRequest):
-                pass  # removed already, or the group is gone: nothing to leave
-            except TelegramError as error:
-                log.warning("leave_failed", chat=chat_id, error=type(error).__name__)
-                continue  # try again at the next round
-            await self.cases.groups.left_unknown(chat_id)
+        await self.cases.groups.leave_unknown()
 
     async def _quiet(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.reports.quiet_check()
@@ -371,18 +355,35 @@ async def build(
         lock.release()
         raise
     try:
-        # the operator's files (patterns, rules, blocklist) sit with the network file
-        config_dir = Path(settings.network_file).parent
-        patterns_file = own_file(config_dir / PATTERNS_NAME)
-        patterns = load_patterns(patterns_file)
-        ctx = Context(db, network, texts=Texts(settings.language), patterns=patterns, clock=clock)
-        await ctx.load()
-        # built once; the handlers bind commands to its methods
-        cases = UseCases.create(ctx, config_dir=config_dir, patterns_file=patterns_file)
+        return await _build(settings, network, token, db, lock, clock)
     except BaseException:
         await db.close()  # its worker thread would otherwise keep the process from exiting
         lock.release()
         raise
+
+
+async def _build(
+    settings: Settings,
+    network: Network,
+    token: str,
+    db: Database,
+    lock: ProcessLock,
+    clock: Callable[[], float],
+) -> Runtime:
+    # the operator's files (patterns, rules, blocklist) sit with the network file
+    config_dir = Path(settings.network_file).parent
+    patterns_file = own_file(config_dir / PATTERNS_NAME)
+    patterns = load_patterns(patterns_file)
+    outbox_waiting = asyncio.Event()  # the context sets it, the delivery worker waits on it
+    ctx = Context(
+        db,
+        network,
+        texts=Texts(settings.language),
+        patterns=patterns,
+        clock=clock,
+        wake=outbox_waiting.set,
+    )
+    await ctx.reload_directory()
     delivery = Delivery(ctx)  # the worker's, and Telegram's news about chats
     queue = InboxQueue(db, clock)
     raw = RawUpdates(
@@ -418,11 +419,23 @@ async def build(
     )
     assert isinstance(app, RelayApplication)
     app.update_retry_s = settings.update_retry_s
-    cases.signup.gate = BotGate(app.bot)  # invite links and join requests
-    register(app, cases, delivery, AdminCache())
+    admins = AdminCache()
+    # built once, with the port to Telegram; the handlers bind commands to their methods
+    cases = UseCases.create(
+        ctx,
+        BotPort(app.bot, admins),
+        delivery,
+        config_dir=config_dir,
+        patterns_file=patterns_file,
+    )
+    register(app, cases, admins)
     app.add_error_handler(on_error)
     worker = Worker(
-        delivery, Sender(app.bot, ctx.texts), max_in_flight=settings.max_in_flight, limiter=limiter
+        delivery,
+        Sender(app.bot, ctx.texts),
+        max_in_flight=settings.max_in_flight,
+        limiter=limiter,
+        wakeup=outbox_waiting,
     )
     return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw)
 

@@ -387,7 +387,7 @@ class Delivery:
         async with self.ctx.db.transaction() as conn:
             await chats.record_move(conn, old, new, self.ctx.clock())
             await outbox.move_chat(conn, old, new)
-        await self.ctx.load()
+        await self.ctx.reload_directory()
         log.info("chat_moved", chat=old, new_chat=new)
         self.ctx.wake()
 

@@ -30,9 +30,8 @@ from relaybot.service import Chat, Command, UseCases
 from relaybot.service.moderation import REMOVE_BUTTON, Finding, Request
 from relaybot.service.signup import CARD_BUTTONS
 from relaybot.telegram.admins import AdminCache
-from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.filtering import NewGroupMessage
-from relaybot.telegram.moderating import TelegramMembers, seen_of, target_of
+from relaybot.telegram.moderating import seen_of, target_of
 from relaybot.telegram.translate import chat_of, command_of, message_key, name_of, post_of
 
 log = structlog.get_logger("relaybot.handlers")
@@ -109,10 +108,8 @@ def bot_commands(language: str) -> list[BotCommand]:
     return [BotCommand(name, nl if language == "nl" else en) for name, nl, en in menu]
 
 
-def register(app: Application, cases: UseCases, delivery: Delivery, admins: AdminCache) -> None:
-    """Every handler, with its filters and order, in one place; each calls one use case.
-    Telegram's news about chats themselves (a group moved, the bot removed or added back)
-    goes to delivery, which owns where the outbox may still send."""
+def register(app: Application, cases: UseCases, admins: AdminCache) -> None:
+    """Every handler, with its filters and order, in one place; each calls one use case."""
     ctx = cases.ctx
     # command -> the use case method it calls
     bindings: dict[tuple[str, ...], UseCase] = {
@@ -321,18 +318,14 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
         change: ChatMemberUpdated | None = update.my_chat_member
         assert change is not None
         chat = change.chat
-        now_in = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
-        was_in = change.old_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
-        if now_in and not was_in:
-            await delivery.chat_welcomed_back(chat.id)
-            await cases.groups.bot_added(
-                Chat(chat.id, chat.type, chat.title or ""), added_by=name_of(change.from_user)
-            )
-        elif was_in and not now_in and ctx.directory.in_network(chat.id):
-            await delivery.chat_refused(chat.id, f"bot {change.new_chat_member.status}")
-            await cases.reports.bot_removed(chat.id, f"removed:{update.update_id}")
-        elif was_in and not now_in:
-            await cases.groups.left_unknown(chat.id)
+        await cases.groups.membership_changed(
+            Chat(chat.id, chat.type, chat.title or ""),
+            was_in=change.old_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR),
+            now_in=change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR),
+            status=change.new_chat_member.status,
+            added_by=name_of(change.from_user),
+            key=f"removed:{update.update_id}",
+        )
 
     async def on_member(update: Update, _context: Context) -> None:
         change = update.chat_member
@@ -352,7 +345,7 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             await on_join(message, context)
             return
         if message.migrate_to_chat_id:
-            await delivery.chat_moved(message.chat_id, message.migrate_to_chat_id)
+            await cases.groups.moved(message.chat_id, message.migrate_to_chat_id)
         await screen(message, context)
 
     async def screen(message: Message, context: Context) -> None:
@@ -425,7 +418,6 @@ def register(app: Application, cases: UseCases, delivery: Delivery, admins: Admi
             actor,
             (message.chat.id, message.message_id),
             f"cb:{query.id}",
-            TelegramMembers(context.bot),
         )
         await query.answer(answer.text or None, show_alert=answer.alert)
 

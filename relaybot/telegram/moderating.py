@@ -1,13 +1,12 @@
-"""Moderation's side of Telegram: messages as moderation sees them, and members' standing and
-kicks asked of the Bot API (the narrow `Members` interface the use case declares)."""
+"""Messages as moderation sees them (translation; the members' standing and kicks are asked
+through the port, relaybot/telegram/port.py)."""
 
 from __future__ import annotations
 
-from telegram import Bot, ChatMember, Message
-from telegram.error import BadRequest, Forbidden
+from telegram import Message
 
 from relaybot.domain.moderation import Sender
-from relaybot.service.moderation import KickFailed, Seen, Standing, Target
+from relaybot.service.moderation import Seen, Target
 
 
 def sender_of(message: Message) -> Sender:
@@ -32,31 +31,3 @@ def seen_of(message: Message) -> Seen:
 
 def target_of(message: Message, name: str, is_co_admin: bool) -> Target:
     return Target(sender_of(message), message.message_id, name, is_co_admin)
-
-
-class TelegramMembers:
-    """Asks Telegram, every time: a removal is decided on the rights a co-admin has now."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def standing(self, chat_id: int, user_id: int) -> Standing:
-        try:
-            member = await self.bot.get_chat_member(chat_id, user_id)
-        except BadRequest:  # "user not found": never was, or is long gone
-            return Standing(ChatMember.LEFT)
-        can_restrict = bool(getattr(member, "can_restrict_members", False))
-        return Standing(member.status, can_restrict)
-
-    async def kick(self, chat_id: int, user_id: int) -> None:
-        """Ban, then unban: the member is out, and may come back through a new sign-up."""
-        try:
-            await self.bot.ban_chat_member(chat_id, user_id)
-        except Forbidden as error:
-            raise KickFailed("removal_failed_rights") from error
-        except BadRequest as error:
-            message = error.message.lower()
-            if "administrator" in message or "owner" in message:
-                raise KickFailed("removal_failed_admin") from error
-            raise KickFailed("removal_failed_rights") from error
-        await self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True)

@@ -1,13 +1,13 @@
 """Ask Telegram what the bot may do: getMe, and getChatMember in every network chat.
 
 The answers become :mod:`relaybot.domain.preflight` facts; that module decides what is wrong.
-Used by `relaybot run` at start-up, `relaybot check` and `relaybot discover`.
+Used by `relaybot check`, `relaybot discover`, and at start-up through the port (the start-up
+checks are a use case: relaybot/service/startup_checks.py).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 import structlog
 from telegram import Bot, ChatMember, ChatMemberAdministrator
@@ -17,18 +17,14 @@ from relaybot.domain.preflight import (
     RIGHTS,
     BotFacts,
     ChatFacts,
-    Problem,
     describe,
     places,
     problems,
-    report,
 )
 from relaybot.domain.texts import Texts
 from relaybot.network import Network
+from relaybot.service.startup_checks import network_chats
 from relaybot.settings import Settings, SettingsError, require_token
-from relaybot.storage import chats as chats_storage
-from relaybot.storage import outbox
-from relaybot.storage.db import Database
 
 log = structlog.get_logger("relaybot.preflight")
 
@@ -41,19 +37,6 @@ class TokenRejected(SettingsError):
             "RELAYBOT_TOKEN: Telegram rejected the token (check it with BotFather)",
             variable="RELAYBOT_TOKEN",
         )
-
-
-def network_chats(network: Network, links: dict[str, int]) -> dict[str, int]:
-    """Every chat the network names, by role: 'regie', 'coordinators', or a slug (a chat id
-    in the file wins over a /koppel link, as everywhere)."""
-    chats = {"regie": network.regie_chat_id}
-    if network.coordinators_chat_id is not None:
-        chats["coordinators"] = network.coordinators_chat_id
-    for slug, hood in network.neighbourhoods.items():
-        chat_id = hood.chat_id if hood.chat_id is not None else links.get(slug)
-        if chat_id is not None:
-            chats[slug] = chat_id
-    return chats
 
 
 def rights_of(member: ChatMember) -> dict[str, bool]:
@@ -85,73 +68,6 @@ async def gather(bot: Bot, chats: dict[str, int]) -> tuple[BotFacts, list[ChatFa
     facts = await bot_facts(bot)
     found = [await chat_facts(bot, role, chat_id) for role, chat_id in chats.items()]
     return facts, [chat for chat in found if chat is not None]
-
-
-async def startup_checks(
-    bot: Bot,
-    db: Database,
-    network: Network,
-    texts: Texts,
-    clock: Callable[[], float],
-    wake: Callable[[], None],
-) -> list[Problem]:
-    """At start-up, beside the running bot: ask Telegram what the bot may do, log every
-    problem, and tell the regiegroep once about each problem people must fix (a problem that
-    went away is forgotten, so it is told again should it come back). A failure here is
-    logged and the bot runs on."""
-    try:
-        return await _startup_checks(bot, db, network, texts, clock, wake)
-    except TelegramError as error:
-        log.warning("startup_checks_skipped", error=type(error).__name__)
-    except Exception as error:  # never let a check stop the bot
-        log.error("startup_checks_failed", error=type(error).__name__, exc_info=error)
-    return []
-
-
-async def _startup_checks(
-    bot: Bot,
-    db: Database,
-    network: Network,
-    texts: Texts,
-    clock: Callable[[], float],
-    wake: Callable[[], None],
-) -> list[Problem]:
-    async with db.reading() as conn:
-        links, moves = await chats_storage.links(conn), await chats_storage.moves(conn)
-    chats = {
-        role: moves.get(chat_id, chat_id) for role, chat_id in network_chats(network, links).items()
-    }
-    facts, found_chats = await gather(bot, chats)
-    found = problems(facts, found_chats)
-    for problem in found:
-        log.warning(
-            "startup_problem",
-            problem=problem.key.removeprefix("preflight_"),
-            role=problem.role or None,
-            chat=problem.chat_id or None,
-            lacking=list(problem.lacking) or None,
-        )
-    names = {slug: hood.name for slug, hood in network.neighbourhoods.items()}
-    regie = moves.get(network.regie_chat_id, network.regie_chat_id)
-    now = clock()
-    async with db.transaction() as conn:
-        current = {problem.note for problem in found}
-        for note in await chats_storage.notes_like(conn, regie, "preflight:"):
-            if note not in current:
-                await chats_storage.forget_note(conn, regie, note)
-        new = [p for p in found if await chats_storage.note_once(conn, regie, p.note, now)]
-        if new:
-            html_text = report(new, texts, places(texts, names))
-            await outbox.enqueue(
-                conn,
-                chat_id=regie,
-                action="say",
-                now=now,
-                payload={"html": html_text, "reply_to": None},
-            )
-    if new:
-        wake()
-    return found
 
 
 async def check_telegram(

@@ -73,7 +73,9 @@ class Worker:
         sender: Sender,
         max_in_flight: int = 4,
         limiter: WindowRateLimiter | None = None,
+        wakeup: asyncio.Event | None = None,
     ) -> None:
+        """`wakeup`: set when new rows wait (the context's wake-up, given when it is built)."""
         self.delivery = delivery
         self.sender = sender
         self.max_in_flight = max(1, max_in_flight)
@@ -81,7 +83,7 @@ class Worker:
         self.lanes: dict[int, asyncio.Task[None]] = {}  # chat -> its send in flight
         self.ordinary: set[int] = set()  # chats whose send in flight is neither alert nor 112
         self.held: dict[int, float] = {}  # chat -> loop time its rate window frees
-        self._wake = asyncio.Event()
+        self._wake = wakeup if wakeup is not None else asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._unwritten = 0  # answers waiting for a write the database refused
@@ -96,7 +98,6 @@ class Worker:
 
     async def start(self) -> None:
         self._stopping = False
-        self.delivery.ctx.on_outbox(self.wake)
         self._task = asyncio.create_task(self._run(), name="relaybot-outbox")
 
     async def stop(self, grace: float = STOP_GRACE) -> None:

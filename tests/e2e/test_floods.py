@@ -170,10 +170,10 @@ async def test_an_unknown_group_that_never_asks_to_be_linked_is_left(
     stage.emu.post(asking.id, someone, "/koppel stokkum")  # stokkum has no chat yet
     await stage.settle()
     clock.advance(23 * 3600)
-    await stage.runtime.leave_unknown_groups()
+    await stage.runtime.cases.groups.leave_unknown()
     assert not stage.emu.calls_to("leaveChat")
     clock.advance(2 * 3600)
-    await stage.runtime.leave_unknown_groups()
+    await stage.runtime.cases.groups.leave_unknown()
     await stage.settle()
     left = [str(c.params.get("chat_id")) for c in stage.emu.calls_to("leaveChat") if c.ok]
     assert left == [str(quiet.id)]

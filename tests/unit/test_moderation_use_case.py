@@ -1,5 +1,5 @@
 """The moderation use case over the shared context, with a fake clock, real SQLite and a fake
-`Members` standing in for Telegram's getChatMember / banChatMember."""
+port standing in for Telegram's getChatMember / banChatMember."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from relaybot.domain.moderation import Sender
 from relaybot.domain.texts import Texts
 from relaybot.service.moderation import (
     Finding,
-    KickFailed,
     Moderation,
     Request,
     Seen,
-    Standing,
     Target,
 )
+from relaybot.service.ports import Standing, TelegramRefused
 from relaybot.storage.outbox import Priority
 from tests.unit.world import ANNA, GOOR_OOST, REGIE, World
 
@@ -24,25 +23,35 @@ MEMBER = 77
 
 
 class FakeMembers:
-    """Telegram as removal sees it: standings by (chat, user), and the kicks asked for."""
+    """Telegram as removal sees it (the port's standing and kick): standings by user, and
+    the kicks asked for."""
 
-    def __init__(self, **standing: Standing) -> None:
-        self.standing_of = {int(k.removeprefix("u")): v for k, v in standing.items()}
+    def __init__(self) -> None:
+        self.standing_of: dict[int, Standing] = {}
         self.kicks: list[tuple[int, int]] = []
         self.refuse: str | None = None
+
+    def set(self, **standing: Standing) -> FakeMembers:
+        self.standing_of = {int(k.removeprefix("u")): v for k, v in standing.items()}
+        return self
 
     async def standing(self, chat_id: int, user_id: int) -> Standing:
         return self.standing_of.get(user_id, Standing("left"))
 
     async def kick(self, chat_id: int, user_id: int) -> None:
         if self.refuse:
-            raise KickFailed(self.refuse)
+            raise TelegramRefused(self.refuse)
         self.kicks.append((chat_id, user_id))
 
 
 @pytest.fixture
-def moderation(world: World) -> Moderation:
-    return Moderation(world.ctx)
+def members() -> FakeMembers:
+    return FakeMembers()
+
+
+@pytest.fixture
+def moderation(world: World, members: FakeMembers) -> Moderation:
+    return Moderation(world.ctx, members)  # type: ignore[arg-type]
 
 
 def seen(text: str = "", member: int = MEMBER, message_id: int = 500, **extra: object) -> Seen:
@@ -75,13 +84,13 @@ async def test_moderation_answers_are_low_priority(world: World, moderation: Mod
 
 
 async def test_a_kick_telegram_refuses_is_shown_on_the_card(
-    world: World, moderation: Moderation
+    world: World, moderation: Moderation, members: FakeMembers
 ) -> None:
     """The bot lacking the right to remove: the card says so, the answer too, nobody is out."""
     card = await card_at_limit(world, moderation)
-    members = FakeMembers(u1=Standing("administrator", True), u77=Standing("member"))
+    members.set(u1=Standing("administrator", True), u77=Standing("member"))
     members.refuse = "removal_failed_rights"
-    answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", members)
+    answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1")
     assert answer.alert and "geen leden verwijderen" in answer.text
     edits = await world.rows(action="edit")
     assert {r["chat_id"] for r in edits} == {GOOR_OOST, -1002}
@@ -89,37 +98,37 @@ async def test_a_kick_telegram_refuses_is_shown_on_the_card(
 
 
 async def test_a_member_who_became_co_admin_is_not_removed(
-    world: World, moderation: Moderation
+    world: World, moderation: Moderation, members: FakeMembers
 ) -> None:
     """The member is an administrator by the time of the press: no kick."""
     card = await card_at_limit(world, moderation)
-    members = FakeMembers(u1=Standing("creator"), u77=Standing("administrator", False))
-    answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", members)
+    members.set(u1=Standing("creator"), u77=Standing("administrator", False))
+    answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1")
     assert members.kicks == [] and "beheerder" in answer.text
 
 
 async def test_the_press_is_judged_on_the_rights_of_that_moment(
-    world: World, moderation: Moderation
+    world: World, moderation: Moderation, members: FakeMembers
 ) -> None:
     """A co-admin whose right to remove was taken away decides nothing; with it, the kick
     names the member's chat and id."""
     card = await card_at_limit(world, moderation)
-    without = FakeMembers(u1=Standing("administrator", False), u77=Standing("member"))
-    denied = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", without)
-    assert without.kicks == [] and "Alleen een beheerder" in denied.text
-    able = FakeMembers(u1=Standing("administrator", True), u77=Standing("member"))
-    done = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb2", able)
-    assert able.kicks == [(GOOR_OOST, MEMBER)] and done.text == "Verwijderd."
+    members.set(u1=Standing("administrator", False), u77=Standing("member"))
+    denied = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1")
+    assert members.kicks == [] and "Alleen een beheerder" in denied.text
+    members.set(u1=Standing("administrator", True), u77=Standing("member"))
+    done = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb2")
+    assert members.kicks == [(GOOR_OOST, MEMBER)] and done.text == "Verwijderd."
 
 
 async def test_the_same_press_twice_has_no_second_effect(
-    world: World, moderation: Moderation
+    world: World, moderation: Moderation, members: FakeMembers
 ) -> None:
     """A redelivered callback (same id) is answered with nothing and kicks no one again."""
     card = await card_at_limit(world, moderation)
-    members = FakeMembers(u1=Standing("creator"), u77=Standing("member"))
-    await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", members)
-    again = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1", members)
+    members.set(u1=Standing("creator"), u77=Standing("member"))
+    await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1")
+    again = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1")
     assert again.text == "" and members.kicks == [(GOOR_OOST, MEMBER)]
 
 
@@ -153,7 +162,7 @@ async def test_chatter_reminder_survives_a_restart(world: World, moderation: Mod
     remind the same member again that day."""
     first = seen("Gefeliciteerd buurman!")
     await moderation.act(first, Finding.CHATTER, False, "", "c1")
-    fresh = Moderation(world.ctx)
+    fresh = Moderation(world.ctx, FakeMembers())  # type: ignore[arg-type]
     second = seen("Fijne feestdagen!", message_id=501)
     assert fresh.screen(second) is Finding.CHATTER  # the memo is empty after a restart
     await fresh.act(second, Finding.CHATTER, False, "", "c2")

@@ -15,7 +15,7 @@ class IdleDelivery:
     """A delivery with an empty outbox: the worker only waits for wake-ups."""
 
     def __init__(self) -> None:
-        self.ctx = SimpleNamespace(on_outbox=lambda _wake: None, clock=lambda: 0.0)
+        self.ctx = SimpleNamespace(clock=lambda: 0.0)
 
     async def recover_in_flight(self) -> int:
         return 0

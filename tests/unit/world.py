@@ -177,7 +177,7 @@ class World:
 async def make_world(db: Database) -> World:
     clock = Clock(START)
     ctx = Context(db, parse_network(NETWORK), clock=clock)
-    await ctx.load()
+    await ctx.reload_directory()
     return World(ctx, Delivery(ctx), db, clock)
 
 
