@@ -90,7 +90,7 @@ class Relay:
 
     @classmethod
     async def create(cls, token: str, base_url: str, network_file: Path, db: Path) -> Relay:
-        from relaybot.network import load_network
+        from relaybot.network_file import load_network
         from relaybot.settings import load_settings
         from relaybot.telegram.app import build
 

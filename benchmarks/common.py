@@ -14,7 +14,7 @@ from pathlib import Path
 
 import structlog
 
-from relaybot.network import Network
+from relaybot.domain.network import Network
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import User
 

@@ -28,7 +28,7 @@ from benchmarks import flag112
 from benchmarks.child import BotProcess
 from benchmarks.common import CHATTER, World, median, percentile, populate, progress
 from benchmarks.flag112 import NEIGHBOURS, NOTICE, _wait_for, network_toml
-from relaybot.network import load_network
+from relaybot.network_file import load_network
 from relaybot.sandbox.emulator import Emulator
 
 PER_STAGE = 2  # incidents per fresh stage: each costs a group 3 messages, answers up to 10

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.child import BotProcess
 from benchmarks.common import CHATTER, ROOT, median, populate, progress
-from relaybot.network import load_network
+from relaybot.network_file import load_network
 from relaybot.sandbox.emulator import Emulator
 
 NETWORK = ROOT / "config" / "network.example.toml"

@@ -25,7 +25,7 @@ from pathlib import Path
 from benchmarks.child import BotProcess
 from benchmarks.common import populate, quiet_logs
 from benchmarks.ingest import CROWD, NETWORK, queue_chatter
-from relaybot.network import load_network
+from relaybot.network_file import load_network
 from relaybot.sandbox.emulator import Emulator
 
 WARM = 200  # updates before the counted ones: start-up paths and first writes, in both runs

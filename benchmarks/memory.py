@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.child import BotProcess
 from benchmarks.common import populate
-from relaybot.network import load_network
+from relaybot.network_file import load_network
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.samples import write_big_network
 from relaybot.storage.db import Database

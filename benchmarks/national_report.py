@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import machine
-from relaybot.network import load_network
+from relaybot.network_file import load_network
 from relaybot.sandbox.report_sample import fill_history
 from relaybot.sandbox.samples import write_big_network
 

@@ -16,7 +16,7 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
-from relaybot.network import NetworkError, load_network
+from relaybot.network_file import NetworkError, load_network
 from relaybot.settings import Settings, SettingsError, load_settings
 from relaybot.storage.db import StorageError, open_error, readonly_uri
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 
-from relaybot.network import Neighbourhood, Network
+from relaybot.domain.network import Neighbourhood, Network
 
 __all__ = ["describe_network"]
 
@@ -24,7 +25,7 @@ def describe_network(network: Network, linked: Mapping[str, int] | None = None) 
         "",
         "Policy:",
     ]
-    lines += [f"  {key} = {_value(value)}" for key, value in network.policy.model_dump().items()]
+    lines += [f"  {key} = {_value(value)}" for key, value in asdict(network.policy).items()]
 
     kernen = network.kernen()
     with_chat = 0

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from relaybot.network import Network
+from relaybot.domain.network import Network
 
 
 class ChatKind(StrEnum):

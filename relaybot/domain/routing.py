@@ -6,8 +6,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from relaybot.domain.chats import ChatKind, Directory
+from relaybot.domain.network import Network
 from relaybot.domain.rules import Refusal
-from relaybot.network import Network
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from relaybot.domain.network import Network
 from relaybot.domain.texts import Texts
-from relaybot.network import Network
 
 CONVERSATION_TTL = 30 * 60.0  # seconds without an answer before a conversation expires
 ERASE_AFTER = 90 * 24 * 3600.0  # a decided sign-up's personal data is erased this long after

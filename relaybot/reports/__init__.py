@@ -11,9 +11,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from relaybot.domain.network import Network
 from relaybot.domain.report import Period, Report
 from relaybot.domain.texts import Language, Texts
-from relaybot.network import Network
 from relaybot.storage.report import load_report
 
 __all__ = ["FORMATS", "make_report", "render"]

@@ -318,7 +318,7 @@ async def run_demo(language: str = "nl") -> int:
 async def _run_demo(language: str) -> int:
     say = NARRATION[language]
     network = example_network()
-    from relaybot.network import load_network
+    from relaybot.network_file import load_network
 
     clock = EveningClock(load_network(network).timezone)
     with tempfile.TemporaryDirectory(prefix="relaybot-demo-") as folder:

@@ -12,7 +12,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from relaybot.network import Network
+from relaybot.domain.network import Network
 from relaybot.storage.db import Database
 
 DAY = 86400.0
@@ -192,7 +192,7 @@ def write_sample(folder: Path, language: str = "en") -> None:
     import tempfile
     from datetime import date
 
-    from relaybot.network import load_network
+    from relaybot.network_file import load_network
     from relaybot.reports import make_report, render
 
     example = Path(__file__).resolve().parents[1] / "data" / "network.example.toml"

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relaybot.network import Network, load_network
+from relaybot.domain.network import Network
+from relaybot.network_file import load_network
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import User
 from relaybot.service import Context

@@ -12,11 +12,11 @@ import structlog
 
 from relaybot.domain.chats import ChatKind, Directory
 from relaybot.domain.model import Actor, Incident, Post
+from relaybot.domain.network import Network
 from relaybot.domain.patterns import CallPatterns, load_patterns
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Texts
 from relaybot.domain.throttle import AnswerLimits, AnswerThrottle, Spreader
-from relaybot.network import Network
 from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.db import Database
 from relaybot.storage.outbox import Priority

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import structlog
 
+from relaybot.domain.network import Network
 from relaybot.domain.preflight import ChatFacts, Problem, places, problems, report
-from relaybot.network import Network
 from relaybot.service.context import Context
 from relaybot.service.ports import Telegram, TelegramRefused
 from relaybot.storage import chats, outbox

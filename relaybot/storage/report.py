@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from relaybot.domain.chats import Directory
+from relaybot.domain.network import Network
 from relaybot.domain.report import REGIE, Hood, Period, Report, Tally, build_report
-from relaybot.network import Network
 from relaybot.storage.db import StorageError
 
 __all__ = [

@@ -21,10 +21,11 @@ from telegram.error import RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
+from relaybot.domain.network import Network
 from relaybot.domain.patterns import load_patterns
 from relaybot.domain.texts import Texts
 from relaybot.logs import about_update
-from relaybot.network import Network, load_network
+from relaybot.network_file import load_network
 from relaybot.service import Context, UseCases
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox

@@ -13,6 +13,7 @@ import structlog
 from telegram import Bot, ChatMember, ChatMemberAdministrator
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 
+from relaybot.domain.network import Network
 from relaybot.domain.preflight import (
     RIGHTS,
     BotFacts,
@@ -22,7 +23,6 @@ from relaybot.domain.preflight import (
     problems,
 )
 from relaybot.domain.texts import Texts
-from relaybot.network import Network
 from relaybot.service.startup_checks import network_chats
 from relaybot.settings import Settings, SettingsError, require_token
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from relaybot.network import load_network
+from relaybot.network_file import load_network
 from relaybot.reports import make_report, render
 from relaybot.reports.charts import FLAG, RAISED
 from relaybot.sandbox.report_sample import fill_history

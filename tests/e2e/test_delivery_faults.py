@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from relaybot.network import Network, load_network
+from relaybot.domain.network import Network
+from relaybot.network_file import load_network
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import User
 from relaybot.sandbox.samples import write_big_network

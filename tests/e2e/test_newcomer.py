@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from relaybot.network import load_network
+from relaybot.network_file import load_network
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import User
 from relaybot.sandbox.town import NOORD, OOST, REGIE, ZUID, build_town

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from relaybot.network import load_network
+from relaybot.network_file import load_network
 from relaybot.sandbox.emulator.records import Message, User
 from relaybot.sandbox.stage import Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, alerts, contents, tag

@@ -86,7 +86,25 @@ def test_domain_imports_neither_database_nor_storage(path: Path) -> None:
     assert imports(path, "telegram") == []
 
 
-@pytest.mark.parametrize("name", ["network.py", "settings.py"])
+@pytest.mark.parametrize(
+    "path", sources(PACKAGE / "domain"), ids=lambda p: str(p.relative_to(PACKAGE.parent))
+)
+def test_domain_reaches_no_pydantic(path: Path) -> None:
+    """The domain's values are plain dataclasses: no domain module imports pydantic, nor
+    any module of relaybot that does (the network file's loader, the settings), however
+    indirectly."""
+    paths = {module_name(p): p for p in sources(PACKAGE)}
+    graph = import_graph()
+    seen, todo = set(), [module_name(path)]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph[module])
+    assert sorted(m for m in seen if imports(paths[m], "pydantic")) == []
+
+
+@pytest.mark.parametrize("name", ["network_file.py", "settings.py"])
 def test_network_and_settings_import_neither_telegram_nor_database(name: str) -> None:
     """The network file and settings load without Telegram or the database."""
     path = PACKAGE / name
@@ -99,7 +117,7 @@ def test_network_and_settings_import_neither_telegram_nor_database(name: str) ->
 
 SERVICE = PACKAGE / "service"
 # what a use-case module may import from relaybot (the value types live in the context)
-USE_CASE_MAY_IMPORT = ("relaybot.service.context", "relaybot.domain", "relaybot.network")
+USE_CASE_MAY_IMPORT = ("relaybot.service.context", "relaybot.domain")
 USE_CASE_MAY_IMPORT += ("relaybot.storage", "relaybot.service.ports")
 
 
@@ -163,11 +181,10 @@ def test_there_are_use_case_modules_to_check() -> None:
 
 
 @pytest.mark.parametrize("path", use_case_modules(), ids=lambda p: p.name)
-def test_a_use_case_module_imports_only_the_context_domain_network_and_storage(
-    path: Path,
-) -> None:
-    """A use case sees the shared context, the domain, the network and storage; never
-    another use case, delivery, the CLI or Telegram."""
+def test_a_use_case_module_imports_only_the_context_domain_and_storage(path: Path) -> None:
+    """A use case sees the shared context, the domain (the network's values included) and
+    storage; never another use case, delivery, the network file's loader, the CLI or
+    Telegram."""
     found = imports(path, "relaybot")
     allowed = [m for m in found if m.startswith(USE_CASE_MAY_IMPORT)]
     assert sorted(set(found) - set(allowed)) == []
@@ -257,9 +274,7 @@ def absolute_module(node: ast.ImportFrom, path: Path) -> str:
 def import_graph() -> dict[str, set[str]]:
     """For every module of relaybot, the modules of relaybot it imports."""
     paths = {module_name(p): p for p in sources(PACKAGE)}
-    return {
-        name: relaybot_imports(path, set(paths)) - {name} for name, path in paths.items()
-    }
+    return {name: relaybot_imports(path, set(paths)) - {name} for name, path in paths.items()}
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -143,7 +143,7 @@ async def test_housekeeping_forgets_old_keys_and_finished_rows_only(db: Database
     """Redelivery keys older than a week and outbox rows finished over a month ago are
     dropped; recent keys, pending rows and recent finished rows stay."""
     from relaybot.domain.patterns import load_patterns
-    from relaybot.network import parse_network
+    from relaybot.network_file import parse_network
     from relaybot.service import Context
     from relaybot.storage import chats, outbox
 

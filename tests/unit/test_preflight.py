@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from relaybot.domain.preflight import BotFacts, ChatFacts, Problem, describe, places, problems
 from relaybot.domain.texts import Texts
-from relaybot.network import parse_network
+from relaybot.network_file import parse_network
 from relaybot.skeleton import Group, skeleton, slugify
 
 ALL = {

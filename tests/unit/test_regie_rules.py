@@ -15,7 +15,7 @@ from relaybot.domain.routing import (
     resolve_forward,
 )
 from relaybot.domain.rules import Refusal
-from relaybot.network import parse_network
+from relaybot.network_file import parse_network
 
 NETWORK = parse_network(
     """

@@ -13,7 +13,7 @@ import pytest
 
 from relaybot.cli import main
 from relaybot.domain.report import Hood, Period, Tally, build_report
-from relaybot.network import parse_network
+from relaybot.network_file import parse_network
 from relaybot.reports import make_report, render
 from relaybot.sandbox.report_sample import fill_history, migrate
 

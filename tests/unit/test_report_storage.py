@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from relaybot.domain.report import REGIE
-from relaybot.network import parse_network
+from relaybot.network_file import parse_network
 from relaybot.reports import make_report
 from relaybot.sandbox.report_sample import migrate
 from relaybot.storage.db import Database, StorageError

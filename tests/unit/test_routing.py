@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relaybot.domain.chats import ChatKind, Directory
+from relaybot.domain.network import Network
 from relaybot.domain.routing import (
     Targets,
     UnknownTargets,
@@ -12,7 +13,7 @@ from relaybot.domain.routing import (
     resolve_forward,
     tag_targets,
 )
-from relaybot.network import Network, parse_network
+from relaybot.network_file import parse_network
 
 REGIE = -1001
 COORDINATORS = -1002

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from relaybot.domain.network import Network
 from relaybot.domain.signup import (
     CALLBACK_LIMIT,
     CONVERSATION_TTL,
@@ -34,7 +35,7 @@ from relaybot.domain.signup import (
     valid_name,
 )
 from relaybot.domain.texts import Texts
-from relaybot.network import Network, NetworkError, parse_network
+from relaybot.network_file import NetworkError, parse_network
 
 NETWORK = """
 [network]

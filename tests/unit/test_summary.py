@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relaybot.network import load_network, parse_network
+from relaybot.network_file import load_network, parse_network
 from relaybot.summary import describe_network
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "network.example.toml"

@@ -13,7 +13,7 @@ from typing import Any
 
 from relaybot.domain.model import Actor, Post, Role
 from relaybot.domain.outgoing import Send
-from relaybot.network import parse_network
+from relaybot.network_file import parse_network
 from relaybot.service import Chat, Command, Context
 from relaybot.storage import chats, incidents, outbox
 from relaybot.storage.db import Database

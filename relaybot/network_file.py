@@ -3,7 +3,8 @@
 ``config/network.toml`` is parsed with :mod:`tomllib`, checked section by section with
 pydantic models, then checked as a whole (unique slugs and chat ids, adjacency that names
 real neighbourhoods). Every problem becomes one line of a :class:`NetworkError` that names
-the file and the offending entry. The result is a frozen :class:`Network` with the
+the file and the offending entry. The result is the domain's frozen
+:class:`~relaybot.domain.network.Network` (plain dataclasses, no pydantic), with the
 adjacency graph made symmetric and the kernen indexed, so routing is a plain lookup.
 """
 
@@ -13,11 +14,8 @@ import difflib
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import timedelta
+from collections.abc import Iterable
 from pathlib import Path
-from types import MappingProxyType
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,16 +30,9 @@ from pydantic import (
     field_validator,
 )
 
-__all__ = [
-    "RESERVED_SLUGS",
-    "SLUG_PATTERN",
-    "Neighbourhood",
-    "Network",
-    "NetworkError",
-    "Policy",
-    "load_network",
-    "parse_network",
-]
+from relaybot.domain.network import Neighbourhood, Network, Policy, kern_key
+
+__all__ = ["RESERVED_SLUGS", "SLUG_PATTERN", "NetworkError", "load_network", "parse_network"]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -72,7 +63,7 @@ _NonEmpty = Annotated[
 _ChatId = Annotated[int, Field(strict=True, lt=0)]  # groups have negative ids
 
 
-class Policy(BaseModel):
+class _PolicySection(BaseModel):
     """The ``[policy]`` table: every key optional, defaults as in the spec."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -99,28 +90,9 @@ class Policy(BaseModel):
         parse_weekly(value)  # raises ValueError with a line an operator can act on
         return value.strip()
 
-    @property
-    def incident_ttl(self) -> timedelta:
-        """How long an open incident lives before it expires."""
-        return timedelta(hours=self.incident_ttl_hours)
 
-    @property
-    def flag_window(self) -> timedelta:
-        """How recent an incident must be for an untargeted 112 report."""
-        return timedelta(minutes=self.flag_window_minutes)
-
-    @property
-    def inactive_after(self) -> timedelta:
-        """How long a neighbourhood may be quiet before it is reported as inactive."""
-        return timedelta(days=self.inactive_days)
-
-
-class Neighbourhood(BaseModel):
-    """One ``[[neighbourhood]]`` entry.
-
-    ``adjacent`` is what the file lists; use :meth:`Network.neighbours` for the symmetric
-    adjacency that routing needs.
-    """
+class _NeighbourhoodEntry(BaseModel):
+    """One ``[[neighbourhood]]`` entry."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -180,8 +152,8 @@ class _NetworkFile(BaseModel):
     network: _NetworkSection
     regie: _ChatSection
     coordinators: _ChatSection | None = None
-    policy: Policy = Policy()
-    neighbourhood: list[Neighbourhood] = []
+    policy: _PolicySection = _PolicySection()
+    neighbourhood: list[_NeighbourhoodEntry] = []
 
 
 class NetworkError(Exception):
@@ -191,69 +163,6 @@ class NetworkError(Exception):
         self.source = source
         self.problems = tuple(problems)
         super().__init__("\n".join(f"{source}: {problem}" for problem in self.problems))
-
-
-@dataclass(frozen=True)
-class Network:
-    """The validated network: chats, kernen, symmetric adjacency and policy."""
-
-    name: str
-    timezone: ZoneInfo
-    regie_chat_id: int
-    coordinators_chat_id: int | None
-    policy: Policy
-    neighbourhoods: Mapping[str, Neighbourhood]  # by slug, in file order; read-only
-    source_path: Path
-    contact: str = ""  # the municipality's contact line ("" when the file gives none)
-    _neighbours: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    _kernen: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    _by_chat_id: Mapping[int, Neighbourhood] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        hoods = MappingProxyType(dict(self.neighbourhoods))
-        linked: dict[str, set[str]] = {slug: set() for slug in hoods}
-        for hood in hoods.values():
-            for other in hood.adjacent:
-                if other in linked and other != hood.slug:
-                    linked[hood.slug].add(other)
-                    linked[other].add(hood.slug)
-        position = {slug: index for index, slug in enumerate(hoods)}  # file order
-        neighbours = {
-            slug: tuple(sorted(linked[slug], key=position.__getitem__)) for slug in hoods
-        }
-        kernen: dict[str, list[str]] = {}
-        for hood in hoods.values():
-            kernen.setdefault(hood.kern, []).append(hood.slug)
-        by_chat = {h.chat_id: h for h in hoods.values() if h.chat_id is not None}
-        object.__setattr__(self, "neighbourhoods", hoods)
-        object.__setattr__(self, "_neighbours", MappingProxyType(neighbours))
-        object.__setattr__(
-            self, "_kernen", MappingProxyType({k: tuple(v) for k, v in kernen.items()})
-        )
-        object.__setattr__(self, "_by_chat_id", MappingProxyType(by_chat))
-
-    def neighbours(self, slug: str) -> tuple[str, ...]:
-        """Slugs adjacent to ``slug`` in either direction, in file order.
-
-        Raises :class:`KeyError` for a slug that is not in the network.
-        """
-        try:
-            return self._neighbours[slug]
-        except KeyError:
-            raise KeyError(f"no neighbourhood {slug!r} in {self.source_path}") from None
-
-    def kernen(self) -> dict[str, tuple[str, ...]]:
-        """Kern name -> its neighbourhoods' slugs; kernen and slugs in file order."""
-        return dict(self._kernen)
-
-    def find_kern(self, name: str) -> str | None:
-        """The kern's name as written in the file, matched ignoring case, '-' and spacing."""
-        wanted = _kern_key(name)
-        return next((kern for kern in self._kernen if _kern_key(kern) == wanted), None)
-
-    def by_chat_id(self, chat_id: int) -> Neighbourhood | None:
-        """The neighbourhood whose ``chat_id`` in the file is ``chat_id``, if any."""
-        return self._by_chat_id.get(chat_id)
 
 
 def load_network(path: Path | str) -> Network:
@@ -309,8 +218,8 @@ def _build(text: str, source: str, path: Path) -> Network:
         timezone=ZoneInfo(parsed.network.timezone),
         regie_chat_id=parsed.regie.chat_id,
         coordinators_chat_id=parsed.coordinators.chat_id if parsed.coordinators else None,
-        policy=parsed.policy,
-        neighbourhoods={hood.slug: hood for hood in parsed.neighbourhood},
+        policy=Policy(**dict(parsed.policy)),
+        neighbourhoods={hood.slug: Neighbourhood(**dict(hood)) for hood in parsed.neighbourhood},
         source_path=path,
         contact=parsed.network.contact,
     )
@@ -362,17 +271,13 @@ def _cross_check(parsed: _NetworkFile) -> list[str]:
 
     spellings: dict[str, str] = {}
     for hood in hoods:
-        first = spellings.setdefault(_kern_key(hood.kern), hood.kern)
+        first = spellings.setdefault(kern_key(hood.kern), hood.kern)
         if first != hood.kern:
             problems.append(
                 f"neighbourhood {hood.slug!r}: kern {hood.kern!r} is also written {first!r}; "
                 "use one spelling"
             )
     return problems
-
-
-def _kern_key(name: str) -> str:
-    return " ".join(name.replace("-", " ").replace("_", " ").split()).casefold()
 
 
 def _join(items: list[str]) -> str:
@@ -487,8 +392,8 @@ def _allowed_keys(head: str) -> list[str]:
         "network": _NetworkSection,
         "regie": _ChatSection,
         "coordinators": _ChatSection,
-        "policy": Policy,
-        "neighbourhood": Neighbourhood,
+        "policy": _PolicySection,
+        "neighbourhood": _NeighbourhoodEntry,
     }
     model = models.get(head)
     return sorted(model.model_fields) if model else []
