@@ -22,7 +22,7 @@ import structlog
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import Message
 from relaybot.sandbox.stage import Stage, open_stage
-from relaybot.storage import chats as chats_storage
+from relaybot.storage import counters
 
 EVENING_STARTS = dt.time(21, 40)
 
@@ -300,7 +300,7 @@ async def play(stage: Stage, clock: EveningClock, language: str = "nl") -> None:
     quiet = [s for s in stage.network.neighbourhoods if not emu.bot_messages(chats[s])]
     print("\n" + say["quiet"].format(count=len(quiet)))
     async with stage.runtime.db.reading() as conn:
-        prevented = await chats_storage.counter_total(conn, "duplicates_prevented")
+        prevented = await counters.counter_total(conn, "duplicates_prevented")
     print(say["prevented"].format(count=prevented))
 
 

@@ -17,7 +17,7 @@ from relaybot.domain.patterns import CallPatterns, load_patterns
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Texts
 from relaybot.domain.throttle import AnswerLimits, AnswerThrottle, Spreader
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import chats, counters, incidents, outbox
 from relaybot.storage.db import Database
 from relaybot.storage.outbox import Priority
 
@@ -241,6 +241,6 @@ class Context:
         gets a few a minute. What does not fit is dropped, logged and counted."""
         if self.answers.allow(chat_id, person_id, self.clock()):
             return True
-        await chats.count(conn, self.counter_place(chat_id), "answers_dropped", self.clock())
+        await counters.count(conn, self.counter_place(chat_id), "answers_dropped", self.clock())
         log.info("answer_dropped", chat=chat_id, reason=reason)
         return False

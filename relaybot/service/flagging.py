@@ -14,7 +14,14 @@ from relaybot.domain.patterns import Classification
 from relaybot.domain.render import already_called, withdrawn_notice
 from relaybot.domain.rules import FlagOutcome
 from relaybot.service.context import Answer, Chat, Command, Context
-from relaybot.storage import chats, flags, incidents, outbox
+from relaybot.storage import (
+    counters,
+    duplicates,
+    idempotency,
+    incidents,
+    outbox,
+    withdrawals,
+)
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.flag")
@@ -39,7 +46,7 @@ class Flagging:
     ) -> Answer:
         """The inline button on a copy. The answer goes to the presser alone."""
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, self.ctx.clock()):
+            if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return Answer("")
             incident = await incidents.get(conn, number)
             pressed = await incidents.copy_at(conn, chat.id, message_id)
@@ -70,7 +77,7 @@ class Flagging:
         """`/112`: as a reply to a copy, to a resident's message, or about the one recent
         open incident of this chat."""
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             incident = await self._target(conn, command.chat.id, command.replied)
             if incident is None and command.replied is not None:
@@ -99,7 +106,7 @@ class Flagging:
         gets one short notice, and the next report wins as if it were the first. The
         withdrawn report stays in the incident's history."""
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             copy = None
             if command.replied is not None:
@@ -124,13 +131,13 @@ class Flagging:
     ) -> None:
         now = self.ctx.clock()
         place = self.ctx.directory.short_place(command.chat.id, self.ctx.texts("regie_short"))
-        gone = await flags.withdraw(
+        gone = await withdrawals.withdraw(
             conn, incident.number, now, command.actor.name, command.chat.id, place
         )
         if gone is None:
             await self.ctx.answer(conn, command, "unflag_nothing", number=incident.number)
             return
-        await flags.forget_duplicates(conn, incident.number)
+        await duplicates.forget_duplicates(conn, incident.number)
         withdrawn = Withdrawn(now, command.actor.name, place)
         notice = withdrawn_notice(
             self.ctx.texts, incident.number, withdrawn, self.ctx.network.timezone
@@ -148,7 +155,7 @@ class Flagging:
                 priority=Priority.FLAG,
                 payload={"html": notice, "reply_to": shown[0].message_id if shown else None},
             )
-        await chats.count(conn, self.ctx.counter_place(command.chat.id), "flag_withdrawn", now)
+        await counters.count(conn, self.ctx.counter_place(command.chat.id), "flag_withdrawn", now)
         log.info("flag_withdrawn", incident=incident.number, chat=command.chat.id)
 
     def chatter_interest(self, chat_id: int, text: str, replied_to: int | None) -> Interest | None:
@@ -194,7 +201,7 @@ class Flagging:
             return
         async with self.ctx.db.transaction() as conn:
             incident = await self._target(conn, chat.id, reply_post)  # again, now for certain
-            if incident is None or not await chats.claim(conn, key, self.ctx.clock()):
+            if incident is None or not await idempotency.claim(conn, key, self.ctx.clock()):
                 return
             if kind == "called":
                 outcome, first_time = await self._report(conn, incident, chat, actor)
@@ -206,11 +213,11 @@ class Flagging:
                 incident.flag is not None
                 and incident.is_open
                 # one answer per person per incident; repeating it counts once
-                and await flags.first_duplicate(
+                and await duplicates.first_duplicate(
                     conn, incident.number, actor.user_id, self.ctx.clock()
                 )
             ):
-                await chats.count(
+                await counters.count(
                     conn,
                     self.ctx.counter_place(chat.id),
                     "duplicates_prevented",
@@ -289,8 +296,8 @@ class Flagging:
                         incident=incident.number,
                         priority=Priority.FLAG,
                     )
-                await chats.count(conn, place, "flag_reports", now)
-                await chats.count(
+                await counters.count(conn, place, "flag_reports", now)
+                await counters.count(
                     conn, place, "flag_minutes", now, round((now - incident.created_at) / 60)
                 )
                 log.info("flag_first", incident=incident.number, chat=chat.id)
@@ -298,10 +305,10 @@ class Flagging:
             outcome = FlagOutcome.ALREADY
         if outcome is FlagOutcome.ALREADY:
             now = self.ctx.clock()
-            if not await flags.first_duplicate(conn, incident.number, actor.user_id, now):
+            if not await duplicates.first_duplicate(conn, incident.number, actor.user_id, now):
                 log.info("flag_duplicate_repeated", incident=incident.number, chat=chat.id)
                 return outcome, False
-            await chats.count(conn, place, "duplicates_prevented", now)
+            await counters.count(conn, place, "duplicates_prevented", now)
             log.info("flag_duplicate_prevented", incident=incident.number, chat=chat.id)
         return outcome, True
 

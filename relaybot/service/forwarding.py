@@ -21,7 +21,7 @@ from relaybot.domain.routing import (
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Raw
 from relaybot.service.context import Command, Context
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import counters, idempotency, incidents, outbox
 
 NEIGHBOURS_WORDS = frozenset({"buren", "neighbours", "neighbors"})
 log = structlog.get_logger("relaybot.regie")
@@ -37,7 +37,7 @@ class Forwarding:
         """`/doorsturen [targets]` in the regie chat: send a copy's incident down, or start an
         incident from a regie message (news from the police, a missing person)."""
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             refusal = check_forward(self.ctx.kind(command.chat), command.replied is not None)
             if refusal is not None or command.replied is None:
@@ -80,7 +80,7 @@ class Forwarding:
             return
         now = self.ctx.clock()
         incident = await self.ctx.incident_from(conn, command.chat.id, replied)
-        await chats.count(conn, "regie", "raised", now)
+        await counters.count(conn, "regie", "raised", now)
         log.info("regie_incident_created", incident=incident.number, chat=command.chat.id)
         await self._deliver_down(conn, command, incident, targets)
 
@@ -102,7 +102,7 @@ class Forwarding:
             for chat_id in targets.chats
         ]
         for slug in targets.slugs:
-            await chats.count(conn, slug, "received", now)
+            await counters.count(conn, slug, "received", now)
         parts = [
             self.ctx.texts(
                 "forward_done",
@@ -150,7 +150,7 @@ class Forwarding:
         )
         asked = command.args.strip().lower()
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             if kind not in (ChatKind.NEIGHBOURHOOD, ChatKind.REGIE, ChatKind.COORDINATORS):
                 # a private chat (or a stranger) learns nothing of the network's layout

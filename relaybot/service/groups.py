@@ -11,7 +11,7 @@ import structlog
 from relaybot.domain.chats import ChatKind
 from relaybot.service.context import Chat, Command, Context
 from relaybot.service.ports import Telegram, TelegramRefused
-from relaybot.storage import chats, outbox
+from relaybot.storage import chats, idempotency, outbox
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.groups")
@@ -53,7 +53,7 @@ class Groups:
         """One line for the command's chat, once per command message (within the answer
         limits of the chat and the person)."""
         async with self.ctx.db.transaction() as conn:
-            if await chats.claim(conn, command.key, self.ctx.clock()):
+            if await idempotency.claim(conn, command.key, self.ctx.clock()):
                 await self.ctx.answer(conn, command, key, **values)
         self.ctx.wake()
 
@@ -88,7 +88,7 @@ class Groups:
         if coordinators is None or ctx.directory.slug_for(chat_id) is None:
             return
         async with ctx.db.transaction() as conn:
-            if await chats.claim(conn, key, ctx.clock()):
+            if await idempotency.claim(conn, key, ctx.clock()):
                 await ctx.say(
                     conn,
                     coordinators,

@@ -10,7 +10,7 @@ from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Incident, Role, State
 from relaybot.domain.render import TEXT_LIMIT, clock, cut, visible_len
 from relaybot.service.context import Command, Context
-from relaybot.storage import chats, incidents, outbox, retention
+from relaybot.storage import idempotency, incidents, outbox, retention
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.lifecycle")
@@ -37,7 +37,7 @@ class Lifecycle:
     async def resolve(self, command: Command) -> None:
         """`/afgehandeld [note]`: every copy shows it is resolved; the button goes."""
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             incident = await self._incident_of_reply(conn, command, "need_reply_resolve")
             if incident is None:
@@ -80,7 +80,7 @@ class Lifecycle:
         text, names and notes are erased at once (the counters stay)."""
         erased = False
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             incident = await self._incident_of_reply(conn, command, "need_reply_retract")
             if incident is None:
@@ -193,7 +193,7 @@ class Lifecycle:
         incident's text, names and notes `retention_days` after it closed."""
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
-            keys = await chats.forget_handled(conn, now - HANDLED_KEEP)
+            keys = await idempotency.forget_handled(conn, now - HANDLED_KEEP)
             rows = await outbox.forget_finished(conn, now - OUTBOX_KEEP)
         erased = await retention.sweep(self.ctx.db, now, self.ctx.network.policy.retention_days)
         if keys or rows or erased:
@@ -204,7 +204,7 @@ class Lifecycle:
         """`/meldingen`: the open incidents this chat holds (in the regie chat: all)."""
         kind = self.ctx.kind(command.chat)
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             if kind is ChatKind.REGIE:  # everything relayed; a local incident stays local
                 found = [i for i in await incidents.open_incidents(conn) if i.relayed]

@@ -13,7 +13,7 @@ from relaybot.domain.routing import check_link
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Raw
 from relaybot.service.context import Answer, Command, Context
-from relaybot.storage import chats, outbox
+from relaybot.storage import chats, idempotency, outbox
 from relaybot.storage.chats import LinkRequest
 
 log = structlog.get_logger("relaybot.regie")
@@ -35,7 +35,7 @@ class Linking:
         slug = command.args.strip().split()[0].lower() if command.args.strip() else ""
         kind = self.ctx.kind(command.chat)
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             refusal = check_link(
                 self.ctx.directory, slug, command.chat.id, kind, command.actor.is_co_admin
@@ -92,7 +92,7 @@ class Linking:
         the card then shows the decision and who took it."""
         linked = False
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, self.ctx.clock()):
+            if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return Answer("")
             request = await chats.link_request(conn, request_id)
             if request is None:

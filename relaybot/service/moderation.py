@@ -34,7 +34,7 @@ from relaybot.domain.moderation import (
 from relaybot.domain.texts import Raw
 from relaybot.service.context import Answer, Context
 from relaybot.service.ports import Telegram, TelegramRefused
-from relaybot.storage import chats, outbox
+from relaybot.storage import idempotency, outbox
 from relaybot.storage import moderation as store
 from relaybot.storage.outbox import Priority
 
@@ -196,7 +196,7 @@ class Moderation:
             return
         ctx = self.ctx
         async with ctx.db.transaction() as conn:
-            if not await chats.claim(conn, f"mod:{key}", ctx.clock()):
+            if not await idempotency.claim(conn, f"mod:{key}", ctx.clock()):
                 return
             if finding is Finding.BLOCKED:
                 await self._warn(
@@ -342,7 +342,7 @@ class Moderation:
         """`/regels`: the house rules, in any network chat and in private."""
         ctx = self.ctx
         async with ctx.db.transaction() as conn:
-            if not await chats.claim(conn, request.key, ctx.clock()):
+            if not await idempotency.claim(conn, request.key, ctx.clock()):
                 return
             asker = ctx.asker(request.chat_id, request.actor)
             if not await ctx.admit_answer(conn, request.chat_id, asker, "rules"):
@@ -391,7 +391,7 @@ class Moderation:
     ) -> None:
         ctx = self.ctx
         async with ctx.db.transaction() as conn:
-            if not await chats.claim(conn, request.key, ctx.clock()):
+            if not await idempotency.claim(conn, request.key, ctx.clock()):
                 return
             refusal = self._refusal(request)
             if refusal is not None:
@@ -522,7 +522,7 @@ class Moderation:
         ctx = self.ctx
         texts = ctx.texts
         async with ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, ctx.clock()):
+            if not await idempotency.claim(conn, key, ctx.clock()):
                 return Answer("")
             card = await store.card(conn, card_id)
         if card is None:
@@ -595,7 +595,7 @@ class Moderation:
         if not self._may_remind(chat_id, 0, WELCOME, now):
             return
         async with ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, now):
+            if not await idempotency.claim(conn, key, now):
                 return
             last = await store.last_reminder(conn, chat_id, 0, WELCOME)
             if not mod.welcome_due(last, now):

@@ -24,7 +24,7 @@ from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
 from relaybot.domain.texts import Raw
 from relaybot.service.context import Answer, Command, Context
 from relaybot.service.ports import Telegram, TelegramRefused
-from relaybot.storage import chats, outbox, signups
+from relaybot.storage import chats, counters, idempotency, outbox, signups
 from relaybot.storage.signups import SignUp
 
 log = structlog.get_logger("relaybot.signup")
@@ -52,7 +52,7 @@ class Signup:
         """`/start`, `/aanmelden`, `/signup` (or the deep link) in a private chat."""
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, now):
+            if not await idempotency.claim(conn, key, now):
                 return
             current = await signups.open_for(conn, user_id)
             if current is not None and rules.invite_lapsed(
@@ -92,7 +92,7 @@ class Signup:
         submitted: int | None = None
         ended = False
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, now):
+            if not await idempotency.claim(conn, key, now):
                 return
             current = await signups.open_for(conn, user_id)
             if current is None:
@@ -133,7 +133,7 @@ class Signup:
         """`/stop`: end a running conversation and erase what it gathered."""
         ended = False
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, self.ctx.clock()):
+            if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return
             current = await signups.open_for(conn, user_id)
             if current is None:
@@ -151,7 +151,7 @@ class Signup:
     async def elsewhere(self, command: Command) -> None:
         """`/aanmelden` in a group: signing up happens privately; the answer has the link."""
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             await self.ctx.say(
                 conn,
@@ -167,7 +167,7 @@ class Signup:
     ) -> None:
         now = self.ctx.clock()
         await signups.submit(conn, current.id, answers, now)
-        await chats.count(conn, answers.slug or UNMATCHED_PLACE, "signups", now)
+        await counters.count(conn, answers.slug or UNMATCHED_PLACE, "signups", now)
         submitted = await signups.get(conn, current.id)
         assert submitted is not None
         await self._tell(
@@ -310,7 +310,7 @@ class Signup:
         if verb in ("ok", "to"):
             return await self._admit(signup_id, arg or None, actor, card_message_id, key)
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, self.ctx.clock()):
+            if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return Answer("")
             current = await signups.get(conn, signup_id)
             refusal = self._undecidable(current)
@@ -361,7 +361,7 @@ class Signup:
         invite link that asks to join, valid for 72 hours, sent to the resident privately."""
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, now):
+            if not await idempotency.claim(conn, key, now):
                 return Answer("")
             current = await signups.get(conn, signup_id)
             refusal = self._undecidable(current)
@@ -389,7 +389,7 @@ class Signup:
             return Answer(html.unescape(text), alert=True)
         async with self.ctx.db.transaction() as conn:
             await signups.set_invite(conn, current.id, chat_id, link, expiry)
-            await chats.count(conn, target, "admitted", now)
+            await counters.count(conn, target, "admitted", now)
             decided = await signups.get(conn, current.id)
             assert decided is not None
             decided = _with_card(decided, card_message_id)
@@ -413,7 +413,7 @@ class Signup:
         admitted resident is approved; anyone else is declined and the regie chat told once.
         A link that is no sign-up's is left to the chat's administrators."""
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, self.ctx.clock()):
+            if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return
             current = await signups.by_invite(conn, chat_id, invite_link)
         if current is None:
@@ -462,7 +462,7 @@ class Signup:
         the database file, edit the regie card to say so, and say what was erased."""
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, key, now):
+            if not await idempotency.claim(conn, key, now):
                 return
             mine = await signups.of_user(conn, user_id)
             await signups.delete(conn, [s.id for s in mine])

@@ -11,7 +11,7 @@ from relaybot.domain.model import Copy, Incident, Post, Role
 from relaybot.domain.routing import tag_targets
 from relaybot.domain.rules import Refusal
 from relaybot.service.context import Command, Context
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import counters, idempotency, incidents, outbox
 from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.tagging")
@@ -27,7 +27,7 @@ class Tagging:
         """`/regie`: relay the replied-to message, or add a follow-up to an incident."""
         kind = self.ctx.kind(command.chat)
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             replied = command.replied
             followed = await self._followed_incident(conn, command)
@@ -55,7 +55,7 @@ class Tagging:
         """`/update`: a follow-up, by a co-admin or a contact person."""
         kind = self.ctx.kind(command.chat)
         async with self.ctx.db.transaction() as conn:
-            if not await chats.claim(conn, command.key, self.ctx.clock()):
+            if not await idempotency.claim(conn, command.key, self.ctx.clock()):
                 return
             followed = await self._followed_incident(conn, command)
             if followed is None:
@@ -140,9 +140,9 @@ class Tagging:
                 incident=incident.number,
                 names=", ".join(unlinked),
             )
-        await chats.count(conn, slug, "raised", now)
+        await counters.count(conn, slug, "raised", now)
         for target_slug in targets.slugs:
-            await chats.count(conn, target_slug, "received", now)
+            await counters.count(conn, target_slug, "received", now)
         log.info(
             "incident_created",
             incident=incident.number,
@@ -202,7 +202,7 @@ class Tagging:
             copy = await incidents.copy_at(conn, chat_id, message_id)
             if copy is None or copy.role not in (Role.ORIGINAL, Role.FOLLOWUP_SOURCE):
                 return
-            if not await chats.claim(conn, key, self.ctx.clock()):
+            if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return
             incident = await incidents.get(conn, copy.incident)
             assert incident is not None

@@ -1,19 +1,12 @@
-"""What the bot learns about chats at run time, handled updates, and counters."""
+"""What the bot learns about chats at run time: links, moves, notes and /koppel requests."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import aiosqlite
 
 from relaybot.storage.db import fetch_one
-
-
-async def claim(conn: aiosqlite.Connection, key: str, now: float) -> bool:
-    """Mark an update as handled. False when it was handled before (a redelivery)."""
-    cursor = await conn.execute("INSERT OR IGNORE INTO handled (key, at) VALUES (?, ?)", (key, now))
-    return cursor.rowcount == 1
 
 
 async def links(conn: aiosqlite.Connection) -> dict[str, int]:
@@ -54,25 +47,6 @@ async def note_once(conn: aiosqlite.Connection, chat_id: int, note: str, now: fl
 
 async def forget_note(conn: aiosqlite.Connection, chat_id: int, note: str) -> None:
     await conn.execute("DELETE FROM chat_notes WHERE chat_id = ? AND note = ?", (chat_id, note))
-
-
-async def count(
-    conn: aiosqlite.Connection, place: str, metric: str, now: float, n: int = 1
-) -> None:
-    """Add to a per-day, per-place counter (for reports)."""
-    day = datetime.fromtimestamp(now, UTC).date().isoformat()
-    await conn.execute(
-        "INSERT INTO counters (day, place, metric, n) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (day, place, metric) DO UPDATE SET n = n + excluded.n",
-        (day, place, metric, n),
-    )
-
-
-async def counter_total(conn: aiosqlite.Connection, metric: str) -> int:
-    row = await fetch_one(
-        conn, "SELECT COALESCE(SUM(n), 0) FROM counters WHERE metric = ?", (metric,)
-    )
-    return int(row[0]) if row else 0
 
 
 # --- /koppel requests ---------------------------------------------------------------------
@@ -146,12 +120,6 @@ async def drop_stale_links(conn: aiosqlite.Connection, slug: str, chat_id: int) 
     """Forget stored links the directory no longer honours (the file took the neighbourhood
     or the chat), so that a new link for either can be stored."""
     await conn.execute("DELETE FROM chat_links WHERE slug = ? OR chat_id = ?", (slug, chat_id))
-
-
-async def forget_handled(conn: aiosqlite.Connection, before: float) -> int:
-    """Drop redelivery keys older than any redelivery Telegram would make."""
-    cursor = await conn.execute("DELETE FROM handled WHERE at < ?", (before,))
-    return cursor.rowcount
 
 
 async def noted_before(conn: aiosqlite.Connection, note: str, before: float) -> list[int]:

@@ -19,7 +19,7 @@ from relaybot.domain.render import notice as notice_text
 from relaybot.domain.render import render_alert, render_followup
 from relaybot.domain.signup import Keyboard
 from relaybot.service.context import Context
-from relaybot.storage import chats, incidents, outbox, signups
+from relaybot.storage import chats, counters, incidents, outbox, signups
 from relaybot.storage.outbox import Priority, Row
 
 log = structlog.get_logger("relaybot.delivery")
@@ -356,7 +356,7 @@ class Delivery:
         async with self.ctx.db.transaction() as conn:
             found = await outbox.recover_in_flight(conn)
             if found:
-                await chats.count(conn, "regie", "resent_after_crash", self.ctx.clock(), found)
+                await counters.count(conn, "regie", "resent_after_crash", self.ctx.clock(), found)
         return found
 
     async def wake_postponed(self, kinds: Collection[str]) -> int:

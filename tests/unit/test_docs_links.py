@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 # a path in backticks: from the repository root, or a module path from relaybot/
-# a file and, right after it, a function or class in it: `storage/chats.py` `claim(conn, ...)`
+# a file and, right after it, a function or class in it: `storage/idempotency.py` `claim(conn, ...)`
 CODE_NAME = re.compile(r"`([\w/]+\.py)`\s+`([\w.]+)")
 CODE_PATH = re.compile(r"`((?:relaybot|tests|docs|benchmarks|deploy)/[\w./-]+|\w+/[\w/]*\w\.py)`")
 
@@ -113,7 +113,8 @@ def defined(path: Path) -> set[str]:
 
 def test_the_architecture_tour_names_only_functions_that_exist() -> None:
     """Where docs/architecture.md names a function or class right after its file
-    (`storage/chats.py` `claim`), the file defines it: a renamed or moved function shows here."""
+    (`storage/idempotency.py` `claim`), the file defines it: a renamed or moved function
+    shows here."""
     text = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
     pairs = CODE_NAME.findall(text)
     assert len(pairs) > 20  # the tour is still written this way

@@ -145,7 +145,7 @@ async def test_housekeeping_forgets_old_keys_and_finished_rows_only(db: Database
     from relaybot.domain.patterns import load_patterns
     from relaybot.network_file import parse_network
     from relaybot.service import Context
-    from relaybot.storage import chats, outbox
+    from relaybot.storage import idempotency, outbox
 
     now = [10_000_000.0]
     network = parse_network(
@@ -154,8 +154,8 @@ async def test_housekeeping_forgets_old_keys_and_finished_rows_only(db: Database
     )
     lifecycle = Lifecycle(Context(db, network, patterns=load_patterns(), clock=lambda: now[0]))
     async with db.transaction() as conn:
-        await chats.claim(conn, "old", now[0] - 8 * 86400)
-        await chats.claim(conn, "new", now[0] - 86400)
+        await idempotency.claim(conn, "old", now[0] - 8 * 86400)
+        await idempotency.claim(conn, "new", now[0] - 86400)
         old_row = await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 40 * 86400)
         await outbox.done(conn, old_row, now[0] - 40 * 86400)
         recent = await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 86400)
@@ -163,5 +163,5 @@ async def test_housekeeping_forgets_old_keys_and_finished_rows_only(db: Database
         await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 40 * 86400)
     assert await lifecycle.housekeeping() == (1, 1)
     async with db.reading() as conn:
-        assert not await chats.claim(conn, "new", now[0])
+        assert not await idempotency.claim(conn, "new", now[0])
         assert await outbox.pending(conn) == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from relaybot.domain.model import Flag, State
-from relaybot.storage import flags, inbox, incidents, retention
+from relaybot.storage import inbox, incidents, retention, withdrawals
 from relaybot.storage.db import Database, readonly_uri
 
 NOW = 1_700_000_000.0
@@ -57,7 +57,7 @@ async def incident_with_everything(db: Database, state: State, closed_at: float)
             at=NOW,
         )
         await incidents.set_flag(conn, made.number, Flag(NOW + 60, CALLER, "Goor Oost", -101))
-        await flags.withdraw(conn, made.number, NOW + 90, AUTHOR, -101, "Goor Oost")
+        await withdrawals.withdraw(conn, made.number, NOW + 90, AUTHOR, -101, "Goor Oost")
         await incidents.set_flag(conn, made.number, Flag(NOW + 120, CALLER, "Goor Oost", -101))
         payload = json.dumps({"html": f"{SECRET} — {AUTHOR} — {NOTE}"})
         await conn.execute(  # a delivered send that carried the text (raw: the outbox's own
@@ -142,15 +142,15 @@ async def test_a_withdrawn_report_stays_in_the_history(tmp_path: Path) -> None:
             author="",
             created_at=NOW,
         )
-        assert await flags.withdraw(conn, made.number, NOW, "Anna", -101) is None
+        assert await withdrawals.withdraw(conn, made.number, NOW, "Anna", -101) is None
         assert await incidents.set_flag(conn, made.number, Flag(NOW + 1, "Bram", "Goor", -101))
-        gone = await flags.withdraw(conn, made.number, NOW + 2, "Anna", -102, "Goor Noord")
+        gone = await withdrawals.withdraw(conn, made.number, NOW + 2, "Anna", -102, "Goor Noord")
         assert gone is not None and gone.report.by == "Bram" and gone.withdrawn_by == "Anna"
         shown = await incidents.get(conn, made.number)
         assert shown is not None and shown.flag is None
         assert shown.withdrawn is not None and shown.withdrawn.by == "Anna"
         assert await incidents.set_flag(conn, made.number, Flag(NOW + 3, "Carla", "Goor", -101))
-        history = await flags.withdrawals(conn, made.number)
+        history = await withdrawals.withdrawals(conn, made.number)
         now_flag = (await incidents.get(conn, made.number)).flag
     await db.close()
     assert [(w.report.by, w.withdrawn_by) for w in history] == [("Bram", "Anna")]

@@ -9,7 +9,7 @@ import aiosqlite
 import pytest
 
 from relaybot.domain.model import Copy, Flag, Incident, Role, State
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import chats, counters, idempotency, incidents, outbox
 from relaybot.storage.db import Database, StorageError
 from relaybot.storage.migrations import MIGRATIONS
 from relaybot.storage.outbox import Priority
@@ -116,10 +116,10 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
     """An exception inside a transaction undoes its writes."""
     with pytest.raises(RuntimeError):
         async with db.transaction() as conn:
-            await chats.claim(conn, "update-1", NOW)
+            await idempotency.claim(conn, "update-1", NOW)
             raise RuntimeError("boom")
     async with db.transaction() as conn:
-        assert await chats.claim(conn, "update-1", NOW)
+        assert await idempotency.claim(conn, "update-1", NOW)
 
 
 # --- incidents --------------------------------------------------------------------------
@@ -226,9 +226,9 @@ async def test_open_incidents_of_a_chat_newest_first(db: Database) -> None:
 async def test_claim_is_true_only_the_first_time(db: Database) -> None:
     """An update key is handled once; its redelivery is recognised."""
     async with db.transaction() as conn:
-        assert await chats.claim(conn, "update-7", NOW)
-        assert not await chats.claim(conn, "update-7", NOW + 5)
-        assert await chats.claim(conn, "update-8", NOW)
+        assert await idempotency.claim(conn, "update-7", NOW)
+        assert not await idempotency.claim(conn, "update-7", NOW + 5)
+        assert await idempotency.claim(conn, "update-8", NOW)
 
 
 # --- outbox -----------------------------------------------------------------------------
@@ -359,12 +359,12 @@ async def test_chat_moves_and_counters(db: Database) -> None:
     async with db.transaction() as conn:
         await chats.link(conn, "goor-centrum", -103, "Goor Centrum", "Anna", NOW)
         await chats.record_move(conn, -103, -1103, NOW)
-        await chats.count(conn, "goor-oost", "duplicates_prevented", NOW)
-        await chats.count(conn, "goor-west", "duplicates_prevented", NOW, 2)
+        await counters.count(conn, "goor-oost", "duplicates_prevented", NOW)
+        await counters.count(conn, "goor-west", "duplicates_prevented", NOW, 2)
         assert await chats.moves(conn) == {-103: -1103}
         assert await chats.links(conn) == {"goor-centrum": -1103}
-        assert await chats.counter_total(conn, "duplicates_prevented") == 3
-        assert await chats.counter_total(conn, "flag_reports") == 0
+        assert await counters.counter_total(conn, "duplicates_prevented") == 3
+        assert await counters.counter_total(conn, "flag_reports") == 0
 
 
 async def test_next_due_ignores_rows_of_busy_chats(db: Database) -> None:

@@ -15,7 +15,7 @@ from relaybot.domain.model import Actor, Post, Role
 from relaybot.domain.outgoing import Send
 from relaybot.network_file import parse_network
 from relaybot.service import Chat, Command, Context
-from relaybot.storage import chats, incidents, outbox
+from relaybot.storage import counters, incidents, outbox
 from relaybot.storage.db import Database
 from relaybot.storage.outbox import Row
 from relaybot.telegram.delivery import Delivery, Plan
@@ -171,7 +171,7 @@ class World:
 
     async def counter(self, metric: str) -> int:
         async with self.db.reading() as conn:
-            return await chats.counter_total(conn, metric)
+            return await counters.counter_total(conn, metric)
 
 
 async def make_world(db: Database) -> World:

@@ -65,21 +65,3 @@ async def withdrawals(conn: aiosqlite.Connection, number: int) -> list[Withdrawa
         (number,),
     )
     return [Withdrawal(number, Flag(r[0], r[1], r[2], r[3]), r[4], r[5], r[6]) for r in rows]
-
-
-async def first_duplicate(
-    conn: aiosqlite.Connection, number: int, user_id: int, at: float
-) -> bool:
-    """Record that this person reported (or meant to report) 112 after it was reported. True
-    the first time per incident: they get one answer and count once as a duplicate
-    prevented, however often they repeat themselves."""
-    cursor = await conn.execute(
-        "INSERT OR IGNORE INTO flag_duplicates (incident, user_id, at) VALUES (?, ?, ?)",
-        (number, user_id, at),
-    )
-    return cursor.rowcount == 1
-
-
-async def forget_duplicates(conn: aiosqlite.Connection, number: int) -> None:
-    """A withdrawn report: whoever repeats the next one is answered afresh."""
-    await conn.execute("DELETE FROM flag_duplicates WHERE incident = ?", (number,))
