@@ -1,5 +1,23 @@
 """The SQLite connection: WAL, foreign keys, migrations, and serialised transactions.
 
+Which way to the database, for what (all on :class:`Database`):
+
+=========================================  ====================================================
+``async with db.transaction() as conn``    writes that stand or fall together (every use
+                                           case): BEGIN IMMEDIATE, COMMIT, ROLLBACK on error
+``async with db.statements() as conn``     one write that is a single statement (atomic on
+                                           its own): one trip to the database thread, not three
+``async with db.reading() as conn``        reads; the lock keeps them out of our transactions
+``async with db.reading_inline() as conn`` the short indexed reads on every send's path,
+                                           answered on the event loop's thread
+                                           (``execute_fetchall`` only)
+``db.quick_one(sql, args)``                a point read by primary key on every group message,
+                                           inline and unlocked; None without the read-only
+                                           connection (in memory): then use ``reading()``
+``db.conn``                                not for queries: the raw connection, unlocked, for
+                                           this module and tests that set up a database
+=========================================  ====================================================
+
 The file holds residents' reports: it and its folder are created readable by the owner alone,
 and deleted content is overwritten (``secure_delete``), so that what the bot erases is gone
 from the file and not only from its tables.
