@@ -55,7 +55,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.logs import configure
     from relaybot.settings import require_token
     from relaybot.telegram.app import run
-    from relaybot.telegram.startup import preflight
+    from relaybot.telegram.preflight import check_token
 
     settings = load_settings()
     secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
@@ -63,7 +63,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     require_token(settings)
     load_network(_network_path(settings, None))
     # ask the Bot API first: a rejected token or an unreachable URL is one line, no token
-    asyncio.run(preflight(settings))
+    asyncio.run(check_token(settings))
     run(settings)
     return 0
 

@@ -1,4 +1,5 @@
-"""Ask Telegram what the bot may do: getMe, and getChatMember in every network chat.
+"""Ask Telegram what the bot may do: getMe, and getChatMember in every network chat; and,
+before `relaybot run` starts, whether the token and the API URL work at all (`check_token`).
 
 The answers become :mod:`relaybot.domain.preflight` facts; that module decides what is wrong.
 Used by `relaybot check`, `relaybot discover`, and at start-up through the port (the start-up
@@ -8,10 +9,20 @@ checks are a use case: relaybot/service/startup_checks.py).
 from __future__ import annotations
 
 import html
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import structlog
 from telegram import Bot, ChatMember, ChatMemberAdministrator
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+    TimedOut,
+)
 
 from relaybot.domain.network import Network
 from relaybot.domain.preflight import (
@@ -23,6 +34,7 @@ from relaybot.domain.preflight import (
     problems,
 )
 from relaybot.domain.texts import Texts
+from relaybot.logs import mask
 from relaybot.service.startup_checks import network_chats
 from relaybot.settings import Settings, SettingsError, require_token
 
@@ -100,3 +112,55 @@ async def check_telegram(
 def _plain(markup: str) -> str:
     """A line of the bot's HTML as plain terminal text."""
     return html.unescape(markup.replace("<b>", "").replace("</b>", ""))
+
+
+async def check_token(settings: Settings) -> str:
+    """Before `relaybot run` starts: ask getMe ourselves. python-telegram-bot reports a
+    rejected token as an exception whose message holds the token, logged with a long
+    traceback by its own retry loop; asked here, start-up ends with one line that names the
+    setting to fix and never the token. The bot's username, or a :class:`SettingsError`."""
+    token = require_token(settings)
+    base = settings.api_base_url
+    shown = mask(base)
+    bot = Bot(token, base_url=base)
+    try:
+        with _quiet("telegram", "httpx"):  # its errors become our one line below
+            await bot.initialize()
+            me = bot.bot
+            await bot.shutdown()
+    except InvalidToken as exc:
+        # 401 is a wrong token; a 404 is a malformed token or a URL that is no Bot API
+        answer = str(exc.__cause__ or exc)  # PTB wraps the server's answer in a message
+        if "unauthorized" in answer.lower():  # that holds the token: read the answer alone
+            raise TokenRejected() from None
+        raise SettingsError(
+            f"RELAYBOT_API_BASE_URL: {shown} answered 404 Not Found to getMe: the URL should "
+            "end in /bot, and RELAYBOT_TOKEN look like 123456:ABC...",
+            variable="RELAYBOT_API_BASE_URL",
+        ) from None
+    except (TimedOut, NetworkError) as exc:
+        raise SettingsError(
+            f"RELAYBOT_API_BASE_URL: cannot reach {shown} ({type(exc).__name__}: "
+            f"{mask(str(exc))[:200]})",
+            variable="RELAYBOT_API_BASE_URL",
+        ) from None
+    except TelegramError as exc:
+        raise SettingsError(
+            f"RELAYBOT_API_BASE_URL: {shown} gave an unexpected answer "
+            f"({type(exc).__name__}: {mask(str(exc))[:200]})",
+            variable="RELAYBOT_API_BASE_URL",
+        ) from None
+    return me.username or ""
+
+
+@contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

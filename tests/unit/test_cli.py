@@ -354,7 +354,7 @@ def test_database_folder_that_cannot_be_made_is_one_line_naming_the_setting(
     async def telegram_says_yes(_settings: object) -> str:  # no Telegram in a unit test
         return "proef_bot"
 
-    monkeypatch.setattr("relaybot.telegram.startup.preflight", telegram_says_yes)
+    monkeypatch.setattr("relaybot.telegram.preflight.check_token", telegram_says_yes)
     assert main(["run"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "RELAYBOT_DATABASE" in lines[0] and str(blocker) in lines[0]
