@@ -136,7 +136,11 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(
             serve_forever(
-                port=args.port, host=args.host, town=args.town, round_trip=args.round_trip
+                port=args.port,
+                host=args.host,
+                town=args.town,
+                round_trip=args.round_trip,
+                callback_answer_s=args.callback_answer_s,
             )
         )
     return 0
@@ -290,6 +294,12 @@ def parser() -> argparse.ArgumentParser:
         "--round-trip", type=float, default=0.0, help="seconds before each answer (as a network)"
     )
     emulator.add_argument(
+        "--callback-answer-s",
+        type=float,
+        help="seconds after a press within which a button's answer is taken (default 15, as"
+        " Telegram)",
+    )
+    emulator.add_argument(
         "--town",
         action="store_true",
         help="hold Proefdorp, a small invented town to try discover, check and run on",
@@ -298,8 +308,9 @@ def parser() -> argparse.ArgumentParser:
         "health",
         "say whether the bot is running (exit code per state)",
         "Read the heartbeat next to the database and say how the bot is: 0 running, "
-        "1 stuck (no heartbeat for 90 s), 3 stopped cleanly, 4 never started, "
-        "5 ended without a clean stop.",
+        "1 stuck (no heartbeat for 90 s, or an update failing for more than 30 s), "
+        "3 stopped cleanly, 4 never started, 5 ended without a clean stop, "
+        "6 running but an update was set aside.",
     )
     report = command(
         "report",

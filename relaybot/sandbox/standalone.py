@@ -15,11 +15,15 @@ async def serve_forever(
     token: str = DEFAULT_TOKEN,
     town: bool = False,
     round_trip: float = 0.0,
+    callback_answer_s: float | None = None,
 ) -> None:
     """Run a standalone emulator until cancelled, printing where to reach it. With `town`,
     it holds Proefdorp (relaybot/sandbox/town.py) and prints what the bot says there; with
-    `round_trip`, every answer comes that many seconds after the call was carried out."""
+    `round_trip`, every answer comes that many seconds after the call was carried out; a
+    button's answer is taken within `callback_answer_s` of the press."""
     emulator = Emulator(token=token, round_trip=round_trip)
+    if callback_answer_s is not None:
+        emulator.callback_answer_s = callback_answer_s
     await emulator.start(host=host, port=port)
     print(f"base_url={emulator.base_url} token={emulator.token}", flush=True)
     echo = None

@@ -268,6 +268,18 @@ def test_version(capsys: pytest.CaptureFixture) -> None:
     assert capsys.readouterr().out.startswith("relaybot 0.")
 
 
+def test_emulator_takes_the_seconds_a_button_answer_is_taken(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """`relaybot emulator --callback-answer-s 2` sets how late a button's answer may come
+    (Telegram's 15 s when not given); a value that is no number is refused by name."""
+    assert parser().parse_args(["emulator", "--callback-answer-s", "2"]).callback_answer_s == 2
+    assert parser().parse_args(["emulator"]).callback_answer_s is None
+    with pytest.raises(SystemExit) as done:
+        parser().parse_args(["emulator", "--callback-answer-s", "soon"])
+    assert done.value.code == 2 and "--callback-answer-s" in capsys.readouterr().err
+
+
 def test_every_subcommand_has_a_summary_and_a_description() -> None:
     """`relaybot --help` lists only commands that exist, each with a summary; each
     subcommand's own --help has a description."""
