@@ -99,8 +99,9 @@ async def test_join_request_declined(emu: Emulator, bot: telegram.Bot, world: Wo
     assert await bot.decline_chat_join_request(world.group.id, daan.id)
     assert not emu.chat(world.group.id).is_member(daan.id)
     old = await bot.create_chat_invite_link(
-        world.group.id, expire_date=int(time.time()) - 10, creates_join_request=True
+        world.group.id, expire_date=int(time.time()) + 60, creates_join_request=True
     )
+    emu.clock = lambda: time.time() + 61
     with pytest.raises(EmulatorError, match="expired"):
         emu.request_join(world.group.id, daan, old.invite_link)
     await bot.revoke_chat_invite_link(world.group.id, link.invite_link)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,8 @@ from relaybot.sandbox.emulator.records import MEMBER_STATUSES, Chat, InviteLink,
 from relaybot.sandbox.emulator.state import World
 
 _COMMAND_CHARS = set(string.ascii_lowercase + string.digits + "_")
+_SECRET_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]*")
+INVITE_NAME_LIMIT = 32  # characters Telegram keeps of an invite link's name
 _WEBHOOK_ACTIVE = ApiError(
     409,
     "Conflict: can't use getUpdates method while webhook is active; "
@@ -52,6 +55,7 @@ class ChatMethods:
             "unpinChatMessage": self.unpin_chat_message,
             "unpinAllChatMessages": self.unpin_all_chat_messages,
             "createChatInviteLink": self.create_chat_invite_link,
+            "editChatInviteLink": self.edit_chat_invite_link,
             "exportChatInviteLink": self.export_chat_invite_link,
             "revokeChatInviteLink": self.revoke_chat_invite_link,
             "approveChatJoinRequest": self.approve_chat_join_request,
@@ -88,6 +92,11 @@ class ChatMethods:
         url = p.string("url", "") or ""
         if url and not url.startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = p.string("secret_token", "") or ""
+        if url and len(secret) > 256:
+            raise bad_request("secret token is too long")
+        if url and not _SECRET_TOKEN_CHARS.fullmatch(secret):
+            raise bad_request("secret token contains unallowed characters")
         self.webhook_url = url
         if p.flag("drop_pending_updates"):
             self.world.updates.drop_all()
@@ -210,23 +219,42 @@ class ChatMethods:
 
     def create_chat_invite_link(self, p: Params) -> dict[str, Any]:
         chat = self._link_chat(p)
-        member_limit = p.integer("member_limit")
-        if member_limit is not None and not 1 <= member_limit <= 99999:
-            raise bad_request("USAGE_LIMIT_INVALID")
-        if member_limit is not None and p.flag("creates_join_request"):
-            raise bad_request(
-                "member_limit can't be specified for links requiring administrator approval"
-            )
-        link = InviteLink(
-            invite_link=self._new_link(),
-            creator_id=self.world.bot.id,
-            name=p.string("name"),
-            expire_date=p.integer("expire_date"),
-            member_limit=member_limit,
-            creates_join_request=p.flag("creates_join_request"),
-        )
+        link = InviteLink(self._new_link(), self.world.bot.id, **self._link_terms(p))
         chat.invite_links[link.invite_link] = link
         return self._link_json(link)
+
+    def edit_chat_invite_link(self, p: Params) -> dict[str, Any]:
+        chat = self._link_chat(p)
+        link = chat.invite_links.get(p.string("invite_link") or "")
+        if link is None or link.is_revoked:
+            raise bad_request("INVITE_HASH_EXPIRED")
+        for name, value in self._link_terms(p).items():
+            setattr(link, name, value)
+        return self._link_json(link)
+
+    def _link_terms(self, p: Params) -> dict[str, Any]:
+        """A link's name, expiry, member limit and approval as Telegram keeps them: the Bot
+        API server reads a missing or negative number as 0 (none); TDLib trims the name, cuts
+        it at 32 characters (no error) and joins runs of spaces; the servers refuse a limit
+        over 99999, an expiry already passed, and a limit on a link that asks for approval."""
+        member_limit = max(p.integer("member_limit", 0) or 0, 0)
+        expire_date = max(p.integer("expire_date", 0) or 0, 0)
+        creates_join_request = p.flag("creates_join_request")
+        if member_limit > 99999:
+            raise bad_request("USAGE_LIMIT_INVALID")
+        if expire_date and expire_date <= self.world.now():
+            raise bad_request("EXPIRE_DATE_INVALID")
+        if member_limit and creates_join_request:
+            raise bad_request(
+                "member limit can't be specified for links requiring administrator approval"
+            )
+        name = (p.string("name") or "").strip()[:INVITE_NAME_LIMIT].strip()
+        return {
+            "name": re.sub(r"[ \n]+", " ", name) or None,
+            "expire_date": expire_date or None,
+            "member_limit": member_limit or None,
+            "creates_join_request": creates_join_request,
+        }
 
     def export_chat_invite_link(self, p: Params) -> str:
         chat = self._link_chat(p)
@@ -282,7 +310,7 @@ class ChatMethods:
 
     def _requester(self, p: Params) -> tuple[Chat, User]:
         chat = self.world.chat_for_bot(p.chat_id())
-        self._need_right(chat, "can_invite_users", "manage join requests")
+        self._need_right(chat, "can_invite_users", "manage chat join requests")
         user = self.world.users.get(p.required_int("user_id"))
         if user is None or user.id not in chat.join_requests:
             raise bad_request("HIDE_REQUESTER_MISSING")

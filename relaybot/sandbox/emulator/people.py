@@ -217,7 +217,7 @@ class People:
                 **({"expire_date": link.expire_date} if link.expire_date else {}),
             },
         }
-        if chat.is_admin(self.world.bot.id):
+        if self.world.bot_rights(chat).get("can_invite_users"):  # as Telegram's docs say
             self.world.updates.put("chat_join_request", payload)
 
     def admit_requester(self, chat: Chat, user: User) -> None:

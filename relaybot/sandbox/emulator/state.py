@@ -289,5 +289,5 @@ class World:
         }
         if user.id == self.bot.id:
             self.updates.put("my_chat_member", payload)
-        elif chat.is_member(self.bot.id):
+        elif chat.is_admin(self.bot.id):  # Telegram tells only administrators of others
             self.updates.put("chat_member", payload)
