@@ -53,9 +53,7 @@ async def test_join_requests_need_the_right_to_invite(
     assert not emu.chat(world.group.id).is_member(carla.id)
 
 
-async def test_invite_link_names_are_cut_at_32_characters(
-    bot: telegram.Bot, world: World
-) -> None:
+async def test_invite_link_names_are_cut_at_32_characters(bot: telegram.Bot, world: World) -> None:
     """Telegram keeps 32 characters of a link's name, trimmed, with runs of spaces joined
     (TDLib's clean_name; no error): a creation and an edit show what it kept."""
     long_name = "Aanmelding voor Proefdorp Noord en Zuid #12345"
@@ -77,13 +75,9 @@ async def test_invite_link_limits(emu: Emulator, bot: telegram.Bot, world: World
     with pytest.raises(BadRequest, match=r"(?i)EXPIRE_DATE_INVALID"):
         await bot.create_chat_invite_link(world.group.id, expire_date=int(time.time()) - 10)
     with pytest.raises(BadRequest, match=r"(?i)member limit can't be specified"):
-        await bot.create_chat_invite_link(
-            world.group.id, member_limit=5, creates_join_request=True
-        )
+        await bot.create_chat_invite_link(world.group.id, member_limit=5, creates_join_request=True)
     with pytest.raises(BadRequest, match=r"(?i)USAGE_LIMIT_INVALID"):
-        await bot.edit_chat_invite_link(
-            world.group.id, unlimited.invite_link, member_limit=100_000
-        )
+        await bot.edit_chat_invite_link(world.group.id, unlimited.invite_link, member_limit=100_000)
 
 
 async def test_webhook_secret_tokens(emu: Emulator, bot: telegram.Bot) -> None:
