@@ -6,14 +6,17 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from relaybot.sandbox.emulator.params import Params
 from relaybot.sandbox.emulator.records import Message
+from relaybot.sandbox.emulator.server import Api
 from relaybot.sandbox.stage import Stage, open_stage
+from tests import bot_api_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"
@@ -37,6 +40,24 @@ class Clock:
 
     def stop_at(self, moment: float) -> None:
         self.stopped_at, self.offset = moment, 0.0
+
+
+@pytest.fixture(autouse=True)
+def requests_as_telegram_takes_them(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every request an emulator answers during the test (the bot's, in this process or a
+    `relaybot run` beside it) is one python-telegram-bot's Bot would send: a method it has,
+    parameters by its names. Checked as each test ends, so each xdist worker checks its own."""
+    seen: set[tuple[str, frozenset[str]]] = set()
+    handle = Api.handle
+
+    async def recorded(api: Api, token: str, method: str, params: Params) -> Any:
+        seen.add((method, frozenset(params.values) | frozenset(params.files)))
+        return await handle(api, token, method, params)
+
+    monkeypatch.setattr(Api, "handle", recorded)
+    yield
+    problems = bot_api_contract.disagreements(seen)
+    assert not problems, "requests Telegram's client would never send:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -50,7 +50,6 @@ class ChatMethods:
             "getChatMember": self.get_chat_member,
             "getChatAdministrators": self.get_chat_administrators,
             "getChatMemberCount": self.get_chat_member_count,
-            "getChatMembersCount": self.get_chat_member_count,
             "pinChatMessage": self.pin_chat_message,
             "unpinChatMessage": self.unpin_chat_message,
             "unpinAllChatMessages": self.unpin_all_chat_messages,
