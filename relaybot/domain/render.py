@@ -3,47 +3,17 @@
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from relaybot.domain.fit import CAPTION_LIMIT, TEXT_LIMIT, cut, utf16_len, visible_len
 from relaybot.domain.model import Flag, FollowUp, Incident, State, Withdrawn
 from relaybot.domain.texts import Raw, Texts
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
-ELLIPSIS = "…"
 CAPTION_NOTE_LIMIT = 200
 TEXT_NOTE_LIMIT = 500
 _SLOT = "\x00"  # where the user's text goes while the rest is measured
-_TAG = re.compile(r"<[^>]+>")
-
-
-def utf16_len(text: str) -> int:
-    """Telegram counts lengths in UTF-16 code units (an emoji outside the BMP counts 2)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def cut(text: str, limit: int) -> str:
-    """Shorten to at most `limit` UTF-16 units, ending with an ellipsis when anything was cut."""
-    if utf16_len(text) <= limit:
-        return text
-    budget = max(limit - 1, 0)
-    out: list[str] = []
-    used = 0
-    for char in text:
-        size = utf16_len(char)
-        if used + size > budget:
-            break
-        out.append(char)
-        used += size
-    return "".join(out).rstrip() + ELLIPSIS
-
-
-def visible_len(markup: str) -> int:
-    """Length of HTML as the reader sees it (tags gone, entities decoded)."""
-    return utf16_len(html.unescape(_TAG.sub("", markup)))
 
 
 def fit(template: str, user_text: str, limit: int) -> str:

@@ -202,9 +202,12 @@ async def open_stage(
         co_admins[slug] = _person(emu, stage_people)
         residents[slug] = _person(emu, stage_people + 1)
         stage_people += 2
+        chat_id = hood.chat_id or next(spare_ids)
         chat = emu.add_group(
             f"Buurtpreventie {hood.name}",
-            hood.chat_id or next(spare_ids),
+            chat_id,
+            # Telegram numbers supergroups -100...; an id without that prefix is a basic group
+            kind="supergroup" if str(chat_id).startswith("-100") else "group",
             members=[co_admins[slug], residents[slug]],
             admins=[co_admins[slug]],
         )

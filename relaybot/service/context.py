@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import aiosqlite
 import structlog
 
+from relaybot.domain import fit
 from relaybot.domain.chats import ChatKind, Directory
 from relaybot.domain.model import Actor, Incident, Post
 from relaybot.domain.network import Network
@@ -48,10 +49,14 @@ class Command:
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer for the person alone (a button's callback answer)."""
+    """An answer for the person alone (a button's callback answer), cut to the 200
+    characters Telegram takes (a long neighbourhood name must not get it refused)."""
 
     text: str
     alert: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", fit.answer(self.text))
 
 
 class Context:

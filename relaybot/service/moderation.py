@@ -562,18 +562,19 @@ class Moderation:
         return Answer(_plain(texts(f"removal_answer_{outcome}")))
 
     async def _remove(self, card: store.RemovalCard) -> tuple[str, str]:
-        """Kick the member (ban, then unban: they may sign up again). A member who left in
-        the meantime, or who became a co-admin, is not touched."""
+        """Kick the member (ban, then unban: they may sign up again; in a basic group only
+        the ban, which the card then says). A member who left in the meantime, or who
+        became a co-admin, is not touched."""
         member = await self.telegram.standing(card.chat_id, card.member_id)
         if not member.is_in:
             return "gone", ""
         if member.is_admin:
             return "refused", "removal_failed_admin"
         try:
-            await self.telegram.kick(card.chat_id, card.member_id)
+            lifted = await self.telegram.kick(card.chat_id, card.member_id)
         except TelegramRefused as failed:
             return "refused", failed.reason
-        return "removed", ""
+        return ("removed" if lifted else "banned"), ""
 
     async def _card_messages(
         self, conn: aiosqlite.Connection, card_id: int, pressed: tuple[int, int]

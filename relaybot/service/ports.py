@@ -62,9 +62,10 @@ class Telegram(Protocol):
         """Creator or administrator of the chat (briefly cached unless `fresh`)."""
         ...
 
-    async def kick(self, chat_id: int, user_id: int) -> None:
+    async def kick(self, chat_id: int, user_id: int) -> bool:
         """Out of the chat, free to come back through a new sign-up (ban, then unban);
-        refused with the text key that says why."""
+        refused with the text key that says why. False when only the ban was possible (a
+        basic group keeps no bans to lift)."""
         ...
 
     async def leave(self, chat_id: int) -> None:

@@ -108,7 +108,9 @@ class RemovalCard:
     member_id: int
     member_name: str
     warnings: int
-    state: str  # "pending", "removed", "kept", "gone" (had left), "refused" (could not)
+    # "pending", "removed", "banned" (removed from a basic group, no unban), "kept",
+    # "gone" (had left), "refused" (could not)
+    state: str
     decided_by: str = ""
 
 

@@ -16,6 +16,7 @@ from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.preflight import bot_facts, chat_facts
 
 log = structlog.get_logger("relaybot.port")
+BASIC_GROUP = "supergroup and channel chats only"  # what Telegram answers a basic group's unban
 
 
 class BotPort:
@@ -60,8 +61,10 @@ class BotPort:
     async def is_co_admin(self, chat_id: int, user_id: int, *, fresh: bool = False) -> bool:
         return await self.admins.is_admin_of(self.bot, chat_id, user_id, fresh=fresh)
 
-    async def kick(self, chat_id: int, user_id: int) -> None:
-        """Ban, then unban: the member is out, and may come back through a new sign-up."""
+    async def kick(self, chat_id: int, user_id: int) -> bool:
+        """Ban, then unban: the member is out, and may come back through a new sign-up.
+        A basic group has no unban (Telegram answers "method is available for supergroup
+        and channel chats only"): the member is out all the same; False says so."""
         try:
             await self.bot.ban_chat_member(chat_id, user_id)
         except Forbidden as error:
@@ -71,7 +74,13 @@ class BotPort:
             if "administrator" in message or "owner" in message:
                 raise TelegramRefused("removal_failed_admin") from error
             raise TelegramRefused("removal_failed_rights") from error
-        await self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True)
+        try:
+            await self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True)
+        except BadRequest as error:
+            if BASIC_GROUP not in error.message.lower():
+                raise
+            return False
+        return True
 
     async def leave(self, chat_id: int) -> None:
         try:

@@ -17,6 +17,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from relaybot.domain import fit
 from relaybot.domain.outgoing import Delete, Edit, Op, Send
 from relaybot.domain.signup import Keyboard
 from relaybot.domain.texts import Texts
@@ -110,24 +111,40 @@ class Sender:
         return None
 
     async def _send(self, op: Send) -> int:
+        """A text longer than Telegram takes goes as several messages (relaybot.domain.fit);
+        the buttons go under the last, whose id is returned (a later edit of the card means
+        that one). Media keeps its buttons, and what its caption could not hold follows."""
         markup = keyboard(self.texts, op)
         reply = (
             ReplyParameters(op.reply_to, allow_sending_without_reply=True) if op.reply_to else None
         )
+        more = self.texts("continued")
         if op.copy_from is not None:
+            parts = fit.split(op.html, fit.TEXT_LIMIT, continued=more, first=fit.CAPTION_LIMIT)
             copied = await self.bot.copy_message(
                 op.chat_id,
                 op.copy_from[0],
                 op.copy_from[1],
-                caption=op.html,
+                caption=parts[0],
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 reply_parameters=reply,
             )
+            for part in parts[1:]:
+                await self._text(op.chat_id, part, None, ReplyParameters(copied.message_id))
             return copied.message_id
+        parts = fit.split(op.html, fit.TEXT_LIMIT, continued=more)
+        for part in parts[:-1]:
+            await self._text(op.chat_id, part, None, reply)
+            reply = None  # only the first part threads under what it answers
+        return await self._text(op.chat_id, parts[-1], markup, reply)
+
+    async def _text(
+        self, chat_id: int, html: str, markup: Markup | None, reply: ReplyParameters | None
+    ) -> int:
         sent = await self.bot.send_message(
-            op.chat_id,
-            op.html,
+            chat_id,
+            html,
             parse_mode=ParseMode.HTML,
             reply_markup=markup,
             reply_parameters=reply,
@@ -136,18 +153,19 @@ class Sender:
         return sent.message_id
 
     async def _edit(self, op: Edit) -> None:
+        """An edit changes one message: what does not fit is cut (relaybot.domain.fit)."""
         markup = keyboard(self.texts, op)
         if op.caption:
             await self.bot.edit_message_caption(
                 op.chat_id,
                 op.message_id,
-                caption=op.html,
+                caption=fit.trim(op.html, fit.CAPTION_LIMIT),
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
         else:
             await self.bot.edit_message_text(
-                op.html,
+                fit.trim(op.html, fit.TEXT_LIMIT),
                 op.chat_id,
                 op.message_id,
                 parse_mode=ParseMode.HTML,

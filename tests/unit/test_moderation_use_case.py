@@ -30,6 +30,7 @@ class FakeMembers:
         self.standing_of: dict[int, Standing] = {}
         self.kicks: list[tuple[int, int]] = []
         self.refuse: str | None = None
+        self.basic = False  # a basic group: the ban cannot be lifted
 
     def set(self, **standing: Standing) -> FakeMembers:
         self.standing_of = {int(k.removeprefix("u")): v for k, v in standing.items()}
@@ -38,10 +39,11 @@ class FakeMembers:
     async def standing(self, chat_id: int, user_id: int) -> Standing:
         return self.standing_of.get(user_id, Standing("left"))
 
-    async def kick(self, chat_id: int, user_id: int) -> None:
+    async def kick(self, chat_id: int, user_id: int) -> bool:
         if self.refuse:
             raise TelegramRefused(self.refuse)
         self.kicks.append((chat_id, user_id))
+        return not self.basic
 
 
 @pytest.fixture
@@ -95,6 +97,23 @@ async def test_a_kick_telegram_refuses_is_shown_on_the_card(
     edits = await world.rows(action="edit")
     assert {r["chat_id"] for r in edits} == {GOOR_OOST, -1002}
     assert all("Niet verwijderd" in r["payload"]["html"] for r in edits)
+
+
+async def test_removal_in_a_basic_group_says_the_ban_stays(
+    world: World, moderation: Moderation, members: FakeMembers
+) -> None:
+    """In a basic group Telegram cannot lift a ban: the member is out, and the card and the
+    answer say that only a co-admin can add them again (no buttons left to press)."""
+    card = await card_at_limit(world, moderation)
+    members.set(u1=Standing("creator"), u77=Standing("member"))
+    members.basic = True
+    answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1")
+    assert members.kicks == [(GOOR_OOST, MEMBER)] and not answer.alert
+    assert "alleen een beheerder het lid weer toevoegen" in answer.text
+    edits = await world.rows(action="edit")
+    assert {r["chat_id"] for r in edits} == {GOOR_OOST, -1002}
+    for row in edits:
+        assert "basisgroep" in row["payload"]["html"] and not row["payload"].get("buttons")
 
 
 async def test_a_member_who_became_co_admin_is_not_removed(

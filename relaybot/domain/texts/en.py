@@ -3,6 +3,7 @@
 TEXTS: dict[str, str] = {
     "and": "and",
     "nobody": "nobody",
+    "continued": "<i>(continued)</i>",
     "regie_short": "steering group",
     "regie": "the steering group",
     "alert_header": "🚨 <b>Alert #{number}</b> · {place}",
@@ -295,6 +296,7 @@ TEXTS.update(
         "button_remove": "🚪 Remove",
         "button_keep": "✋ Keep",
         "removal_card_removed": "{card}\n🚪 <b>Removed</b> by {by}. Coming back takes a new sign-up.",
+        "removal_card_banned": "{card}\n🚪 <b>Removed</b> by {by}. This is a basic group: there the bot cannot undo a removal. Should the member come back, a co-admin adds them again.",
         "removal_card_kept": "{card}\n✋ <b>Kept</b>: decided by {by}.",
         "removal_card_gone": "{card}\nℹ️ <b>Not needed</b>: the member had already left (seen by {by}).",
         "removal_card_failed": "{card}\n⛔ <b>Not removed</b>: {reason}",
@@ -304,6 +306,7 @@ TEXTS.update(
         "removal_answer_denied": "Only a co-admin of this neighbourhood group who may remove members can decide this.",
         "removal_answer_already": "Already decided by {by}.",
         "removal_answer_removed": "Removed.",
+        "removal_answer_banned": "Removed. In this basic group only a co-admin can add the member again.",
         "removal_answer_kept": "The member stays.",
         "removal_answer_gone": "The member had already left.",
         "removal_answer_failed": "Did not work: {reason}.",

@@ -3,6 +3,7 @@
 TEXTS: dict[str, str] = {
     "and": "en",
     "nobody": "niemand",
+    "continued": "<i>(vervolg)</i>",
     "regie_short": "regiegroep",
     "regie": "de regiegroep",
     "alert_header": "🚨 <b>Melding #{number}</b> · {place}",
@@ -297,6 +298,7 @@ TEXTS.update(
         "button_remove": "🚪 Verwijderen",
         "button_keep": "✋ Niet verwijderen",
         "removal_card_removed": "{card}\n🚪 <b>Verwijderd</b> door {by}. Terugkomen kan alleen via een nieuwe aanmelding.",
+        "removal_card_banned": "{card}\n🚪 <b>Verwijderd</b> door {by}. Dit is een basisgroep: daar kan de bot een verwijdering niet ongedaan maken. Mag het lid terug, dan voegt een beheerder het weer toe.",
         "removal_card_kept": "{card}\n✋ <b>Niet verwijderd</b>: besluit van {by}.",
         "removal_card_gone": "{card}\nℹ️ <b>Niet nodig</b>: het lid had de groep al verlaten (gezien door {by}).",
         "removal_card_failed": "{card}\n⛔ <b>Niet verwijderd</b>: {reason}",
@@ -306,6 +308,7 @@ TEXTS.update(
         "removal_answer_denied": "Alleen een beheerder van deze buurtgroep die leden mag verwijderen, kan hierover beslissen.",
         "removal_answer_already": "Hierover is al beslist door {by}.",
         "removal_answer_removed": "Verwijderd.",
+        "removal_answer_banned": "Verwijderd. In deze basisgroep kan alleen een beheerder het lid weer toevoegen.",
         "removal_answer_kept": "Het lid blijft in de groep.",
         "removal_answer_gone": "Het lid had de groep al verlaten.",
         "removal_answer_failed": "Niet gelukt: {reason}.",

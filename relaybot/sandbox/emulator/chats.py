@@ -324,6 +324,8 @@ class ChatMethods:
 
     def unban_chat_member(self, p: Params) -> bool:
         chat, user = self._restrictable(p)
+        if chat.type == "group":  # a basic group keeps no list of banned members to lift
+            raise bad_request("method is available for supergroup and channel chats only")
         status = chat.status(user.id)
         if status == "kicked" or (not p.flag("only_if_banned") and status != "left"):
             self.world.member_update(chat, user, "left", self.world.bot)
