@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 ANSWER_LIMIT = 200
 ELLIPSIS = "…"
 
-_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]|[<&]")
+_TOKEN = re.compile(r"<[^<>]+>|&#?\w+;|[\s\S]")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -61,8 +61,7 @@ def answer(text: str) -> str:
     return cut(text, ANSWER_LIMIT)
 
 
-@dataclass(frozen=True)
-class _Atom:
+class _Atom(NamedTuple):
     markup: str
     width: int  # what it counts towards the limit
     opens: str = ""  # the tag's name, for an opening tag
@@ -73,12 +72,14 @@ def _atoms(markup: str) -> list[_Atom]:
     """Tags, entities and characters: the pieces a part may begin or end between."""
     atoms = []
     for token in _TOKEN.findall(markup):
-        if token.startswith("<") and token.endswith(">") and len(token) > 2:
-            name = token.strip("</>").split()[0].lower() if token.strip("</>") else ""
+        if len(token) == 1:
+            atoms.append(_Atom(token, 2 if ord(token) > 0xFFFF else 1))
+        elif token[0] == "&":
+            atoms.append(_Atom(token, utf16_len(html.unescape(token))))
+        else:
+            name = (token.strip("</>").split() or [""])[0].lower()
             closing = token.startswith("</")
             atoms.append(_Atom(token, 0, "" if closing else name, name if closing else ""))
-        else:
-            atoms.append(_Atom(token, utf16_len(html.unescape(token))))
     return atoms
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 import telegram
+from telegram.error import BadRequest
 
 from relaybot.sandbox.emulator import Emulator
 
@@ -29,6 +31,17 @@ async def test_kick_is_ban_then_unban(emu: Emulator, bot: telegram.Bot, world: W
     assert emu.chat(world.group.id).status(world.bert.id) == "left"
     emu.join(world.group.id, world.bert)
     assert emu.chat(world.group.id).is_member(world.bert.id)
+
+
+async def test_a_basic_group_has_no_unban(emu: Emulator, bot: telegram.Bot, world: World) -> None:
+    """In a basic group banChatMember removes the member, and unbanChatMember answers
+    Telegram's 400: the method exists for supergroups and channels only."""
+    basic = emu.add_group("Delden Noord", kind="group", members=[world.bert])
+    await bot.ban_chat_member(basic.id, world.bert.id)
+    assert emu.chat(basic.id).status(world.bert.id) == "kicked"
+    with pytest.raises(BadRequest, match=r"^Method is available for supergroup and channel"):
+        await bot.unban_chat_member(basic.id, world.bert.id, only_if_banned=True)
+    assert emu.chat(basic.id).status(world.bert.id) == "kicked"
 
 
 async def test_join_burst_is_one_service_message(emu: Emulator, world: World) -> None:
