@@ -7,8 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from relaybot.samples import write_big_network
-from relaybot.stage import open_stage
+from relaybot.sandbox.samples import write_big_network
+from relaybot.sandbox.stage import open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, contents
 
 CONTINUED = "(vervolg)"

@@ -14,7 +14,7 @@ import pytest
 from relaybot.domain import fit
 from relaybot.domain.outgoing import Edit, Send
 from relaybot.domain.texts import Raw, Texts
-from relaybot.emulator import markup
+from relaybot.sandbox.emulator import markup
 from relaybot.service.context import Answer
 from relaybot.telegram.sender import Sender
 
