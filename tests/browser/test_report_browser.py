@@ -116,9 +116,16 @@ def console_lines(log: str) -> list[str]:
     return [line for line in log.splitlines() if ":CONSOLE" in line]
 
 
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
+
+
 def probe(page: Path, width: int = 1200) -> dict[str, object]:
+    """What the browser laid out, measured by PROBE in a copy of the page. The copy leaves out
+    the report's Content-Security-Policy, which would stop the probe as it stops any script."""
     probed = page.with_name(page.stem + "-probe.html")
-    probed.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
+    text = page.read_text()
+    assert POLICY.search(text), "the report has no Content-Security-Policy"
+    probed.write_text(POLICY.sub("", text).replace("</body>", PROBE + "</body>"))
     dom = browse(probed, "--dump-dom", width=width).stdout
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
     assert found, "the probe did not run: the page did not load"
@@ -243,3 +250,16 @@ def test_prints_on_a4(report_file: Path) -> None:
     assert boxes
     for width, height in boxes:
         assert abs(float(width) - 841.9) < 1.5 and abs(float(height) - 595.3) < 1.5
+
+
+def test_the_policy_stops_a_script_that_got_in(report_file: Path) -> None:
+    """Were a script ever to end up in the report, the browser would not run it: the page's
+    own Content-Security-Policy forbids scripts (the same script runs without the policy)."""
+    marker = "<script>document.body.insertAdjacentHTML('beforeend','<p id=ran>ran</p>')</script>"
+    page = report_file.read_text().replace("</body>", marker + "</body>")
+    guarded = report_file.with_name("guarded.html")
+    guarded.write_text(page)
+    bare = report_file.with_name("bare.html")
+    bare.write_text(POLICY.sub("", page))
+    assert 'id="ran"' not in browse(guarded, "--dump-dom").stdout
+    assert 'id="ran"' in browse(bare, "--dump-dom").stdout
