@@ -15,9 +15,9 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY relaybot ./relaybot
 RUN pip install --no-cache-dir --no-deps . && rm -rf /root/.cache
-# The example and the 112 patterns; your own network file is mounted over
-# /app/config/network.toml (see compose.yaml); .dockerignore keeps it and .env out.
-COPY config ./config
+# No config/ in the image: the defaults (rules, blocklist, patterns) ship inside the package,
+# and your config folder (network.toml and any rules*.md, blocklist.txt, patterns.toml of your
+# own) is mounted over /app/config (see compose.yaml); .dockerignore keeps it and .env out.
 # The database folder is the bot's alone (the bot creates its files 0600)
 RUN mkdir -p /app/data && chown relaybot:relaybot /app/data && chmod 0700 /app/data
 

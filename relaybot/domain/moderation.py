@@ -2,14 +2,14 @@
 
 What lives here:
 
-- :class:`Blocklist` — whole-word, case-insensitive matching of ``config/blocklist.txt``.
+- :class:`Blocklist` — whole-word, case-insensitive matching of ``blocklist.txt``.
   Accents are ignored on both sides (``kút`` counts as ``kut``, and a listed ``één`` matches
   ``een``): a swapped accent is the cheapest way around a list, and no Dutch curse or slur
   turns innocent by losing its accent. A listed word inside a longer word does not count
   (a listed ``lul`` is not found in ``lullig`` or ``tallul``); a hyphen or an apostrophe
   ends a word, so ``kut-weer`` does count.
 - :class:`ChatterPatterns` — the private-chatter heuristic from the ``[chatter]`` table of
-  ``config/patterns.toml``: a message is chatter when a ``patterns`` entry matches and no
+  ``patterns.toml``: a message is chatter when a ``patterns`` entry matches and no
   ``unless`` entry does (``unless`` holds the words that make a message about safety).
 - :class:`FloodCounter` — messages per member in a sliding minute, in memory.
 - :func:`never_warned` — who is never warned: co-admins, the bot itself, other bots, a
@@ -42,8 +42,9 @@ PHOTO_PERIOD = 30 * DAY  # the photo rule: once a month per chat
 WELCOME_BURST = 600.0  # joins within ten minutes of a welcome share it
 FLOOD_WINDOW = 60.0  # `flood_per_minute` counts messages in this sliding window
 
-#: The shipped files, in a source checkout (an operator's copies sit next to the network file).
-CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
+#: The shipped files, inside the package (an operator's own copies sit next to the network
+#: file and are never tracked by git: a `git pull` never meets an edited one).
+DEFAULTS_DIR = Path(__file__).resolve().parents[1] / "data"
 
 # Telegram's stand-ins: "GroupAnonymousBot" (messages sent as the group) and "Channel_Bot"
 # (messages sent as a channel). Their `from` never names the person behind the message.
@@ -123,7 +124,7 @@ class Blocklist:
 def load_blocklist(path: Path | None = None) -> Blocklist:
     """The blocklist at `path`; the shipped one when that file is missing (an operator who
     wants none ships an empty file); an empty list when neither exists."""
-    shipped = CONFIG_DIR / "blocklist.txt"
+    shipped = DEFAULTS_DIR / "blocklist.txt"
     for candidate in (path or shipped, shipped):
         try:
             text = candidate.read_text(encoding="utf-8")
@@ -137,7 +138,7 @@ def load_blocklist(path: Path | None = None) -> Blocklist:
 
 # --- the chatter heuristic ------------------------------------------------------------------
 
-# Keep these two tuples identical to the [chatter] table of config/patterns.toml.
+# Keep these two tuples identical to the [chatter] table of relaybot/data/patterns.toml.
 DEFAULT_CHATTER: tuple[str, ...] = (
     # greetings and wishes to the whole group
     r"^(?:goede(?:morgen|middag|navond)|goeiemorgen|morgen allemaal|hallo allemaal|"
@@ -376,7 +377,7 @@ def newcomers(member_ids: Sequence[int], bot_id: int) -> list[int]:
 
 def load_rules(path: Path) -> str:
     """The operator's rules file (Markdown), or the shipped one when it is missing."""
-    for candidate in (path, CONFIG_DIR / path.name):
+    for candidate in (path, DEFAULTS_DIR / path.name):
         try:
             return candidate.read_text(encoding="utf-8")
         except FileNotFoundError:

@@ -22,8 +22,8 @@ short and comes early; a long message cannot make the scan expensive). A pattern
 repeat a broad span without a bound (``[^.!?]*``, ``.*``, ``\\S+``): searched from every start
 position, its cost would grow with the square of the message's length. Write ``{0,80}``.
 
-The built-in lists below are the defaults; ``config/patterns.toml`` ships
-the same lists so an operator can extend them without touching code.
+The built-in lists below are the defaults; ``relaybot/data/patterns.toml`` ships the same
+lists so an operator can copy it beside the network file and extend them without touching code.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ __all__ = [
 
 Classification = Literal["called", "intent"]
 
-#: ``config/patterns.toml`` in a source checkout. Not read implicitly: pass it (or another
+#: The shipped ``patterns.toml``, inside the package. Not read implicitly: pass it (or another
 #: file) to :func:`load_patterns`; ``load_patterns()`` uses the built-in lists.
-DEFAULT_PATTERNS_FILE = Path(__file__).resolve().parents[2] / "config" / "patterns.toml"
+DEFAULT_PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "patterns.toml"
 
 PATTERN_KEYS = ("called", "intent", "negative")
 # tables in the same file that other modules read (relaybot/domain/moderation.py: [chatter])
@@ -67,7 +67,7 @@ SCAN_LIMIT = 500
 # (\w+ is allowed: a word ends at the next space.)
 _UNBOUNDED = re.compile(r"(?:\[\^(?:\\.|[^\]])*\]|(?<!\\)\.|\\[SWD])(?:[*+]|\{\d*,\})")
 
-# Keep these three tuples identical to config/patterns.toml (a unit test checks it).
+# Keep these three tuples identical to relaybot/data/patterns.toml (a unit test checks it).
 
 DEFAULT_CALLED: tuple[str, ...] = (
     # "112 gebeld", "112 is al gebeld", "ik heb 112 gebeld", "wij hebben net 112 gebeld"

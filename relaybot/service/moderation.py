@@ -111,7 +111,7 @@ class Moderation:
     ) -> None:
         self.ctx = ctx
         self.telegram = telegram  # members' standing and kicks
-        folder = config_dir or mod.CONFIG_DIR
+        folder = config_dir or mod.DEFAULTS_DIR
         self.blocklist: Blocklist = mod.load_blocklist(folder / "blocklist.txt")
         self.chatter: ChatterPatterns = mod.load_chatter(patterns_file)
         english = ctx.texts.language == "en"

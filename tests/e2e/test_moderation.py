@@ -53,7 +53,7 @@ async def warned_to_the_limit(stage: Stage, member: User) -> None:
 
 
 async def test_rules_in_a_neighbourhood_chat_and_in_private(stage: Stage) -> None:
-    """/regels and /rules answer with SAAR and the house rules from config/rules.md, in a
+    """/regels and /rules answer with SAAR and the house rules from the shipped rules.md, in a
     network chat and in a private chat."""
     chat = stage.chats[HOOD]
     stage.emu.post(chat, stage.residents[HOOD], "/regels")
@@ -437,7 +437,7 @@ async def test_a_redelivered_message_is_warned_once(stage: Stage) -> None:
 
 
 async def test_english_texts_and_rules(tmp_path: Path, clock: Clock) -> None:
-    """With RELAYBOT_LANGUAGE=en the rules come from config/rules.en.md and the warning is
+    """With RELAYBOT_LANGUAGE=en the rules come from the shipped rules.en.md and the warning is
     English."""
     stage = await open_stage(EXAMPLE, tmp_path / "en.sqlite3", clock=clock, language="en")
     try:

@@ -52,18 +52,20 @@ def test_the_readme_is_a_five_minute_read_that_starts_with_the_two_commands() ->
 
 
 def test_the_shipped_operator_files_exist_and_agree() -> None:
-    """compose.yaml mounts the network file read-only and keeps the data in a volume; the
+    """compose.yaml mounts the whole config folder read-only (the network file and the
+    operator's own rules, blocklist and patterns) and keeps the data in a volume; the
     systemd unit runs `relaybot run` from a checkout; the image exposes the webhook port and
-    never takes in .env or the network file; the guides and licence exist."""
+    never takes in .env or the config folder; the guides and licence exist."""
     compose = read("compose.yaml")
-    assert "./config/network.toml:/app/config/network.toml:ro" in compose
+    assert "./config:/app/config:ro" in compose
     assert "relaybot-data:/app/data" in compose and "env_file: .env" in compose
     unit = read("deploy/relaybot.service")
     assert "ExecStart=/opt/relaybot/.venv/bin/relaybot run" in unit
     assert "ReadWritePaths=/opt/relaybot/data" in unit and "KillSignal=SIGTERM" in unit
     assert re.search(r"^EXPOSE 8443$", read("Dockerfile"), re.M)
     ignored = read(".dockerignore").split()
-    assert ".env" in ignored and "config/network.toml" in ignored
+    assert ".env" in ignored and "config" in ignored
+    assert not re.search(r"^COPY config", read("Dockerfile"), re.M)
     for name in ("CHANGELOG.md", "LICENSE", "docs/voor-bewoners.md"):
         assert read(name).strip(), name
     assert tomllib.loads(read("pyproject.toml"))["project"]["version"] in read("CHANGELOG.md")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 from relaybot.domain.matching import any_of, first_look, joined_source
 
@@ -94,9 +93,9 @@ def test_the_quick_look_never_changes_an_answer() -> None:
     """Over the shipped lists and a set of texts made to sit near their words, the joined
     search with its quick look answers exactly as each pattern searched alone."""
     from relaybot.domain.moderation import load_chatter
+    from relaybot.domain.patterns import DEFAULT_PATTERNS_FILE as file
     from relaybot.domain.patterns import load_patterns, normalise
 
-    file = Path(__file__).parents[2] / "config" / "patterns.toml"
     calls = load_patterns(file)
     chatter = load_chatter(file)
     lists = [calls.called, calls.intent, calls.negative, calls.called + calls.intent]

@@ -26,7 +26,7 @@ SHIPPED = load_patterns  # keep the import used when the file is read below
 
 @pytest.fixture(scope="module")
 def shipped() -> Blocklist:
-    return m.load_blocklist(m.CONFIG_DIR / "blocklist.txt")
+    return m.load_blocklist(m.DEFAULTS_DIR / "blocklist.txt")
 
 
 # --- blocklist --------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def test_safety_messages_are_never_chatter(text: str) -> None:
 
 
 def test_shipped_chatter_table_equals_defaults() -> None:
-    """The [chatter] table of config/patterns.toml holds the built-in lists, and the 112
+    """The [chatter] table of the shipped patterns.toml holds the built-in lists, and the 112
     patterns still load from the same file."""
     data = tomllib.loads(DEFAULT_PATTERNS_FILE.read_text(encoding="utf-8"))
     assert data["chatter"]["patterns"] == list(m.DEFAULT_CHATTER)
@@ -281,10 +281,10 @@ def test_one_welcome_per_burst() -> None:
 
 
 def test_shipped_rules_render_in_both_languages() -> None:
-    """config/rules.md and rules.en.md render as short Telegram HTML with SAAR and the
+    """The shipped rules.md and rules.en.md render as short Telegram HTML with SAAR and the
     house rules from the seeds (18+, live or work here, photos, no private chatter)."""
-    nl = m.rules_html(m.load_rules(m.CONFIG_DIR / "rules.md"))
-    en = m.rules_html(m.load_rules(m.CONFIG_DIR / "rules.en.md"))
+    nl = m.rules_html(m.load_rules(m.DEFAULTS_DIR / "rules.md"))
+    en = m.rules_html(m.load_rules(m.DEFAULTS_DIR / "rules.en.md"))
     for rendered in (nl, en):
         assert rendered.startswith("<b>") and len(rendered) < 4000
         assert "112" in rendered and "18" in rendered

@@ -158,7 +158,7 @@ def test_normalise() -> None:
 
 
 def test_shipped_file_equals_defaults(defaults: CallPatterns) -> None:
-    """config/patterns.toml holds the same pattern lists as the built-in defaults."""
+    """The shipped patterns.toml holds the same pattern lists as the built-in defaults."""
     from_file = load_patterns(DEFAULT_PATTERNS_FILE)
     assert [p.pattern for p in from_file.called] == list(DEFAULT_CALLED)
     assert [p.pattern for p in from_file.intent] == list(DEFAULT_INTENT)
