@@ -1,4 +1,4 @@
-"""The `relaybot` command: run, check, discover, demo, emulator, health, report, digest.
+"""The `relaybot` command: run, check, discover, demo, emulator, health, backup, report, digest.
 
 Each subcommand is a `cmd_<name>` function, registered in `parser()` (its arguments and help)
 and in `COMMANDS`; add a new one the same way.
@@ -51,6 +51,16 @@ def _network_path(settings: Settings, given: str | None) -> Path:
     return path
 
 
+def _sqlite_only(settings: Settings) -> None:
+    """PostgreSQL (RELAYBOT_DATABASE_URL) is not in this version: say so, never ignore it."""
+    if settings.database_url is not None:
+        raise SettingsError(
+            "RELAYBOT_DATABASE_URL: this version of relaybot keeps its data in the SQLite file "
+            "RELAYBOT_DATABASE only; unset RELAYBOT_DATABASE_URL",
+            variable="RELAYBOT_DATABASE_URL",
+        )
+
+
 def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.logs import configure
     from relaybot.settings import require_token
@@ -58,6 +68,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.telegram.preflight import check_token
 
     settings = load_settings()
+    _sqlite_only(settings)
     secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
     configure(settings.log_format, settings.log_level, secrets=secrets)
     require_token(settings)
@@ -153,6 +164,22 @@ def cmd_health(_args: argparse.Namespace) -> int:
     health = read_health(heartbeat_path(settings.database))
     print(health.line, file=sys.stdout if health.code == OK else sys.stderr)
     return health.code
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from relaybot.storage.backup import backup
+
+    settings = load_settings()
+    url = settings.database_url.get_secret_value() if settings.database_url else ""
+    if url.startswith(("postgresql:", "postgres:")):
+        return _fail(
+            "the database is PostgreSQL (RELAYBOT_DATABASE_URL): back it up with its own tool, "
+            f'pg_dump --format=custom --file={args.file} "$RELAYBOT_DATABASE_URL"'
+        )
+    _sqlite_only(settings)
+    made = backup(Path(settings.database), Path(args.file), force=args.force)
+    print(f"backup of {settings.database} written to {made.path} ({made.size:,} bytes, mode 0600)")
+    return 0
 
 
 def _date(value: str | None, option: str, language: str) -> date | None:
@@ -312,6 +339,16 @@ def parser() -> argparse.ArgumentParser:
         "3 stopped cleanly, 4 never started, 5 ended without a clean stop, "
         "6 running but an update was set aside.",
     )
+    backup = command(
+        "backup",
+        "copy the database to FILE while the bot runs (mode 0600)",
+        "Copy the SQLite database (RELAYBOT_DATABASE) to FILE with SQLite's online backup: "
+        "consistent while the bot runs, readable by you alone (0600), checked with SQLite's "
+        "integrity check before it takes the name FILE. To restore: stop the bot, put FILE in "
+        "the database's place (remove its -wal and -shm files), start the bot.",
+    )
+    backup.add_argument("file", metavar="FILE", help="where to write the copy")
+    backup.add_argument("--force", action="store_true", help="replace an existing FILE")
     report = command(
         "report",
         "numbers per neighbourhood for the municipality",
@@ -340,6 +377,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "emulator": cmd_emulator,
     "health": cmd_health,
+    "backup": cmd_backup,
     "report": cmd_report,
     "digest": cmd_digest,
 }

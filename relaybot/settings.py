@@ -31,7 +31,7 @@ _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MIN_WEBHOOK_SECRET = 32  # characters; a webhook URL requires a secret at least this long
 
 # Fields whose input must never be echoed back in an error message.
-_SECRET_FIELDS = frozenset({"token", "webhook_secret"})
+_SECRET_FIELDS = frozenset({"token", "webhook_secret", "database_url"})
 
 
 class SettingsError(Exception):
@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     api_base_url: str = "https://api.telegram.org/bot"
     network_file: Path = Path("config/network.toml")
     database: Path = Path("data/relaybot.sqlite3")
+    # PostgreSQL (SPEC section 12), not in this version: `run` refuses it, `backup` points to
+    # pg_dump. A secret: the URL may hold a password.
+    database_url: SecretStr | None = None
     language: Literal["nl", "en"] = "nl"
     log_format: Literal["json", "console"] = "json"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -70,7 +73,7 @@ class Settings(BaseSettings):
     # seconds an update whose handling keeps failing is tried before it is set aside
     update_retry_s: float = Field(default=300.0, gt=0)
 
-    @field_validator("token", "webhook_secret", mode="before")
+    @field_validator("token", "webhook_secret", "database_url", mode="before")
     @classmethod
     def _empty_secret_is_none(cls, value: Any) -> Any:
         if isinstance(value, SecretStr):
