@@ -64,7 +64,7 @@ def _sqlite_only(settings: Settings) -> None:
 def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.logs import configure
     from relaybot.settings import require_token
-    from relaybot.telegram.app import run
+    from relaybot.telegram.app import DatabaseLost, run
     from relaybot.telegram.preflight import check_token
 
     settings = load_settings()
@@ -75,7 +75,11 @@ def cmd_run(_args: argparse.Namespace) -> int:
     load_network(_network_path(settings, None))
     # ask the Bot API first: a rejected token or an unreachable URL is one line, no token
     asyncio.run(check_token(settings))
-    run(settings)
+    try:
+        run(settings)
+    except DatabaseLost as error:  # status 1: systemd (on-failure) and Docker restart it
+        print(f"relaybot: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -336,7 +340,8 @@ def parser() -> argparse.ArgumentParser:
         "say whether the bot is running (exit code per state)",
         "Read the heartbeat next to the database and say how the bot is: 0 running, "
         "1 stuck (no heartbeat for 90 s, or an update failing for more than 30 s), "
-        "3 stopped cleanly, 4 never started, 5 ended without a clean stop, "
+        "3 stopped cleanly, 4 never started, 5 ended without a clean stop (a crash, or a "
+        "failure it names: its database file removed or replaced while it ran), "
         "6 running but an update was set aside.",
     )
     backup = command(

@@ -123,6 +123,7 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._quick: sqlite3.Connection | None = None
+        self._file: tuple[int, int] | None = None  # (device, inode) of the file opened
 
     async def open(self) -> Database:
         try:
@@ -138,9 +139,34 @@ class Database:
             await self.migrate()
             if isinstance(self.path, Path):
                 self._quick = sqlite3.connect(readonly_uri(self.path), uri=True)
+                opened = self.path.stat()
+                self._file = (opened.st_dev, opened.st_ino)
         except (aiosqlite.Error, sqlite3.Error, OSError) as exc:
             raise StorageError(open_error(self.path, exc)) from exc
         return self
+
+    def lost(self) -> str | None:
+        """One line when the file at the database's path is no longer the file this
+        connection opened (removed, or another put in its place): the bot would go on writing
+        into a file nobody can open again, and a restart would begin an empty database
+        (incident numbers from #1 again). None while it is the same file."""
+        if self._file is None or not isinstance(self.path, Path):
+            return None
+        try:
+            now = self.path.stat()
+        except FileNotFoundError:
+            what = "removed"
+        except OSError:
+            return None  # cannot tell (a permission change): not a reason to stop
+        else:
+            if (now.st_dev, now.st_ino) == self._file:
+                return None
+            what = "replaced by another file"
+        return (
+            f"database {self.path} was {what} while the bot was running; stopping (a restart "
+            "opens whatever is at that path then: put a backup there first, or the bot starts "
+            "an empty database and numbers incidents from #1 again)"
+        )
 
     def quick_one(self, sql: str, args: tuple[object, ...] = ()) -> tuple[object, ...] | None:
         """A point read by primary key, answered inline, for the busiest path (every group

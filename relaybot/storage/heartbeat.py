@@ -1,10 +1,11 @@
 """The heartbeat file next to the database: what `relaybot health` reads.
 
 The running bot writes ``running`` (with its process id) at start and every 30 s while its
-outbox worker is alive, and ``stopped`` after a clean stop; `relaybot health` turns that into
-one line and an exit code per state. While running it also notes the update whose handling
-keeps failing (``retrying``) and the last one set aside (``set_aside``), written the moment
-either changes.
+outbox worker is alive, ``stopped`` after a clean stop, and ``failed`` with the reason when it
+stopped on a failure of its own (its database removed under it); `relaybot health` turns that
+into one line and an exit code per state. While running it also notes the update whose
+handling keeps failing (``retrying``) and the last one set aside (``set_aside``), written the
+moment either changes. The file is the bot's alone (0600), as the database.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ def _write(path: Path, state: str, now: float, notes: dict[str, Any] | None = No
     data = {"state": state, "pid": os.getpid(), "host": socket.gethostname(), "at": now}
     data.update(notes or {})
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data), encoding="utf-8")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        os.fchmod(fd, 0o600)  # one left by an older version may be 0644
+        file.write(json.dumps(data))
     temporary.replace(path)
 
 
@@ -43,6 +47,13 @@ def beat(path: Path, now: float | None = None, notes: dict[str, Any] | None = No
 
 def mark_stopped(path: Path, now: float | None = None) -> None:
     _write(path, "stopped", time.time() if now is None else now)
+
+
+def mark_failed(path: Path, reason: str, now: float | None = None) -> None:
+    """The bot stopped because of ``reason`` (one line); its folder is made again if it went
+    with the database, so that `relaybot health` can say why."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _write(path, "failed", time.time() if now is None else now, {"reason": reason})
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,8 @@ def read_health(path: Path, now: float | None = None) -> Health:
     age = max(0.0, now - at)
     if state == "stopped":
         return Health(STOPPED, f"stopped: the bot stopped cleanly {age:.0f} s ago")
+    if state == "failed":
+        return Health(DIED, f"not running: {data.get('reason', 'the bot stopped on a failure')}")
     pid, host = data.get("pid"), data.get("host")
     if isinstance(pid, int) and host == socket.gethostname() and not _alive(pid):
         return Health(DIED, f"not running: process {pid} ended without a clean stop")

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,8 +29,8 @@ from relaybot.network_file import load_network
 from relaybot.service import Context, UseCases
 from relaybot.settings import Settings, require_token
 from relaybot.storage import outbox
-from relaybot.storage.db import Database
-from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_stopped
+from relaybot.storage.db import Database, StorageError
+from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_failed, mark_stopped
 from relaybot.storage.lock import ProcessLock
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.bot import RelayBot
@@ -56,6 +56,7 @@ READ_TIMEOUT = 30.0  # seconds; Telegram answers in well under one
 CONNECTION_POOL = 256  # python-telegram-bot's own for an Application's calls
 EXPIRY_INTERVAL = 60.0  # seconds between checks for incidents past their time to live
 QUIET_INTERVAL = 3600.0  # seconds between looks for neighbourhoods that went quiet
+WATCH_INTERVAL = 5.0  # seconds between looks whether the database file is still the one open
 PATTERNS_NAME = "patterns.toml"  # the 112 and chatter patterns, next to the network file
 
 
@@ -199,6 +200,8 @@ class Runtime:
     raw: RawUpdates | None = None  # getUpdates' request object: it hands on the answer's bytes
     mode: str = "polling"  # or "webhook"
     checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set: `run` stops
+    failure: str | None = None  # why the bot stops by itself (its database went), one line
 
     def __post_init__(self) -> None:
         self.app.on_trouble = self._note_trouble
@@ -223,6 +226,9 @@ class Runtime:
                 )
             self.app.job_queue.run_repeating(
                 self._quiet, QUIET_INTERVAL, first=QUIET_INTERVAL, name="quiet"
+            )
+            self.app.job_queue.run_repeating(
+                self._watch, WATCH_INTERVAL, first=WATCH_INTERVAL, name="database"
             )
             self._schedule_digest()
         await self.cases.reports.started()
@@ -266,6 +272,14 @@ class Runtime:
         """An update keeps failing, or was set aside: `relaybot health` hears it now."""
         if self.heartbeat is not None and self.worker.alive:
             beat(self.heartbeat, notes=self.app.trouble)
+
+    async def _watch(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop when the database file was removed or replaced under the bot."""
+        problem = self.db.lost()
+        if problem is not None and self.failure is None:
+            log.error("database_lost", path=str(self.db.path), problem=problem)
+            self.failure = problem
+            self.stopping.set()
 
     async def _expire(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.cases.lifecycle.expire()
@@ -337,7 +351,10 @@ class Runtime:
         if self.lock is not None:
             self.lock.release()
         if self.heartbeat is not None:
-            mark_stopped(self.heartbeat)
+            if self.failure is None:
+                mark_stopped(self.heartbeat)
+            else:
+                mark_failed(self.heartbeat, self.failure)
         log.info("bot_stopped")
 
 
@@ -458,19 +475,23 @@ def settle_memory() -> None:
     gc.freeze()
 
 
+class DatabaseLost(StorageError):
+    """The database file was removed or replaced while the bot ran; it stopped."""
+
+
 def run(settings: Settings) -> None:
     """`relaybot run`: long polling, or a webhook when RELAYBOT_WEBHOOK_URL is set, until
-    SIGINT or SIGTERM; then a clean stop (see `Runtime.stop`)."""
+    SIGINT or SIGTERM; then a clean stop (see `Runtime.stop`). Raises `DatabaseLost` after
+    stopping because the database file went."""
     asyncio.run(_serve(settings))
 
 
 async def _serve(settings: Settings) -> None:
     runtime = await build(settings)
     runtime.heartbeat = Path(settings.database).parent / "heartbeat"
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, runtime.stopping.set)
     try:
         if settings.webhook_url:
             runtime.mode = "webhook"
@@ -478,7 +499,9 @@ async def _serve(settings: Settings) -> None:
         else:
             await runtime.start()
         settle_memory()
-        await stop.wait()
+        await runtime.stopping.wait()
         log.info("bot_stopping")
     finally:
         await runtime.stop()
+    if runtime.failure is not None:
+        raise DatabaseLost(runtime.failure)

@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,51 @@ async def test_run_polls_the_configured_api_and_stops_cleanly(
         assert process.returncode == 0, err.decode()[-2000:]
         assert emu.token not in (out + err).decode()
         assert (tmp_path / "data" / "relaybot.sqlite3").exists()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await emu.stop()
+
+
+async def test_a_database_removed_under_the_running_bot_stops_it_with_status_1(
+    tmp_path: Path,
+) -> None:
+    """The database file deleted while `relaybot run` runs (an operator's slip, a cleanup
+    script): within seconds the bot stops with status 1 (systemd and Docker restart it) and
+    one line naming the file, and `relaybot health` says why. Before, it ran on into the
+    deleted file, health said ok, and the restart began again at incident #1."""
+    emu = Emulator()
+    await emu.start()
+    emu.add_group("Regiegroep", -1001000000001)
+    env = bot_env(tmp_path, RELAYBOT_TOKEN=emu.token, RELAYBOT_API_BASE_URL=emu.base_url)
+    database = tmp_path / "data" / "relaybot.sqlite3"
+    process = await start_run(env)
+    try:
+        for _ in range(2000):
+            if emu.calls_to("setMyCommands"):
+                break
+            await asyncio.sleep(0.01)
+        assert emu.calls_to("setMyCommands")
+        for path in database.parent.glob("relaybot.sqlite3*"):
+            path.unlink()
+        _out, err = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 1, err.decode()[-2000:]
+        last = err.decode().strip().splitlines()[-1]
+        assert last.startswith(f"relaybot: database {database} was removed"), last
+        health = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "relaybot",
+            "health",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(health.communicate(), 30)
+        assert health.returncode == 5
+        assert f"database {database} was removed" in (out + err).decode()
     finally:
         if process.returncode is None:
             process.kill()

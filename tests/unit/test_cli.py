@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -14,7 +16,7 @@ import pytest
 from relaybot.cli import COMMANDS, main, parser
 from relaybot.storage import chats
 from relaybot.storage.db import Database
-from relaybot.storage.heartbeat import beat, heartbeat_path, mark_stopped
+from relaybot.storage.heartbeat import beat, heartbeat_path, mark_failed, mark_stopped
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"
@@ -350,6 +352,26 @@ def test_health_says_which_update_keeps_failing_or_was_set_aside(
     assert code == 6 and "2 update(s) set aside" in line and "41 (callback_query)" in line
     beat(path)
     assert _health(capsys)[0] == 0
+
+
+def test_the_heartbeat_is_private_and_says_why_the_bot_stopped_by_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """The heartbeat is written 0600 (it names the host and process, beside the database),
+    also over an older 0644 one; a bot that stopped on a failure of its own (its database
+    removed) leaves the reason, and `health` says it with status 5. The folder gone with the
+    database is made again for that."""
+    path = heartbeat_path(tmp_path / "data" / "relaybot.sqlite3")
+    path.parent.mkdir(parents=True)
+    path.write_text("{}", encoding="utf-8")
+    path.chmod(0o644)
+    beat(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    shutil.rmtree(path.parent)
+    reason = "database data/relaybot.sqlite3 was removed while the bot was running"
+    mark_failed(path, reason)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert _health(capsys) == (5, f"not running: {reason}")
 
 
 def test_database_folder_that_cannot_be_made_is_one_line_naming_the_setting(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 from pathlib import Path
 
 import aiosqlite
@@ -101,6 +103,28 @@ async def test_database_folder_is_created(tmp_path: Path) -> None:
     database = await Database(path).open()
     await database.close()
     assert path.is_file()
+
+
+async def test_a_database_removed_or_replaced_under_the_bot_is_noticed(db_path: Path) -> None:
+    """`lost()` is None while the file at the path is the one opened, and one line naming the
+    path once it was removed or another file was put in its place (a backup restored over it
+    while the bot runs)."""
+    db = await Database(db_path).open()
+    try:
+        assert db.lost() is None
+        other = db_path.with_name("other.sqlite3")
+        shutil.copy(db_path, other)
+        os.replace(other, db_path)
+        assert f"database {db_path} was replaced by another file" in (db.lost() or "")
+        os.unlink(db_path)
+        assert f"database {db_path} was removed" in (db.lost() or "")
+    finally:
+        await db.close()
+    memory = await Database(":memory:").open()
+    try:
+        assert memory.lost() is None  # no file: nothing to lose
+    finally:
+        await memory.close()
 
 
 async def test_wal_mode_and_foreign_keys_are_on(db: Database) -> None:
