@@ -114,6 +114,15 @@ class _NeighbourhoodEntry(BaseModel):
             raise ValueError(f"slug {value!r} is reserved as a /doorsturen target")
         return value
 
+    @field_validator("kern")
+    @classmethod
+    def _kern_filled_in(cls, value: str) -> str:
+        if value.upper() == "TODO":  # the placeholder `relaybot discover` writes
+            raise ValueError(
+                "kern is still 'TODO': write the village or town the neighbourhood lies in"
+            )
+        return value
+
     @field_validator("adjacent")
     @classmethod
     def _dedupe(cls, value: tuple[str, ...]) -> tuple[str, ...]:

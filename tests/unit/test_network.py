@@ -455,6 +455,17 @@ def test_neighbourhood_without_kern() -> None:
     assert message == "config/network.toml: neighbourhood 'markelo-zuid': kern is missing"
 
 
+@pytest.mark.parametrize("placeholder", ["TODO", "todo"])
+def test_the_skeletons_kern_placeholder_is_refused(placeholder: str) -> None:
+    """`kern = "TODO"`, as `relaybot discover` writes it, is no kern: `check` (and `run`)
+    refuse it on one line naming the entry, instead of a network whose kern is "TODO"."""
+    message = fails(VALID.replace('kern = "Markelo"', f'kern = "{placeholder}"'))
+    assert message == (
+        "config/network.toml: neighbourhood 'markelo-zuid': kern is still 'TODO': write the "
+        "village or town the neighbourhood lies in"
+    )
+
+
 def test_kern_spelt_two_ways() -> None:
     """One kern written with different case is refused, so kern lookups stay unambiguous."""
     message = fails(
