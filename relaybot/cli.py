@@ -120,22 +120,36 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     from relaybot.settings import require_token
-    from relaybot.skeleton import skeleton
+    from relaybot.skeleton import choose_regie, skeleton
     from relaybot.telegram.discover import discover, write_skeleton
 
     settings = load_settings()
     token = require_token(settings)
     to_stdout = args.output == "-"  # the skeleton on stdout, the progress on stderr
     output = Path(args.output)
+    if not to_stdout and output.is_symlink():
+        return _fail(f"{output} is a symbolic link: discover writes a plain file only")
     if not to_stdout and output.exists() and not args.force:
         return _fail(f"{output} exists: choose another --output, or add --force to replace it")
     progress = sys.stderr if to_stdout else sys.stdout
     groups = asyncio.run(discover(token, settings.api_base_url, progress))
+
+    def say(line: str) -> None:
+        print(line, file=progress, flush=True)
+
+    def ask(prompt: str) -> str:
+        print(prompt, end="", file=progress, flush=True)
+        answer = sys.stdin.readline()
+        if not answer:
+            raise EOFError
+        return answer
+
+    regie = choose_regie(groups, ask if sys.stdin.isatty() else None, say)
+    text = skeleton(groups, args.name, regie)
     if to_stdout:
-        print(skeleton(groups, args.name), end="")
-    else:
-        write_skeleton(groups, output, args.name, progress)
-    return 0
+        print(text, end="")
+        return 0
+    return write_skeleton(text, len(groups), output, progress, force=args.force)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -295,7 +309,9 @@ def parser() -> argparse.ArgumentParser:
         "list the groups the bot is in, with their chat ids; write a network file skeleton",
         "With only RELAYBOT_TOKEN set, print every group the bot is in or is added to (title, "
         "chat id, admin or not, rights it lacks) as people post there. Ctrl-C writes a "
-        "network file skeleton with those groups to --output.",
+        "network file skeleton with those groups to --output (mode 0600; on standard output "
+        "when it cannot be written). When several group titles say 'regie', or none does, it "
+        "asks which group is the regiegroep (from a script: a TODO in the file).",
     )
     discover.add_argument(
         "--output",

@@ -10,13 +10,11 @@ database's place.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from relaybot.files import private_file
 from relaybot.storage.db import StorageError, readonly_uri
 
 
@@ -37,24 +35,15 @@ def backup(database: Path, target: Path, *, force: bool = False) -> Backup:
         raise BackupError(f"no database at {database} (has the bot run yet? see RELAYBOT_DATABASE)")
     if target.resolve() == database.resolve():
         raise BackupError(f"{target} is the database itself: choose another file")
-    if (target.exists() or target.is_symlink()) and not force:
-        raise BackupError(f"{target} exists: choose another file, or add --force to replace it")
     if target.is_dir():
         raise BackupError(f"{target} is a folder: name the file to write")
+    if (target.exists() or target.is_symlink()) and not force:
+        raise BackupError(f"{target} exists: choose another file, or add --force to replace it")
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # mkstemp creates the file 0600: never readable by others, not even for a moment
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
+        with private_file(target, replace=force) as temporary:
+            _copy(database, temporary)
     except OSError as error:
         raise BackupError(f"cannot write {target}: {error.strerror or error}") from error
-    temporary = Path(name)
-    try:
-        _copy(database, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     return Backup(target, target.stat().st_size)
 
 
@@ -75,9 +64,3 @@ def _copy(database: Path, temporary: Path) -> None:
             f"the copy of {database} fails SQLite's integrity check ({problems[0]}); "
             "no backup was written"
         )
-    with contextlib.suppress(OSError):  # on disk before it takes the backup's name
-        fd = os.open(temporary, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

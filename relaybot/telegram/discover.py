@@ -4,7 +4,9 @@ Telegram gives a bot no list of its groups; it learns of a group when something 
 So discover long-polls with the token alone (no network file, no database) and prints a line
 for every group the moment it first hears from it (a message, the bot being added, a member
 joining), with whether the bot is an administrator there and which rights it lacks. On Ctrl-C
-(SIGINT) or SIGTERM it writes a network file skeleton with those groups.
+(SIGINT) or SIGTERM it writes a network file skeleton with those groups (0600, never through a
+symbolic link; on standard output when the file cannot be written, so nothing found is lost).
+Group titles are anyone's to choose: they are printed and written without control characters.
 
 It confirms the updates it reads, as any bot does; start it before the bot runs for real.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -21,7 +24,8 @@ from telegram import Bot, Chat, Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 
 from relaybot.domain.preflight import lacking
-from relaybot.skeleton import Group, skeleton
+from relaybot.files import private_file
+from relaybot.skeleton import Group, clean_title
 from relaybot.telegram.preflight import TokenRejected, bot_facts, chat_facts
 
 POLL_SECONDS = 10
@@ -58,22 +62,23 @@ class Discovery:
         chat = update.effective_chat
         if chat is None or chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
             return
+        title = clean_title(chat.title or "") or str(chat.id)
         member = update.my_chat_member
         if member is not None and member.new_chat_member.status in ("left", "kicked"):
             if self.groups.pop(chat.id, None) is not None:
-                self.say(f"{chat.id}  {chat.title}: the bot was removed (left out of the file)")
+                self.say(f"{chat.id}  {title}: the bot was removed (left out of the file)")
             return
         message = update.effective_message
         moved = message.migrate_to_chat_id if message is not None else None
         if moved:
             self.groups.pop(chat.id, None)
-            self.say(f"{chat.id}  {chat.title}: moved to {moved} by Telegram")
+            self.say(f"{chat.id}  {title}: moved to {moved} by Telegram")
             return
         known = chat.id in self.groups
         if known and member is None:
             return
-        self.groups[chat.id] = Group(chat.id, chat.title or str(chat.id))
-        await self.describe(chat.id, chat.title or "", changed=known)
+        self.groups[chat.id] = Group(chat.id, title)
+        await self.describe(chat.id, title, changed=known)
 
     async def describe(self, chat_id: int, title: str, changed: bool = False) -> None:
         facts = await chat_facts(self.bot, "", chat_id)
@@ -148,11 +153,25 @@ async def discover(token: str, base_url: str, out: TextIO) -> list[Group]:
     return list(discovery.groups.values())
 
 
-def write_skeleton(groups: list[Group], output: Path, name: str, out: TextIO) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(skeleton(groups, name), encoding="utf-8")
+def write_skeleton(text: str, groups: int, output: Path, out: TextIO, *, force: bool) -> int:
+    """Write the skeleton to ``output`` (0600, replacing a file there only with ``force``,
+    never through a symbolic link); when that fails, say why and print it on standard output
+    instead: what discover found is never lost. The exit status: 0 written, 1 printed."""
+    try:
+        with private_file(output, replace=force) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(
+            f"relaybot: cannot write {output} ({error.strerror or error}); the skeleton "
+            "follows on standard output: save it as your network file",
+            file=sys.stderr,
+            flush=True,
+        )
+        sys.stdout.write(text)
+        return 1
     print(
-        f"wrote {output} with {len(groups)} group(s): edit it, then run `relaybot check`",
+        f"wrote {output} with {groups} group(s): edit it, then run `relaybot check`",
         file=out,
         flush=True,
     )
+    return 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import stat
 import sys
 from pathlib import Path
 
-from relaybot.network_file import load_network
+from relaybot.network_file import parse_network
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import User
 from relaybot.sandbox.town import NOORD, OOST, REGIE, ZUID, build_town
@@ -15,6 +16,7 @@ from tests.e2e.conftest import ROOT, run_env, start_run
 
 
 async def relaybot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`relaybot ...` in a process of its own, as from a script: no terminal to ask on."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -22,6 +24,7 @@ async def relaybot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subpro
         *args,
         cwd=cwd,
         env=env,
+        stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -50,8 +53,9 @@ async def test_discover_prints_groups_as_they_speak_and_writes_a_skeleton_on_ctr
 ) -> None:
     """With only the token, `relaybot discover` prints each group the moment someone posts
     there or adds the bot (title, chat id, admin or not, the rights it lacks), and on SIGINT
-    writes a network file skeleton: the regiegroep found by its title, every other group a
-    neighbourhood with its chat id, valid for `relaybot check` as written."""
+    writes a network file skeleton, readable by the operator alone: the regiegroep found by
+    its title (the only one that says so), every other group a neighbourhood with its chat id
+    and its name without "Buurtpreventie", valid once the kernen are written."""
     emu = Emulator()
     await emu.start()
     anna, bram = town(emu)
@@ -80,12 +84,123 @@ async def test_discover_prints_groups_as_they_speak_and_writes_a_skeleton_on_ctr
         await emu.stop()
     assert process.returncode == 0, err.decode()
     assert "wrote" in out.decode() and emu.token not in (out + err).decode()
-    network = load_network(output)
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    text = output.read_text(encoding="utf-8").replace('kern = "TODO"', 'kern = "Proefdorp"')
+    network = parse_network(text, str(output))
     assert network.regie_chat_id == REGIE
     chats = {slug: hood.chat_id for slug, hood in network.neighbourhoods.items()}
     assert chats == {"proefdorp-noord": NOORD, "proefdorp-zuid": ZUID, "proefdorp-west": west.id}
     assert OOST not in chats.values()  # nobody spoke there while discover listened
-    assert network.neighbourhoods["proefdorp-noord"].name == "Buurtpreventie Proefdorp Noord"
+    assert network.neighbourhoods["proefdorp-noord"].name == "Proefdorp Noord"
+
+
+async def discovered(
+    emu: Emulator, output: Path, tmp_path: Path, speak: list[tuple[int, User, str]]
+) -> tuple[asyncio.subprocess.Process, list[str], str]:
+    """`relaybot discover --output output` while each (chat, person, text) is posted in turn
+    and seen; then Ctrl-C. The process, the lines it printed while listening, and stderr."""
+    env = run_env(tmp_path / "unused.sqlite3", RELAYBOT_TOKEN=emu.token)
+    env["RELAYBOT_API_BASE_URL"] = emu.base_url
+    process = await relaybot("discover", "--output", str(output), env=env, cwd=tmp_path)
+    seen: list[str] = []
+    try:
+        await read_until(process, "listening", seen)
+        for chat, person, text in speak:
+            emu.post(chat, person, text)
+            await read_until(process, str(chat), seen)
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    return process, seen + out.decode().splitlines(), err.decode()
+
+
+async def test_discover_never_guesses_the_regiegroep_nor_lets_a_title_write_the_file(
+    tmp_path: Path,
+) -> None:
+    """A stranger's group titled "Regiegroep ..." speaks first, then the real regiegroep: run
+    from a script (nobody to ask), discover writes neither as [regie] but a TODO naming both,
+    which `relaybot check` refuses (the regiegroep receives every sign-up card). A title with
+    line breaks and a terminal escape prints as one clean line and adds no line to the
+    file."""
+    emu = Emulator()
+    await emu.start()
+    anna = emu.add_user("Anna", "Veldkamp")
+    stranger = emu.add_user("Sven", "Vreemd")
+    elders = emu.add_group("Regiegroep Buurtpreventie Elders", -1001000000981, members=[stranger])
+    ours = emu.add_group("Regiegroep Proefdorp", -1001000000982, members=[anna])
+    sneaky = emu.add_group(
+        "Buurtpreventie Noord\n[regie]\nchat_id = -1001000000981\n\x1b[2J",
+        -1001000000983,
+        members=[stranger],
+    )
+    output = tmp_path / "config" / "network.toml"
+    try:
+        process, lines, err = await discovered(
+            emu,
+            output,
+            tmp_path,
+            [
+                (elders.id, stranger, "Hallo"),
+                (ours.id, anna, "Goedenavond"),
+                (sneaky.id, stranger, "Hoi"),
+            ],
+        )
+    finally:
+        await emu.stop()
+    assert process.returncode == 0, err
+    shown = next(line for line in lines if str(sneaky.id) in line)
+    assert "Buurtpreventie Noord [regie] chat_id = -1001000000981 [2J" in shown
+    assert "\x1b" not in "".join(lines)
+    text = output.read_text(encoding="utf-8")
+    assert "# TODO: several group titles say 'regie'" in text
+    assert f"#   {elders.id}  {elders.title}" in text and f"#   {ours.id}  {ours.title}" in text
+    assert [line for line in text.splitlines() if line.startswith("[regie]")] == ["[regie]"]
+    assert "\nchat_id = 0\n" in text
+    env = run_env(tmp_path / "unused.sqlite3", network=output)
+    check = await relaybot("check", "--offline", env=env, cwd=tmp_path)
+    _out, check_err = await asyncio.wait_for(check.communicate(), 60)
+    assert check.returncode == 2
+    assert "[regie].chat_id" in check_err.decode()
+
+
+async def test_discover_prints_the_skeleton_when_it_cannot_write_the_file(
+    tmp_path: Path,
+) -> None:
+    """--output in a folder that cannot be made (a file is in the way): after listening,
+    one line says why and the skeleton comes on standard output, status 1: what discover
+    found is not lost (it ended in a traceback)."""
+    emu = Emulator()
+    await emu.start()
+    anna, _bram = town(emu)
+    (tmp_path / "config").write_text("not a folder", encoding="utf-8")
+    output = tmp_path / "config" / "network.toml"
+    try:
+        process, lines, err = await discovered(emu, output, tmp_path, [(REGIE, anna, "Hallo")])
+    finally:
+        await emu.stop()
+    assert process.returncode == 1, err
+    assert err.strip().splitlines()[-1].startswith(f"relaybot: cannot write {output}")
+    assert "[regie]" in lines and f"chat_id = {REGIE}  # Regiegroep Proefdorp" in lines
+    assert "Traceback" not in err
+
+
+async def test_discover_refuses_a_symbolic_link_as_output(tmp_path: Path) -> None:
+    """--output naming a symbolic link (even one pointing nowhere yet) is refused in one
+    line before listening, --force or not: the file would be written wherever it points."""
+    link = tmp_path / "network.toml"
+    target = tmp_path / "elsewhere" / "network.toml"
+    link.symlink_to(target)
+    env = run_env(tmp_path / "db.sqlite3", RELAYBOT_TOKEN="123456:TEST")
+    for force in ([], ["--force"]):
+        process = await relaybot("discover", "--output", str(link), *force, env=env, cwd=tmp_path)
+        _out, err = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 2
+        lines = err.decode().strip().splitlines()
+        assert len(lines) == 1 and "symbolic link" in lines[0]
+    assert not target.exists() and not target.parent.exists()
 
 
 async def test_discover_refuses_to_overwrite_a_network_file(tmp_path: Path) -> None:
