@@ -21,7 +21,7 @@ from typing import Any
 
 import structlog
 from telegram import Bot, Update
-from telegram.error import TelegramError, TimedOut
+from telegram.error import Conflict, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
 from relaybot.storage import inbox
@@ -34,6 +34,7 @@ RETRY_CAP = 5.0  # seconds at most between tries after a passing fault
 IDLE_FLUSH = 0.3  # seconds of quiet before handled updates are deleted and checkpointed
 FORGET_BATCH = 100  # handled updates deleted together while busy (a getUpdates batch) ...
 FORGET_EVERY = 1.0  # ... or once the oldest of them has waited this many seconds
+CONFLICT_REMINDER = 600.0  # seconds between the lines saying another process still polls
 
 
 def passing(error: BaseException) -> bool:
@@ -208,7 +209,13 @@ async def replay_stored(queue: InboxQueue, bot: Bot) -> int:
 
 
 class Poller:
-    """Long polling: fetch, store, then confirm (the next offset) — never the other way."""
+    """Long polling: fetch, store, then confirm (the next offset) — never the other way.
+
+    While another process reads this bot's updates (`relaybot discover`, a second `relaybot
+    run`, a webhook set elsewhere), Telegram answers every other poll 409 Conflict: the bot
+    says so in one line (again every ten minutes while it lasts), keeps trying quietly, and
+    says when it has the updates to itself again; it does not stop, so a `discover` run
+    beside it for a minute costs nothing but those updates."""
 
     def __init__(
         self,
@@ -225,6 +232,8 @@ class Poller:
         if raw is not None:
             raw.on_answer = queue.begin_answer
         self._task: asyncio.Task[None] | None = None
+        self._conflict_since: float | None = None  # another process polls (clock time)
+        self._conflict_said = 0.0
 
     async def start(self) -> None:
         async with self.queue.db.reading() as conn:
@@ -260,6 +269,11 @@ class Poller:
                 self.queue.drop_answer()
                 delay = 0.0
                 continue
+            except Conflict:
+                self.queue.drop_answer()
+                delay = min(RETRY_CAP, max(0.25, delay * 2))
+                self._conflict()
+                continue
             except TelegramError as error:
                 self.queue.drop_answer()
                 delay = min(RETRY_CAP, max(0.25, delay * 2))
@@ -272,5 +286,25 @@ class Poller:
                 log.warning("inbox_write_failed", error=type(error).__name__, delay=delay)
                 continue
             delay = 0.0
+            if self._conflict_since is not None:
+                lasted = round(self.queue.clock() - self._conflict_since)
+                log.warning("poll_conflict_over", seconds=lasted)
+                self._conflict_since = None
             if updates:
                 offset = updates[-1].update_id + 1
+
+    def _conflict(self) -> None:
+        now = self.queue.clock()
+        if self._conflict_since is None:
+            self._conflict_since = now
+        elif now - self._conflict_said < CONFLICT_REMINDER:
+            return
+        self._conflict_said = now
+        log.error(
+            "poll_conflict",
+            seconds=round(now - self._conflict_since),
+            hint="another process is reading this bot's updates (relaybot discover, a second "
+            "relaybot run with the same token, or a webhook set elsewhere): updates it takes "
+            "never reach this bot. Stop it; this bot keeps trying and says when it has them "
+            "again",
+        )

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import io
 import json
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import structlog
+import telegram
 
 from relaybot.logs import configure
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.stage import Stage
-from tests.e2e.conftest import run_env, start_run, tag
+from tests.e2e.conftest import alerts, run_env, start_run, tag
 
 HOOK_SECRET = "geheim-0123456789-abcdefghij-ABCDEF"  # 32+ characters, as required
 
@@ -141,6 +145,28 @@ async def test_logs_carry_context_but_no_text_or_phone_numbers(
     created = [e for e in events if e["event"] == "incident_created"]
     assert created and created[0]["incident"] == 1
     assert "update_id" in created[0] and created[0]["chat"] == stage.chats["goor-oost"]
+
+
+async def test_another_poller_beside_the_bot_is_one_line_and_the_bot_carries_on(
+    stage: Stage, log_stream: io.StringIO
+) -> None:
+    """Another process reads the bot's updates for a while (`relaybot discover` started beside
+    it, or a second `relaybot run`): Telegram answers the bot 409 Conflict again and again.
+    The log holds one `poll_conflict` line saying what is going on, no `poll_failed` per try,
+    and one line when it is over; the bot then relays as before."""
+    async with telegram.Bot(stage.emu.token, base_url=stage.emu.base_url) as other:
+        until = time.monotonic() + 3.0
+        while time.monotonic() < until:
+            with contextlib.suppress(telegram.error.Conflict):
+                await other.get_updates(timeout=dt.timedelta(seconds=0.3))
+    await tag(stage, "goor-oost")
+    assert alerts(stage, stage.regie, 1)
+    events = [json.loads(line) for line in log_stream.getvalue().splitlines()]
+    names = [event["event"] for event in events]
+    assert names.count("poll_conflict") == 1, names
+    assert "poll_failed" not in names and names.count("poll_conflict_over") == 1
+    (said,) = [event for event in events if event["event"] == "poll_conflict"]
+    assert "another process is reading this bot's updates" in said["hint"]
 
 
 def _free_port() -> int:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
-from telegram import Bot
+import pytest
+import structlog
+from telegram import Bot, Update
+from telegram.error import Conflict
 
 from relaybot.storage import inbox
 from relaybot.storage.db import Database
-from relaybot.telegram.inbox import InboxQueue, replay_stored
+from relaybot.telegram import inbox as inbox_module
+from relaybot.telegram.inbox import InboxQueue, Poller, replay_stored
 
 
 def _update(update_id: int, text: str) -> dict[str, object]:
@@ -68,3 +73,51 @@ async def test_an_update_set_aside_is_kept_but_never_handled_again(db: Database)
         )
         assert [tuple(row) for row in kept] == [(3, "message", "BadRequest", 5.0, "eerst")]
         assert await inbox.next_offset(conn) == 5
+
+
+class ConflictingBot:
+    """getUpdates as Telegram answers it while another process polls with the same token:
+    409 Conflict `conflicts` times, each a minute later on the clock; then nothing new
+    (`over` is set once the bot polls alone for the second time)."""
+
+    def __init__(self, conflicts: int, clock: list[float]) -> None:
+        self.left = conflicts
+        self.clock = clock
+        self.alone = False
+        self.over = asyncio.Event()
+
+    async def delete_webhook(self) -> bool:
+        return True
+
+    async def get_updates(self, **_kwargs: object) -> tuple[Update, ...]:
+        if self.left:
+            self.left -= 1
+            self.clock[0] += 60.0
+            raise Conflict("Conflict: terminated by other getUpdates request")
+        if self.alone:  # the second poll alone: the first one's answer is handled
+            self.over.set()
+            await asyncio.sleep(3600)
+        self.alone = True
+        return ()
+
+
+async def test_another_poller_is_said_once_then_every_ten_minutes_and_when_over(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twenty-five minutes of Conflicts: one `poll_conflict` line at the start and a reminder
+    every ten minutes (not a line per try), then one line when the bot polls alone again."""
+    monkeypatch.setattr(inbox_module, "RETRY_CAP", 0.0)  # no waiting between the tries
+    clock = [0.0]
+    bot = ConflictingBot(25, clock)
+    poller = Poller(bot, InboxQueue(db, lambda: clock[0]))  # type: ignore[arg-type]
+    with structlog.testing.capture_logs() as logs:
+        await poller.start()
+        await asyncio.wait_for(bot.over.wait(), 10)
+        await poller.stop()
+    said = [(entry["event"], entry.get("seconds")) for entry in logs]
+    assert said == [
+        ("poll_conflict", 0),
+        ("poll_conflict", 600),
+        ("poll_conflict", 1200),
+        ("poll_conflict_over", 1440),
+    ]
