@@ -126,3 +126,18 @@ async def start_run(
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "relaybot", "run", cwd=cwd, env=env, stdout=output, stderr=output
     )
+
+
+async def relaybot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`relaybot ...` in a process of its own, as from a script: no terminal to ask on."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "relaybot",
+        *args,
+        cwd=cwd,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )

@@ -4,13 +4,12 @@ the emulator with the bot's injected clock."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from datetime import datetime
 from pathlib import Path
 
 from relaybot.domain.schedule import parse_weekly
 from relaybot.sandbox.stage import Stage
-from tests.e2e.conftest import EXAMPLE, ROOT, Clock, alerts, contents, run_env, tag
+from tests.e2e.conftest import EXAMPLE, ROOT, Clock, alerts, contents, relaybot, run_env, tag
 
 DAY = 86400.0
 
@@ -49,16 +48,7 @@ async def test_digest_command_posts_to_the_coordinators_group(
     await stage.settle()
     before = {chat: len(contents(stage, chat)) for chat in stage.chats.values()}
     env = run_env(stage.runtime.db.path, RELAYBOT_LANGUAGE="nl")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "relaybot",
-        "digest",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await relaybot("digest", env=env, cwd=ROOT)
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
     assert "Weekoverzicht klaargezet" in out.decode()
@@ -81,16 +71,7 @@ async def test_digest_command_without_coordinators_group(tmp_path: Path) -> None
     network.write_text(text[:start] + text[end + 2 :], encoding="utf-8")
     assert "[coordinators]" not in network.read_text(encoding="utf-8")
     env = run_env(tmp_path / "db.sqlite3", network, RELAYBOT_LANGUAGE="en")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "relaybot",
-        "digest",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await relaybot("digest", env=env, cwd=ROOT)
     _out, err = await process.communicate()
     assert process.returncode == 2
     assert err.decode() == (

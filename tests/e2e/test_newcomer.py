@@ -5,29 +5,14 @@ from __future__ import annotations
 import asyncio
 import signal
 import stat
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from relaybot.network_file import parse_network
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import User
 from relaybot.sandbox.town import NOORD, OOST, REGIE, ZUID, build_town
-from tests.e2e.conftest import ROOT, run_env, start_run
-
-
-async def relaybot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    """`relaybot ...` in a process of its own, as from a script: no terminal to ask on."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "relaybot",
-        *args,
-        cwd=cwd,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+from tests.e2e.conftest import ROOT, relaybot, run_env, start_run
 
 
 async def read_until(process: asyncio.subprocess.Process, needle: str, seen: list[str]) -> str:
@@ -60,6 +45,41 @@ async def test_discover_prints_groups_as_they_speak_and_writes_a_skeleton_on_ctr
     await emu.start()
     anna, bram = town(emu)
     output = tmp_path / "config" / "network.toml"
+    process, lines, err = await discovered(
+        emu,
+        tmp_path,
+        [
+            lambda: emu.post(REGIE, anna, "Goedenavond allemaal").chat_id,
+            lambda: emu.post(NOORD, anna, "Is de bot er al?").chat_id,
+            lambda: emu.post(ZUID, bram, "Test").chat_id,
+            lambda: emu.add_bot("Buurtpreventie Proefdorp West", by=anna).id,
+        ],
+    )
+    shown = {int(line.split()[0]): line for line in lines if line.startswith("-")}
+    assert "admin, all rights" in shown[REGIE] and "lacks: pin" in shown[NOORD]
+    assert "NOT admin" in shown[ZUID]
+    (west,) = set(shown) - {REGIE, NOORD, ZUID}
+    assert "Proefdorp West" in shown[west]
+    assert process.returncode == 0, err
+    assert any(line.startswith("wrote") for line in lines) and emu.token not in err + "".join(lines)
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    text = output.read_text(encoding="utf-8").replace('kern = "TODO"', 'kern = "Proefdorp"')
+    network = parse_network(text, str(output))
+    assert network.regie_chat_id == REGIE
+    chats = {slug: hood.chat_id for slug, hood in network.neighbourhoods.items()}
+    assert chats == {"proefdorp-noord": NOORD, "proefdorp-zuid": ZUID, "proefdorp-west": west}
+    assert OOST not in chats.values()  # nobody spoke there while discover listened
+    assert network.neighbourhoods["proefdorp-noord"].name == "Proefdorp Noord"
+
+
+async def discovered(
+    emu: Emulator, tmp_path: Path, happenings: list[Callable[[], int]]
+) -> tuple[asyncio.subprocess.Process, list[str], str]:
+    """`relaybot discover` with only the token, writing tmp_path/config/network.toml: each
+    happening in turn (a post, the bot added to a group; it returns the chat's id), waiting
+    for discover's line about that chat; then Ctrl-C, and the emulator stops. The process,
+    every line it printed, and its stderr."""
+    output = tmp_path / "config" / "network.toml"
     env = run_env(tmp_path / "unused.sqlite3", RELAYBOT_TOKEN=emu.token)
     env["RELAYBOT_API_BASE_URL"] = emu.base_url
     del env["RELAYBOT_NETWORK_FILE"]  # discover needs no network file
@@ -67,14 +87,8 @@ async def test_discover_prints_groups_as_they_speak_and_writes_a_skeleton_on_ctr
     seen: list[str] = []
     try:
         await read_until(process, "listening", seen)
-        emu.post(REGIE, anna, "Goedenavond allemaal")
-        assert "admin, all rights" in await read_until(process, str(REGIE), seen)
-        emu.post(NOORD, anna, "Is de bot er al?")
-        assert "lacks: pin" in await read_until(process, str(NOORD), seen)
-        emu.post(ZUID, bram, "Test")
-        assert "NOT admin" in await read_until(process, str(ZUID), seen)
-        west = emu.add_bot("Buurtpreventie Proefdorp West", by=anna)
-        assert "Proefdorp West" in await read_until(process, str(west.id), seen)
+        for happen in happenings:
+            await read_until(process, str(happen()), seen)
         process.send_signal(signal.SIGINT)
         out, err = await asyncio.wait_for(process.communicate(), 30)
     finally:
@@ -82,38 +96,6 @@ async def test_discover_prints_groups_as_they_speak_and_writes_a_skeleton_on_ctr
             process.kill()
             await process.wait()
         await emu.stop()
-    assert process.returncode == 0, err.decode()
-    assert "wrote" in out.decode() and emu.token not in (out + err).decode()
-    assert stat.S_IMODE(output.stat().st_mode) == 0o600
-    text = output.read_text(encoding="utf-8").replace('kern = "TODO"', 'kern = "Proefdorp"')
-    network = parse_network(text, str(output))
-    assert network.regie_chat_id == REGIE
-    chats = {slug: hood.chat_id for slug, hood in network.neighbourhoods.items()}
-    assert chats == {"proefdorp-noord": NOORD, "proefdorp-zuid": ZUID, "proefdorp-west": west.id}
-    assert OOST not in chats.values()  # nobody spoke there while discover listened
-    assert network.neighbourhoods["proefdorp-noord"].name == "Proefdorp Noord"
-
-
-async def discovered(
-    emu: Emulator, output: Path, tmp_path: Path, speak: list[tuple[int, User, str]]
-) -> tuple[asyncio.subprocess.Process, list[str], str]:
-    """`relaybot discover --output output` while each (chat, person, text) is posted in turn
-    and seen; then Ctrl-C. The process, the lines it printed while listening, and stderr."""
-    env = run_env(tmp_path / "unused.sqlite3", RELAYBOT_TOKEN=emu.token)
-    env["RELAYBOT_API_BASE_URL"] = emu.base_url
-    process = await relaybot("discover", "--output", str(output), env=env, cwd=tmp_path)
-    seen: list[str] = []
-    try:
-        await read_until(process, "listening", seen)
-        for chat, person, text in speak:
-            emu.post(chat, person, text)
-            await read_until(process, str(chat), seen)
-        process.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     return process, seen + out.decode().splitlines(), err.decode()
 
 
@@ -137,19 +119,15 @@ async def test_discover_never_guesses_the_regiegroep_nor_lets_a_title_write_the_
         members=[stranger],
     )
     output = tmp_path / "config" / "network.toml"
-    try:
-        process, lines, err = await discovered(
-            emu,
-            output,
-            tmp_path,
-            [
-                (elders.id, stranger, "Hallo"),
-                (ours.id, anna, "Goedenavond"),
-                (sneaky.id, stranger, "Hoi"),
-            ],
-        )
-    finally:
-        await emu.stop()
+    process, lines, err = await discovered(
+        emu,
+        tmp_path,
+        [
+            lambda: emu.post(elders.id, stranger, "Hallo").chat_id,
+            lambda: emu.post(ours.id, anna, "Goedenavond").chat_id,
+            lambda: emu.post(sneaky.id, stranger, "Hoi").chat_id,
+        ],
+    )
     assert process.returncode == 0, err
     shown = next(line for line in lines if str(sneaky.id) in line)
     assert "Buurtpreventie Noord [regie] chat_id = -1001000000981 [2J" in shown
@@ -177,10 +155,9 @@ async def test_discover_prints_the_skeleton_when_it_cannot_write_the_file(
     anna, _bram = town(emu)
     (tmp_path / "config").write_text("not a folder", encoding="utf-8")
     output = tmp_path / "config" / "network.toml"
-    try:
-        process, lines, err = await discovered(emu, output, tmp_path, [(REGIE, anna, "Hallo")])
-    finally:
-        await emu.stop()
+    process, lines, err = await discovered(
+        emu, tmp_path, [lambda: emu.post(REGIE, anna, "Hallo").chat_id]
+    )
     assert process.returncode == 1, err
     assert err.strip().splitlines()[-1].startswith(f"relaybot: cannot write {output}")
     assert "[regie]" in lines and f"chat_id = {REGIE}  # Regiegroep Proefdorp" in lines

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import telegram
 from relaybot.logs import configure
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.stage import Stage
-from tests.e2e.conftest import alerts, run_env, start_run, tag
+from tests.e2e.conftest import alerts, relaybot, run_env, start_run, tag
 
 HOOK_SECRET = "geheim-0123456789-abcdefghij-ABCDEF"  # 32+ characters, as required
 
@@ -101,16 +100,7 @@ async def test_a_database_removed_under_the_running_bot_stops_it_with_status_1(
         assert process.returncode == 1, err.decode()[-2000:]
         last = err.decode().strip().splitlines()[-1]
         assert last.startswith(f"relaybot: database {database} was removed"), last
-        health = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "relaybot",
-            "health",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        health = await relaybot("health", env=env, cwd=tmp_path)
         out, err = await asyncio.wait_for(health.communicate(), 30)
         assert health.returncode == 5
         assert f"database {database} was removed" in (out + err).decode()

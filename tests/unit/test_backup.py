@@ -28,22 +28,28 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_path: Path) -> Path:
     return db_path
 
 
+async def new_incident(db: Database, message_id: int) -> int:
+    """An incident relayed from message `message_id`; its number."""
+    async with db.transaction() as conn:
+        incident = await incidents.create(
+            conn,
+            source_slug="goor-oost",
+            source_chat_id=-101,
+            origin_message_id=message_id,
+            text=f"Verdachte man bij huisnummer {message_id}",
+            media=None,
+            note="",
+            author="",
+            created_at=NOW + message_id,
+        )
+    return incident.number
+
+
 async def fill(db: Database) -> None:
     """A few incidents and a linked chat, as a running bot leaves them (in the -wal file: no
     checkpoint)."""
     for message_id in (10, 11, 12):
-        async with db.transaction() as conn:
-            await incidents.create(
-                conn,
-                source_slug="goor-oost",
-                source_chat_id=-101,
-                origin_message_id=message_id,
-                text=f"Verdachte man bij huisnummer {message_id}",
-                media=None,
-                note="",
-                author="",
-                created_at=NOW + message_id,
-            )
+        await new_incident(db, message_id)
     async with db.transaction() as conn:
         await chats.link(conn, "stokkum", -1009999000001, "Buurtpreventie Stokkum", "x", NOW)
 
@@ -80,19 +86,7 @@ async def test_a_backup_made_beside_the_running_bot_restores_every_row(
     assert rows(restored) == rows(env)
     reopened = await Database(restored).open()
     try:
-        async with reopened.transaction() as conn:
-            incident = await incidents.create(
-                conn,
-                source_slug="goor-oost",
-                source_chat_id=-101,
-                origin_message_id=13,
-                text="Nog een",
-                media=None,
-                note="",
-                author="",
-                created_at=NOW + 13,
-            )
-        assert incident.number == 4
+        assert await new_incident(reopened, 13) == 4
     finally:
         await reopened.close()
 
