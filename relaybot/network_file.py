@@ -45,7 +45,7 @@ def _no_control_characters(value: str, info: ValidationInfo) -> str:
     """Names end up in every alert and in the logs' chat lines: a NUL, a line break or a
     right-to-left override in one would garble or disguise them."""
     for char in value:
-        if unicodedata.category(char) in _CONTROL_CATEGORIES or char in _BIDI_CONTROLS:
+        if is_control(char):
             raise ValueError(
                 f"{info.field_name} {value[:40]!r} contains the control character "
                 f"U+{ord(char):04X}; names may not hold control characters"
@@ -55,6 +55,14 @@ def _no_control_characters(value: str, info: ValidationInfo) -> str:
 
 _CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})  # C0/C1 controls, line/paragraph breaks
 _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_control(char: str) -> bool:
+    """A character no name may hold: a C0/C1 control, a line or paragraph break, or a
+    direction override (`relaybot discover` takes them out of group titles)."""
+    return unicodedata.category(char) in _CONTROL_CATEGORIES or char in _BIDI_CONTROLS
+
+
 _NonEmpty = Annotated[
     str,
     StringConstraints(strict=True, strip_whitespace=True, min_length=1),

@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from relaybot.network import is_control
+
 # words that name a kind of group rather than the neighbourhood
 _NOISE = {"buurtpreventie", "buurtapp", "buurt", "whatsapp", "groep", "bp", "wabp", "preventie"}
 # of those, the ones a name starts with that say only what kind of group it is
@@ -26,10 +28,6 @@ _KIND = re.compile(
     r"^(?:(?:buurtpreventie|buurtapp|whatsapp|wabp|bp|preventie)\b[\s:|·\-–—]*)+",
     re.IGNORECASE,
 )
-# C0/C1 controls, line and paragraph separators, and the direction overrides: what the
-# network file refuses in a name (relaybot/network.py)
-_CONTROLS = {"Cc", "Zl", "Zp"}
-_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -39,12 +37,9 @@ class Group:
 
 
 def clean_title(title: str) -> str:
-    """A group title on one line: control characters, line breaks and direction overrides
-    become spaces, runs of spaces one."""
-    kept = "".join(
-        " " if unicodedata.category(c) in _CONTROLS or c in _BIDI else c for c in title
-    )
-    return " ".join(kept.split())
+    """A group title on one line, as a name in the network file may be: control characters,
+    line breaks and direction overrides become spaces, runs of spaces one."""
+    return " ".join("".join(" " if is_control(c) else c for c in title).split())
 
 
 def hood_name(title: str) -> str:
