@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from relaybot.network import is_control
+from relaybot.network_file import is_control
 
 # words that name a kind of group rather than the neighbourhood
 _NOISE = {"buurtpreventie", "buurtapp", "buurt", "whatsapp", "groep", "bp", "wabp", "preventie"}
