@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from relaybot.domain.intents import Buttons
 from relaybot.domain.model import Role
 from relaybot.domain.signup import Keyboard
-
-Buttons = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,21 @@ class Edit:
 
 @dataclass(frozen=True)
 class Delete:
+    """Delete a message; one Telegram no longer lets the bot delete (older than 48 hours) is
+    edited to `blank` instead, when given."""
+
     chat_id: int
     message_id: int
+    blank: str = ""
 
 
-Op = Send | Edit | Delete
+@dataclass(frozen=True)
+class Decide:
+    """Approve or decline a join request."""
+
+    chat_id: int
+    user_id: int
+    approve: bool
+
+
+Op = Send | Edit | Delete | Decide

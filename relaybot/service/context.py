@@ -12,6 +12,7 @@ import structlog
 
 from relaybot.domain import fit
 from relaybot.domain.chats import ChatKind, Directory
+from relaybot.domain.intents import Priority, RefreshAlert, RefreshFollowup, Say
 from relaybot.domain.model import Actor, Incident, Post
 from relaybot.domain.network import Network
 from relaybot.domain.patterns import CallPatterns, load_patterns
@@ -20,7 +21,6 @@ from relaybot.domain.texts import Texts
 from relaybot.domain.throttle import AnswerLimits, AnswerThrottle, Spreader
 from relaybot.storage import chats, counters, incidents, outbox
 from relaybot.storage.db import Database
-from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.service")
 
@@ -157,27 +157,20 @@ class Context:
         """Queue an edit of every relayed copy (of the incident, or of one follow-up) in every
         chat holding the incident, so that it shows things as they are now."""
         holding = await self.holding(conn, incident.number)
-        action = "refresh" if followup is None else "refresh_followup"
         for chat_id in holding:
             if chat_id == exclude:
                 continue
+            refresh: RefreshAlert | RefreshFollowup = (
+                RefreshAlert(chat_id, incident.number, priority)
+                if followup is None
+                else RefreshFollowup(chat_id, incident.number, followup, priority)
+            )
             # A refresh renders the state as it is when it is sent. A chat sends one row at a
             # time, so of two refreshes waiting at least one is not taken yet and will show
             # this change too: a third would only repeat it (30 quick edits, a few calls).
-            waiting = await outbox.pending_like(
-                conn, incident.number, chat_id, action, priority, followup
-            )
-            if waiting >= 2:
+            if await outbox.pending_like(conn, refresh) >= 2:
                 continue
-            await outbox.enqueue(
-                conn,
-                chat_id=chat_id,
-                action=action,
-                now=self.clock(),
-                incident=incident.number,
-                followup=followup,
-                priority=priority,
-            )
+            await outbox.enqueue(conn, refresh, self.clock())
         return holding
 
     # --- answers ------------------------------------------------------------------------------
@@ -198,18 +191,15 @@ class Context:
         """Queue one line for a chat (an answer, a confirmation, a refusal). `settles`: the
         outbox rows this line confirms; once they are all delivered or given up, delivery
         edits the line to say who received them and who could not be reached."""
-        payload: dict[str, object] = {"html": self.texts(key, **values), "reply_to": reply_to}
-        if settles:
-            payload["settles"] = list(settles)
-        await outbox.enqueue(
-            conn,
-            chat_id=chat_id,
-            action="say",
-            now=self.clock(),
-            priority=priority,
+        line = Say(
+            chat_id,
+            self.texts(key, **values),
+            reply_to=reply_to,
             incident=incident,
-            payload=payload,
+            priority=priority,
+            settles=tuple(settles) if settles else None,
         )
+        await outbox.enqueue(conn, line, self.clock())
 
     async def refuse(self, conn: aiosqlite.Connection, command: Command, refusal: Refusal) -> None:
         log.info("refused", reason=refusal.key, chat=command.chat.id)

@@ -9,6 +9,7 @@ import aiosqlite
 import structlog
 
 from relaybot.domain import rules
+from relaybot.domain.intents import FlagNotice, Say
 from relaybot.domain.model import Actor, Flag, Incident, Post, Role, Withdrawn
 from relaybot.domain.patterns import Classification
 from relaybot.domain.render import already_called, withdrawn_notice
@@ -147,14 +148,9 @@ class Flagging:
             shown = await incidents.copies(
                 conn, incident.number, chat_id, [Role.ALERT, Role.ORIGINAL]
             )
-            await outbox.enqueue(
-                conn,
-                chat_id=chat_id,
-                action="say",
-                now=now,
-                priority=Priority.FLAG,
-                payload={"html": notice, "reply_to": shown[0].message_id if shown else None},
-            )
+            reply_to = shown[0].message_id if shown else None
+            line = Say(chat_id, notice, reply_to=reply_to, priority=Priority.FLAG)
+            await outbox.enqueue(conn, line, now)
         await counters.count(conn, self.ctx.counter_place(command.chat.id), "flag_withdrawn", now)
         log.info("flag_withdrawn", incident=incident.number, chat=command.chat.id)
 
@@ -288,14 +284,7 @@ class Flagging:
                 for chat_id in await self.ctx.refresh_copies(
                     conn, incident, priority=Priority.FLAG
                 ):
-                    await outbox.enqueue(
-                        conn,
-                        chat_id=chat_id,
-                        action="notice",
-                        now=now,
-                        incident=incident.number,
-                        priority=Priority.FLAG,
-                    )
+                    await outbox.enqueue(conn, FlagNotice(chat_id, incident.number), now)
                 await counters.count(conn, place, "flag_reports", now)
                 await counters.count(
                     conn, place, "flag_minutes", now, round((now - incident.created_at) / 60)
@@ -330,14 +319,7 @@ class Flagging:
         if outcome is FlagOutcome.ALREADY and incident.flag is not None:
             # an answer, not a 112 notice: it waits behind alerts like any other answer
             text = already_called(self.ctx.texts, incident.flag, self.ctx.network.timezone)
-            await outbox.enqueue(
-                conn,
-                chat_id=chat_id,
-                action="say",
-                now=self.ctx.clock(),
-                priority=Priority.NORMAL,
-                payload={"html": text, "reply_to": reply_to},
-            )
+            await outbox.enqueue(conn, Say(chat_id, text, reply_to=reply_to), self.ctx.clock())
         else:
             word = self.ctx.texts(f"state_word_{incident.state.value}")
             await self.ctx.say(

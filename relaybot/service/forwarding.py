@@ -10,6 +10,7 @@ import structlog
 
 from relaybot.domain import rules
 from relaybot.domain.chats import ChatKind
+from relaybot.domain.intents import Alert, Say
 from relaybot.domain.model import Incident, Post
 from relaybot.domain.routing import (
     Targets,
@@ -96,9 +97,7 @@ class Forwarding:
         """Queue an alert for every target chat and one line in the regie chat."""
         now = self.ctx.clock()
         sent = [
-            await outbox.enqueue(
-                conn, chat_id=chat_id, action="alert", now=now, incident=incident.number
-            )
+            await outbox.enqueue(conn, Alert(chat_id, incident.number), now)
             for chat_id in targets.chats
         ]
         for slug in targets.slugs:
@@ -122,15 +121,15 @@ class Forwarding:
             parts.append(
                 self.ctx.texts("forward_unlinked", names=", ".join(self._names(targets.unlinked)))
             )
-        await outbox.enqueue(
-            conn,
-            chat_id=command.chat.id,
-            action="say",
-            now=now,
+        # settles: edited once the alerts are delivered, to say who received them
+        line = Say(
+            command.chat.id,
+            " ".join(parts),
+            reply_to=command.message_id,
             incident=incident.number,
-            # settles: edited once the alerts are delivered, to say who received them
-            payload={"html": " ".join(parts), "reply_to": command.message_id, "settles": sent},
+            settles=tuple(sent),
         )
+        await outbox.enqueue(conn, line, now)
         log.info(
             "incident_forwarded",
             incident=incident.number,

@@ -9,6 +9,7 @@ from typing import Protocol
 import structlog
 
 from relaybot.domain.chats import ChatKind
+from relaybot.domain.intents import Say
 from relaybot.service.context import Chat, Command, Context
 from relaybot.service.ports import Telegram, TelegramRefused
 from relaybot.storage import chats, idempotency, outbox
@@ -20,7 +21,7 @@ UNKNOWN_SINCE = "unknown_since"  # chat note: when the bot first saw a group out
 
 class ChatOutcomes(Protocol):
     """What delivery records when a chat changes for the bot: where the outbox may still
-    send, and to which id (relaybot/telegram/delivery.py)."""
+    send, and to which id (relaybot/service/delivery.py `Delivery`)."""
 
     async def chat_moved(self, old: int, new: int) -> None: ...
 
@@ -121,17 +122,12 @@ class Groups:
             # the clock for leaving a group that never asks to be linked starts now
             await chats.note_once(conn, chat.id, UNKNOWN_SINCE, now)
             if await chats.note_once(conn, chat.id, "announced_unknown", now):
-                row = await outbox.enqueue(
-                    conn,
-                    chat_id=self.ctx.directory.regie_chat_id,
-                    action="say",
-                    now=now,
+                line = Say(
+                    self.ctx.directory.regie_chat_id,
+                    self._unknown_line(chat, added_by),
                     priority=Priority.LOW,
-                    payload={
-                        "html": self._unknown_line(chat, added_by),
-                        "reply_to": None,
-                    },
                 )
+                row = await outbox.enqueue(conn, line, now)
                 # many groups at once: spread over minutes, so alerts keep their room
                 at = self.ctx.regie_notes.slot(now)
                 if at > now:

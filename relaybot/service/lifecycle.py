@@ -7,6 +7,7 @@ import structlog
 
 from relaybot.domain import rules
 from relaybot.domain.chats import ChatKind
+from relaybot.domain.intents import Outcome, Retract, Retracted, Say
 from relaybot.domain.model import Incident, Role, State
 from relaybot.domain.render import TEXT_LIMIT, clock, cut, visible_len
 from relaybot.service.context import Command, Context
@@ -106,14 +107,7 @@ class Lifecycle:
                     await self.ctx.holding(conn, incident.number)
                 )
                 for chat_id in sorted(targets):
-                    await outbox.enqueue(
-                        conn,
-                        chat_id=chat_id,
-                        action="delete",
-                        now=self.ctx.clock(),
-                        incident=incident.number,
-                        priority=Priority.FLAG,
-                    )
+                    await outbox.enqueue(conn, Retract(chat_id, incident.number), self.ctx.clock())
                 source = (
                     self.ctx.directory.current(incident.source_chat_id) or incident.source_chat_id
                 )
@@ -124,17 +118,11 @@ class Lifecycle:
                     if c.role is Role.ALERT
                 }
                 await self._tell_outcome(conn, incident.number, shown - {source})
-                await self.ctx.say(
-                    conn,
-                    source,
-                    "retract_done",
-                    # the original's id means nothing in a group Telegram has since moved
-                    reply_to=incident.origin_message_id
-                    if source == incident.source_chat_id
-                    else None,
-                    number=incident.number,
-                    count=len(made),
-                )
+                # the original's id means nothing in a group Telegram has since moved
+                reply_to = incident.origin_message_id if source == incident.source_chat_id else None
+                # said once the deletes are done: how many were deleted, how many blanked
+                done = Retracted(source, incident.number, len(made), reply_to)
+                await outbox.enqueue(conn, done, self.ctx.clock())
                 # a false alarm's text and names are not kept (the deletes need only ids)
                 await retention.erase(conn, incident.number, self.ctx.clock())
                 log.info(
@@ -178,14 +166,7 @@ class Lifecycle:
         """One short notice of how the incident ended in each of these chats: the edits of
         the copies notify nobody (the text is planned at delivery, from the incident)."""
         for chat_id in sorted(chat_ids):
-            await outbox.enqueue(
-                conn,
-                chat_id=chat_id,
-                action="outcome",
-                now=self.ctx.clock(),
-                incident=number,
-                priority=priority,
-            )
+            await outbox.enqueue(conn, Outcome(chat_id, number, priority), self.ctx.clock())
 
     async def housekeeping(self) -> tuple[int, int]:
         """Forget what the job no longer needs: redelivery keys after a week (Telegram keeps
@@ -237,11 +218,6 @@ class Lifecycle:
                         lines.append(self.ctx.texts("incidents_more", count=len(found) - shown))
                         break
                     lines.append(line)
-                await outbox.enqueue(
-                    conn,
-                    chat_id=command.chat.id,
-                    action="say",
-                    now=self.ctx.clock(),
-                    payload={"html": "\n".join(lines), "reply_to": command.message_id},
-                )
+                listed = Say(command.chat.id, "\n".join(lines), reply_to=command.message_id)
+                await outbox.enqueue(conn, listed, self.ctx.clock())
         self.ctx.wake()

@@ -8,6 +8,7 @@ import html
 import aiosqlite
 import structlog
 
+from relaybot.domain.intents import Card, CardKind, EditMessage, Say
 from relaybot.domain.model import Actor
 from relaybot.domain.routing import check_link
 from relaybot.domain.rules import Refusal
@@ -57,21 +58,17 @@ class Linking:
                 await self.ctx.say(
                     conn, command.chat.id, "link_asked", reply_to=command.message_id, name=name
                 )
-                buttons = [
-                    [self.ctx.texts("button_link_ok"), f"{LINK_APPROVE}:{request.id}"],
-                    [self.ctx.texts("button_link_no"), f"{LINK_DECLINE}:{request.id}"],
-                ]
-                await outbox.enqueue(
-                    conn,
-                    chat_id=self.ctx.directory.regie_chat_id,
-                    action="say",
-                    now=self.ctx.clock(),
-                    payload={
-                        "html": self._card_html(request),
-                        "buttons": buttons,
-                        "link_request": request.id,
-                    },
+                buttons = (
+                    (self.ctx.texts("button_link_ok"), f"{LINK_APPROVE}:{request.id}"),
+                    (self.ctx.texts("button_link_no"), f"{LINK_DECLINE}:{request.id}"),
                 )
+                card = Say(
+                    self.ctx.directory.regie_chat_id,
+                    self._card_html(request),
+                    buttons=buttons,
+                    card=Card(CardKind.LINK_REQUEST, request.id),
+                )
+                await outbox.enqueue(conn, card, self.ctx.clock())
                 log.info("link_requested", chat=command.chat.id, request=request.id, slug=slug)
         self.ctx.wake()
 
@@ -151,10 +148,6 @@ class Linking:
         self, conn: aiosqlite.Connection, message_id: int, key: str, card: Raw, by: object
     ) -> None:
         values = {"card": card, "reason" if key == "link_card_void" else "by": by}
-        await outbox.enqueue(
-            conn,
-            chat_id=self.ctx.directory.regie_chat_id,
-            action="edit",
-            now=self.ctx.clock(),
-            payload={"html": self.ctx.texts(key, **values), "message_id": message_id},
-        )
+        text = self.ctx.texts(key, **values)
+        edit = EditMessage(self.ctx.directory.regie_chat_id, message_id, text)
+        await outbox.enqueue(conn, edit, self.ctx.clock())

@@ -23,6 +23,7 @@ import structlog
 
 from relaybot.domain import moderation as mod
 from relaybot.domain.chats import ChatKind
+from relaybot.domain.intents import Card, CardKind, EditMessage, Say
 from relaybot.domain.model import Actor
 from relaybot.domain.moderation import (
     Blocklist,
@@ -300,23 +301,17 @@ class Moderation:
         ctx = self.ctx
         card = await store.add_card(conn, chat_id, member, name, count, ctx.clock())
         body = self._card_html(card)
-        buttons = [
-            [ctx.texts("button_remove"), f"verwijder:ok:{card.id}"],
-            [ctx.texts("button_keep"), f"verwijder:no:{card.id}"],
-        ]
+        buttons = (
+            (ctx.texts("button_remove"), f"verwijder:ok:{card.id}"),
+            (ctx.texts("button_keep"), f"verwijder:no:{card.id}"),
+        )
         targets = [chat_id]
         coordinators = ctx.directory.current(ctx.network.coordinators_chat_id)
         if coordinators is not None and coordinators != chat_id:
             targets.append(coordinators)
         for target in targets:
-            await outbox.enqueue(
-                conn,
-                chat_id=target,
-                action="say",
-                now=ctx.clock(),
-                priority=PRIORITY,
-                payload={"html": body, "buttons": buttons, "removal_card": card.id},
-            )
+            ask = Say(target, body, buttons=buttons, card=_shown(card.id), priority=PRIORITY)
+            await outbox.enqueue(conn, ask, ctx.clock())
         log.info("removal_asked", chat=chat_id, member=member, card=card.id)
 
     def _card_html(self, card: store.RemovalCard) -> str:
@@ -347,14 +342,10 @@ class Moderation:
             asker = ctx.asker(request.chat_id, request.actor)
             if not await ctx.admit_answer(conn, request.chat_id, asker, "rules"):
                 return
-            await outbox.enqueue(
-                conn,
-                chat_id=request.chat_id,
-                action="say",
-                now=ctx.clock(),
-                priority=PRIORITY,
-                payload={"html": self.show_rules(), "reply_to": request.message_id},
+            rules = Say(
+                request.chat_id, self.show_rules(), reply_to=request.message_id, priority=PRIORITY
             )
+            await outbox.enqueue(conn, rules, ctx.clock())
         ctx.wake()
 
     def _refusal(self, request: Request) -> tuple[str, dict[str, object]] | None:
@@ -462,15 +453,9 @@ class Moderation:
         if not await store.decide_card(conn, card.id, "withdrawn", by, ctx.clock()):
             return
         edit = ctx.texts("removal_card_withdrawn", card=body, by=by)
-        for chat_id, message_id in await store.delivered_cards(conn, card.id):
-            await outbox.enqueue(
-                conn,
-                chat_id=chat_id,
-                action="edit",
-                now=ctx.clock(),
-                priority=PRIORITY,
-                payload={"html": edit, "message_id": message_id},
-            )
+        for chat_id, message_id in await outbox.card_messages(conn, _shown(card.id)):
+            lapsed = EditMessage(chat_id, message_id, edit, priority=PRIORITY)
+            await outbox.enqueue(conn, lapsed, ctx.clock())
         log.info("removal_withdrawn", chat=card.chat_id, card=card.id)
 
     async def _do_list(self, conn: aiosqlite.Connection, request: Request, target: Target) -> None:
@@ -547,14 +532,8 @@ class Moderation:
             else:
                 edit = texts(f"removal_card_{outcome}", card=body, by=actor.name)
             for chat_id, message_id in await self._card_messages(conn, card.id, pressed):
-                await outbox.enqueue(
-                    conn,
-                    chat_id=chat_id,
-                    action="edit",
-                    now=ctx.clock(),
-                    priority=PRIORITY,
-                    payload={"html": edit, "message_id": message_id},
-                )
+                decided = EditMessage(chat_id, message_id, edit, priority=PRIORITY)
+                await outbox.enqueue(conn, decided, ctx.clock())
         log.info("removal_decided", chat=card.chat_id, card=card.id, outcome=outcome)
         ctx.wake()
         if outcome == "refused":
@@ -581,7 +560,7 @@ class Moderation:
     ) -> list[tuple[int, int]]:
         """Every posted copy of a card: as delivered (the outbox keeps what each row became),
         and the pressed one for certain."""
-        found = dict(await store.delivered_cards(conn, card_id))
+        found = dict(await outbox.card_messages(conn, _shown(card_id)))
         found[pressed[0]] = pressed[1]
         return sorted(found.items())
 
@@ -627,14 +606,14 @@ class Moderation:
         a chat's budget, a few a minute per person); what does not fit is dropped and counted."""
         if not await self.ctx.admit_answer(conn, chat_id, person, key):
             return
-        await outbox.enqueue(
-            conn,
-            chat_id=chat_id,
-            action="say",
-            now=self.ctx.clock(),
-            priority=PRIORITY,
-            payload={"html": self.ctx.texts(key, **values), "reply_to": reply_to},
-        )
+        text = self.ctx.texts(key, **values)
+        line = Say(chat_id, text, reply_to=reply_to, priority=PRIORITY)
+        await outbox.enqueue(conn, line, self.ctx.clock())
+
+
+def _shown(card_id: int) -> Card:
+    """A removal card, as the messages that show it are remembered."""
+    return Card(CardKind.REMOVAL, card_id)
 
 
 def _plain(text: str) -> str:

@@ -43,16 +43,13 @@ class Standing:
 
 
 class Telegram(Protocol):
-    """The Telegram calls that are no messages. Each raises :class:`TelegramRefused` when
+    """The Telegram calls that are no messages (a join-request decision is an outbox intent:
+    retried like a message). Each raises :class:`TelegramRefused` when
     Telegram says no (or cannot be reached, where that is said)."""
 
     async def create_invite(self, chat_id: int, name: str, expire_date: int) -> str:
         """A one-person invite link that asks to join (a join request), valid until then."""
         ...
-
-    async def approve_join(self, chat_id: int, user_id: int) -> None: ...
-
-    async def decline_join(self, chat_id: int, user_id: int) -> None: ...
 
     async def standing(self, chat_id: int, user_id: int) -> Standing:
         """Asked now, never from a cache (a removal is decided on the rights one has now)."""

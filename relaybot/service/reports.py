@@ -15,6 +15,7 @@ from pathlib import Path
 import structlog
 
 from relaybot.domain.digest import digest_text, quiet_notices
+from relaybot.domain.intents import Say
 from relaybot.domain.report import Period, Report
 from relaybot.domain.schedule import Weekly, parse_weekly
 from relaybot.service.context import Context
@@ -104,9 +105,7 @@ class Reports:
         async with self.ctx.db.transaction() as conn:
             if not await activity.claim_digest(conn, now if due_at is None else due_at, now):
                 return False
-            await outbox.enqueue(
-                conn, chat_id=chat, action="say", now=now, payload={"html": text, "reply_to": None}
-            )
+            await outbox.enqueue(conn, Say(chat, text), now)
         log.info("digest_queued", chat=chat, scheduled=due_at is not None)
         self.ctx.wake()
         return True
@@ -135,9 +134,7 @@ class Reports:
                 if await activity.notice_given(conn, row.slug, quiet_since):
                     fresh.append(row)
             for text in quiet_notices(report, fresh, self.ctx.texts):
-                await outbox.enqueue(
-                    conn, chat_id=chat, action="say", now=now, payload={"html": text}
-                )
+                await outbox.enqueue(conn, Say(chat, text), now)
         if fresh:
             log.info("quiet_noticed", chat=chat, neighbourhoods=len(fresh))
             self.ctx.wake()

@@ -3,9 +3,8 @@ join request, and erasure (`/vergeet`, and 90 days after the decision).
 
 The conversation itself is the pure state machine in :mod:`relaybot.domain.signup`; this
 use case keeps its state in SQLite (so a restart continues where it was), queues what to
-say through the outbox, and asks Telegram for the three things that are no messages
-(an invite link, approving and declining a join request) through the port
-(:class:`relaybot.service.ports.Telegram`).
+say and the join-request decisions through the outbox, and asks Telegram for an invite
+link through the port (:class:`relaybot.service.ports.Telegram`).
 Personal data goes to the resident's private chat and the regie card only, is tagged with
 the sign-up in the outbox so that erasure finds every copy, and never goes into a log.
 """
@@ -19,6 +18,7 @@ import aiosqlite
 import structlog
 
 from relaybot.domain import signup as rules
+from relaybot.domain.intents import Buttons, Card, CardKind, EditMessage, JoinDecision, Say
 from relaybot.domain.model import Actor
 from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
 from relaybot.domain.texts import Raw
@@ -173,23 +173,19 @@ class Signup:
         await self._tell(
             conn, current.user_id, Reply("signup_submitted", {"id": current.id}), signup=current.id
         )
-        await outbox.enqueue(
-            conn,
-            chat_id=self.ctx.directory.regie_chat_id,
-            action="say",
-            now=now,
-            payload={
-                "html": self._card(submitted),
-                "rows": self._decision_rows(submitted),
-                "signup": current.id,
-                "signup_card": current.id,
-            },
+        card = Say(
+            self.ctx.directory.regie_chat_id,
+            self._card(submitted),
+            rows=self._decision_rows(submitted),
+            card=Card(CardKind.SIGNUP, current.id),
+            signup=current.id,
         )
+        await outbox.enqueue(conn, card, now)
 
     async def _end(self, conn: aiosqlite.Connection, current: SignUp, key: str | None) -> None:
         """A running conversation is over (stopped, expired, "Nee"): nothing of it is kept."""
         await signups.delete(conn, [current.id])
-        await signups.erase_payloads(conn, [current.id], current.user_id, self.ctx.clock())
+        await outbox.erase_signup_payloads(conn, [current.id], current.user_id, self.ctx.clock())
         if key is not None:
             await self._tell(conn, current.user_id, Reply(key))
 
@@ -206,15 +202,9 @@ class Signup:
         """One message to the resident, with its keyboard; tagged with the sign-up when it
         may echo what they told."""
         values = {"network": self.ctx.network.name, **reply.values}
-        payload: dict[str, object] = {
-            "html": self.ctx.texts(reply.key, **values),
-            "keyboard": reply.keyboard.to_dict(),
-        }
-        if signup is not None:
-            payload["signup"] = signup
-        await outbox.enqueue(
-            conn, chat_id=user_id, action="say", now=self.ctx.clock(), payload=payload
-        )
+        text = self.ctx.texts(reply.key, **values)
+        said = Say(user_id, text, keyboard=reply.keyboard, signup=signup)
+        await outbox.enqueue(conn, said, self.ctx.clock())
 
     # --- the regie card ---------------------------------------------------------------------
 
@@ -237,59 +227,55 @@ class Signup:
             place=place,
         )
 
-    def _decision_rows(self, current: SignUp) -> list[list[list[str]]]:
+    def _decision_rows(self, current: SignUp) -> tuple[Buttons, ...]:
         say = self.ctx.texts
         row = []
         if current.slug is not None:
-            row.append([say("button_admit"), f"{CARD_PREFIX}:ok:{current.id}"])
-        row.append([say("button_other"), f"{CARD_PREFIX}:other:{current.id}"])
-        row.append([say("button_decline"), f"{CARD_PREFIX}:no:{current.id}"])
-        return [row]
+            row.append((say("button_admit"), f"{CARD_PREFIX}:ok:{current.id}"))
+        row.append((say("button_other"), f"{CARD_PREFIX}:other:{current.id}"))
+        row.append((say("button_decline"), f"{CARD_PREFIX}:no:{current.id}"))
+        return (tuple(row),)
 
-    def _other_rows(self, current: SignUp, kern: int | None) -> tuple[str, list[list[list[str]]]]:
+    def _other_rows(self, current: SignUp, kern: int | None) -> tuple[str, tuple[Buttons, ...]]:
         """The card's buttons after "Andere buurt": one per neighbourhood, or first one per
         kern when the network is large."""
         network = self.ctx.network
         kernen = list(network.kernen().items())
-        back = [[self.ctx.texts("button_back"), f"{CARD_PREFIX}:back:{current.id}"]]
+        back = ((self.ctx.texts("button_back"), f"{CARD_PREFIX}:back:{current.id}"),)
         if kern is None and len(network.neighbourhoods) > KERN_MENU_FROM:
             buttons = [
-                [name, f"{CARD_PREFIX}:kern:{current.id}:{i}"] for i, (name, _) in enumerate(kernen)
+                (name, f"{CARD_PREFIX}:kern:{current.id}:{i}") for i, (name, _) in enumerate(kernen)
             ]
-            return "signup_card_pick_kern", [*_in_rows(buttons, 3), back]
+            return "signup_card_pick_kern", (*_in_rows(buttons, 3), back)
         slugs = list(network.neighbourhoods) if kern is None else list(kernen[kern][1])
         buttons = [
-            [
+            (
                 rules.hood_label(network, slug),
                 rules.hood_ref(network, slug, f"{CARD_PREFIX}:to:{current.id}:"),
-            ]
+            )
             for slug in slugs
         ]
-        return "signup_card_pick_hood", [*_in_rows(buttons, 2), back]
+        return "signup_card_pick_hood", (*_in_rows(buttons, 2), back)
 
     async def _edit_card(
         self,
         conn: aiosqlite.Connection,
         current: SignUp,
         text: str,
-        rows: list[list[list[str]]] | None = None,
+        rows: tuple[Buttons, ...] = (),
         *,
         tagged: bool = True,
     ) -> None:
         if current.card_message_id is None:
             return
-        payload: dict[str, object] = {"html": text, "message_id": current.card_message_id}
-        if rows:
-            payload["rows"] = rows
-        if tagged:
-            payload["signup"] = current.id
-        await outbox.enqueue(
-            conn,
-            chat_id=self.ctx.directory.regie_chat_id,
-            action="edit",
-            now=self.ctx.clock(),
-            payload=payload,
+        edit = EditMessage(
+            self.ctx.directory.regie_chat_id,
+            current.card_message_id,
+            text,
+            rows=rows,
+            signup=current.id if tagged else None,
         )
+        await outbox.enqueue(conn, edit, self.ctx.clock())
 
     async def card_delivered(
         self, conn: aiosqlite.Connection, signup_id: int, message_id: int
@@ -411,23 +397,16 @@ class Signup:
     async def join_request(self, chat_id: int, user_id: int, invite_link: str, key: str) -> None:
         """Someone asks to join a neighbourhood chat through a sign-up's invite link: the
         admitted resident is approved; anyone else is declined and the regie chat told once.
-        A link that is no sign-up's is left to the chat's administrators."""
+        A link that is no sign-up's is left to the chat's administrators. The decision goes
+        out through the outbox, so a passing fault of Telegram's is retried like a message."""
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return
             current = await signups.by_invite(conn, chat_id, invite_link)
-        if current is None:
-            return
-        admit = current.user_id == user_id and current.status is Status.ADMITTED
-        try:
-            if admit:
-                await self.telegram.approve_join(chat_id, user_id)
-            else:
-                await self.telegram.decline_join(chat_id, user_id)
-        except TelegramRefused as error:
-            log.warning("join_request_failed", signup=current.id, approve=admit, error=str(error))
-            return
-        async with self.ctx.db.transaction() as conn:
+            if current is None:
+                return
+            admit = current.user_id == user_id and current.status is Status.ADMITTED
+            await outbox.enqueue(conn, JoinDecision(chat_id, user_id, admit), self.ctx.clock())
             place = self._place(current.slug)
             if admit:
                 await signups.set_status(conn, current.id, Status.JOINED)
@@ -466,7 +445,7 @@ class Signup:
                 return
             mine = await signups.of_user(conn, user_id)
             await signups.delete(conn, [s.id for s in mine])
-            cleared = await signups.erase_payloads(conn, [s.id for s in mine], user_id, now)
+            cleared = await outbox.erase_signup_payloads(conn, [s.id for s in mine], user_id, now)
             for gone in mine:
                 text = self.ctx.texts("signup_card_erased", id=gone.id)
                 await self._edit_card(conn, gone, text, tagged=False)
@@ -499,7 +478,7 @@ class Signup:
         async with self.ctx.db.transaction() as conn:
             old = await signups.decided_before(conn, now - rules.ERASE_AFTER)
             await signups.delete(conn, old)
-            await signups.erase_payloads(conn, old, None, now)
+            await outbox.erase_signup_payloads(conn, old, None, now)
         if old:
             await self.ctx.db.checkpoint()
             log.info("signups_erased", count=len(old))
@@ -521,8 +500,8 @@ def _with_card(current: SignUp, card_message_id: int) -> SignUp:
     return replace(current, card_message_id=card_message_id)
 
 
-def _in_rows(buttons: list[list[str]], width: int) -> list[list[list[str]]]:
-    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+def _in_rows(buttons: list[tuple[str, str]], width: int) -> tuple[Buttons, ...]:
+    return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
 
 
 __all__ = ["CARD_BUTTONS", "Signup", "Text"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import structlog
 
+from relaybot.domain.intents import Say
 from relaybot.domain.network import Network
 from relaybot.domain.preflight import ChatFacts, Problem, places, problems, report
 from relaybot.service.context import Context
@@ -83,14 +84,6 @@ class StartupChecks:
                     await chats.forget_note(conn, regie, note)
             new = [p for p in found if await chats.note_once(conn, regie, p.note, now)]
             if new:
-                await outbox.enqueue(
-                    conn,
-                    chat_id=regie,
-                    action="say",
-                    now=now,
-                    payload={
-                        "html": report(new, ctx.texts, places(ctx.texts, names)),
-                        "reply_to": None,
-                    },
-                )
+                told = Say(regie, report(new, ctx.texts, places(ctx.texts, names)))
+                await outbox.enqueue(conn, told, now)
         return bool(new)

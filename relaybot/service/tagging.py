@@ -7,6 +7,7 @@ import structlog
 
 from relaybot.domain import rules
 from relaybot.domain.chats import ChatKind
+from relaybot.domain.intents import Alert, Followup
 from relaybot.domain.model import Copy, Incident, Post, Role
 from relaybot.domain.routing import tag_targets
 from relaybot.domain.rules import Refusal
@@ -113,9 +114,7 @@ class Tagging:
         now = self.ctx.clock()
         targets = tag_targets(self.ctx.directory, slug)
         sent = [
-            await outbox.enqueue(
-                conn, chat_id=chat_id, action="alert", now=now, incident=incident.number
-            )
+            await outbox.enqueue(conn, Alert(chat_id, incident.number), now)
             for chat_id in targets.chats
         ]
         names = [self.ctx.texts("regie")] + [
@@ -175,15 +174,7 @@ class Tagging:
         )
         others = [c for c in await self.ctx.holding(conn, number) if c != command.chat.id]
         for chat_id in others:
-            await outbox.enqueue(
-                conn,
-                chat_id=chat_id,
-                action="followup",
-                now=now,
-                incident=number,
-                followup=followup.id,
-                priority=Priority.LOW,
-            )
+            await outbox.enqueue(conn, Followup(chat_id, number, followup.id), now)
         await self.ctx.say(
             conn,
             command.chat.id,

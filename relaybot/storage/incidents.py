@@ -6,8 +6,12 @@ from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
+from relaybot.domain.intents import Alert
 from relaybot.domain.model import Copy, Flag, FollowUp, Incident, Role, State, Withdrawn
 from relaybot.storage.db import Database, fetch_one
+from relaybot.storage.outbox import action_of
+
+ALERT_ACTION = action_of(Alert)
 
 _COLUMNS = (
     "number, source_slug, source_chat_id, origin_message_id, text, media, note, author, state,"
@@ -227,9 +231,9 @@ async def holding_chats(conn: aiosqlite.Connection, number: int) -> list[int]:
     """
     rows = await conn.execute_fetchall(
         "SELECT chat_id FROM copies WHERE incident = ? AND role IN ('original', 'alert')"
-        " UNION SELECT chat_id FROM outbox WHERE incident = ? AND action = 'alert'"
+        " UNION SELECT chat_id FROM outbox WHERE incident = ? AND action = ?"
         " AND status IN ('pending', 'sending')",
-        (number, number),
+        (number, number, ALERT_ACTION),
     )
     return sorted({row[0] for row in rows})
 
@@ -275,3 +279,10 @@ def may_hold_open(db: Database, chat_ids: Sequence[int]) -> bool:
         f" WHERE copies.chat_id IN ({marks}) AND incidents.state = 'open' LIMIT 1"
     )
     return db.quick_one(sql, tuple(chat_ids)) is not None
+
+
+async def remove_copy(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> None:
+    """A copy the bot deleted."""
+    await conn.execute(
+        "DELETE FROM copies WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+    )

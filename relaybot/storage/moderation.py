@@ -163,13 +163,3 @@ async def decide_card(
         (state, by, now, card_id),
     )
     return cursor.rowcount == 1
-
-
-async def delivered_cards(conn: aiosqlite.Connection, card_id: int) -> list[tuple[int, int]]:
-    """(chat id, message id) of every delivered copy of a card, as the outbox recorded them."""
-    rows = await conn.execute_fetchall(
-        "SELECT chat_id, message_id FROM outbox WHERE action = 'say' AND status = 'done'"
-        " AND message_id IS NOT NULL AND json_extract(payload, '$.removal_card') = ?",
-        (card_id,),
-    )
-    return [(r[0], r[1]) for r in rows]

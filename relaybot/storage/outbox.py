@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import IntEnum
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
+from relaybot.domain.intents import (
+    Alert,
+    Buttons,
+    Card,
+    CardKind,
+    EditMessage,
+    FlagNotice,
+    Followup,
+    Intent,
+    JoinDecision,
+    Outcome,
+    Priority,
+    RefreshAlert,
+    RefreshFollowup,
+    Retract,
+    Retracted,
+    Say,
+    Unreadable,
+)
+from relaybot.domain.signup import Keyboard
 from relaybot.storage.db import fetch_one
 
-
-class Priority(IntEnum):
-    FLAG = 0  # 112 notices and the edits that show the flag
-    NORMAL = 1  # alerts, confirmations, answers
-    LOW = 2  # follow-ups and bulk edits
+__all__ = ["Priority", "Row", "enqueue"]  # Priority: its home is relaybot.domain.intents
 
 
 @dataclass(frozen=True)
@@ -24,74 +39,222 @@ class Row:
     id: int
     chat_id: int
     priority: int
-    action: str
-    incident: int | None
-    followup: int | None
-    payload: dict[str, object] = field(default_factory=dict)
+    intent: Intent
     attempts: int = 0
+
+    @property
+    def kind(self) -> str:
+        """The intent's name, for logs."""
+        return type(self.intent).__name__
+
+    @property
+    def incident(self) -> int | None:
+        return getattr(self.intent, "incident", None)
 
 
 _COLUMNS = "id, chat_id, priority, action, incident, followup, payload, attempts"
 
+# The stored name of each kind of intent. Rows written by earlier versions used the same
+# names and payload keys, so they read back unchanged.
+_ACTIONS: dict[type, str] = {
+    Alert: "alert",
+    RefreshAlert: "refresh",
+    RefreshFollowup: "refresh_followup",
+    FlagNotice: "notice",
+    Followup: "followup",
+    Outcome: "outcome",
+    Retract: "delete",
+    Retracted: "retracted",
+    Say: "say",
+    EditMessage: "edit",
+    JoinDecision: "join",
+}
+_CARD_KEYS = {
+    CardKind.LINK_REQUEST: "link_request",
+    CardKind.SIGNUP: "signup_card",
+    CardKind.REMOVAL: "removal_card",
+}
+
+
+def action_of(kind: type) -> str:
+    """The stored name of a kind of intent (for the few queries of other tables that look
+    at the outbox)."""
+    return _ACTIONS[kind]
+
+
+def _buttons(raw: object) -> Buttons:
+    """Buttons as stored in a payload: a list of [label, callback data] pairs."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple((str(label), str(data)) for label, data in raw)
+
+
+def _rows(raw: object) -> tuple[Buttons, ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(_buttons(row) for row in raw)
+
+
+def _keyboard(raw: object) -> Keyboard | None:
+    if not isinstance(raw, dict):
+        return None
+    rows = raw.get("rows") or []
+    contact = raw.get("contact")
+    return Keyboard(
+        rows=tuple(tuple(str(label) for label in row) for row in rows),
+        contact=str(contact) if contact else None,
+        remove=bool(raw.get("remove")),
+    )
+
+
+def _ids(raw: object) -> tuple[int, ...]:
+    return tuple(int(str(i)) for i in raw) if isinstance(raw, list) else ()
+
+
+def _int(raw: object) -> int | None:
+    return int(str(raw)) if raw is not None and raw != "" else None
+
+
+def _text(intent: Say | EditMessage, payload: dict[str, object]) -> dict[str, object]:
+    """A message's buttons and sign-up tag added to its stored payload."""
+    if intent.buttons:
+        payload["buttons"] = [list(b) for b in intent.buttons]
+    if intent.rows:
+        payload["rows"] = [[list(b) for b in row] for row in intent.rows]
+    if intent.signup is not None:
+        payload["signup"] = intent.signup
+    return payload
+
+
+def _encode(intent: Intent) -> tuple[str, int | None, int | None, dict[str, object]]:
+    """(action, incident, follow-up, payload) of an intent, as stored."""
+    action = _ACTIONS[type(intent)]
+    payload: dict[str, object] = {}
+    if isinstance(intent, Say):
+        payload = _text(intent, {"html": intent.html, "reply_to": intent.reply_to})
+        if intent.keyboard is not None:
+            payload["keyboard"] = intent.keyboard.to_dict()
+        if intent.settles is not None:
+            payload["settles"] = list(intent.settles)
+        if intent.card is not None:
+            payload[_CARD_KEYS[intent.card.kind]] = intent.card.id
+        return action, intent.incident, None, payload
+    if isinstance(intent, EditMessage):
+        payload = _text(intent, {"message_id": intent.message_id, "html": intent.html})
+        return action, None, None, payload
+    if isinstance(intent, JoinDecision):
+        return action, None, None, {"user_id": intent.user_id, "approve": intent.approve}
+    if isinstance(intent, Retracted):
+        return action, intent.incident, None, {"reply_to": intent.reply_to, "total": intent.total}
+    if isinstance(intent, (Followup, RefreshFollowup)):
+        return action, intent.incident, intent.followup, payload
+    assert not isinstance(intent, Unreadable)
+    return action, intent.incident, None, payload
+
+
+def _decode(
+    chat_id: int,
+    priority: Priority,
+    action: str,
+    incident: int | None,
+    followup: int | None,
+    p: dict[str, object],
+) -> Intent:
+    """The intent a stored row holds (rows of earlier versions included)."""
+    if action == "say":
+        card = next(
+            (Card(kind, int(str(p[key]))) for kind, key in _CARD_KEYS.items() if key in p), None
+        )
+        return Say(
+            chat_id,
+            str(p.get("html", "")),
+            reply_to=_int(p.get("reply_to")),
+            incident=incident,
+            priority=priority,
+            buttons=_buttons(p.get("buttons")),
+            rows=_rows(p.get("rows")),
+            keyboard=_keyboard(p.get("keyboard")),
+            settles=_ids(p["settles"]) if "settles" in p else None,
+            card=card,
+            signup=_int(p.get("signup")),
+        )
+    if action == "edit":
+        return EditMessage(
+            chat_id,
+            _int(p.get("message_id")) or 0,
+            str(p.get("html", "")),
+            buttons=_buttons(p.get("buttons")),
+            rows=_rows(p.get("rows")),
+            priority=priority,
+            signup=_int(p.get("signup")),
+        )
+    if action == "join":
+        return JoinDecision(chat_id, _int(p.get("user_id")) or 0, bool(p.get("approve")), priority)
+    if incident is None:
+        return Unreadable(chat_id, action, priority)
+    if action == "retracted":
+        total = _int(p.get("total")) or 0
+        return Retracted(chat_id, incident, total, _int(p.get("reply_to")), priority)
+    if action in ("followup", "refresh_followup"):
+        kind = Followup if action == "followup" else RefreshFollowup
+        return kind(chat_id, incident, followup or 0, priority)
+    kinds: dict[str, type] = {
+        "alert": Alert,
+        "refresh": RefreshAlert,
+        "notice": FlagNotice,
+        "outcome": Outcome,
+        "delete": Retract,
+    }
+    kind_ = kinds.get(action)
+    if kind_ is None:
+        return Unreadable(chat_id, action, priority)
+    return kind_(chat_id, incident, priority)  # type: ignore[no-any-return]
+
 
 def _row(raw: aiosqlite.Row) -> Row:
-    return Row(raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], json.loads(raw[6]), raw[7])
+    priority = Priority(raw[2])
+    intent = _decode(raw[1], priority, raw[3], raw[4], raw[5], json.loads(raw[6]))
+    return Row(raw[0], raw[1], raw[2], intent, raw[7])
 
 
-# Edits that render the state at the moment they are sent: a second one queued while the
-# first still waits adds nothing (the first will show the latest state), so it is merged.
-_MERGED = ("refresh", "refresh_followup")
-
-
-async def enqueue(
-    conn: aiosqlite.Connection,
-    *,
-    chat_id: int,
-    action: str,
-    now: float,
-    priority: Priority = Priority.NORMAL,
-    incident: int | None = None,
-    followup: int | None = None,
-    payload: dict[str, object] | None = None,
-) -> int:
-    """Queue a row. Pending edits of one copy are merged: a refresh already waiting for the
-    same chat and incident (it renders the state when it is sent), or an edit of the same
+async def enqueue(conn: aiosqlite.Connection, intent: Intent, now: float) -> int:
+    """Queue an intent. Pending edits of one copy are merged: a refresh already waiting for
+    the same chat and incident (it renders the state when it is sent), or an edit of the same
     message (its content is replaced by the newest), takes this one's place."""
-    body = json.dumps(payload or {})
-    merged = await _merge(conn, chat_id, action, priority, incident, followup, payload, body)
+    action, incident, followup, payload = _encode(intent)
+    body = json.dumps(payload)
+    merged = await _merge(conn, intent, action, incident, followup, body)
     if merged is not None:
         return merged
     cursor = await conn.execute(
         "INSERT INTO outbox (chat_id, priority, action, incident, followup, payload, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (chat_id, int(priority), action, incident, followup, body, now),
+        (intent.chat_id, int(intent.priority), action, incident, followup, body, now),
     )
     return cursor.lastrowid or 0
 
 
 async def _merge(
     conn: aiosqlite.Connection,
-    chat_id: int,
+    intent: Intent,
     action: str,
-    priority: Priority,
     incident: int | None,
     followup: int | None,
-    payload: dict[str, object] | None,
     body: str,
 ) -> int | None:
-    if action in _MERGED and incident is not None:
+    if isinstance(intent, (RefreshAlert, RefreshFollowup)):
         found = await fetch_one(
             conn,
             "SELECT id FROM outbox WHERE status = 'pending' AND chat_id = ? AND action = ?"
             " AND incident = ? AND followup IS ? LIMIT 1",
-            (chat_id, action, incident, followup),
+            (intent.chat_id, action, incident, followup),
         )
-    elif action == "edit" and payload and payload.get("message_id"):
+    elif isinstance(intent, EditMessage) and intent.message_id:
         found = await fetch_one(
             conn,
             "SELECT id FROM outbox WHERE status = 'pending' AND chat_id = ? AND action = 'edit'"
             " AND json_extract(payload, '$.message_id') = ? LIMIT 1",
-            (chat_id, payload["message_id"]),
+            (intent.chat_id, intent.message_id),
         )
     else:
         return None
@@ -99,7 +262,7 @@ async def _merge(
         return None
     await conn.execute(
         "UPDATE outbox SET payload = ?, priority = MIN(priority, ?) WHERE id = ?",
-        (body, int(priority), found[0]),
+        (body, int(intent.priority), found[0]),
     )
     return int(found[0])
 
@@ -166,12 +329,7 @@ async def heads(conn: aiosqlite.Connection, now: float, busy: Collection[int], l
             break
     if not picked:
         return Heads([], later)
-    marks = ", ".join("?" for _ in picked)
-    rows = await conn.execute_fetchall(
-        f"SELECT {_COLUMNS} FROM outbox WHERE id IN ({marks}) ORDER BY priority, id",
-        tuple(picked),
-    )
-    return Heads([_row(raw) for raw in rows], later)
+    return Heads(await rows_by_id(conn, picked), later)
 
 
 def _take(
@@ -191,6 +349,16 @@ def _take(
         elif len(picked) < limit:
             picked.append(row_id)
     return later
+
+
+async def rows_by_id(conn: aiosqlite.Connection, row_ids: Sequence[int]) -> list[Row]:
+    """These rows, in order of urgency, whatever their status."""
+    marks = ", ".join("?" for _ in row_ids)
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS} FROM outbox WHERE id IN ({marks}) ORDER BY priority, id",
+        tuple(row_ids),
+    )
+    return [_row(raw) for raw in rows]
 
 
 async def due(
@@ -253,13 +421,17 @@ async def pending(conn: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def is_pending(conn: aiosqlite.Connection, incident: int, chat_id: int, action: str) -> bool:
+async def is_pending(
+    conn: aiosqlite.Connection, incident: int, chat_id: int | None, kind: type
+) -> bool:
+    """Whether a row of this kind for this incident waits (in this chat; None: in any)."""
+    chat = "" if chat_id is None else " AND chat_id = ?"
     return (
         await fetch_one(
             conn,
-            "SELECT 1 FROM outbox WHERE incident = ? AND chat_id = ? AND action = ?"
-            " AND status = 'pending' LIMIT 1",
-            (incident, chat_id, action),
+            "SELECT 1 FROM outbox WHERE incident = ? AND action = ?"
+            f" AND status IN ('pending', 'sending'){chat} LIMIT 1",
+            (incident, _ACTIONS[kind]) + (() if chat_id is None else (chat_id,)),
         )
         is not None
     )
@@ -333,20 +505,100 @@ async def forget_finished(conn: aiosqlite.Connection, before: float) -> int:
     return cursor.rowcount
 
 
-async def pending_like(
-    conn: aiosqlite.Connection,
-    incident: int,
-    chat_id: int,
-    action: str,
-    priority: int,
-    followup: int | None = None,
-) -> int:
-    """How many rows of this action for this incident (and follow-up) wait for this chat at
-    this priority or a more urgent one."""
+async def pending_like(conn: aiosqlite.Connection, intent: Intent) -> int:
+    """How many rows like this one (same kind, incident and follow-up) wait for its chat at
+    its priority or a more urgent one."""
+    action, incident, followup, _payload = _encode(intent)
     row = await fetch_one(
         conn,
         "SELECT COUNT(*) FROM outbox WHERE incident = ? AND chat_id = ? AND action = ?"
         " AND status = 'pending' AND priority <= ? AND followup IS ?",
-        (incident, chat_id, action, priority, followup),
+        (incident, intent.chat_id, action, int(intent.priority), followup),
     )
     return int(row[0]) if row else 0
+
+
+async def waiting_alerts(conn: aiosqlite.Connection, chat_id: int) -> list[int]:
+    """The incidents whose alerts still wait for this chat."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT incident FROM outbox WHERE chat_id = ? AND status = 'pending'"
+        " AND action = 'alert' AND incident IS NOT NULL",
+        (chat_id,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A row that was sent: the message it made, and the intent it carried."""
+
+    row_id: int
+    message_id: int
+    intent: Intent
+
+
+async def confirmations(conn: aiosqlite.Connection, incident: int) -> list[Delivered]:
+    """The delivered lines of an incident that settle alert rows ("✓ 9 ontvangen")."""
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS}, message_id FROM outbox WHERE incident = ?"
+        " AND action = 'say' AND status = 'done' AND message_id IS NOT NULL"
+        " AND json_extract(payload, '$.settles') IS NOT NULL",
+        (incident,),
+    )
+    return [Delivered(raw[0], raw[8], _row(raw).intent) for raw in rows]
+
+
+@dataclass(frozen=True)
+class Fate:
+    """How a row ended (or that it has not yet)."""
+
+    chat_id: int
+    status: str
+    message_id: int | None
+    error: str | None
+
+
+async def fates(conn: aiosqlite.Connection, row_ids: Sequence[int]) -> list[Fate]:
+    marks = ", ".join("?" for _ in row_ids)
+    rows = await conn.execute_fetchall(
+        f"SELECT chat_id, status, message_id, error FROM outbox WHERE id IN ({marks})",
+        tuple(row_ids),
+    )
+    return [Fate(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+async def card_messages(conn: aiosqlite.Connection, card: Card) -> list[tuple[int, int]]:
+    """(chat id, message id) of every delivered message that shows this card."""
+    rows = await conn.execute_fetchall(
+        "SELECT chat_id, message_id FROM outbox WHERE action = 'say' AND status = 'done'"
+        f" AND message_id IS NOT NULL AND json_extract(payload, '$.{_CARD_KEYS[card.kind]}') = ?",
+        (card.id,),
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def erase_signup_payloads(
+    conn: aiosqlite.Connection, signup_ids: Iterable[int], user_id: int | None, now: float
+) -> int:
+    """Clear every outbox row that carried a sign-up's data: rows tagged with the sign-up
+    and, when a user is given, every tagged row for their private chat. A row still waiting is
+    given up (its text is gone). Returns how many rows were cleared."""
+    ids = [int(i) for i in signup_ids]
+    conditions = []
+    args: list[object] = []
+    if ids:
+        marks = ", ".join("?" for _ in ids)
+        conditions.append(f"json_extract(payload, '$.signup') IN ({marks})")
+        args.extend(ids)
+    if user_id is not None:  # what the bot told them privately about any sign-up of theirs
+        conditions.append("(chat_id = ? AND json_extract(payload, '$.signup') IS NOT NULL)")
+        args.append(user_id)
+    if not conditions:
+        return 0
+    cursor = await conn.execute(
+        "UPDATE outbox SET payload = '{}', error = 'erased',"
+        " status = CASE status WHEN 'pending' THEN 'failed' ELSE status END,"
+        f" done_at = COALESCE(done_at, ?) WHERE payload != '{{}}' AND ({' OR '.join(conditions)})",
+        [now, *args],
+    )
+    return cursor.rowcount

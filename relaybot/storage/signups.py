@@ -2,7 +2,8 @@
 
 Personal data (name, address, phone) lives in the ``answers`` column alone. Erasing a
 sign-up deletes its row; the connection runs with ``secure_delete`` so the bytes are
-overwritten, and :func:`erase_payloads` clears the outbox rows that carried the data.
+overwritten, and :func:`relaybot.storage.outbox.erase_signup_payloads` clears the outbox
+rows that carried the data.
 """
 
 from __future__ import annotations
@@ -181,30 +182,3 @@ async def decided_before(conn: aiosqlite.Connection, before: float) -> list[int]
         (before,),
     )
     return [r[0] for r in rows]
-
-
-async def erase_payloads(
-    conn: aiosqlite.Connection, signup_ids: Iterable[int], user_id: int | None, now: float
-) -> int:
-    """Clear every outbox row that carried a sign-up's data: rows tagged with the sign-up
-    and, when a user is given, every tagged row for their private chat. A row still waiting is
-    given up (its text is gone). Returns how many rows were cleared."""
-    ids = [int(i) for i in signup_ids]
-    conditions = []
-    args: list[object] = []
-    if ids:
-        marks = ", ".join("?" for _ in ids)
-        conditions.append(f"json_extract(payload, '$.signup') IN ({marks})")
-        args.extend(ids)
-    if user_id is not None:  # what the bot told them privately about any sign-up of theirs
-        conditions.append("(chat_id = ? AND json_extract(payload, '$.signup') IS NOT NULL)")
-        args.append(user_id)
-    if not conditions:
-        return 0
-    cursor = await conn.execute(
-        "UPDATE outbox SET payload = '{}', error = 'erased',"
-        " status = CASE status WHEN 'pending' THEN 'failed' ELSE status END,"
-        f" done_at = COALESCE(done_at, ?) WHERE payload != '{{}}' AND ({' OR '.join(conditions)})",
-        [now, *args],
-    )
-    return cursor.rowcount

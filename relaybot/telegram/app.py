@@ -27,14 +27,13 @@ from relaybot.domain.texts import Texts
 from relaybot.logs import about_update
 from relaybot.network_file import load_network
 from relaybot.service import Context, UseCases
+from relaybot.service.delivery import Delivery
 from relaybot.settings import Settings, require_token
-from relaybot.storage import outbox
 from relaybot.storage.db import Database, StorageError
 from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_failed, mark_stopped
 from relaybot.storage.lock import ProcessLock
 from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.bot import RelayBot
-from relaybot.telegram.delivery import Delivery
 from relaybot.telegram.faults import wait_of
 from relaybot.telegram.handlers import bot_commands, register
 from relaybot.telegram.inbox import (
@@ -260,8 +259,7 @@ class Runtime:
             return False
         if self.checks is not None and not self.checks.done():
             return False
-        async with self.db.reading() as conn:
-            return await outbox.pending(conn) == 0
+        return await self.delivery.waiting() == 0
 
     async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Touch the heartbeat only while the outbox worker is alive."""

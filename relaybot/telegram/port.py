@@ -38,18 +38,6 @@ class BotPort:
             raise TelegramRefused(type(error).__name__) from error
         return link.invite_link
 
-    async def approve_join(self, chat_id: int, user_id: int) -> None:
-        try:
-            await self.bot.approve_chat_join_request(chat_id, user_id)
-        except TelegramError as error:
-            raise TelegramRefused(type(error).__name__) from error
-
-    async def decline_join(self, chat_id: int, user_id: int) -> None:
-        try:
-            await self.bot.decline_chat_join_request(chat_id, user_id)
-        except TelegramError as error:
-            raise TelegramRefused(type(error).__name__) from error
-
     async def standing(self, chat_id: int, user_id: int) -> Standing:
         try:
             member = await self.bot.get_chat_member(chat_id, user_id)

@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from relaybot.domain import fit
-from relaybot.domain.outgoing import Delete, Edit, Op, Send
+from relaybot.domain.outgoing import Decide, Delete, Edit, Op, Send
 from relaybot.domain.signup import Keyboard
 from relaybot.domain.texts import Texts
 
@@ -29,6 +29,8 @@ GONE = (
     "message can't be deleted",
     "message can't be edited",
 )
+TOO_OLD = "message can't be deleted"  # what Telegram answers 48 hours after a message was sent
+ALREADY_IN = "user_already_participant"
 REPLY_GONE = "message to be replied not found"
 COPY_GONE = "message to copy not found"
 NO_CAPTION = "there is no caption in the message to edit"
@@ -84,9 +86,12 @@ class Sender:
         self.texts = texts
 
     async def run(self, op: Op) -> int | None:
-        """Returns the new message's id for a send; None otherwise.
+        """Returns the new message's id for a send; for a delete that could only blank the
+        message (Telegram lets a bot delete a message for 48 hours; it may edit its own at any
+        age), that message's id; None otherwise.
 
-        Answers that mean "already so" (not modified, already deleted) count as success. What
+        Answers that mean "already so" (not modified, already deleted, already a member) count
+        as success. What
         can still be delivered in a lesser form is: a reply whose target is gone goes without
         the reply; media whose original was deleted goes as the alert's text alone; an edit
         aimed at a caption that turns out to be a text (or the other way round) is retried as
@@ -99,7 +104,16 @@ class Sender:
                 await self._edit(op)
             elif isinstance(op, Delete):
                 await self.bot.delete_message(op.chat_id, op.message_id)
+            elif op.approve:
+                await self.bot.approve_chat_join_request(op.chat_id, op.user_id)
+            else:
+                await self.bot.decline_chat_join_request(op.chat_id, op.user_id)
         except BadRequest as error:
+            if isinstance(op, Delete) and op.blank and _matches(error, TOO_OLD):
+                await self.run(Edit(op.chat_id, op.message_id, op.blank))
+                return op.message_id
+            if isinstance(op, Decide) and _matches(error, ALREADY_IN):
+                return None
             if isinstance(op, Send) and op.reply_to and _matches(error, REPLY_GONE):
                 return await self.run(replace(op, reply_to=None))
             if isinstance(op, Send) and op.copy_from and _matches(error, COPY_GONE):

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import structlog
 from telegram.error import ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 
-from relaybot.storage.outbox import Priority, Row
-from relaybot.telegram.delivery import Delivery, Plan
+from relaybot.domain.intents import Priority, urgent
+from relaybot.service.delivery import Delivery, Plan
+from relaybot.storage.outbox import Row
 from relaybot.telegram.faults import Fault, fault_of, wait_of
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
@@ -45,7 +46,7 @@ def backoff(attempts: int, priority: int = Priority.NORMAL) -> float:
 
 
 def _urgent(row: Row) -> bool:
-    return row.priority == Priority.FLAG or row.action == "alert"
+    return row.priority == Priority.FLAG or urgent(row.intent)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,8 @@ class Worker:
             moved = True
             if plan.behind:
                 await self.delivery.put_behind(row)
+            elif plan.wait:
+                await self.delivery.postpone(row, plan.wait, "waiting", count=False)
             elif not plan.ops:
                 await self.delivery.complete(row, plan, [])
             else:
@@ -267,7 +270,7 @@ class Worker:
     # --- one row's calls and their record ---------------------------------------------------
 
     async def _deliver(self, row: Row, plan: Plan) -> None:
-        log_ = log.bind(row=row.id, chat=row.chat_id, action=row.action, incident=row.incident)
+        log_ = log.bind(row=row.id, chat=row.chat_id, action=row.kind, incident=row.incident)
         outcome = await self._call(row, plan, log_)
         await self._record(row, plan, outcome, log_)
 

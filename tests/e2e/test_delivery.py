@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from telegram.error import NetworkError
 
+from relaybot.domain.intents import Say
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.samples import write_big_network
 from relaybot.sandbox.stage import Stage, open_stage
@@ -171,9 +172,7 @@ async def test_network_errors_are_retried_however_long_the_outage(stage: Stage) 
     """A row that has already failed 100 times on network errors is postponed again, never
     given up: nothing queued is lost to a long outage."""
     async with stage.runtime.db.transaction() as conn:
-        row_id = await outbox.enqueue(
-            conn, chat_id=stage.regie, action="say", now=0.0, payload={"html": "test"}
-        )
+        row_id = await outbox.enqueue(conn, Say(stage.regie, "test"), 0.0)
         await conn.execute(
             "UPDATE outbox SET attempts = 100, not_before = 1e12 WHERE id = ?", (row_id,)
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from relaybot.domain.intents import Say
 from relaybot.domain.network import Network
 from relaybot.network_file import load_network
 from relaybot.sandbox.emulator import Emulator
@@ -316,9 +317,7 @@ async def test_chats_waiting_for_their_rate_window_hold_no_slot_and_an_alert_goe
         async with stage.runtime.db.transaction() as conn:
             for chat in crowd:
                 for n in range(full + 3):
-                    await outbox.enqueue(
-                        conn, chat_id=chat, action="say", now=0.0, payload={"html": f"r{n}"}
-                    )
+                    await outbox.enqueue(conn, Say(chat, f"r{n}"), 0.0)
         stage.runtime.worker.wake()
         await until(
             lambda: all(len(stage.emu.bot_messages(c)) >= full for c in crowd), 50, "windows full"

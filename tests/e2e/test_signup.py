@@ -165,6 +165,45 @@ async def test_someone_else_with_the_same_link_is_declined(stage: Stage, jorien:
     assert stage.emu.chat(group).is_member(jorien.id)
 
 
+async def test_an_approval_that_meets_a_passing_fault_is_retried(
+    stage: Stage, jorien: User
+) -> None:
+    """Telegram answers the approval of the resident's join request with a passing fault
+    (502): the approval is retried like any message, and the resident gets in."""
+    await sign_up(stage, jorien)
+    await press(stage, "Toelaten")
+    link = invite_link(stage, jorien)
+    group = stage.chats["goor-noord"]
+    stage.emu.set_fault("approveChatJoinRequest", error_code=502, times=2)
+    stage.emu.request_join(group, jorien, link)
+    await stage.settle()
+    assert len(stage.emu.calls_to("approveChatJoinRequest")) == 3
+    assert stage.emu.chat(group).is_member(jorien.id)
+    assert "Welkom in Goor Noord" in stage.private(jorien)[-1]
+
+
+async def test_a_resident_who_blocks_the_bot_is_no_broken_group(stage: Stage, jorien: User) -> None:
+    """A resident who blocks the bot halfway through signing up: the regiegroep is not told
+    that the bot "can no longer post" in a chat named by a user id, and the sign-up simply
+    ends (nothing of it kept; after unblocking, /aanmelden starts afresh)."""
+    await stage.tell(jorien, "/aanmelden", "Ja")
+    stage.emu.post(jorien.id, jorien, "Jorien Brinkhuis")
+    stage.emu.block_bot(jorien)  # before the bot's next question reaches them: 403
+    await stage.settle()
+    refused = [
+        call
+        for call in stage.emu.calls_to("sendMessage")
+        if str(call.params["chat_id"]) == str(jorien.id) and not call.ok
+    ]
+    assert refused and refused[-1].result_or_error["error_code"] == 403
+    assert not any("kan niet meer posten" in said for said in contents(stage, stage.regie))
+    assert signup_rows(stage) == []
+    assert b"Jorien Brinkhuis" not in database_bytes(stage)
+    stage.emu.block_bot(jorien, blocked=False)
+    await stage.tell(jorien, "/aanmelden")
+    assert "18 jaar of ouder" in stage.private(jorien)[-1]
+
+
 async def test_other_neighbourhood_chosen_by_kern_then_buurt(stage: Stage, jorien: User) -> None:
     """A street no list holds: the resident goes on without a match, the card offers no
     "Toelaten"; "Andere buurt" shows the kernen (the network is large), then that kern's

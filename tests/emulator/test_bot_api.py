@@ -216,6 +216,20 @@ async def test_delete_rules(emu: Emulator, bot: telegram.Bot, world: World) -> N
     assert emu.message(world.group.id, sent.message_id).deleted
 
 
+async def test_a_message_older_than_48_hours_cannot_be_deleted_but_can_be_edited(
+    emu: Emulator, bot: telegram.Bot, world: World
+) -> None:
+    """Telegram lets a bot delete a message for 48 hours; after that deleteMessage answers
+    400 "message can't be deleted", while the bot may still edit its own message."""
+    sent = await bot.send_message(world.group.id, "oud")
+    emu.clock = lambda: sent.date.timestamp() + 48 * 3600
+    with pytest.raises(BadRequest, match=r"^Message can't be deleted$"):
+        await bot.delete_message(world.group.id, sent.message_id)
+    await bot.edit_message_text("leeg", world.group.id, sent.message_id)
+    assert emu.message(world.group.id, sent.message_id).text == "leeg"
+    assert not emu.message(world.group.id, sent.message_id).deleted
+
+
 async def test_chat_errors(emu: Emulator, bot: telegram.Bot, world: World) -> None:
     """Unknown chats answer 400; a user who never opened a chat or blocked the bot, 403."""
     with pytest.raises(BadRequest, match=r"^Chat not found$"):

@@ -319,3 +319,91 @@ def test_a_circle_is_seen() -> None:
     """The circle check finds a loop of three and says which modules are in it."""
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert circles(graph) == [["a", "b", "c"]]
+
+
+# --- the outbox language and a thin Telegram adapter ------------------------------------------
+
+TELEGRAM = PACKAGE / "telegram"
+INTENTS = PACKAGE / "domain" / "intents.py"
+OUTBOX = PACKAGE / "storage" / "outbox.py"
+SQL = ("SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "CREATE TABLE", "PRAGMA ")
+
+
+def string_constants(path: Path) -> list[str]:
+    """Every string literal in a module (docstrings included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+@pytest.mark.parametrize("path", sources(TELEGRAM), ids=lambda p: p.name)
+def test_the_telegram_package_runs_no_sql(path: Path) -> None:
+    """relaybot/telegram translates and carries out: it imports no aiosqlite and holds no
+    SQL statement (what a row means, and its SQL, live in relaybot/service and storage)."""
+    assert imports(path, "aiosqlite") == []
+    statements = [s for s in string_constants(path) if s.lstrip().upper().startswith(SQL)]
+    assert statements == []
+
+
+def outbox_words(path: Path) -> list[str]:
+    """Where a module speaks the outbox's stored form: `enqueue(..., action=...)` or
+    `payload=`, a comparison of an `.action`, a `.payload` read by key, or SQL naming an
+    action or reading a payload key."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name == "enqueue" and any(k.arg in ("action", "payload") for k in node.keywords):
+                found.append(f"enqueue(action=...) at line {node.lineno}")
+        elif isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(isinstance(s, ast.Attribute) and s.attr == "action" for s in sides):
+                found.append(f".action compared at line {node.lineno}")
+        elif isinstance(node, ast.Attribute) and node.attr == "payload":
+            found.append(f".payload at line {node.lineno}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+            if "action = '" in text or "json_extract(payload" in text:
+                found.append(f"SQL at line {node.lineno}")
+    return found
+
+
+def product_sources() -> list[Path]:
+    """The bot's own modules (the sandbox's emulator stands in for Telegram and speaks its
+    own API)."""
+    return [p for p in sources(PACKAGE) if p.relative_to(PACKAGE).parts[0] != "sandbox"]
+
+
+def test_the_outbox_checks_look_at_the_places_that_define_the_language() -> None:
+    """The intents module and the outbox storage exist where the check below expects them."""
+    assert INTENTS.exists() and OUTBOX.exists()
+    assert outbox_words(OUTBOX) != []  # the one place that may (and does) speak it
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in product_sources() if p not in (INTENTS, OUTBOX)],
+    ids=lambda p: str(p.relative_to(PACKAGE.parent)),
+)
+def test_no_bare_outbox_actions_outside_the_intents_and_the_outbox(path: Path) -> None:
+    """Use cases enqueue typed intents; only relaybot/storage/outbox.py turns them into
+    stored action names and payloads and back."""
+    assert outbox_words(path) == []
+
+
+def test_use_case_tests_do_not_import_the_telegram_package() -> None:
+    """The use cases are tested without relaybot.telegram (delivery included)."""
+    unit = Path(__file__).parent
+    checked = [unit / "world.py", *sorted(unit.glob("test_*_use_case.py"))]
+    checked += [unit / f"test_{name}.py" for name in ("tagging", "flagging", "lifecycle")]
+    offenders = {
+        p.name: imports(p, "relaybot.telegram", package="tests.unit")
+        for p in checked
+        if imports(p, "relaybot.telegram", package="tests.unit")
+    }
+    assert offenders == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from relaybot.domain.intents import Say
 from relaybot.domain.texts import Language, Texts
 from relaybot.service import Chat, Command
 from relaybot.service.flagging import Flagging
@@ -30,8 +31,8 @@ async def usage_line(world: World, method: str, language: Language) -> str:
         "update": Tagging(world.ctx).update,
     }
     await cases[method](Command(Chat(GOOR_OOST), ANNA, 50, f"{method}-1", replied=None))
-    (line,) = await world.rows(action="say", chat_id=GOOR_OOST)
-    return str(line["payload"]["html"])
+    (line,) = await world.rows(Say, chat_id=GOOR_OOST)
+    return str(line.intent.html)
 
 
 @pytest.mark.parametrize(("method", "english", "dutch"), CASES)

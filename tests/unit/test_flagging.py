@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from relaybot.domain.intents import Alert, FlagNotice, RefreshAlert, Say
 from relaybot.domain.model import Post, State
 from relaybot.domain.outgoing import Edit, Send
 from relaybot.service import Chat, Command
@@ -43,12 +44,12 @@ async def test_two_presses_at_once_give_exactly_one_first_report(
         flagging.press_112(Chat(GOOR_WEST), CARLA, await world.alert_id(GOOR_WEST), 1, "cb-2"),
     )
     new = (await world.rows())[before:]
-    refreshes = sorted(r["chat_id"] for r in new if r["action"] == "refresh")
-    notices = sorted(r["chat_id"] for r in new if r["action"] == "notice")
+    refreshes = sorted(r.chat_id for r in new if isinstance(r.intent, RefreshAlert))
+    notices = sorted(r.chat_id for r in new if isinstance(r.intent, FlagNotice))
     holding = sorted([REGIE, GOOR_OOST, GOOR_WEST])
     assert refreshes == holding
     assert notices == holding
-    assert all(r["priority"] == Priority.FLAG for r in new)
+    assert all(r.priority == Priority.FLAG for r in new)
     winners = [a for a in answers if not a.alert]
     losers = [a for a in answers if a.alert]
     assert len(winners) == 1 and len(losers) == 1
@@ -67,13 +68,13 @@ async def test_flag_refresh_and_notice_show_who_called_in_local_time(
     await raise_incident(world)
     alert_id = await world.alert_id(GOOR_WEST)
     await flagging.press_112(Chat(REGIE), BRAM, await world.alert_id(REGIE), 1, "cb-1")
-    refresh = await world.plan(action="refresh", chat_id=GOOR_WEST)
+    refresh = await world.plan(RefreshAlert, chat_id=GOOR_WEST)
     (edit,) = refresh.ops
     assert isinstance(edit, Edit)
     assert edit.message_id == alert_id
     assert "112 gebeld om 20:30 door Bram (regiegroep)" in edit.html
     assert edit.button is None
-    notice = await world.plan(action="notice", chat_id=GOOR_WEST)
+    notice = await world.plan(FlagNotice, chat_id=GOOR_WEST)
     (send,) = notice.ops
     assert isinstance(send, Send)
     assert send.reply_to == alert_id
@@ -105,7 +106,8 @@ async def test_called_message_replying_to_a_copy_flags_the_incident(
     assert incident.flag.by == "Carla"
     assert incident.flag.place == "Goor West"
     new = (await world.rows())[before:]
-    assert sorted(r["action"] for r in new) == ["notice"] * 3 + ["refresh"] * 3
+    kinds = sorted(type(r.intent).__name__ for r in new)
+    assert kinds == ["FlagNotice"] * 3 + ["RefreshAlert"] * 3
 
 
 async def test_ordinary_chatter_changes_nothing(world: World, flagging: Flagging) -> None:
@@ -133,11 +135,11 @@ async def test_intent_to_call_after_the_flag_is_answered_and_counted(
     post = Post(GOOR_OOST, 60, "ik bel 112")
     await flagging.chatter(Chat(GOOR_OOST), ANNA, post, None, "m-2")
     (reply,) = (await world.rows())[before:]
-    assert reply["chat_id"] == GOOR_OOST
-    assert reply["action"] == "say"
-    assert reply["priority"] == Priority.NORMAL
-    assert reply["payload"]["reply_to"] == 60
-    assert "112 is al gebeld om 20:30 door Carla" in reply["payload"]["html"]
+    assert reply.chat_id == GOOR_OOST
+    assert isinstance(reply.intent, Say)
+    assert reply.priority == Priority.NORMAL
+    assert reply.intent.reply_to == 60
+    assert "112 is al gebeld om 20:30 door Carla" in reply.intent.html
     assert await world.counter("duplicates_prevented") == 1
     again = Post(GOOR_OOST, 61, "ik bel nu echt 112")
     await flagging.chatter(Chat(GOOR_OOST), ANNA, again, None, "m-3")
@@ -167,9 +169,9 @@ async def test_command_112_after_flag_replies_with_what_is_known(
     replied = Post(GOOR_WEST, await world.alert_id(GOOR_WEST), "")
     await flagging.command_112(Command(Chat(GOOR_WEST), CARLA, 70, "c-1", replied=replied))
     (reply,) = (await world.rows())[before:]
-    assert reply["action"] == "say"
-    assert reply["payload"]["reply_to"] == 70
-    assert "al gebeld om 20:30 door Bram" in reply["payload"]["html"]
+    assert isinstance(reply.intent, Say)
+    assert reply.intent.reply_to == 70
+    assert "al gebeld om 20:30 door Bram" in reply.intent.html
 
 
 async def test_flag_before_alerts_are_delivered_still_delivers_them(
@@ -179,7 +181,7 @@ async def test_flag_before_alerts_are_delivered_still_delivers_them(
     await raise_incident(world, deliver=False)
     await flagging.command_112(Command(Chat(GOOR_OOST), ANNA, 12, "c-1", replied=SIGHTING))
     await world.deliver(rounds=60)
-    assert await world.rows(action="alert", status="pending") == []
+    assert await world.rows(Alert, status="pending") == []
     for chat_id in (REGIE, GOOR_WEST):
         assert await world.alert_id(chat_id)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from relaybot.domain.intents import Outcome, RefreshAlert, Retract, Retracted, Say
 from relaybot.domain.model import Post, State
-from relaybot.domain.outgoing import Delete, Edit
+from relaybot.domain.outgoing import Delete, Edit, Send
 from relaybot.service import Chat, Command
 from relaybot.service.lifecycle import Lifecycle
 from relaybot.storage.db import Database
@@ -44,11 +45,11 @@ async def test_expire_closes_old_incidents_and_refreshes_copies(
     incident = await world.incident()
     assert incident is not None and incident.state is State.EXPIRED
     new = (await world.rows())[before:]
-    for action in ("refresh", "outcome"):
-        chats = sorted(r["chat_id"] for r in new if r["action"] == action)
-        assert chats == sorted([REGIE, GOOR_OOST, GOOR_WEST]), action
-    assert {r["action"] for r in new} == {"refresh", "outcome"}
-    (edit,) = (await world.plan(action="refresh", chat_id=GOOR_WEST)).ops
+    for kind in (RefreshAlert, Outcome):
+        chats = sorted(r.chat_id for r in new if isinstance(r.intent, kind))
+        assert chats == sorted([REGIE, GOOR_OOST, GOOR_WEST]), kind
+    assert {type(r.intent) for r in new} == {RefreshAlert, Outcome}
+    (edit,) = (await world.plan(RefreshAlert, chat_id=GOOR_WEST)).ops
     assert isinstance(edit, Edit)
     assert "Verlopen" in edit.html
     assert edit.button is None
@@ -62,8 +63,8 @@ async def test_resolve_by_a_resident_is_refused(world: World, lifecycle: Lifecyc
     replied = Post(GOOR_WEST, await world.alert_id(GOOR_WEST), "")
     await lifecycle.resolve(Command(Chat(GOOR_WEST), CARLA, 80, "r-1", replied=replied))
     (refusal,) = (await world.rows())[before:]
-    assert refusal["action"] == "say"
-    assert "Alleen beheerders" in refusal["payload"]["html"]
+    assert isinstance(refusal.intent, Say)
+    assert "Alleen beheerders" in refusal.intent.html
     incident = await world.incident()
     assert incident is not None and incident.state is State.OPEN
 
@@ -78,12 +79,12 @@ async def test_resolve_by_a_contact_person_with_a_note(world: World, lifecycle: 
     incident = await world.incident()
     assert incident is not None and incident.state is State.RESOLVED
     assert incident.closing_note == "verdachte aangehouden"
-    (edit,) = (await world.plan(action="refresh", chat_id=GOOR_WEST)).ops
+    (edit,) = (await world.plan(RefreshAlert, chat_id=GOOR_WEST)).ops
     assert isinstance(edit, Edit)
     assert "Afgehandeld:</b> verdachte aangehouden" in edit.html
     assert edit.button is None
-    (done,) = await world.rows(action="say", chat_id=REGIE, status="pending")
-    assert "#1 is afgehandeld" in done["payload"]["html"]
+    (done,) = await world.rows(Say, chat_id=REGIE, status="pending")
+    assert "#1 is afgehandeld" in done.intent.html
 
 
 async def test_resolve_by_a_co_admin_of_a_holding_chat(world: World, lifecycle: Lifecycle) -> None:
@@ -104,7 +105,7 @@ async def test_retract_by_a_co_admin_of_another_chat_is_refused(
     await lifecycle.retract(Command(Chat(GOOR_WEST), DIRK, 90, "x-1", replied=replied))
     incident = await world.incident()
     assert incident is not None and incident.state is State.OPEN
-    assert await world.rows(action="delete") == []
+    assert await world.rows(Retract) == []
 
 
 async def test_retract_queues_deletes_of_every_relayed_copy(
@@ -117,26 +118,50 @@ async def test_retract_queues_deletes_of_every_relayed_copy(
     incident = await world.incident()
     assert incident is not None and incident.state is State.RETRACTED
     for chat_id, message_id in alerts.items():
-        plan = await world.plan(action="delete", chat_id=chat_id)
-        assert Delete(chat_id, message_id) in plan.ops
-    (confirmation,) = await world.rows(action="say", chat_id=GOOR_OOST, status="pending")
-    assert "ingetrokken" in confirmation["payload"]["html"]
-    assert confirmation["payload"]["reply_to"] == SIGHTING.message_id
+        plan = await world.plan(Retract, chat_id=chat_id)
+        deletes = [(op.chat_id, op.message_id) for op in plan.ops if isinstance(op, Delete)]
+        assert (chat_id, message_id) in deletes
+    (confirmation,) = await world.rows(Retracted, chat_id=GOOR_OOST, status="pending")
+    assert confirmation.intent.reply_to == SIGHTING.message_id
+
+
+async def _retract_and_delete(world: World, lifecycle: Lifecycle, *, blanked: int) -> Send:
+    """Retract #1 and carry out its deletes, the first `blanked` of which Telegram refuses
+    (older than 48 hours: the copy is edited instead); the confirmation that follows."""
+    await raise_incident(world)
+    await lifecycle.retract(Command(Chat(GOOR_OOST), ANNA, 90, "x-1", replied=SIGHTING))
+    (waiting,) = await world.rows(Retracted, status="pending")
+    assert (await world.delivery.plan(waiting.row)).wait > 0  # the deletes go first
+    for queued in await world.rows(Retract, status="pending"):
+        plan = await world.delivery.plan(queued.row)
+        results: list[int | None] = []
+        for op in plan.ops:
+            assert isinstance(op, Delete) and "ingetrokken" in op.blank
+            results.append(op.message_id if blanked > 0 else None)
+            blanked -= 1
+        await world.delivery.complete(queued.row, plan, results)
+    (op,) = (await world.plan(Retracted, chat_id=GOOR_OOST)).ops
+    assert isinstance(op, Send) and op.reply_to == SIGHTING.message_id
+    return op
 
 
 async def test_retract_confirmation_counts_the_deleted_messages(
     world: World, lifecycle: Lifecycle
 ) -> None:
-    """'De bot heeft N bericht(en) verwijderd' names as many messages as are deleted."""
-    await raise_incident(world)
-    await lifecycle.retract(Command(Chat(GOOR_OOST), ANNA, 90, "x-1", replied=SIGHTING))
-    deletes = 0
-    for row in await world.rows(action="delete", status="pending"):
-        plan = await world.delivery.plan(await world.row(row["id"]))
-        deletes += sum(isinstance(op, Delete) for op in plan.ops)
-    (confirmation,) = await world.rows(action="say", chat_id=GOOR_OOST, status="pending")
-    assert deletes == 2
-    assert f"{deletes} bericht(en) verwijderd" in confirmation["payload"]["html"]
+    """'De bot heeft N bericht(en) verwijderd' names as many messages as are deleted, said
+    once the deletes are done."""
+    confirmation = await _retract_and_delete(world, lifecycle, blanked=0)
+    assert "2 bericht(en) verwijderd." in confirmation.html
+    assert "leeggemaakt" not in confirmation.html
+
+
+async def test_retract_confirmation_counts_the_blanked_messages_apart(
+    world: World, lifecycle: Lifecycle
+) -> None:
+    """A copy Telegram no longer lets the bot delete (older than 48 hours) is blanked, and the
+    confirmation says so instead of counting it as deleted."""
+    confirmation = await _retract_and_delete(world, lifecycle, blanked=1)
+    assert "1 bericht(en) verwijderd; 1 bericht(en) waren ouder dan 48 uur" in confirmation.html
 
 
 async def test_housekeeping_forgets_old_keys_and_finished_rows_only(db: Database) -> None:
@@ -156,11 +181,11 @@ async def test_housekeeping_forgets_old_keys_and_finished_rows_only(db: Database
     async with db.transaction() as conn:
         await idempotency.claim(conn, "old", now[0] - 8 * 86400)
         await idempotency.claim(conn, "new", now[0] - 86400)
-        old_row = await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 40 * 86400)
+        old_row = await outbox.enqueue(conn, Say(-1, "x"), now[0] - 40 * 86400)
         await outbox.done(conn, old_row, now[0] - 40 * 86400)
-        recent = await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 86400)
+        recent = await outbox.enqueue(conn, Say(-1, "x"), now[0] - 86400)
         await outbox.done(conn, recent, now[0] - 86400)
-        await outbox.enqueue(conn, chat_id=-1, action="say", now=now[0] - 40 * 86400)
+        await outbox.enqueue(conn, Say(-1, "x"), now[0] - 40 * 86400)
     assert await lifecycle.housekeeping() == (1, 1)
     async with db.reading() as conn:
         assert not await idempotency.claim(conn, "new", now[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from relaybot.domain.intents import Card, CardKind, Say
 from relaybot.domain.moderation import WarningKind
 from relaybot.storage import moderation as store
 from relaybot.storage import outbox
@@ -59,14 +60,9 @@ async def test_a_card_is_decided_once_and_forgets_the_name(db: Database) -> None
 async def test_delivered_card_copies_come_from_the_outbox(db: Database) -> None:
     """Where a card went is what the outbox recorded for its delivered rows."""
     async with db.transaction() as conn:
-        first = await outbox.enqueue(
-            conn, chat_id=CHAT, action="say", now=NOW, payload={"html": "x", "removal_card": 4}
-        )
-        await outbox.enqueue(
-            conn, chat_id=-1002, action="say", now=NOW, payload={"html": "x", "removal_card": 4}
-        )
-        await outbox.enqueue(
-            conn, chat_id=-1003, action="say", now=NOW, payload={"html": "x", "removal_card": 5}
-        )
+        four, five = Card(CardKind.REMOVAL, 4), Card(CardKind.REMOVAL, 5)
+        first = await outbox.enqueue(conn, Say(CHAT, "x", card=four), NOW)
+        await outbox.enqueue(conn, Say(-1002, "x", card=four), NOW)
+        await outbox.enqueue(conn, Say(-1003, "x", card=five), NOW)
         await outbox.done(conn, first, NOW, message_id=77)
-        assert await store.delivered_cards(conn, 4) == [(CHAT, 77)]
+        assert await outbox.card_messages(conn, four) == [(CHAT, 77)]

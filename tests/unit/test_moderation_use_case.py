@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from relaybot.domain.intents import EditMessage, Say
 from relaybot.domain.model import Actor
 from relaybot.domain.moderation import Sender
 from relaybot.domain.texts import Texts
@@ -82,7 +83,7 @@ async def test_moderation_answers_are_low_priority(world: World, moderation: Mod
     """Warnings, reminders and cards go out below alerts."""
     await card_at_limit(world, moderation)
     rows = await world.rows()
-    assert rows and all(r["priority"] == Priority.LOW for r in rows)
+    assert rows and all(r.priority == Priority.LOW for r in rows)
 
 
 async def test_a_kick_telegram_refuses_is_shown_on_the_card(
@@ -94,9 +95,9 @@ async def test_a_kick_telegram_refuses_is_shown_on_the_card(
     members.refuse = "removal_failed_rights"
     answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1")
     assert answer.alert and "geen leden verwijderen" in answer.text
-    edits = await world.rows(action="edit")
-    assert {r["chat_id"] for r in edits} == {GOOR_OOST, -1002}
-    assert all("Niet verwijderd" in r["payload"]["html"] for r in edits)
+    edits = await world.rows(EditMessage)
+    assert {r.chat_id for r in edits} == {GOOR_OOST, -1002}
+    assert all("Niet verwijderd" in r.intent.html for r in edits)
 
 
 async def test_removal_in_a_basic_group_says_the_ban_stays(
@@ -110,10 +111,10 @@ async def test_removal_in_a_basic_group_says_the_ban_stays(
     answer = await moderation.decide_removal(card, True, ANNA, (GOOR_OOST, 9), "cb1")
     assert members.kicks == [(GOOR_OOST, MEMBER)] and not answer.alert
     assert "alleen een beheerder het lid weer toevoegen" in answer.text
-    edits = await world.rows(action="edit")
-    assert {r["chat_id"] for r in edits} == {GOOR_OOST, -1002}
+    edits = await world.rows(EditMessage)
+    assert {r.chat_id for r in edits} == {GOOR_OOST, -1002}
     for row in edits:
-        assert "basisgroep" in row["payload"]["html"] and not row["payload"].get("buttons")
+        assert "basisgroep" in row.intent.html and not row.intent.buttons
 
 
 async def test_a_member_who_became_co_admin_is_not_removed(
@@ -157,7 +158,7 @@ async def test_warn_in_private_is_refused(world: World, moderation: Moderation) 
     request = Request(5, "private", 4, Actor(5, "Yvonne"), "k1", "waarschuw", "", target)
     await moderation.warn(request)
     (row,) = await world.rows()
-    assert "buurtgroep" in row["payload"]["html"]
+    assert "buurtgroep" in row.intent.html
 
 
 @pytest.mark.parametrize(
@@ -173,7 +174,7 @@ async def test_a_moderation_usage_line_in_english_names_the_english_command(
     request = Request(GOOR_OOST, "supergroup", 4, ANNA, "k1", command, "", None)
     await getattr(moderation, {"waarschuw": "warn", "vergeef": "unwarn"}[command])(request)
     (row,) = await world.rows()
-    assert f"{english} " in row["payload"]["html"] and dutch not in row["payload"]["html"]
+    assert f"{english} " in row.intent.html and dutch not in row.intent.html
 
 
 async def test_chatter_reminder_survives_a_restart(world: World, moderation: Moderation) -> None:
@@ -185,4 +186,4 @@ async def test_chatter_reminder_survives_a_restart(world: World, moderation: Mod
     second = seen("Fijne feestdagen!", message_id=501)
     assert fresh.screen(second) is Finding.CHATTER  # the memo is empty after a restart
     await fresh.act(second, Finding.CHATTER, False, "", "c2")
-    assert len(await world.rows(action="say")) == 1
+    assert len(await world.rows(Say)) == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from relaybot.domain.intents import EditMessage, RefreshAlert, Say
 from relaybot.storage import inbox, outbox
 from relaybot.storage.db import Database, StorageError
 from relaybot.storage.lock import AlreadyRunning, ProcessLock
@@ -18,9 +19,7 @@ A, B, C = -1001, -1002, -1003
 
 async def _say(db: Database, chat: int, priority: Priority = Priority.NORMAL) -> int:
     async with db.transaction() as conn:
-        return await outbox.enqueue(
-            conn, chat_id=chat, action="say", now=0.0, priority=priority, payload={"html": "x"}
-        )
+        return await outbox.enqueue(conn, Say(chat, "x", priority=priority), 0.0)
 
 
 async def _status(db: Database, row_id: int) -> tuple[str, int]:
@@ -97,19 +96,14 @@ async def test_pending_refreshes_of_one_copy_are_merged(db: Database) -> None:
         )
         ids = {
             await outbox.enqueue(
-                conn,
-                chat_id=B,
-                action="refresh",
-                now=0.0,
-                incident=1,
-                priority=Priority.FLAG if n == 29 else Priority.LOW,
+                conn, RefreshAlert(B, 1, Priority.FLAG if n == 29 else Priority.LOW), 0.0
             )
             for n in range(30)
         }
         assert len(ids) == 1
         row = ids.pop()
         assert await outbox.mark_all_sending(conn, [row]) == {row}
-        again = await outbox.enqueue(conn, chat_id=B, action="refresh", now=0.0, incident=1)
+        again = await outbox.enqueue(conn, RefreshAlert(B, 1), 0.0)
     assert again != row
     async with db.reading() as conn:
         priority = await conn.execute_fetchall("SELECT priority FROM outbox WHERE id = ?", (row,))
@@ -119,19 +113,13 @@ async def test_pending_refreshes_of_one_copy_are_merged(db: Database) -> None:
 async def test_pending_edits_of_one_message_keep_only_the_newest_content(db: Database) -> None:
     """A second edit of the same message while the first waits replaces its content."""
     async with db.transaction() as conn:
-        first = await outbox.enqueue(
-            conn, chat_id=A, action="edit", now=0.0, payload={"message_id": 7, "html": "oud"}
-        )
-        second = await outbox.enqueue(
-            conn, chat_id=A, action="edit", now=0.0, payload={"message_id": 7, "html": "nieuw"}
-        )
-        other = await outbox.enqueue(
-            conn, chat_id=A, action="edit", now=0.0, payload={"message_id": 8, "html": "x"}
-        )
+        first = await outbox.enqueue(conn, EditMessage(A, 7, "oud"), 0.0)
+        second = await outbox.enqueue(conn, EditMessage(A, 7, "nieuw"), 0.0)
+        other = await outbox.enqueue(conn, EditMessage(A, 8, "x"), 0.0)
     assert first == second != other
     async with db.reading() as conn:
         rows = await outbox.due(conn, 1.0, set(), 4)
-    assert rows[0].payload["html"] == "nieuw"
+    assert rows[0].intent == EditMessage(A, 7, "nieuw")
 
 
 async def test_postponed_rows_of_a_failure_are_woken_together(db: Database) -> None:

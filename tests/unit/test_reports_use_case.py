@@ -44,7 +44,7 @@ async def test_digest_for_a_moment_is_queued_once(world: World) -> None:
     assert not await reports.digest(due_at=due)
     rows = await world.rows(chat_id=COORDINATORS)
     assert len(rows) == 1
-    assert "Meldingen: 1" in rows[0]["payload"]["html"]
+    assert "Meldingen: 1" in rows[0].intent.html
     world.clock.now += 7 * DAY
     assert await reports.digest(due_at=world.clock())
     assert len(await world.rows(chat_id=COORDINATORS)) == 2
@@ -68,7 +68,7 @@ async def test_quiet_check_names_only_watched_neighbourhoods_once(world: World) 
     world.clock.now += 61 * DAY
     assert await reports.quiet_check() == 3
     assert await reports.quiet_check() == 0
-    text = (await world.rows(chat_id=COORDINATORS))[0]["payload"]["html"]
+    text = (await world.rows(chat_id=COORDINATORS))[0].intent.html
     assert "Goor Oost (Goor)" in text and "Markelo (Markelo)" in text
     assert "Goor Centrum" not in text  # no chat: nothing to go quiet
 

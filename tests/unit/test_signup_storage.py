@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from relaybot.domain.intents import Say
 from relaybot.domain.signup import Answers, Status, Step
 from relaybot.storage import outbox, signups
 from relaybot.storage.db import Database
@@ -81,26 +82,14 @@ async def test_erasure_leaves_nothing_in_the_file(db: Database, db_path: Path) -
     async with db.transaction() as conn:
         made = await signups.create(conn, 506, 100.0, 1900.0)
         await signups.submit(conn, made.id, answers, 200.0)
-        await outbox.enqueue(
-            conn,
-            chat_id=-100,
-            action="say",
-            now=200.0,
-            payload={"html": f"{NAME} {PHONE}", "signup": made.id},
-        )
-        await outbox.enqueue(
-            conn,
-            chat_id=506,
-            action="say",
-            now=200.0,
-            payload={"html": f"Dag {NAME}", "signup": 999},
-        )
-        await outbox.enqueue(conn, chat_id=-100, action="say", now=200.0, payload={"html": "x"})
+        await outbox.enqueue(conn, Say(-100, f"{NAME} {PHONE}", signup=made.id), 200.0)
+        await outbox.enqueue(conn, Say(506, f"Dag {NAME}", signup=999), 200.0)
+        await outbox.enqueue(conn, Say(-100, "x"), 200.0)
     await db.checkpoint()
     assert NAME.encode() in file_bytes(db_path)
     async with db.transaction() as conn:
         assert await signups.delete(conn, [made.id]) == 1
-        assert await signups.erase_payloads(conn, [made.id], 506, 300.0) == 2
+        assert await outbox.erase_signup_payloads(conn, [made.id], 506, 300.0) == 2
         assert await outbox.pending(conn) == 1
     await db.checkpoint()
     on_disk = file_bytes(db_path)
@@ -113,4 +102,4 @@ async def test_erasing_nothing_is_harmless(db: Database) -> None:
     """No ids and no user: nothing is touched."""
     async with db.transaction() as conn:
         assert await signups.delete(conn, []) == 0
-        assert await signups.erase_payloads(conn, [], None, 1.0) == 0
+        assert await outbox.erase_signup_payloads(conn, [], None, 1.0) == 0

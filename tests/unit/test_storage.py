@@ -10,6 +10,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from relaybot.domain.intents import Alert, Intent, Say
 from relaybot.domain.model import Copy, Flag, Incident, Role, State
 from relaybot.storage import chats, counters, idempotency, incidents, outbox
 from relaybot.storage.db import Database, StorageError
@@ -258,22 +259,18 @@ async def test_claim_is_true_only_the_first_time(db: Database) -> None:
 # --- outbox -----------------------------------------------------------------------------
 
 
-async def enqueue(
-    db: Database, chat_id: int, action: str, priority: Priority = Priority.NORMAL
-) -> int:
+async def enqueue(db: Database, intent: Intent) -> int:
     async with db.transaction() as conn:
-        return await outbox.enqueue(
-            conn, chat_id=chat_id, action=action, now=NOW, priority=priority
-        )
+        return await outbox.enqueue(conn, intent, NOW)
 
 
 async def test_due_gives_one_row_per_chat_most_urgent_first(db: Database) -> None:
     """Each chat's most urgent row is due; 112 rows go before ordinary ones."""
-    a_normal = await enqueue(db, -1, "alert")
-    b_low = await enqueue(db, -2, "followup", Priority.LOW)
-    await enqueue(db, -1, "say")
-    a_flag = await enqueue(db, -1, "notice", Priority.FLAG)
-    c_normal = await enqueue(db, -3, "alert")
+    a_normal = await enqueue(db, Say(-1, "alert"))
+    b_low = await enqueue(db, Say(-2, "follow-up", priority=Priority.LOW))
+    await enqueue(db, Say(-1, "x"))
+    a_flag = await enqueue(db, Say(-1, "112", priority=Priority.FLAG))
+    c_normal = await enqueue(db, Say(-3, "alert"))
     async with db.reading() as conn:
         rows = await outbox.due(conn, NOW, busy=set())
     assert [r.id for r in rows] == [a_flag, c_normal, b_low]
@@ -283,8 +280,8 @@ async def test_due_gives_one_row_per_chat_most_urgent_first(db: Database) -> Non
 
 async def test_due_skips_busy_chats(db: Database) -> None:
     """A chat that is being delivered to gets no second row at the same time."""
-    await enqueue(db, -1, "alert")
-    b = await enqueue(db, -2, "alert")
+    await enqueue(db, Say(-1, "alert"))
+    b = await enqueue(db, Say(-2, "alert"))
     async with db.reading() as conn:
         rows = await outbox.due(conn, NOW, busy={-1})
     assert [r.id for r in rows] == [b]
@@ -292,8 +289,8 @@ async def test_due_skips_busy_chats(db: Database) -> None:
 
 async def test_due_skips_rows_postponed_into_the_future(db: Database) -> None:
     """A postponed row is not due until its time has come."""
-    a = await enqueue(db, -1, "alert")
-    b = await enqueue(db, -2, "alert")
+    a = await enqueue(db, Say(-1, "alert"))
+    b = await enqueue(db, Say(-2, "alert"))
     async with db.transaction() as conn:
         await outbox.postpone(conn, a, NOW + 30, "429")
         assert [r.id for r in await outbox.due(conn, NOW, set())] == [b]
@@ -305,8 +302,8 @@ async def test_due_skips_rows_postponed_into_the_future(db: Database) -> None:
 
 async def test_postponed_row_keeps_its_chat_in_order(db: Database) -> None:
     """While a chat's first row waits, its later rows wait too (no overtaking)."""
-    first = await enqueue(db, -1, "alert")
-    await enqueue(db, -1, "refresh")
+    first = await enqueue(db, Say(-1, "alert"))
+    await enqueue(db, Say(-1, "refresh"))
     async with db.transaction() as conn:
         await outbox.postpone(conn, first, NOW + 30, "429")
         assert await outbox.due(conn, NOW, set()) == []
@@ -315,15 +312,15 @@ async def test_postponed_row_keeps_its_chat_in_order(db: Database) -> None:
 async def test_due_respects_the_limit(db: Database) -> None:
     """No more rows than asked for are handed out."""
     for chat in range(5):
-        await enqueue(db, -chat - 1, "alert")
+        await enqueue(db, Say(-chat - 1, "alert"))
     async with db.reading() as conn:
         assert len(await outbox.due(conn, NOW, set(), limit=3)) == 3
 
 
 async def test_done_rows_are_no_longer_due(db: Database) -> None:
     """A delivered row is not handed out again, and the chat's next row comes up."""
-    a = await enqueue(db, -1, "alert")
-    b = await enqueue(db, -1, "say")
+    a = await enqueue(db, Say(-1, "alert"))
+    b = await enqueue(db, Say(-1, "x"))
     async with db.transaction() as conn:
         await outbox.done(conn, a, NOW, message_id=500)
         assert [r.id for r in await outbox.due(conn, NOW, set())] == [b]
@@ -331,9 +328,9 @@ async def test_done_rows_are_no_longer_due(db: Database) -> None:
 
 async def test_fail_chat_gives_up_on_that_chat_only(db: Database) -> None:
     """fail_chat marks every pending row of one chat failed and leaves other chats alone."""
-    await enqueue(db, -1, "alert")
-    await enqueue(db, -1, "say")
-    b = await enqueue(db, -2, "alert")
+    await enqueue(db, Say(-1, "alert"))
+    await enqueue(db, Say(-1, "x"))
+    b = await enqueue(db, Say(-2, "alert"))
     async with db.transaction() as conn:
         assert await outbox.fail_chat(conn, -1, NOW, "Forbidden") == 2
         assert [r.id for r in await outbox.due(conn, NOW, set())] == [b]
@@ -343,8 +340,8 @@ async def test_fail_chat_gives_up_on_that_chat_only(db: Database) -> None:
 
 async def test_move_chat_moves_pending_rows_only(db: Database) -> None:
     """After a group migrates, its pending rows go to the new id; finished rows stay."""
-    sent = await enqueue(db, -1, "alert")
-    waiting = await enqueue(db, -1, "say")
+    sent = await enqueue(db, Say(-1, "alert"))
+    waiting = await enqueue(db, Say(-1, "x"))
     async with db.transaction() as conn:
         await outbox.done(conn, sent, NOW, message_id=1)
         await outbox.move_chat(conn, -1, -1000)
@@ -357,15 +354,9 @@ async def test_move_chat_moves_pending_rows_only(db: Database) -> None:
 async def test_outbox_payload_round_trips(db: Database) -> None:
     """A row's payload comes back as it was queued."""
     async with db.transaction() as conn:
-        await outbox.enqueue(
-            conn,
-            chat_id=-1,
-            action="say",
-            now=NOW,
-            payload={"html": "<b>x</b> & y", "reply_to": 5},
-        )
+        await outbox.enqueue(conn, Say(-1, "<b>x</b> & y", reply_to=5), NOW)
         (row,) = await outbox.due(conn, NOW, set())
-    assert row.payload == {"html": "<b>x</b> & y", "reply_to": 5}
+    assert row.intent == Say(-1, "<b>x</b> & y", reply_to=5)
     assert row.priority == Priority.NORMAL
 
 
@@ -373,8 +364,8 @@ async def test_holding_chats_include_pending_alerts(db: Database) -> None:
     """A chat whose alert is still queued already holds the incident."""
     made = await new_incident(db)
     async with db.transaction() as conn:
-        await outbox.enqueue(conn, chat_id=-5, action="alert", now=NOW, incident=made.number)
-        await outbox.enqueue(conn, chat_id=-6, action="say", now=NOW, incident=made.number)
+        await outbox.enqueue(conn, Alert(-5, made.number), NOW)
+        await outbox.enqueue(conn, Say(-6, "x", incident=made.number), NOW)
         assert await incidents.holding_chats(conn, made.number) == [-101, -5]
 
 
@@ -397,8 +388,8 @@ async def test_next_due_ignores_rows_of_busy_chats(db: Database) -> None:
     from relaybot.storage import outbox
 
     async with db.transaction() as conn:
-        await outbox.enqueue(conn, chat_id=-1, action="say", now=0.0)
-        later = await outbox.enqueue(conn, chat_id=-2, action="say", now=0.0)
+        await outbox.enqueue(conn, Say(-1, "x"), 0.0)
+        later = await outbox.enqueue(conn, Say(-2, "x"), 0.0)
         await outbox.postpone(conn, later, 50.0, "waiting", count=False)
     async with db.reading() as conn:
         assert await outbox.next_due_at(conn) == 0.0
@@ -411,7 +402,7 @@ async def test_the_workers_inline_reads_see_what_was_committed_last(db: Database
     row the moment its transaction commits, the same rows as a read through aiosqlite, and
     their columns by name (as the delivery plan reads them)."""
     async with db.transaction() as conn:
-        first = await outbox.enqueue(conn, chat_id=-1, action="say", now=0.0, payload={"x": 1})
+        first = await outbox.enqueue(conn, Say(-1, "x"), 0.0)
     async with db.reading_inline() as reads:
         inline = await outbox.heads(reads, 1.0, set(), 4)
         assert not isinstance(reads, aiosqlite.Connection)  # no trip to aiosqlite's thread
@@ -419,7 +410,7 @@ async def test_the_workers_inline_reads_see_what_was_committed_last(db: Database
         through_thread = await outbox.heads(conn, 1.0, set(), 4)
     assert [r.id for r in inline.rows] == [r.id for r in through_thread.rows] == [first]
     async with db.transaction() as conn:
-        second = await outbox.enqueue(conn, chat_id=-2, action="say", now=0.0)
+        second = await outbox.enqueue(conn, Say(-2, "x"), 0.0)
     async with db.reading_inline() as reads:
         again = await outbox.heads(reads, 1.0, set(), 4)
         (row,) = await reads.execute_fetchall("SELECT chat_id FROM outbox WHERE id = ?", (second,))

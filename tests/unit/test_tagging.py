@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from relaybot.domain.intents import Alert, Say
 from relaybot.domain.model import Post, Role
 from relaybot.domain.outgoing import Send
 from relaybot.service import Command
@@ -36,15 +37,15 @@ async def test_tag_creates_incident_with_alerts_and_confirmation(
     assert incident.source_slug == "goor-oost"
     assert incident.text == SIGHTING.text
     assert incident.note == "let op, rijdt in een grijze bus"
-    alerts = await world.rows(action="alert")
-    assert sorted(r["chat_id"] for r in alerts) == sorted([REGIE, GOOR_WEST])
-    assert all(r["incident"] == 1 for r in alerts)
-    says = await world.rows(action="say", chat_id=GOOR_OOST)
-    confirmation = says[0]["payload"]
-    assert "#1" in confirmation["html"]
-    assert "de regiegroep en Goor West" in confirmation["html"]
-    assert confirmation["reply_to"] == SIGHTING.message_id
-    assert "Goor Centrum" in says[1]["payload"]["html"]  # adjacent, no chat yet
+    alerts = await world.rows(Alert)
+    assert sorted(r.chat_id for r in alerts) == sorted([REGIE, GOOR_WEST])
+    assert all(r.intent.incident == 1 for r in alerts)
+    says = await world.rows(Say, chat_id=GOOR_OOST)
+    confirmation = says[0].intent
+    assert "#1" in confirmation.html
+    assert "de regiegroep en Goor West" in confirmation.html
+    assert confirmation.reply_to == SIGHTING.message_id
+    assert "Goor Centrum" in says[1].intent.html  # adjacent, no chat yet
     assert len(says) == 2
     assert await world.rows(chat_id=MARKELO) == []
 
@@ -52,7 +53,7 @@ async def test_tag_creates_incident_with_alerts_and_confirmation(
 async def test_alert_plan_is_the_self_contained_message(world: World, tagging: Tagging) -> None:
     """The alert for goor-west carries number, place, text, note, 112 state and button."""
     await tagging.tag(tag_command())
-    plan = await world.plan(action="alert", chat_id=GOOR_WEST)
+    plan = await world.plan(Alert, chat_id=GOOR_WEST)
     (op,) = plan.ops
     assert isinstance(op, Send)
     assert op.chat_id == GOOR_WEST
@@ -83,8 +84,8 @@ async def test_tag_on_a_relayed_message_names_its_number(world: World, tagging: 
     assert await world.incident_count() == 1
     new = (await world.rows())[before:]
     assert len(new) == 1
-    assert new[0]["action"] == "say"
-    assert "hoort al bij melding #1" in new[0]["payload"]["html"]
+    assert isinstance(new[0].intent, Say)
+    assert "hoort al bij melding #1" in new[0].intent.html
 
 
 @pytest.mark.parametrize(
@@ -104,8 +105,8 @@ async def test_refused_tag_answers_one_line_and_relays_nothing(
     await tagging.tag(command)
     rows = await world.rows()
     assert len(rows) == 1
-    assert rows[0]["action"] == "say"
-    assert rows[0]["chat_id"] == command.chat.id
-    assert rows[0]["payload"]["reply_to"] == command.message_id
-    assert fragment in rows[0]["payload"]["html"]
+    assert isinstance(rows[0].intent, Say)
+    assert rows[0].chat_id == command.chat.id
+    assert rows[0].intent.reply_to == command.message_id
+    assert fragment in rows[0].intent.html
     assert await world.incident_count() == 0

@@ -6,8 +6,9 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any
 
+from relaybot.domain.intents import Alert, FlagNotice, Say
+from relaybot.service.delivery import Plan
 from relaybot.storage.outbox import Heads, Priority, Row
-from relaybot.telegram.delivery import Plan
 from relaybot.telegram.worker import Worker
 
 
@@ -107,8 +108,9 @@ class SlowTelegram:
         return 1
 
 
-def _row(n: int, chat: int, priority: int = Priority.NORMAL, action: str = "say") -> Row:
-    return Row(n, chat, priority, action, None, None)
+def _row(n: int, chat: int, priority: int = Priority.NORMAL, kind: type = Say) -> Row:
+    intent = Say(chat, "x") if kind is Say else kind(chat, 1)
+    return Row(n, chat, priority, intent)
 
 
 async def _until(condition, seconds: float = 5.0) -> None:
@@ -131,8 +133,8 @@ async def test_answers_leave_a_slot_free_for_a_112_notice() -> None:
         await _until(lambda: len(telegram.called) == 3)
         await asyncio.sleep(0.05)
         assert len(telegram.called) == 3  # three answers under way, the fourth slot kept
-        outbox.add(_row(20, -200, Priority.FLAG, "notice"))
-        outbox.add(_row(21, -201, Priority.NORMAL, "alert"))
+        outbox.add(_row(20, -200, Priority.FLAG, FlagNotice))
+        outbox.add(_row(21, -201, Priority.NORMAL, Alert))
         worker.wake()
         await _until(lambda: -200 in telegram.called)
         assert telegram.called[3] == -200  # the 112 notice took the kept slot at once
@@ -169,7 +171,7 @@ async def test_no_answer_starts_while_an_urgent_row_waits() -> None:
         await _until(lambda: telegram.called == [-101])  # one answer under way
         outbox.add(_row(2, -102))
         outbox.add(_row(3, -103))
-        outbox.add(_row(4, -300, action="alert"))
+        outbox.add(_row(4, -300, kind=Alert))
         worker.wake()
         await _until(lambda: len(telegram.called) == 4)
         assert telegram.called == [-101, -300, -102, -103]
@@ -182,7 +184,7 @@ async def test_no_answer_starts_while_an_urgent_row_waits() -> None:
 async def test_alerts_may_take_every_slot() -> None:
     """An alert's fan-out uses all the sends in flight (the kept slot is only kept from
     answers): with four in flight, four alerts go out together."""
-    outbox = Outbox([_row(n, -100 - n, action="alert") for n in range(1, 9)])
+    outbox = Outbox([_row(n, -100 - n, kind=Alert) for n in range(1, 9)])
     telegram = SlowTelegram()
     worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]
     await worker.start()
@@ -196,7 +198,7 @@ async def test_alerts_may_take_every_slot() -> None:
 async def test_an_alert_waiting_behind_answers_takes_the_kept_slot() -> None:
     """Alerts share their priority with answers: with the answers' slots all taken, the worker
     looks past the answers waiting in front and starts the alert in the kept slot."""
-    rows = [_row(n, -100 - n) for n in range(1, 6)] + [_row(9, -109, action="alert")]
+    rows = [_row(n, -100 - n) for n in range(1, 6)] + [_row(9, -109, kind=Alert)]
     outbox = Outbox(rows)
     telegram = SlowTelegram()
     worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]

@@ -6,19 +6,18 @@ test needs beforehand is made through storage by `raise_incident`, as `/regie` l
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
+from relaybot.domain.intents import Alert, Intent
 from relaybot.domain.model import Actor, Post, Role
 from relaybot.domain.outgoing import Send
 from relaybot.network_file import parse_network
 from relaybot.service import Chat, Command, Context
+from relaybot.service.delivery import Delivery, Plan
 from relaybot.storage import counters, incidents, outbox
 from relaybot.storage.db import Database
 from relaybot.storage.outbox import Row
-from relaybot.telegram.delivery import Delivery, Plan
 
 REGIE = -1001
 GOOR_OOST = -101  # the source neighbourhood in these tests
@@ -84,6 +83,27 @@ class Clock:
         return self.now
 
 
+@dataclass(frozen=True)
+class Queued:
+    """An outbox row as a test looks at it: its intent and how far it got."""
+
+    id: int
+    status: str
+    row: Row
+
+    @property
+    def intent(self) -> Intent:
+        return self.row.intent
+
+    @property
+    def chat_id(self) -> int:
+        return self.row.chat_id
+
+    @property
+    def priority(self) -> int:
+        return self.row.priority
+
+
 @dataclass
 class World:
     ctx: Context
@@ -92,43 +112,26 @@ class World:
     clock: Clock
     next_message_id: int = 1000
 
-    async def rows(self, **where: object) -> list[dict[str, Any]]:
-        """Outbox rows, oldest first, optionally filtered by column values."""
-        sql = "SELECT id, chat_id, priority, action, incident, payload, status FROM outbox"
+    async def rows(self, kind: type | None = None, **where: object) -> list[Queued]:
+        """Outbox rows, oldest first, optionally of one kind of intent and filtered by column
+        values (chat_id, status)."""
+        sql = "SELECT id, status FROM outbox"
         if where:
             sql += " WHERE " + " AND ".join(f"{column} = ?" for column in where)
         async with self.db.reading() as conn, conn.execute(sql, tuple(where.values())) as c:
             found = await c.fetchall()
-        return [
-            {
-                "id": r[0],
-                "chat_id": r[1],
-                "priority": r[2],
-                "action": r[3],
-                "incident": r[4],
-                "payload": json.loads(r[5]),
-                "status": r[6],
-            }
-            for r in found
-        ]
+        queued = [Queued(r[0], r[1], await self.row(r[0])) for r in found]
+        return [q for q in queued if kind is None or isinstance(q.intent, kind)]
 
     async def row(self, row_id: int) -> Row:
-        async with (
-            self.db.reading() as conn,
-            conn.execute(
-                "SELECT id, chat_id, priority, action, incident, followup, payload, attempts"
-                " FROM outbox WHERE id = ?",
-                (row_id,),
-            ) as c,
-        ):
-            r = await c.fetchone()
-        assert r is not None
-        return Row(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7])
+        async with self.db.reading() as conn:
+            (found,) = await outbox.rows_by_id(conn, [row_id])
+        return found
 
-    async def plan(self, **where: object) -> Plan:
-        """The plan for the single pending row matching `where`."""
-        (found,) = await self.rows(status="pending", **where)
-        return await self.delivery.plan(await self.row(found["id"]))
+    async def plan(self, kind: type, **where: object) -> Plan:
+        """The plan for the single pending row of this kind matching `where`."""
+        (found,) = await self.rows(kind, status="pending", **where)
+        return await self.delivery.plan(found.row)
 
     async def deliver(self, rounds: int = 30) -> None:
         """Play the delivery worker: every due row is planned and completed (or postponed)."""
@@ -143,6 +146,9 @@ class World:
                 plan = await self.delivery.plan(row)
                 if plan.behind:
                     await self.delivery.put_behind(row)
+                    continue
+                if plan.wait:
+                    await self.delivery.postpone(row, plan.wait, "waiting", count=False)
                     continue
                 results: list[int | None] = []
                 for op in plan.ops:
@@ -200,8 +206,6 @@ async def raise_incident(world: World, *, deliver: bool = True) -> None:
         )
         assert incident.number == 1
         for chat_id in (REGIE, GOOR_WEST):
-            await outbox.enqueue(
-                conn, chat_id=chat_id, action="alert", now=world.clock(), incident=1
-            )
+            await outbox.enqueue(conn, Alert(chat_id, 1), world.clock())
     if deliver:
         await world.deliver()

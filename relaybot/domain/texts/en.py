@@ -50,6 +50,10 @@ TEXTS: dict[str, str] = {
     "group can retract it.",
     "retract_done": "🗑️ Alert #{number} was retracted as a false alarm. "
     "The bot deleted {count} message(s).",
+    "retract_done_blanked": "🗑️ Alert #{number} was retracted as a false alarm. "
+    "The bot deleted {count} message(s); {blanked} message(s) were older than 48 hours and "
+    "were blanked instead (Telegram no longer allows deleting them).",
+    "copy_retracted": "🗑️ <i>Alert #{number} was retracted as a false alarm.</i>",
     # the command is named in the language's own words (the English aliases in English)
     "need_reply_update": "ℹ️ Send /update as a reply to a message of an alert.",
     "need_reply_unflag": "ℹ️ Send /unflag as a reply to a message of an alert.",
@@ -407,8 +411,7 @@ TEXTS.update(
         "outcome_resolved": "✅ <b>#{number} resolved.</b>",
         "outcome_resolved_note": "✅ <b>#{number} resolved:</b> {note}",
         "outcome_expired": "⌛ <b>#{number} expired</b>: no news after {hours} hours.",
-        "outcome_retracted": "🗑️ <b>#{number} retracted</b>: a false alarm, the alert was "
-        "removed.",
+        "outcome_retracted": "🗑️ <b>#{number} retracted</b>: a false alarm, the alert was removed.",
     }
 )
 

@@ -50,6 +50,10 @@ TEXTS: dict[str, str] = {
     "kunnen een melding intrekken.",
     "retract_done": "🗑️ Melding #{number} is ingetrokken: loos alarm. "
     "De bot heeft {count} bericht(en) verwijderd.",
+    "retract_done_blanked": "🗑️ Melding #{number} is ingetrokken: loos alarm. "
+    "De bot heeft {count} bericht(en) verwijderd; {blanked} bericht(en) waren ouder dan 48 uur "
+    "en zijn leeggemaakt (Telegram staat verwijderen dan niet meer toe).",
+    "copy_retracted": "🗑️ <i>Melding #{number} is ingetrokken: loos alarm.</i>",
     # the command is named in the language's own words (the English aliases in English)
     "need_reply_update": "ℹ️ Gebruik /update als antwoord op een bericht van een melding.",
     "need_reply_unflag": "ℹ️ Gebruik /niet112 als antwoord op een bericht van een melding.",

@@ -93,6 +93,9 @@ def _checked_reply_keyboard(reply_markup: dict[str, Any]) -> dict[str, Any]:
     return reply_markup
 
 
+DELETE_WINDOW = 48 * 3600  # seconds: Telegram refuses to delete a message older than this
+
+
 class MessageMethods:
     def __init__(self, world: World) -> None:
         self.world = world
@@ -306,6 +309,8 @@ class MessageMethods:
         message = chat.messages.get(p.required_int("message_id"))
         if message is None or message.deleted:
             raise bad_request("message to delete not found")
+        if self.world.now() - message.date >= DELETE_WINDOW:  # editing it is still allowed
+            raise bad_request("message can't be deleted")
         self._delete(chat, message)
         return True
 

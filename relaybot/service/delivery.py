@@ -1,9 +1,11 @@
-"""Delivery planning, next to the worker that uses it: turning outbox rows into operations,
-and recording what Telegram answered. Not a use case: nobody acts here, the bot sends."""
+"""Delivery outcomes, a use case: what an outbox intent becomes in Telegram when it is due
+(judged from the state as it is then), and what a delivered, refused or given-up row means
+(copies recorded, cards remembered, the confirmation "✓ 9 ontvangen", the regiegroep told
+that a group refused the bot). The worker in relaybot/telegram/ carries the operations out
+and reports back; it decides nothing itself."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -12,19 +14,35 @@ import aiosqlite
 import structlog
 
 from relaybot.domain import rules
+from relaybot.domain.intents import (
+    Alert,
+    CardKind,
+    EditMessage,
+    FlagNotice,
+    Followup,
+    JoinDecision,
+    Outcome,
+    Priority,
+    RefreshAlert,
+    RefreshFollowup,
+    Retract,
+    Retracted,
+    Say,
+)
 from relaybot.domain.model import Copy, Incident, Role, State
 from relaybot.domain.outcomes import outcome_notice
-from relaybot.domain.outgoing import Delete, Edit, Op, Send
+from relaybot.domain.outgoing import Decide, Delete, Edit, Op, Send
 from relaybot.domain.render import notice as notice_text
 from relaybot.domain.render import render_alert, render_followup
-from relaybot.domain.signup import Keyboard
+from relaybot.domain.signup import Status
 from relaybot.service.context import Context
 from relaybot.storage import chats, counters, incidents, outbox, signups
-from relaybot.storage.outbox import Priority, Row
+from relaybot.storage.outbox import Delivered, Row
 
 log = structlog.get_logger("relaybot.delivery")
 # one write a delivered row still owes the database, given the transaction's connection
 Write = Callable[[aiosqlite.Connection], Awaitable[object]]
+RETRACTED_WAIT = 1.0  # seconds between looks whether a retraction's deletes are all done
 
 
 @dataclass
@@ -33,33 +51,9 @@ class Plan:
     # not yet: the row waits behind the chat's ordinary rows (a 112 notice whose alert has
     # not been sent yet must come after it, to be threaded under it)
     behind: bool = False
-
-
-def _buttons(raw: object) -> tuple[tuple[str, str], ...]:
-    """Buttons as stored in an outbox payload: a list of [label, callback data] pairs."""
-    if not isinstance(raw, list):
-        return ()
-    return tuple((str(label), str(data)) for label, data in raw)
-
-
-def _rows(raw: object) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """Inline buttons in rows, as stored in a payload: a list of rows of [label, data]."""
-    if not isinstance(raw, list):
-        return ()
-    return tuple(_buttons(row) for row in raw)
-
-
-def _keyboard(raw: object) -> Keyboard | None:
-    """A reply keyboard under a private question (sign-up), as stored in a payload."""
-    if not isinstance(raw, dict):
-        return None
-    rows = raw.get("rows") or []
-    contact = raw.get("contact")
-    return Keyboard(
-        rows=tuple(tuple(str(label) for label in row) for row in rows),
-        contact=str(contact) if contact else None,
-        remove=bool(raw.get("remove")),
-    )
+    # not yet: the row waits this many seconds for rows of other chats (a retraction's
+    # confirmation waits for the deletes it counts)
+    wait: float = 0.0
 
 
 class Delivery:
@@ -100,97 +94,121 @@ class Delivery:
             return await self._plan(conn, row)
 
     async def _plan(self, conn: aiosqlite.Connection, row: Row) -> Plan:
-        buttons = _buttons(row.payload.get("buttons"))
-        if row.action == "say":
-            reply_to = row.payload.get("reply_to")
-            return Plan(
-                [
-                    Send(
-                        row.chat_id,
-                        str(row.payload["html"]),
-                        reply_to=int(str(reply_to)) if reply_to else None,
-                        record=Role.REPLY if row.incident else None,
-                        buttons=buttons,
-                        rows=_rows(row.payload.get("rows")),
-                        reply_keyboard=_keyboard(row.payload.get("keyboard")),
-                    )
-                ]
+        intent = row.intent
+        if isinstance(intent, Say):
+            send = Send(
+                row.chat_id,
+                intent.html,
+                reply_to=intent.reply_to,
+                record=Role.REPLY if intent.incident else None,
+                buttons=intent.buttons,
+                rows=intent.rows,
+                reply_keyboard=intent.keyboard,
             )
-        if row.action == "edit":  # replace a message's text and buttons (e.g. a decided card)
-            message_id = row.payload.get("message_id")
-            if not message_id:
+            return Plan([send])
+        if isinstance(intent, EditMessage):  # replace a message's text and buttons
+            if not intent.message_id:
                 return Plan()
-            html = str(row.payload["html"])
-            rows = _rows(row.payload.get("rows"))
-            return Plan([Edit(row.chat_id, int(str(message_id)), html, buttons=buttons, rows=rows)])
-        incident = await incidents.get(conn, row.incident) if row.incident else None
+            edit = Edit(
+                row.chat_id,
+                intent.message_id,
+                intent.html,
+                buttons=intent.buttons,
+                rows=intent.rows,
+            )
+            return Plan([edit])
+        if isinstance(intent, JoinDecision):
+            return Plan([Decide(row.chat_id, intent.user_id, intent.approve)])
+        number = row.incident
+        incident = await incidents.get(conn, number) if number else None
         if incident is None:
+            if number is None:
+                log.warning("outbox_unknown_action", action=row.kind, row=row.id)
             return Plan()
-        if row.action == "delete":
+        if isinstance(intent, Retract):
             made = await incidents.copies(conn, incident.number, row.chat_id)
+            blank = self.ctx.texts("copy_retracted", number=incident.number)
             doomed = rules.retractable(made, incident.source_chat_id)
-            return Plan([Delete(c.chat_id, c.message_id) for c in doomed])
-        if row.action == "outcome":
+            return Plan([Delete(c.chat_id, c.message_id, blank) for c in doomed])
+        if isinstance(intent, Retracted):
+            return await self._retracted(conn, row, intent, incident)
+        if isinstance(intent, Outcome):
             return await self._outcome(conn, row, incident)
         if incident.state is State.RETRACTED:
             return Plan()
-        anchor = await self._anchor(conn, incident.number, row.chat_id)
-        if row.action == "alert":
+        if isinstance(intent, Alert):
             return Plan([self._alert(incident, row.chat_id)])
-        if row.action == "refresh":
+        if isinstance(intent, RefreshAlert):
             alerts = await incidents.copies(conn, incident.number, row.chat_id, [Role.ALERT])
             fresh = self._alert(incident, row.chat_id)
+            caption = incident.media is not None
             return Plan(
-                [
-                    Edit(
-                        c.chat_id,
-                        c.message_id,
-                        fresh.html,
-                        fresh.button,
-                        caption=incident.media is not None,
-                    )
-                    for c in alerts
-                ]
+                [Edit(c.chat_id, c.message_id, fresh.html, fresh.button, caption) for c in alerts]
             )
-        if row.action == "notice":
+        anchor = await self._anchor(conn, incident.number, row.chat_id)
+        if isinstance(intent, FlagNotice):
             if anchor is None and await outbox.is_pending(
-                conn, incident.number, row.chat_id, "alert"
+                conn, incident.number, row.chat_id, Alert
             ):
                 return Plan(behind=True)
             if incident.flag is None:
                 return Plan()
             text = notice_text(self.ctx.texts, incident.flag, self.ctx.network.timezone)
             return Plan([Send(row.chat_id, text, reply_to=anchor, record=Role.NOTICE)])
-        if row.action in ("followup", "refresh_followup"):
-            followup = await incidents.get_followup(conn, row.followup or 0)
-            if followup is None:
-                return Plan()
-            caption = followup.media is not None
-            html = render_followup(followup, incident, texts=self.ctx.texts, caption=caption)
-            if row.action == "refresh_followup":
-                made = await incidents.copies(conn, incident.number, row.chat_id, [Role.FOLLOWUP])
-                return Plan(
-                    [
-                        Edit(c.chat_id, c.message_id, html, caption=caption)
-                        for c in made
-                        if c.followup == followup.id
-                    ]
-                )
+        assert isinstance(intent, (Followup, RefreshFollowup))
+        return await self._followup(conn, row, intent, incident, anchor)
+
+    async def _followup(
+        self,
+        conn: aiosqlite.Connection,
+        row: Row,
+        intent: Followup | RefreshFollowup,
+        incident: Incident,
+        anchor: int | None,
+    ) -> Plan:
+        followup = await incidents.get_followup(conn, intent.followup)
+        if followup is None:
+            return Plan()
+        caption = followup.media is not None
+        html = render_followup(followup, incident, texts=self.ctx.texts, caption=caption)
+        if isinstance(intent, RefreshFollowup):
+            made = await incidents.copies(conn, incident.number, row.chat_id, [Role.FOLLOWUP])
             return Plan(
                 [
-                    Send(
-                        row.chat_id,
-                        html,
-                        reply_to=anchor,
-                        copy_from=(followup.chat_id, followup.message_id)
-                        if caption and not self._moved(followup.chat_id)
-                        else None,
-                        record=Role.FOLLOWUP,
-                    )
+                    Edit(c.chat_id, c.message_id, html, caption=caption)
+                    for c in made
+                    if c.followup == followup.id
                 ]
             )
-        log.warning("outbox_unknown_action", action=row.action, row=row.id)
-        return Plan()
+        copy_from = (
+            (followup.chat_id, followup.message_id)
+            if caption and not self._moved(followup.chat_id)
+            else None
+        )
+        send = Send(row.chat_id, html, reply_to=anchor, copy_from=copy_from, record=Role.FOLLOWUP)
+        return Plan([send])
+
+    async def _retracted(
+        self, conn: aiosqlite.Connection, row: Row, intent: Retracted, incident: Incident
+    ) -> Plan:
+        """The retraction's confirmation, once every chat's deletes are done: how many copies
+        were deleted, and how many were only blanked (Telegram lets a bot delete a message for
+        48 hours; the copies it kept show the retracted line instead)."""
+        if await outbox.is_pending(conn, incident.number, None, Retract):
+            return Plan(wait=RETRACTED_WAIT)
+        kept = rules.retractable(
+            await incidents.copies(conn, incident.number), incident.source_chat_id
+        )
+        blanked = min(len(kept), intent.total)
+        deleted = intent.total - blanked
+        texts = self.ctx.texts
+        if blanked:
+            text = texts(
+                "retract_done_blanked", number=incident.number, count=deleted, blanked=blanked
+            )
+        else:
+            text = texts("retract_done", number=incident.number, count=deleted)
+        return Plan([Send(row.chat_id, text, reply_to=intent.reply_to)])
 
     async def _outcome(self, conn: aiosqlite.Connection, row: Row, incident: Incident) -> Plan:
         """How the incident ended, threaded under the chat's copy (a retracted one has no copy
@@ -203,7 +221,7 @@ class Delivery:
             return Plan([Send(row.chat_id, text)])
         anchor = await self._anchor(conn, incident.number, row.chat_id)
         if anchor is None:
-            pending = await outbox.is_pending(conn, incident.number, row.chat_id, "alert")
+            pending = await outbox.is_pending(conn, incident.number, row.chat_id, Alert)
             return Plan(behind=True) if pending else Plan()
         return Plan([Send(row.chat_id, text, reply_to=anchor, record=Role.NOTICE)])
 
@@ -234,19 +252,18 @@ class Delivery:
 
     @staticmethod
     def _copy_writes(row: Row, plan: Plan, results: list[int | None]) -> list[Write]:
-        """The copies a row's sends made, and those its deletes removed."""
+        """The copies a row's sends made, and those its deletes removed (a delete that could
+        only blank the message answers its id: the copy stays, showing the retracted line)."""
         writes: list[Write] = []
+        followup = getattr(row.intent, "followup", None)
         for op, message_id in zip(plan.ops, results, strict=False):
             if isinstance(op, Send) and op.record is not None and message_id is not None:
                 assert row.incident is not None
-                copy = Copy(row.incident, op.chat_id, message_id, op.record, row.followup)
+                copy = Copy(row.incident, op.chat_id, message_id, op.record, followup)
                 writes.append(lambda conn, copy=copy: incidents.add_copy(conn, copy))
-            elif isinstance(op, Delete):
+            elif isinstance(op, Delete) and message_id is None:
                 writes.append(
-                    lambda conn, op=op: conn.execute(
-                        "DELETE FROM copies WHERE chat_id = ? AND message_id = ?",
-                        (op.chat_id, op.message_id),
-                    )
+                    lambda conn, op=op: incidents.remove_copy(conn, op.chat_id, op.message_id)
                 )
         return writes
 
@@ -254,16 +271,21 @@ class Delivery:
         """What a delivered row leaves to remember, where a use case needs it later: a link
         request's card (so the decision can edit it), a sign-up card, and the confirmations
         an alert settles. Empty for nearly every row. One list for both what `complete`
-        writes and whether it needs a transaction, so the two cannot disagree."""
+        writes and whether it needs a transaction, so the two cannot disagree. (A removal
+        card needs no write: its copies are found through the outbox.)"""
         writes: list[Write] = []
-        request = row.payload.get("link_request")
-        if request is not None and message_id is not None:
-            writes.append(lambda conn: chats.set_link_card(conn, int(str(request)), message_id))
-        card = row.payload.get("signup_card")
+        intent = row.intent
+        card = intent.card if isinstance(intent, Say) else None
         if card is not None and message_id is not None:
-            writes.append(lambda conn: signups.set_card(conn, int(str(card)), message_id))
+            if card.kind is CardKind.LINK_REQUEST:
+                writes.append(lambda conn: chats.set_link_card(conn, card.id, message_id))
+            elif card.kind is CardKind.SIGNUP:
+                writes.append(lambda conn: signups.set_card(conn, card.id, message_id))
         number = row.incident
-        if number is not None and (row.action == "alert" or "settles" in row.payload):
+        settles = isinstance(intent, Alert) or (
+            isinstance(intent, Say) and intent.settles is not None
+        )
+        if number is not None and settles:
             writes.append(lambda conn: self._settle_confirmations(conn, [number]))
         return writes
 
@@ -277,51 +299,31 @@ class Delivery:
             incident = await incidents.get(conn, number)
             if incident is None or incident.state is State.RETRACTED:
                 continue
-            confirmations = await conn.execute_fetchall(
-                "SELECT id, chat_id, message_id, payload FROM outbox WHERE incident = ?"
-                " AND action = 'say' AND status = 'done' AND message_id IS NOT NULL"
-                " AND json_extract(payload, '$.settles') IS NOT NULL",
-                (number,),
-            )
-            for row_id, chat_id, message_id, payload in confirmations:
-                await self._settle_one(conn, row_id, chat_id, message_id, json.loads(payload))
+            for confirmation in await outbox.confirmations(conn, number):
+                await self._settle_one(conn, confirmation)
 
-    async def _settle_one(
-        self,
-        conn: aiosqlite.Connection,
-        row_id: int,
-        chat_id: int,
-        message_id: int,
-        payload: dict[str, object],
-    ) -> None:
-        ids = [int(str(i)) for i in payload.get("settles") or []]  # type: ignore[attr-defined]
-        marks = ", ".join("?" for _ in ids)
-        alerts = await conn.execute_fetchall(
-            f"SELECT chat_id, status, message_id, error FROM outbox WHERE id IN ({marks})",
-            tuple(ids),
-        )
-        if any(status in ("pending", "sending") for _c, status, _m, _e in alerts):
+    async def _settle_one(self, conn: aiosqlite.Connection, confirmation: Delivered) -> None:
+        said = confirmation.intent
+        assert isinstance(said, Say)
+        alerts = await outbox.fates(conn, said.settles or ())
+        if any(fate.status in ("pending", "sending") for fate in alerts):
             return
-        if not await chats.note_once(conn, chat_id, f"settled:{row_id}", self.ctx.clock()):
+        key = f"settled:{confirmation.row_id}"
+        if not await chats.note_once(conn, said.chat_id, key, self.ctx.clock()):
             return
         texts = self.ctx.texts
-        received = sum(1 for _c, status, made, _e in alerts if status == "done" and made)
+        received = sum(1 for fate in alerts if fate.status == "done" and fate.message_id)
         parts = [texts("settled_received", count=received)]
-        for target, status, _made, error in alerts:
-            if status == "failed":
-                removed = "forbidden" in (error or "").lower() or "kicked" in (error or "").lower()
+        for fate in alerts:
+            if fate.status == "failed":
+                error = (fate.error or "").lower()
+                removed = "forbidden" in error or "kicked" in error
                 reason = texts("reason_removed" if removed else "reason_unreachable")
-                parts.append(
-                    texts("settled_missed", place=self.ctx.place_of(target), reason=reason)
-                )
-        html = f"{payload.get('html', '')}\n{' · '.join(parts)}"
-        await outbox.enqueue(
-            conn,
-            chat_id=chat_id,
-            action="edit",
-            now=self.ctx.clock(),
-            payload={"message_id": message_id, "html": html},
-        )
+                place = self.ctx.place_of(fate.chat_id)
+                parts.append(texts("settled_missed", place=place, reason=reason))
+        html = f"{said.html}\n{' · '.join(parts)}"
+        edit = EditMessage(said.chat_id, confirmation.message_id, html)
+        await outbox.enqueue(conn, edit, self.ctx.clock())
         self.ctx.wake()
 
     async def postpone(self, row: Row, seconds: float, error: str, count: bool = True) -> None:
@@ -371,13 +373,13 @@ class Delivery:
     async def give_up(self, row: Row, error: str) -> None:
         async with self.ctx.db.transaction() as conn:
             await outbox.fail(conn, row.id, self.ctx.clock(), error)
-            if row.action == "alert" and row.incident is not None:
-                await self._settle_confirmations(conn, [row.incident])
+            if isinstance(row.intent, Alert):
+                await self._settle_confirmations(conn, [row.intent.incident])
         log.warning(
             "outbox_gave_up",
             row=row.id,
             chat=row.chat_id,
-            action=row.action,
+            action=row.kind,
             incident=row.incident,
             error=error,
         )
@@ -392,17 +394,17 @@ class Delivery:
         self.ctx.wake()
 
     async def chat_refused(self, chat_id: int, reason: str) -> None:
-        """The bot may no longer post in a chat: stop sending there, tell the regiegroep once."""
+        """The bot may no longer post in a chat: stop sending there. A group that refused the
+        bot is told to the regiegroep once; a resident who blocked the bot is no broken group:
+        their sign-up conversation simply ends."""
         regie = self.ctx.directory.regie_chat_id
         async with self.ctx.db.transaction() as conn:
-            waiting = await conn.execute_fetchall(
-                "SELECT DISTINCT incident FROM outbox WHERE chat_id = ? AND status = 'pending'"
-                " AND action = 'alert'",
-                (chat_id,),
-            )
+            waiting = await outbox.waiting_alerts(conn, chat_id)
             dropped = await outbox.fail_chat(conn, chat_id, self.ctx.clock(), reason)
-            await self._settle_confirmations(conn, [n for (n,) in waiting if n is not None])
-            if chat_id != regie and await chats.note_once(
+            await self._settle_confirmations(conn, waiting)
+            if chat_id > 0:  # a private chat: a person
+                await self._person_gone(conn, chat_id)
+            elif chat_id != regie and await chats.note_once(
                 conn, chat_id, "refused", self.ctx.clock()
             ):
                 await self.ctx.say(
@@ -413,12 +415,26 @@ class Delivery:
                     place=self.ctx.place_of(chat_id),
                     chat_id=chat_id,
                 )
-        log.warning("chat_refused", chat=chat_id, dropped=dropped)
+        log.warning("chat_refused", chat=chat_id, dropped=dropped, private=chat_id > 0)
         self.ctx.wake()
+
+    async def _person_gone(self, conn: aiosqlite.Connection, user_id: int) -> None:
+        """A resident blocked the bot: a sign-up conversation still running ends, and what it
+        held is erased (as when it is stopped); a submitted one stays with the regiegroep."""
+        current = await signups.open_for(conn, user_id)
+        if current is not None and current.status is Status.ASKING:
+            await signups.delete(conn, [current.id])
+            await outbox.erase_signup_payloads(conn, [current.id], user_id, self.ctx.clock())
+            log.info("signup_ended_blocked", signup=current.id)
 
     async def chat_welcomed_back(self, chat_id: int) -> None:
         async with self.ctx.db.transaction() as conn:
             await chats.forget_note(conn, chat_id, "refused")
+
+    async def waiting(self) -> int:
+        """How many rows wait in the outbox."""
+        async with self.ctx.db.reading() as conn:
+            return await outbox.pending(conn)
 
     async def due(self, busy: set[int], limit: int = 64) -> list[Row]:
         async with self.ctx.db.reading() as conn:
