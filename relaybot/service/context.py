@@ -14,6 +14,7 @@ from relaybot.domain import fit
 from relaybot.domain.chats import ChatKind, Directory
 from relaybot.domain.intents import Priority, RefreshAlert, RefreshFollowup, Say
 from relaybot.domain.model import Actor, Incident, Post
+from relaybot.domain.moderation import Sender
 from relaybot.domain.network import Network
 from relaybot.domain.patterns import CallPatterns, load_patterns
 from relaybot.domain.rules import Refusal
@@ -35,8 +36,20 @@ class Chat:
 
 
 @dataclass(frozen=True)
+class Target:
+    """The member a moderation command replies to, with their standing."""
+
+    sender: Sender
+    message_id: int
+    name: str
+    is_co_admin: bool
+
+
+@dataclass(frozen=True)
 class Command:
-    """A command message as the use cases need it (never stored)."""
+    """A command message as the use cases need it (never stored). `name`: the command's
+    first (Dutch) name, for the lines that name it; `target`: the member it answers, where a
+    moderation command needs their standing."""
 
     chat: Chat
     actor: Actor
@@ -45,6 +58,8 @@ class Command:
     args: str = ""
     replied: Post | None = None  # the message the command replies to
     replied_to: int | None = None  # the message *that* message replies to
+    name: str = ""
+    target: Target | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import html
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -33,7 +32,7 @@ from relaybot.domain.moderation import (
     WarningKind,
 )
 from relaybot.domain.texts import Raw
-from relaybot.service.context import Answer, Context
+from relaybot.service.context import Answer, Command, Context, Target
 from relaybot.service.ports import Telegram, TelegramRefused
 from relaybot.storage import idempotency, outbox
 from relaybot.storage import moderation as store
@@ -67,36 +66,12 @@ class Seen(NamedTuple):
     photo: bool = False
 
 
-@dataclass(frozen=True)
-class Target:
-    """The member a moderation command replies to."""
-
-    sender: Sender
-    message_id: int
-    name: str
-    is_co_admin: bool
-
-
 # a moderation command (by its first, Dutch name) sent without a reply: the line that says so
 NO_REPLY = {
     "waarschuw": "refuse_mod_no_reply_warn",
     "vergeef": "refuse_mod_no_reply_unwarn",
     "waarschuwingen": "refuse_mod_no_reply_warnings",
 }
-
-
-@dataclass(frozen=True)
-class Request:
-    """A moderation command: who, where, and the message it answers."""
-
-    chat_id: int
-    chat_type: str
-    message_id: int
-    actor: Actor
-    key: str
-    command: str = ""
-    args: str = ""
-    target: Target | None = None
 
 
 class Moderation:
@@ -333,116 +308,116 @@ class Moderation:
             return self.ctx.texts("rules_missing")
         return self.ctx.texts("rules_show", rules=Raw(text))
 
-    async def house_rules(self, request: Request) -> None:
+    async def house_rules(self, command: Command) -> None:
         """`/regels`: the house rules, in any network chat and in private."""
         ctx = self.ctx
         async with ctx.db.transaction() as conn:
-            if not await idempotency.claim(conn, request.key, ctx.clock()):
+            if not await idempotency.claim(conn, command.key, ctx.clock()):
                 return
-            asker = ctx.asker(request.chat_id, request.actor)
-            if not await ctx.admit_answer(conn, request.chat_id, asker, "rules"):
+            asker = ctx.asker(command.chat.id, command.actor)
+            if not await ctx.admit_answer(conn, command.chat.id, asker, "rules"):
                 return
             rules = Say(
-                request.chat_id, self.show_rules(), reply_to=request.message_id, priority=PRIORITY
+                command.chat.id, self.show_rules(), reply_to=command.message_id, priority=PRIORITY
             )
             await outbox.enqueue(conn, rules, ctx.clock())
         ctx.wake()
 
-    def _refusal(self, request: Request) -> tuple[str, dict[str, object]] | None:
+    def _refusal(self, command: Command) -> tuple[str, dict[str, object]] | None:
         """Why a co-admin command cannot be carried out, if so."""
-        kind = self.ctx.directory.kind(request.chat_id, request.chat_type)
+        kind = self.ctx.directory.kind(command.chat.id, command.chat.type)
         if kind is not ChatKind.NEIGHBOURHOOD:
             return "refuse_mod_not_neighbourhood", {}
-        if not request.actor.is_co_admin:
+        if not command.actor.is_co_admin:
             return "refuse_mod_not_co_admin", {}
-        if request.target is None:
+        if command.target is None:
             # the line names the command in the bot's language (texts), not as it was typed
-            return NO_REPLY.get(request.command, "refuse_mod_no_reply"), {}
-        exempt = mod.never_warned(request.target.sender, request.target.is_co_admin)
+            return NO_REPLY.get(command.name, "refuse_mod_no_reply"), {}
+        exempt = mod.never_warned(command.target.sender, command.target.is_co_admin)
         if exempt is not None:
             return f"refuse_mod_exempt_{exempt.value}", {}
         return None
 
-    async def warn(self, request: Request) -> None:
+    async def warn(self, command: Command) -> None:
         """`/waarschuw [reden]` by a co-admin, as a reply to the member's message."""
-        await self._command(request, self._do_warn)
+        await self._command(command, self._do_warn)
 
-    async def unwarn(self, request: Request) -> None:
+    async def unwarn(self, command: Command) -> None:
         """`/vergeef`: the member's latest warning that still counts is taken back."""
-        await self._command(request, self._do_unwarn)
+        await self._command(command, self._do_unwarn)
 
-    async def warnings(self, request: Request) -> None:
+    async def warnings(self, command: Command) -> None:
         """`/waarschuwingen`: the member's warnings that count, for co-admins."""
-        await self._command(request, self._do_list)
+        await self._command(command, self._do_list)
 
     async def _command(
         self,
-        request: Request,
-        action: Callable[[aiosqlite.Connection, Request, Target], object],
+        command: Command,
+        action: Callable[[aiosqlite.Connection, Command, Target], object],
     ) -> None:
         ctx = self.ctx
         async with ctx.db.transaction() as conn:
-            if not await idempotency.claim(conn, request.key, ctx.clock()):
+            if not await idempotency.claim(conn, command.key, ctx.clock()):
                 return
-            refusal = self._refusal(request)
+            refusal = self._refusal(command)
             if refusal is not None:
                 key, values = refusal
-                log.info("refused", reason=key, chat=request.chat_id)
+                log.info("refused", reason=key, chat=command.chat.id)
                 await self._say(
                     conn,
-                    request.chat_id,
+                    command.chat.id,
                     key,
-                    person=self.ctx.asker(request.chat_id, request.actor),
-                    reply_to=request.message_id,
+                    person=self.ctx.asker(command.chat.id, command.actor),
+                    reply_to=command.message_id,
                     **values,
                 )
             else:
-                assert request.target is not None
-                await action(conn, request, request.target)  # type: ignore[misc]
+                assert command.target is not None
+                await action(conn, command, command.target)  # type: ignore[misc]
         ctx.wake()
 
-    async def _do_warn(self, conn: aiosqlite.Connection, request: Request, target: Target) -> None:
+    async def _do_warn(self, conn: aiosqlite.Connection, command: Command, target: Target) -> None:
         await self._warn(
             conn,
-            request.chat_id,
+            command.chat.id,
             target.sender.user_id,
             target.name,
             target.message_id,
             WarningKind.MANUAL,
-            mod.clean_reason(request.args),
-            request.actor.user_id,
+            mod.clean_reason(command.args),
+            command.actor.user_id,
         )
 
     async def _do_unwarn(
-        self, conn: aiosqlite.Connection, request: Request, target: Target
+        self, conn: aiosqlite.Connection, command: Command, target: Target
     ) -> None:
         policy = self.ctx.network.policy
         since = mod.horizon(self.ctx.clock(), policy.warning_days)
         member = target.sender.user_id
-        taken = await store.take_back_latest(conn, request.chat_id, member, since)
+        taken = await store.take_back_latest(conn, command.chat.id, member, since)
         if taken is None:
             await self._say(
                 conn,
-                request.chat_id,
+                command.chat.id,
                 "unwarn_none",
-                person=self.ctx.asker(request.chat_id, request.actor),
-                reply_to=request.message_id,
+                person=self.ctx.asker(command.chat.id, command.actor),
+                reply_to=command.message_id,
             )
             return
-        left = len(await store.warnings_since(conn, request.chat_id, member, since))
+        left = len(await store.warnings_since(conn, command.chat.id, member, since))
         await self._say(
             conn,
-            request.chat_id,
+            command.chat.id,
             "unwarn_done",
-            person=self.ctx.asker(request.chat_id, request.actor),
-            reply_to=request.message_id,
+            person=self.ctx.asker(command.chat.id, command.actor),
+            reply_to=command.message_id,
             count=left,
             max=policy.max_warnings,
         )
-        log.info("warning_taken_back", chat=request.chat_id, member=member, count=left)
-        pending = await store.pending_card(conn, request.chat_id, member)
+        log.info("warning_taken_back", chat=command.chat.id, member=member, count=left)
+        pending = await store.pending_card(conn, command.chat.id, member)
         if pending is not None and left < policy.max_warnings:
-            await self._withdraw_card(conn, pending, request.actor.name)
+            await self._withdraw_card(conn, pending, command.actor.name)
 
     async def _withdraw_card(
         self, conn: aiosqlite.Connection, card: store.RemovalCard, by: str
@@ -458,19 +433,19 @@ class Moderation:
             await outbox.enqueue(conn, lapsed, ctx.clock())
         log.info("removal_withdrawn", chat=card.chat_id, card=card.id)
 
-    async def _do_list(self, conn: aiosqlite.Connection, request: Request, target: Target) -> None:
+    async def _do_list(self, conn: aiosqlite.Connection, command: Command, target: Target) -> None:
         ctx = self.ctx
         policy = ctx.network.policy
         since = mod.horizon(ctx.clock(), policy.warning_days)
-        found = await store.warnings_since(conn, request.chat_id, target.sender.user_id, since)
+        found = await store.warnings_since(conn, command.chat.id, target.sender.user_id, since)
         days = f"{policy.warning_days:g}"
         if not found:
             await self._say(
                 conn,
-                request.chat_id,
+                command.chat.id,
                 "warnings_none",
-                person=self.ctx.asker(request.chat_id, request.actor),
-                reply_to=request.message_id,
+                person=self.ctx.asker(command.chat.id, command.actor),
+                reply_to=command.message_id,
                 days=days,
             )
             return
@@ -481,10 +456,10 @@ class Moderation:
             lines.append(ctx.texts("warnings_line", date=when, what=what))
         await self._say(
             conn,
-            request.chat_id,
+            command.chat.id,
             "warnings_list",
-            person=self.ctx.asker(request.chat_id, request.actor),
-            reply_to=request.message_id,
+            person=self.ctx.asker(command.chat.id, command.actor),
+            reply_to=command.message_id,
             count=len(found),
             max=policy.max_warnings,
             days=days,

@@ -32,10 +32,9 @@ from relaybot.settings import Settings, require_token
 from relaybot.storage.db import Database, StorageError
 from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_failed, mark_stopped
 from relaybot.storage.lock import ProcessLock
-from relaybot.telegram.admins import AdminCache
 from relaybot.telegram.bot import RelayBot
 from relaybot.telegram.faults import wait_of
-from relaybot.telegram.handlers import bot_commands, register
+from relaybot.telegram.handlers import CONTEXT_TYPES, bot_commands, register
 from relaybot.telegram.inbox import (
     RETRY_CAP,
     InboxQueue,
@@ -429,22 +428,17 @@ async def _build(
     app = (
         ApplicationBuilder()
         .application_class(RelayApplication)
+        .context_types(CONTEXT_TYPES)  # the callbacks' context carries the use cases
         .bot(bot)
         .update_queue(queue)
         .build()
     )
     assert isinstance(app, RelayApplication)
     app.update_retry_s = settings.update_retry_s
-    admins = AdminCache()
+    port = BotPort(app.bot)
     # built once, with the port to Telegram; the handlers bind commands to their methods
-    cases = UseCases.create(
-        ctx,
-        BotPort(app.bot, admins),
-        delivery,
-        config_dir=config_dir,
-        patterns_file=patterns_file,
-    )
-    register(app, cases, admins)
+    cases = UseCases.create(ctx, port, delivery, config_dir=config_dir, patterns_file=patterns_file)
+    register(app, cases, port)
     app.add_error_handler(on_error)
     worker = Worker(
         delivery,

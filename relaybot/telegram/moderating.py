@@ -6,7 +6,8 @@ from __future__ import annotations
 from telegram import Message
 
 from relaybot.domain.moderation import Sender
-from relaybot.service.moderation import Seen, Target
+from relaybot.service.context import Target
+from relaybot.service.moderation import Seen
 
 
 def sender_of(message: Message) -> Sender:

@@ -6,6 +6,7 @@ from telegram import Message, Update, User
 
 from relaybot.domain.model import Actor, Post
 from relaybot.service import Chat, Command
+from relaybot.service.context import Target
 
 MEDIA = ("photo", "video", "document", "animation", "audio", "voice")
 
@@ -40,7 +41,9 @@ def message_key(message: Message) -> str:
     return f"msg:{message.chat_id}:{message.message_id}"
 
 
-def command_of(update: Update, is_co_admin: bool) -> Command:
+def command_of(
+    update: Update, is_co_admin: bool, name: str = "", target: Target | None = None
+) -> Command:
     message = update.effective_message
     assert message is not None
     text = message.text or message.caption or ""
@@ -60,4 +63,6 @@ def command_of(update: Update, is_co_admin: bool) -> Command:
         replied_to=replied.reply_to_message.message_id
         if replied is not None and replied.reply_to_message is not None
         else None,
+        name=name,
+        target=target,
     )

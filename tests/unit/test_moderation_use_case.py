@@ -9,13 +9,8 @@ from relaybot.domain.intents import EditMessage, Say
 from relaybot.domain.model import Actor
 from relaybot.domain.moderation import Sender
 from relaybot.domain.texts import Texts
-from relaybot.service.moderation import (
-    Finding,
-    Moderation,
-    Request,
-    Seen,
-    Target,
-)
+from relaybot.service.context import Chat, Command, Target
+from relaybot.service.moderation import Finding, Moderation, Seen
 from relaybot.service.ports import Standing, TelegramRefused
 from relaybot.storage.outbox import Priority
 from tests.unit.world import ANNA, GOOR_OOST, REGIE, World
@@ -155,8 +150,10 @@ async def test_the_same_press_twice_has_no_second_effect(
 async def test_warn_in_private_is_refused(world: World, moderation: Moderation) -> None:
     """/waarschuw in a private chat: one line, no warning."""
     target = Target(Sender(5, MEMBER), 3, "Yvonne", False)
-    request = Request(5, "private", 4, Actor(5, "Yvonne"), "k1", "waarschuw", "", target)
-    await moderation.warn(request)
+    command = Command(
+        Chat(5, "private"), Actor(5, "Yvonne"), 4, "k1", name="waarschuw", target=target
+    )
+    await moderation.warn(command)
     (row,) = await world.rows()
     assert "buurtgroep" in row.intent.html
 
@@ -171,8 +168,8 @@ async def test_a_moderation_usage_line_in_english_names_the_english_command(
     """A co-admin's /waarschuw (/warn) or /vergeef (/unwarn) that answers nobody gets a line
     naming the command in the bot's language: in English the English command."""
     world.ctx.texts = Texts("en")
-    request = Request(GOOR_OOST, "supergroup", 4, ANNA, "k1", command, "", None)
-    await getattr(moderation, {"waarschuw": "warn", "vergeef": "unwarn"}[command])(request)
+    typed = Command(Chat(GOOR_OOST), ANNA, 4, "k1", name=command)
+    await getattr(moderation, {"waarschuw": "warn", "vergeef": "unwarn"}[command])(typed)
     (row,) = await world.rows()
     assert f"{english} " in row.intent.html and dutch not in row.intent.html
 

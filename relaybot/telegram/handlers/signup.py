@@ -1,0 +1,86 @@
+"""Sign-up: the private conversation, /aanmelden in a group, the regie card's buttons and
+the join requests that follow an admission."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from relaybot.domain.chats import ChatKind
+from relaybot.domain.model import Actor
+from relaybot.domain.signup import SharedContact, Text
+from relaybot.telegram.handlers.context import BotContext
+from relaybot.telegram.translate import command_of, message_key
+
+
+async def on_signup(update: Update, context: BotContext) -> None:
+    """/start, /aanmelden, /signup in a private chat: start (or resume) the sign-up."""
+    message = update.effective_message
+    assert message is not None and message.from_user is not None
+    await context.cases.signup.begin(message.from_user.id, message_key(message))
+
+
+async def on_signup_elsewhere(update: Update, context: BotContext) -> None:
+    """/aanmelden in a group: point to the private chat (nothing personal in a group)."""
+    command = command_of(update, False)
+    cases = context.cases
+    if cases.ctx.kind(command.chat) is ChatKind.UNKNOWN:
+        await cases.groups.unknown_group(command)
+    else:
+        await cases.signup.elsewhere(command)
+
+
+async def on_signup_stop(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None and message.from_user is not None
+    await context.cases.signup.stop(message.from_user.id, message_key(message))
+
+
+async def on_forget(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None and message.from_user is not None
+    await context.cases.signup.forget(message.from_user.id, message_key(message))
+
+
+async def on_private(update: Update, context: BotContext) -> None:
+    """An answer in a private chat: typed, a reply-keyboard button, or a shared contact.
+    Anything else (a photo, a sticker) counts as an empty answer: the step says again what
+    it expects."""
+    message = update.message
+    assert message is not None and message.from_user is not None
+    sender = message.from_user.id
+    answer: SharedContact | Text
+    if message.contact is not None:
+        contact = message.contact
+        answer = SharedContact(contact.phone_number, contact.user_id, sender)
+    else:
+        answer = Text(message.text or "")
+    await context.cases.signup.answer(sender, answer, message_key(message))
+
+
+async def on_card_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    message = query.message
+    cases = context.cases
+    if message is None or message.chat.id != cases.ctx.directory.regie_chat_id:
+        await query.answer()
+        return
+    _prefix, verb, signup, *rest = query.data.split(":")
+    actor = Actor(query.from_user.id, query.from_user.full_name)
+    answer = await cases.signup.press(
+        int(signup), verb, rest[0] if rest else "", actor, message.message_id, f"cb:{query.id}"
+    )
+    await query.answer(answer.text or None, show_alert=answer.alert)
+
+
+async def on_join_request(update: Update, context: BotContext) -> None:
+    request = update.chat_join_request
+    assert request is not None
+    link = request.invite_link.invite_link if request.invite_link else ""
+    if link:
+        await context.cases.signup.join_request(
+            request.chat.id,
+            request.from_user.id,
+            link,
+            f"join:{request.chat.id}:{request.from_user.id}:{int(request.date.timestamp())}",
+        )
