@@ -1,4 +1,5 @@
-"""The `relaybot` command: run, check, discover, demo, emulator, health, backup, report, digest.
+"""The `relaybot` command: run, check, discover, demo, playground, emulator, health, backup,
+report, digest.
 
 Each subcommand is a `cmd_<name>` function, registered in `parser()` (its arguments and help)
 and in `COMMANDS`; add a new one the same way.
@@ -157,6 +158,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     language = args.language or load_settings().language
     return asyncio.run(run_demo(language=language))
+
+
+def cmd_playground(args: argparse.Namespace) -> int:
+    from relaybot.sandbox.demo import example_network
+    from relaybot.sandbox.playground.run import serve_playground
+
+    language = args.language or load_settings().language
+    network = Path(args.network) if args.network else example_network()
+    load_network(network)  # a bad file is told in one line before anything starts
+    database = Path(args.database) if args.database else None
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve_playground(network, database, language, args.port))
+    except OSError as error:
+        return _fail(f"playground: cannot listen on 127.0.0.1:{args.port}: {error.strerror}")
+    return 0
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:
@@ -329,6 +346,22 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--language", choices=["nl", "en"], help="default: RELAYBOT_LANGUAGE, else nl"
     )
+    playground = command(
+        "playground",
+        "try the bot by hand in a browser: every chat, acting as anyone",
+        "Start the built-in emulator, the real bot against it and a web page on loopback "
+        "showing every chat of the network; on the page you act as any resident, co-admin or "
+        "contact person. Prints the page's address (opens no browser); Ctrl-C stops it all. "
+        "Needs no token and no internet.",
+    )
+    playground.add_argument("--port", type=int, default=8080, help="the page's port")
+    playground.add_argument("--network", help="network file (default: the example network)")
+    playground.add_argument(
+        "--database", help="SQLite file to keep (default: a fresh one in a temporary folder)"
+    )
+    playground.add_argument(
+        "--language", choices=["nl", "en"], help="default: RELAYBOT_LANGUAGE, else nl"
+    )
     emulator = command(
         "emulator",
         "start the Bot API emulator on its own",
@@ -397,6 +430,7 @@ COMMANDS = {
     "discover": cmd_discover,
     "demo": cmd_demo,
     "emulator": cmd_emulator,
+    "playground": cmd_playground,
     "health": cmd_health,
     "backup": cmd_backup,
     "report": cmd_report,

@@ -8,10 +8,12 @@ and no network. Everyone in it is invented.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -304,15 +306,22 @@ async def play(stage: Stage, clock: EveningClock, language: str = "nl") -> None:
     print(say["prevented"].format(count=prevented))
 
 
-async def run_demo(language: str = "nl") -> int:
-    """Play the evening; the log set-up is quieted for the demo and put back afterwards."""
+@contextlib.contextmanager
+def quiet_logs() -> Iterator[None]:
+    """Only warnings from the bot while the sandbox talks to a person; put back afterwards."""
     before = structlog.get_config()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     logging.basicConfig(level=logging.ERROR)
     try:
-        return await _run_demo(language)
+        yield
     finally:
         structlog.configure(**before)
+
+
+async def run_demo(language: str = "nl") -> int:
+    """Play the evening; the log set-up is quieted for the demo and put back afterwards."""
+    with quiet_logs():
+        return await _run_demo(language)
 
 
 async def _run_demo(language: str) -> int:

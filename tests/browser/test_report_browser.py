@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import struct
@@ -21,6 +20,7 @@ from relaybot.network_file import load_network
 from relaybot.reports import make_report, render
 from relaybot.reports.charts import FLAG, RAISED
 from relaybot.sandbox.report_sample import fill_history
+from tests.browser.chromium import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"
@@ -51,18 +51,6 @@ window.addEventListener('load', () => {
   document.body.appendChild(pre);
 });
 </script>"""
-
-
-def chromium() -> str:
-    """The Chromium binary. Without one the test is skipped (with the install hint), except
-    in CI, which installs Chromium (.ci/run): there its absence fails the test."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        hint = "Chromium is needed for this test: apt-get install -y chromium (.ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(hint)
-        pytest.skip(hint)
-    return found
 
 
 def test_without_chromium_the_browser_tests_are_skipped_outside_ci(

@@ -155,6 +155,13 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
     logger.debug("%s %s -> %s", handler.request.method, method, handler.get_status())
 
 
+def listen(server: tornado.httpserver.HTTPServer, host: str, port: int) -> int:
+    """Bind the server to host:port (0: a free port) and return the port it got."""
+    sockets = tornado.netutil.bind_sockets(port, host)
+    server.add_sockets(sockets)
+    return int(sockets[0].getsockname()[1])
+
+
 class HttpServer:
     def __init__(self, api: Api) -> None:
         self.api = api
@@ -165,9 +172,7 @@ class HttpServer:
         self.port = 0
 
     def start(self, host: str, port: int) -> int:
-        sockets = tornado.netutil.bind_sockets(port, host)
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
+        self.port = listen(self._server, host, port)
         return self.port
 
     async def stop(self) -> None:

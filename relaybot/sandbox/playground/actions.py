@@ -1,0 +1,121 @@
+"""Acting as anyone: what the page asks for, checked, then done through the emulator's
+user side (the bot sees it as it would see it from Telegram)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from relaybot.sandbox.emulator import EmulatorError
+from relaybot.sandbox.emulator.records import Chat, User
+from relaybot.sandbox.stage import Stage
+
+MAX_TEXT = 4096
+
+
+class Refused(Exception):
+    """A request the playground does not carry out: its HTTP status and what to tell."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Acting:
+    """Carries out one request of the page: post, press, tap, share contact, join, ..."""
+
+    def __init__(self, stage: Stage, texts: dict[str, str]) -> None:
+        self.stage = stage
+        self.texts = texts
+        self.actions: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "post": self.post,
+            "press": self.press,
+            "tap": self.tap,
+        }
+
+    def act(self, request: Any) -> dict[str, Any]:
+        if not isinstance(request, dict):
+            raise Refused(400, self.texts["bad_json"])
+        name = request.get("action")
+        action = self.actions.get(name) if isinstance(name, str) else None
+        if action is None:
+            raise Refused(400, self.texts["bad_action"].format(action=name))
+        try:
+            return action(request)
+        except EmulatorError as error:
+            raise Refused(409, self.texts["refused"].format(reason=error)) from None
+
+    # --- the actions ------------------------------------------------------------------------
+
+    def post(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A message (or a command) in a group or the person's private chat, maybe a reply."""
+        person = self.person(request)
+        chat = self.chat(request, person)
+        text = self.text(request, "text")
+        reply_to = self.number(request, "reply_to", required=False)
+        if reply_to is not None:
+            self.message(chat, reply_to)
+        message = self.stage.emu.post(chat.id, person, text, reply_to=reply_to)
+        return {"message": message.message_id}
+
+    def press(self, request: dict[str, Any]) -> dict[str, Any]:
+        """An inline button under one of the bot's messages."""
+        person = self.person(request)
+        chat = self.chat(request, person)
+        message_id = self.number(request, "message")
+        self.message(chat, message_id)
+        data = self.text(request, "data")
+        self.stage.emu.press(chat.id, message_id, person, data=data)
+        return {}
+
+    def tap(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A button of the reply keyboard the bot shows the person privately."""
+        person = self.person(request)
+        message = self.stage.emu.tap(person, self.text(request, "label"))
+        return {"message": message.message_id}
+
+    # --- checking what was asked ------------------------------------------------------------
+
+    def number(self, request: dict[str, Any], field: str, required: bool = True) -> Any:
+        value = request.get(field)
+        if value is None and not required:
+            return None
+        if value is None:
+            raise Refused(400, self.texts["missing"].format(field=field))
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Refused(400, self.texts["bad_field"].format(field=field))
+        return value
+
+    def text(self, request: dict[str, Any], field: str) -> str:
+        value = request.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise Refused(400, self.texts["missing"].format(field=field))
+        if not isinstance(value, str):
+            raise Refused(400, self.texts["bad_field"].format(field=field))
+        if len(value) > MAX_TEXT:
+            raise Refused(400, self.texts["too_long"])
+        return value
+
+    def person(self, request: dict[str, Any]) -> User:
+        user_id = self.number(request, "person")
+        user = self.stage.emu.world.users.get(user_id)
+        if user is None or user.is_bot:
+            raise Refused(404, self.texts["no_person"].format(person=user_id))
+        return user
+
+    def chat(self, request: dict[str, Any], person: User) -> Chat:
+        chat_id = self.number(request, "chat")
+        if chat_id == person.id:
+            return self.stage.emu.private_chat(person)
+        chat = self.stage.emu.world.chats.get(chat_id)
+        if chat is None or (chat.type == "private" and chat.id != person.id):
+            raise Refused(404, self.texts["no_chat"].format(chat=chat_id))
+        if chat.is_group and not chat.is_member(person.id):
+            raise Refused(409, self.texts["not_member"].format(person=person.full_name))
+        return chat
+
+    def message(self, chat: Chat, message_id: int) -> None:
+        message = chat.messages.get(message_id)
+        if message is None or message.deleted:
+            raise Refused(404, self.texts["no_message"].format(message=message_id))
