@@ -23,6 +23,7 @@ import structlog
 
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import Message
+from relaybot.sandbox.evening import EVENING, narrated
 from relaybot.sandbox.stage import Stage, open_stage
 from relaybot.storage import counters
 
@@ -215,85 +216,14 @@ async def play(stage: Stage, clock: EveningClock, language: str = "nl") -> None:
     emu, chats = stage.emu, stage.chats
     say = NARRATION[language]
     tell = Narrator(stage, clock, say)
-    oost, centrum, markelo = "goor-oost", "goor-centrum", "markelo-zuid"
-    resident, co_admin = stage.residents[oost], stage.co_admins[oost]
     tell.changes()  # the quiet start: nothing to show, but everything counted as seen
 
     print("\n" + say["evening"].format(network=stage.network.name))
-    tell.say("21:40", say["sighting"].format(name=resident.full_name))
-    sighting = emu.post(
-        chats[oost], resident, "Twee mannen met zaklampen bij de schuren achter de Grotestraat"
-    )
-    await stage.settle()
-    tell.changes()
-
-    tell.say("21:42", say["tag"].format(name=co_admin.full_name))
-    emu.post(
-        chats[oost],
-        co_admin,
-        "/regie lijkt op de inbraken van vorige week",
-        reply_to=sighting.message_id,
-    )
-    await stage.settle()
-    tell.changes()
-
-    tell.say("21:45", say["followup"])
-    news = emu.post(
-        chats[oost],
-        resident,
-        "Ze lopen nu richting de Markt, een draagt een rode jas",
-        reply_to=sighting.message_id,
-    )
-    emu.post(chats[oost], co_admin, "/update", reply_to=news.message_id)
-    await stage.settle()
-    tell.changes()
-
-    caller = stage.residents[centrum]
-    alert = next(m for m in emu.bot_messages(chats[centrum]) if m.buttons)
-    tell.say("21:47", say["button"].format(name=caller.full_name))
-    emu.press(chats[centrum], alert.message_id, caller, data=alert.buttons[0][0][1])
-    await stage.settle()
-    tell.changes()
-
-    neighbour = stage.residents[markelo]
-    tell.say("21:48", say["intent"].format(name=neighbour.full_name))
-    emu.post(chats[markelo], neighbour, "Zal ik 112 bellen?")
-    await stage.settle()
-    tell.changes()
-
-    contact = stage.contacts[1]
-    regie_copy = next(
-        m for m in emu.bot_messages(stage.regie) if m.content and m.content.startswith("🚨")
-    )
-    tell.say("21:51", say["forward"].format(name=contact.full_name))
-    emu.post(stage.regie, contact, "/doorsturen markelo", reply_to=regie_copy.message_id)
-    await stage.settle()
-    tell.changes()
-
-    tell.say("21:56", say["police"].format(name=stage.contacts[0].full_name))
-    police = emu.post(
-        stage.regie,
-        stage.contacts[0],
-        "Bericht van de wijkagent: let vannacht op busjes zonder kenteken in Delden",
-    )
-    emu.post(stage.regie, stage.contacts[0], "/doorsturen delden", reply_to=police.message_id)
-    await stage.settle()
-    tell.changes()
-
-    tell.say("22:20", say["resolve"].format(name=contact.full_name))
-    emu.post(
-        stage.regie,
-        contact,
-        "/afgehandeld politie heeft twee personen aangehouden",
-        reply_to=regie_copy.message_id,
-    )
-    await stage.settle()
-    tell.changes()
-
-    tell.say("22:24", say["list"])
-    emu.post(stage.regie, stage.contacts[2], "/meldingen")
-    await stage.settle()
-    tell.changes()
+    for step in EVENING:
+        tell.say(step.at, narrated(step, stage, say))
+        await step.act(stage)
+        await stage.settle()
+        tell.changes()
 
     got = [chat_id for chat_id in emu.world.chats if tell.received.get(chat_id)]
     print("\n" + say["received"].format(count=len(got)))

@@ -129,3 +129,90 @@ async def test_a_sighting_tagged_on_the_page_reaches_the_right_chats_and_112_cha
         await expect(alert).to_contain_text(called, timeout=WAIT_MS)
         await expect(alert).to_contain_text("bewerkt")
         await expect(alert.get_by_role("button", name="Ik heb 112 gebeld")).to_have_count(0)
+
+
+async def answered(page: Any, does: Any) -> None:
+    """Do something in the open chat and wait for the bot's next message there."""
+    _, expect = playwright_api()
+    bot = page.locator("#messages .message.bot")
+    before = await bot.count()
+    await does
+    await expect(bot).to_have_count(before + 1, timeout=WAIT_MS)
+
+
+def press(page: Any, label: str) -> Any:
+    """A button of the bot's reply keyboard."""
+    return page.locator("#keyboard").get_by_role("button", name=label, exact=True).click()
+
+
+async def test_a_newcomer_signs_up_through_the_private_chat_on_the_page(
+    running: tuple[Playground, str], page: Any
+) -> None:
+    """Someone new, added on the page, signs up privately with the bot (typing, pressing
+    its keyboard buttons, sharing their number); a contact person admits them from the
+    card in the regiegroep; they open the link they got and end up in the group."""
+    _, expect = playwright_api()
+    stage = running[0].stage
+    await page.locator("#more summary").click()
+    person = page.locator("#person-form")
+    await person.get_by_label("Voornaam").fill("Jorien")
+    await person.get_by_label("Achternaam").fill("Brinkhuis")
+    await person.get_by_label("Telefoonnummer").fill("+31612340001")
+    await person.get_by_role("button", name="Toevoegen").click()
+    await page.locator("#chat-title", has_text="Privé: Jorien Brinkhuis").wait_for()
+
+    await answered(page, say(page, "/aanmelden"))
+    await expect(message(page, "18 jaar of ouder")).to_have_count(1)
+    await answered(page, press(page, "Ja"))
+    await answered(page, say(page, "Jorien Brinkhuis"))
+    await answered(page, say(page, "Kievitstraat 12"))
+    await answered(page, press(page, "📱 Deel mijn nummer"))
+    await expect(message(page, "📇 Jorien Brinkhuis")).to_have_count(1)
+    await expect(message(page, "SAAR")).not_to_have_count(0)
+    await answered(page, press(page, "Akkoord"))
+    await expect(message(page, "ligt nu bij de regiegroep")).to_have_count(1)
+
+    await open_chat(page, f"Regiegroep {stage.network.name}")
+    await become(page, stage.contacts[1].full_name)
+    card = message(page, "Aanmelding #1")
+    await expect(card).to_contain_text("Kievitstraat 12", timeout=WAIT_MS)
+    await card.get_by_role("button", name="Toelaten").click()
+    await expect(card).to_contain_text("Toegelaten tot Goor Noord", timeout=WAIT_MS)
+
+    await open_chat(page, "Privé: Jorien Brinkhuis")
+    admitted = message(page, "toegelaten tot")
+    await expect(admitted).to_have_count(1, timeout=WAIT_MS)
+    link = stage.emu.calls_to("createChatInviteLink")[-1].result_or_error["invite_link"]
+    await expect(admitted).to_contain_text(link)
+    await page.locator("#join-form").get_by_label("Link").fill(link)
+    await page.locator("#join-form").get_by_role("button", name="Openen").click()
+    await page.locator("#chat-title", has_text="Buurtpreventie Goor Noord").wait_for()
+    members = page.locator("#members li", has_text="Jorien Brinkhuis")
+    await expect(members).to_contain_text("bewoner", timeout=WAIT_MS)
+    await open_chat(page, "Privé: Jorien Brinkhuis")
+    await expect(message(page, "Welkom in Goor Noord")).to_have_count(1, timeout=WAIT_MS)
+
+
+async def test_the_demos_evening_plays_on_the_page(
+    running: tuple[Playground, str], page: Any
+) -> None:
+    """The evening, played at once from the page: every step is ticked off, and the chats
+    show it happened (the alert in the regiegroep, resolved; 112 called; /meldingen)."""
+    _, expect = playwright_api()
+    stage = running[0].stage
+    evening = page.locator('details[data-scene="evening"]')
+    await evening.locator("summary").click()
+    await evening.get_by_role("button", name="Volgende stap").click()
+    await expect(evening.locator("li.done")).to_have_count(1, timeout=WAIT_MS)
+    await expect(evening.locator("li.done")).to_contain_text("21:40")
+    await evening.get_by_role("button", name="Alles afspelen").click()
+    await expect(evening.locator("li.done")).to_have_count(9, timeout=60_000)
+    await expect(evening.locator("summary")).to_contain_text("stap 9 van 9")
+
+    await open_chat(page, f"Regiegroep {stage.network.name}")
+    alert = message(page, "🚨 Melding #1")
+    await expect(alert).to_contain_text("112 gebeld om")
+    await expect(alert).to_contain_text("Afgehandeld: politie")
+    await expect(message(page, "Open meldingen")).to_have_count(1)
+    await open_chat(page, "Buurtpreventie Goor Oost")
+    await expect(message(page, "zaklampen")).not_to_have_count(0)

@@ -224,3 +224,89 @@ def test_the_command_refuses_a_taken_port_in_one_line(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_more_actions_make_a_person_share_a_contact_and_open_a_group(
+    site: tuple[Stage, httpx.AsyncClient],
+) -> None:
+    """A new person is made with a phone number and can share it with the bot; someone makes
+    a new group with the bot in it, and it shows in the page's chats."""
+    stage, client = site
+    made = await act(
+        client, action="new_person", first_name="Jorien", last_name="Brinkhuis",
+        phone_number="+31 6 1234 0001",
+    )  # fmt: skip
+    assert made.status_code == 200
+    person = made.json()["person"]
+    assert stage.emu.world.users[person].phone_number == "+31612340001"
+    shared = await act(client, action="share_contact", person=person)
+    assert shared.status_code == 200
+    card = stage.emu.world.chats[person].messages[shared.json()["message"]].contact
+    assert card is not None and card["phone_number"] == "31612340001"
+    group = await act(client, action="add_bot", person=person, title="Buurtapp Zeedijk")
+    assert group.status_code == 200
+    state = (await client.get("/api/state")).json()
+    assert chat_of(state, group.json()["chat"])["title"] == "Buurtapp Zeedijk"
+
+
+async def test_more_actions_refuse_bad_input_in_words(
+    site: tuple[Stage, httpx.AsyncClient],
+) -> None:
+    """A phone number that is none, sharing a contact without a number, an invite link that
+    does not exist, a new group without a name: each a 4xx saying why."""
+    stage, client = site
+    resident = stage.residents["goor-oost"].id
+    cases = [
+        ({"action": "new_person", "first_name": "X", "phone_number": "bel me"}, 400, "phone"),
+        ({"action": "new_person", "phone_number": "+31612340001"}, 400, "first_name"),
+        ({"action": "share_contact", "person": resident}, 409, "geen telefoonnummer"),
+        ({"action": "join", "person": resident, "link": "https://t.me/+nope"}, 404, "bestaat niet"),
+        ({"action": "add_bot", "person": resident, "title": ""}, 400, "title"),
+    ]
+    for request, status, said in cases:
+        answer = await client.post("/api/act", json=request)
+        assert (answer.status_code, said in answer.json()["error"]) == (status, True), request
+
+
+async def test_a_scene_plays_step_by_step_and_bad_scene_requests_are_refused(
+    site: tuple[Stage, httpx.AsyncClient],
+) -> None:
+    """The false alarm, one step a request: after the last, the alert is gone from the
+    regiegroep and the state says 3 of 3; an unknown scene or a second scene while one plays
+    gets a 4xx in words."""
+    stage, client = site
+    for _ in range(3):
+        assert (await client.post("/api/scene", json={"scene": "false_alarm"})).status_code == 200
+    state = (await client.get("/api/state")).json()
+    scene = next(s for s in state["scenes"] if s["key"] == "false_alarm")
+    assert (scene["done"], len(scene["steps"])) == (3, 3)
+    assert not [m for m in stage.emu.bot_messages(stage.regie) if "rondjes" in (m.content or "")]
+    unknown = await client.post("/api/scene", json={"scene": "vuurwerk"})
+    assert unknown.status_code == 400 and "Onbekende scène: vuurwerk" in unknown.json()["error"]
+    assert (await client.post("/api/scene", content="nee")).status_code == 400
+    assert (await client.post("/api/scene", json={"scene": "evening", "all": True})).is_success
+    busy = await client.post("/api/scene", json={"scene": "flood"})
+    assert busy.status_code == 409 and "speelt al een scène" in busy.json()["error"]
+
+
+async def test_on_another_network_only_the_scenes_it_has_places_for(tmp_path: Path) -> None:
+    """On an operator's own network without the example's neighbourhoods, the page offers no
+    scene that would fail; the chats are that network's."""
+    network = tmp_path / "network.toml"
+    network.write_text(
+        '[network]\nname = "Proefdorp"\ntimezone = "Europe/Amsterdam"\n'
+        "[regie]\nchat_id = -1001000000901\n"
+        '[[neighbourhood]]\nslug = "noord"\nname = "Noord"\nkern = "Proefdorp"\n'
+        "chat_id = -1001000000902\n",
+        encoding="utf-8",
+    )
+    async with (
+        playground(network, tmp_path / "db.sqlite3", port=0) as (_, url),
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        state = (await client.get("/api/state")).json()
+        assert state["scenes"] == []
+        assert [c["title"] for c in state["chats"]] == [
+            "Regiegroep Proefdorp",
+            "Buurtpreventie Noord",
+        ]

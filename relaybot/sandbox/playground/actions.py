@@ -3,6 +3,7 @@ user side (the bot sees it as it would see it from Telegram)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from relaybot.sandbox.emulator.records import Chat, User
 from relaybot.sandbox.stage import Stage
 
 MAX_TEXT = 4096
+PHONE = re.compile(r"\+?[0-9]{6,15}")
 
 
 class Refused(Exception):
@@ -32,6 +34,10 @@ class Acting:
             "post": self.post,
             "press": self.press,
             "tap": self.tap,
+            "new_person": self.new_person,
+            "share_contact": self.share_contact,
+            "join": self.join,
+            "add_bot": self.add_bot,
         }
 
     def act(self, request: Any) -> dict[str, Any]:
@@ -74,6 +80,50 @@ class Acting:
         person = self.person(request)
         message = self.stage.emu.tap(person, self.text(request, "label"))
         return {"message": message.message_id}
+
+    def new_person(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Someone in no chat yet (to sign up, to join by a link), with a phone number their
+        share-contact button shares."""
+        first = self.text(request, "first_name")[:64]
+        last = request.get("last_name")
+        last = last.strip()[:64] if isinstance(last, str) else ""
+        phone = self.text(request, "phone_number").replace(" ", "").replace("-", "")
+        if not PHONE.fullmatch(phone):
+            raise Refused(400, self.texts["bad_field"].format(field="phone_number"))
+        user = self.stage.emu.add_user(first.strip(), last or None, phone_number=phone)
+        return {"person": user.id}
+
+    def share_contact(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The person sends their own contact card to the bot, privately."""
+        person = self.person(request)
+        if not person.phone_number:
+            raise Refused(409, self.texts["no_phone"].format(person=person.full_name))
+        number = person.phone_number.lstrip("+")
+        message = self.stage.emu.share_contact(
+            person, number, person.first_name, person.id, person.last_name
+        )
+        return {"message": message.message_id}
+
+    def join(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The person opens an invite link: joins, or asks to join when the link says so."""
+        person = self.person(request)
+        link = self.text(request, "link").strip()
+        for chat in self.stage.emu.world.chats.values():
+            invite = chat.invite_links.get(link)
+            if invite is None:
+                continue
+            if invite.creates_join_request:
+                self.stage.emu.request_join(chat.id, person, link)
+            else:
+                self.stage.emu.join(chat.id, person, link)
+            return {"chat": chat.id}
+        raise Refused(404, self.texts["no_link"])
+
+    def add_bot(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The person makes a new group with this title and adds the bot to it."""
+        person = self.person(request)
+        title = self.text(request, "title").strip()[:128]
+        return {"chat": self.stage.emu.add_bot(title, person).id}
 
     # --- checking what was asked ------------------------------------------------------------
 

@@ -37,6 +37,7 @@ async def playground(
             try:
                 yield shared, f"http://{host}:{bound}/"
             finally:
+                await shared.director.stop()
                 server.stop()
                 await server.close_all_connections()
         finally:

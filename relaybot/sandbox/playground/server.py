@@ -11,6 +11,7 @@ from typing import Any
 import tornado.web
 
 from relaybot.sandbox.playground.actions import Acting, Refused
+from relaybot.sandbox.playground.scenes import Director
 from relaybot.sandbox.playground.texts import PAGE
 from relaybot.sandbox.playground.view import View
 from relaybot.sandbox.stage import Stage
@@ -33,6 +34,7 @@ class Playground:
         self.stage = stage
         self.view = View(stage, self.texts)
         self.acting = Acting(stage, self.texts)
+        self.director = Director(stage, language, self.texts)
 
 
 class _Base(tornado.web.RequestHandler):
@@ -78,7 +80,10 @@ class _Static(_Base):
 class _State(_Base):
     def get(self) -> None:
         """The whole picture, or only the version when the page already has it (`since`)."""
-        state = self.playground.view.state()
+        director = self.playground.director
+        state = self.playground.view.state(
+            scenes=director.shown(), busy=director.busy(), problem=director.problem
+        )
         if self.get_query_argument("since", None) == state["version"]:
             self.answer(200, {"version": state["version"]})
             return
@@ -100,6 +105,30 @@ class _Act(_Base):
         self.answer(200, {"ok": True, **result})
 
 
+class _Scene(_Base):
+    async def post(self) -> None:
+        """The next step of a scene (answered once the bot has answered it), or the rest of
+        it in the background (`"all": true`)."""
+        texts, director = self.playground.texts, self.playground.director
+        try:
+            request = json.loads(self.request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            self.answer(400, {"error": texts["bad_json"]})
+            return
+        key = request.get("scene") if isinstance(request, dict) else None
+        if director.scene(key) is None:
+            self.answer(400, {"error": texts["no_scene"].format(scene=key)})
+            return
+        if director.busy():
+            self.answer(409, {"error": texts["busy"]})
+            return
+        if request.get("all") is True:
+            director.play(key)
+        else:
+            await director.step(key)
+        self.answer(200, {"ok": True})
+
+
 class _Missing(_Base):
     def prepare(self) -> None:
         raise tornado.web.HTTPError(404)
@@ -114,6 +143,7 @@ def application(playground: Playground) -> tornado.web.Application:
             (r"/static/([a-z.]+)", _Static, shared),
             (r"/api/state", _State, shared),
             (r"/api/act", _Act, shared),
+            (r"/api/scene", _Scene, shared),
             (r".*", _Missing, shared),
         ],
         log_function=lambda _handler: None,

@@ -24,9 +24,10 @@ class View:
 
     # --- the whole picture ------------------------------------------------------------------
 
-    def state(self) -> dict[str, Any]:
-        """Chats and people, with a version that changes whenever anything shown changes."""
-        body = {"chats": self.chats(), "people": self.people()}
+    def state(self, **more: Any) -> dict[str, Any]:
+        """Chats and people (and `more`), with a version that changes whenever anything
+        shown changes."""
+        body = {"chats": self.chats(), "people": self.people(), **more}
         encoded = json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
         return {"version": hashlib.sha1(encoded).hexdigest()[:16], **body}
 

@@ -2,7 +2,8 @@
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
-const page = { version: "", chats: [], people: [], texts: {}, chat: null, person: null, replyTo: null };
+const page = { version: "", chats: [], people: [], texts: {}, chat: null, person: null, replyTo: null,
+  opened: new Set() };
 
 function el(tag, props, ...children) {
   const node = document.createElement(tag);
@@ -11,10 +12,10 @@ function el(tag, props, ...children) {
   return node;
 }
 
-async function act(request) {
+async function act(request, address) {
   $("#error").textContent = "";
   try {
-    const response = await fetch("/api/act", {
+    const response = await fetch(address || "/api/act", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request),
     });
     const body = await response.json();
@@ -74,6 +75,7 @@ function render(moved) {
   $("#send").textContent = t.send;
   $("#cancel-reply").textContent = t.cancel;
   $("#keyboard-heading").textContent = t.keyboard;
+  for (const node of document.querySelectorAll("[data-text]")) node.textContent = t[node.dataset.text];
   $("#text").placeholder = t.write;
   $("#text").setAttribute("aria-label", t.write);
   if (page.person === null && page.people.length) page.person = page.people[0].id;
@@ -81,6 +83,7 @@ function render(moved) {
   const focused = document.activeElement && document.activeElement.dataset.key;
   renderPeople();
   renderTabs();
+  renderScenes();
   renderChat(moved);
   if (focused) {
     const again = document.querySelector(`[data-key="${CSS.escape(focused)}"]`);
@@ -111,6 +114,34 @@ function renderTabs() {
   const all = chats();
   $("#group-tabs").replaceChildren(...all.filter((c) => c.kind !== "private").map(tab));
   $("#private-tabs").replaceChildren(...all.filter((c) => c.kind === "private").map(tab));
+}
+
+function renderScenes() {
+  const t = page.texts;
+  $("#scenes-heading").textContent = t.scenes;
+  $("#scenes-heading").hidden = !(page.scenes || []).length;
+  if (page.problem) $("#error").textContent = page.problem;
+  $("#scenes").replaceChildren(...(page.scenes || []).map((scene) => {
+    const total = scene.steps.length;
+    const steps = el("ol", null, ...scene.steps.map((caption, i) => el("li", {
+      textContent: caption, className: i < scene.done ? "done" : i === scene.done ? "next" : "" })));
+    const button = (label, all) => {
+      const b = el("button", { type: "button", textContent: label, disabled: page.busy });
+      b.dataset.key = `scene:${scene.key}:${all}`;
+      b.addEventListener("click", () => act({ scene: scene.key, all }, "/api/scene"));
+      return b;
+    };
+    const progress = t.step_of.replace("{done}", scene.done).replace("{total}", total);
+    const open = page.opened.has(scene.key) || (scene.done > 0 && scene.done < total);
+    const details = el("details", { className: "scene", open },
+      el("summary", null, scene.title + " ", el("span", { className: "count", textContent: `(${progress})` })),
+      steps, el("div", { className: "scene-buttons" }, button(t.next_step, false), button(t.play_all, true)));
+    details.dataset.scene = scene.key;
+    details.addEventListener("toggle", () => {
+      if (details.open) page.opened.add(scene.key); else page.opened.delete(scene.key);
+    });
+    return details;
+  }));
 }
 
 function renderChat(moved) {
@@ -202,4 +233,20 @@ $("#text").addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); $("#composer").requestSubmit(); }
   if (event.key === "Escape") { page.replyTo = null; render(); }
 });
+function form(selector, action, done) {
+  $(selector).addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = Object.fromEntries(new FormData(event.target).entries());
+    const request = { action, person: page.person, ...fields };
+    const response = await fetch("/api/act", { method: "POST",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify(request) });
+    const body = await response.json();
+    $("#error").textContent = response.ok ? "" : body.error;
+    if (response.ok) { event.target.reset(); await poll(true); done(body); render(true); }
+  });
+}
+form("#join-form", "join", (body) => { page.chat = body.chat; });
+form("#group-form", "add_bot", (body) => { page.chat = body.chat; });
+form("#person-form", "new_person", (body) => { page.person = body.person; page.chat = body.person; });
+$("#share-contact").addEventListener("click", () => act({ action: "share_contact", person: page.person }));
 poll();
