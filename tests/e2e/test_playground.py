@@ -243,25 +243,43 @@ async def test_more_actions_make_a_person_share_a_contact_and_open_a_group(
     assert shared.status_code == 200
     card = stage.emu.world.chats[person].messages[shared.json()["message"]].contact
     assert card is not None and card["phone_number"] == "31612340001"
+    oost, resident = stage.chats["goor-oost"], stage.residents["goor-oost"].id
+    pin = await act(
+        client, action="location", person=resident, chat=oost, latitude="52.2338",
+        longitude=6.5869,
+    )  # fmt: skip
+    assert pin.status_code == 200
     group = await act(client, action="add_bot", person=person, title="Buurtapp Zeedijk")
     assert group.status_code == 200
     state = (await client.get("/api/state")).json()
     assert chat_of(state, group.json()["chat"])["title"] == "Buurtapp Zeedijk"
+    shown = chat_of(state, oost)["messages"]
+    assert [m["text"] for m in shown if m["id"] == pin.json()["message"]] == [
+        "📍 52.23380, 6.58690"
+    ]
 
 
 async def test_more_actions_refuse_bad_input_in_words(
     site: tuple[Stage, httpx.AsyncClient],
 ) -> None:
     """A phone number that is none, sharing a contact without a number, an invite link that
-    does not exist, a new group without a name: each a 4xx saying why."""
+    does not exist, a new group without a name, a place off the map: each a 4xx saying
+    why."""
     stage, client = site
-    resident = stage.residents["goor-oost"].id
+    resident, oost = stage.residents["goor-oost"].id, stage.chats["goor-oost"]
     cases = [
         ({"action": "new_person", "first_name": "X", "phone_number": "bel me"}, 400, "phone"),
         ({"action": "new_person", "phone_number": "+31612340001"}, 400, "first_name"),
         ({"action": "share_contact", "person": resident}, 409, "geen telefoonnummer"),
         ({"action": "join", "person": resident, "link": "https://t.me/+nope"}, 404, "bestaat niet"),
         ({"action": "add_bot", "person": resident, "title": ""}, 400, "title"),
+        ({"action": "location", "person": resident, "chat": oost, "latitude": 91}, 400, "latitude"),
+        ({"action": "location", "person": resident, "chat": oost, "latitude": "nan"}, 400, "lat"),
+        (
+            {"action": "location", "person": resident, "chat": oost, "latitude": 52},
+            400,
+            "longitude",
+        ),
     ]
     for request, status, said in cases:
         answer = await client.post("/api/act", json=request)

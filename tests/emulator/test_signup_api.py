@@ -70,6 +70,22 @@ async def test_share_contact_button_sends_own_contact(
     assert parsed.message is not None and parsed.message.contact is not None
 
 
+async def test_a_shared_location_arrives_as_telegram_sends_it(
+    emu: Emulator, bot: telegram.Bot, world: World
+) -> None:
+    """A member drops a pin in the group: the bot gets a message with a location (as
+    python-telegram-bot parses it); someone outside the group cannot."""
+    emu.share_location(world.group.id, world.bert, 52.2338, 6.5869)
+    sent = updates(emu, "message")[-1]
+    assert sent["location"] == {"latitude": 52.2338, "longitude": 6.5869}
+    parsed = telegram.Update.de_json({"update_id": 1, "message": sent}, bot)
+    assert parsed.message is not None and parsed.message.location is not None
+    assert parsed.message.location.latitude == 52.2338
+    stranger = emu.add_user("Femke")
+    with pytest.raises(EmulatorError, match="not a member"):
+        emu.share_location(world.group.id, stranger, 52.0, 6.0)
+
+
 async def test_join_request_approved(emu: Emulator, bot: telegram.Bot, world: World) -> None:
     """createChatInviteLink with creates_join_request, a name and an expiry; opening it
     queues chat_join_request with that link; approving makes the user a member."""

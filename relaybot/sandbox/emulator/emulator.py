@@ -244,6 +244,11 @@ class Emulator:
     ) -> Message:
         return self.people.share_contact(user, phone_number, first_name, contact_user_id, last_name)
 
+    def share_location(
+        self, chat_id: int, user: User, latitude: float, longitude: float
+    ) -> Message:
+        return self.people.share_location(chat_id, user, latitude, longitude)
+
     def tap(self, user: User, label: str) -> Message:
         return self.people.tap(user, label)
 

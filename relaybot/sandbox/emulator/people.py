@@ -75,6 +75,17 @@ class People:
             self.world.updates.put("message", self.world.message_json(message))
         return message
 
+    def share_location(
+        self, chat_id: int, user: User, latitude: float, longitude: float
+    ) -> Message:
+        """The user sends a location (a pin on the map) in a group or privately."""
+        chat = self._chat_to_post_in(chat_id, user)
+        place = {"latitude": latitude, "longitude": longitude}
+        message = self.world.store(chat, from_id=user.id, media="location", media_json=place)
+        if self._bot_sees(chat, message):
+            self.world.updates.put("message", self.world.message_json(message))
+        return message
+
     def tap(self, user: User, label: str) -> Message:
         """The user presses a button of the reply keyboard the bot showed them in their
         private chat: it sends its text, or (a request_contact button) their own contact."""

@@ -38,6 +38,7 @@ class Acting:
             "share_contact": self.share_contact,
             "join": self.join,
             "add_bot": self.add_bot,
+            "location": self.location,
         }
 
     def act(self, request: Any) -> dict[str, Any]:
@@ -119,6 +120,15 @@ class Acting:
             return {"chat": chat.id}
         raise Refused(404, self.texts["no_link"])
 
+    def location(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A pin on the map, sent in a group or the person's private chat."""
+        person = self.person(request)
+        chat = self.chat(request, person)
+        latitude = self.degrees(request, "latitude", 90)
+        longitude = self.degrees(request, "longitude", 180)
+        message = self.stage.emu.share_location(chat.id, person, latitude, longitude)
+        return {"message": message.message_id}
+
     def add_bot(self, request: dict[str, Any]) -> dict[str, Any]:
         """The person makes a new group with this title and adds the bot to it."""
         person = self.person(request)
@@ -136,6 +146,18 @@ class Acting:
         if isinstance(value, bool) or not isinstance(value, int):
             raise Refused(400, self.texts["bad_field"].format(field=field))
         return value
+
+    def degrees(self, request: dict[str, Any], field: str, limit: float) -> float:
+        value = request.get(field)
+        if value is None or value == "":
+            raise Refused(400, self.texts["missing"].format(field=field))
+        try:
+            degrees = float(value)
+        except (TypeError, ValueError):
+            raise Refused(400, self.texts["bad_field"].format(field=field)) from None
+        if not -limit <= degrees <= limit:  # also refuses nan
+            raise Refused(400, self.texts["bad_field"].format(field=field))
+        return degrees
 
     def text(self, request: dict[str, Any], field: str) -> str:
         value = request.get(field)

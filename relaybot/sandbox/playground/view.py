@@ -145,6 +145,9 @@ class View:
             card = message.contact
             name = " ".join(p for p in (card.get("first_name"), card.get("last_name")) if p)
             return f"📇 {name} {card.get('phone_number', '')}".strip()
+        if message.media == "location":
+            place = message.media_json
+            return f"📍 {place['latitude']:.5f}, {place['longitude']:.5f}"
         media = f"[{message.media}] " if message.media else ""
         return media + (message.content or "")
 

@@ -237,7 +237,7 @@ function form(selector, action, done) {
   $(selector).addEventListener("submit", async (event) => {
     event.preventDefault();
     const fields = Object.fromEntries(new FormData(event.target).entries());
-    const request = { action, person: page.person, ...fields };
+    const request = { action, person: page.person, chat: page.chat, ...fields };
     const response = await fetch("/api/act", { method: "POST",
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(request) });
     const body = await response.json();
@@ -245,6 +245,7 @@ function form(selector, action, done) {
     if (response.ok) { event.target.reset(); await poll(true); done(body); render(true); }
   });
 }
+form("#location-form", "location", () => {});
 form("#join-form", "join", (body) => { page.chat = body.chat; });
 form("#group-form", "add_bot", (body) => { page.chat = body.chat; });
 form("#person-form", "new_person", (body) => { page.person = body.person; page.chat = body.person; });
