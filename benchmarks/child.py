@@ -54,13 +54,13 @@ class BotProcess:
         await self.proc.stdin.drain()
         return await self.expect(word, within)
 
-    async def quit(self) -> None:
+    async def quit(self, within: float = 15) -> None:
         assert self.proc.stdin is not None
         if self.proc.returncode is None:
             self.proc.stdin.write(b"quit\n")
             await self.proc.stdin.drain()
             try:
-                await asyncio.wait_for(self.proc.wait(), 15)
+                await asyncio.wait_for(self.proc.wait(), within)
             except TimeoutError:
                 self.proc.kill()
                 await self.proc.wait()
