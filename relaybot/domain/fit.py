@@ -99,9 +99,15 @@ def _open_tags(atoms: list[_Atom]) -> list[_Atom]:
 
 def _break_at(atoms: list[_Atom]) -> int:
     """Where a full part is best ended: after its last line break, else after its last
-    space, else (one unbroken word) where it is."""
+    space, else (one unbroken word) where it is. A break counts only past half the part, so
+    a heading's line break does not leave the part nearly empty."""
+    half = sum(atom.width for atom in atoms) // 2
     for wanted in ("\n", " "):
+        used = sum(atom.width for atom in atoms)
         for index in range(len(atoms), 0, -1):
+            used -= atoms[index - 1].width
+            if used < half:
+                break
             if atoms[index - 1].markup == wanted:
                 return index
     return len(atoms)

@@ -254,3 +254,24 @@ async def test_a_long_edit_is_cut_to_one_message() -> None:
     [(_method, edit)] = bot.calls
     assert markup.utf16_len(shown(edit["text"])) <= fit.TEXT_LIMIT
     assert shown(edit["text"]).endswith("…")
+
+
+def test_trim_keeps_a_long_paragraph_after_a_heading() -> None:
+    """A heading, then one long paragraph: the cut keeps nearly a whole message of the
+    paragraph (at a space), not only the heading."""
+    cut = fit.trim("<b>Kop</b>\n" + "woord " * 900)
+    assert fit.visible_len(cut) > fit.TEXT_LIMIT - 10
+    assert fit.visible_len(cut) <= fit.TEXT_LIMIT
+    assert shown(cut).startswith("Kop\nwoord woord")
+    assert shown(cut).endswith("woord…")
+
+
+def test_split_fills_parts_when_the_only_line_break_is_near_the_start() -> None:
+    """A heading and one long paragraph split into full parts, each ending between words,
+    not into a heading-only part followed by the paragraph."""
+    text = "<b>Kop</b>\n" + "woord " * 900
+    parts = fit.split(text, 1000, continued=MORE)
+    assert_fits(parts, 1000)
+    assert len(parts) == 6
+    assert all(fit.visible_len(part) > 900 for part in parts[:-1])
+    assert letters(parts) == letters([text])
