@@ -2,7 +2,10 @@
 using up CI's budget, and the output says where it waited: every thread's stack and, since
 most of these tests run on an event loop whose thread only shows `select()`, every asyncio
 task's chain of awaits. Then the process exits (status 3): a hung event loop cannot be
-trusted to fail the one test and carry on. `-o test_timeout=0` turns it off (a debugger)."""
+trusted to fail the one test and carry on. Under pytest-xdist (`-n auto` in pyproject.toml)
+the exiting process is a worker: `--max-worker-restart=0` makes that crash end the whole run
+(status 1, the stacks above it), instead of a fresh worker carrying on. `-o test_timeout=0`
+turns it off (a debugger)."""
 
 from __future__ import annotations
 

@@ -10,9 +10,10 @@ that look like Latin ones read as those (``kуt`` with a Cyrillic у, ``κut`` w
 such a disguise: letters spaced or dotted apart joined (``k u t``, ``k.u.t``), digits and
 symbols inside a word read as the letters they stand for (``t3ring``, ``k*t``), and an
 ambiguous look-alike read both ways. Stretched letters (``kuuut``) are left to the caller:
-:func:`squeeze` shortens every run of one letter, and the caller compares squeezed text with
-squeezed words (:func:`stretched` says when that is needed), so ``klooootzaaak`` meets
-``klootzak`` without ``kleren`` ever meeting ``klere``.
+:func:`squeeze_stretched` shortens every run of one letter in the stretched words only, and
+the caller compares that text with squeezed words, counting only a match on a stretched word
+(:func:`stretched` says when that is needed), so ``klooootzaaak`` meets ``klootzak`` while
+``neeee, mongol rally`` never meets ``mongool``.
 
 Each extra reading is tried *beside* the plain one, never instead of it, so nothing that was
 found before is missed now (``kut!`` is still ``kut``, though ``!`` can stand for an ``i``).
@@ -107,3 +108,27 @@ def stretched(folded: str) -> bool:
 def squeeze(text: str) -> str:
     """Every run of one letter shortened to one: ``klootzak`` -> ``klotzak``."""
     return _RUNS.sub(r"\1", text)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def squeeze_stretched(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with only its stretched words squeezed (``neeee mongol`` -> ``ne mongol``),
+    and where those squeezed words now stand. A match that counts must overlap one of them:
+    squeezing an unstretched word would make ``makaken`` a ``makakken``."""
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    kept = length = 0
+    for word in _WORD.finditer(text):
+        if _STRETCH.search(word.group()) is None:
+            continue
+        pieces.append(text[kept : word.start()])
+        length += word.start() - kept
+        short = squeeze(word.group())
+        pieces.append(short)
+        spans.append((length, length + len(short)))
+        length += len(short)
+        kept = word.end()
+    pieces.append(text[kept:])
+    return "".join(pieces), spans

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
-from relaybot.domain.folding import fold, readings, squeeze, stretched
+from relaybot.domain.folding import fold, readings, squeeze, squeeze_stretched, stretched
 from relaybot.domain.matching import Matcher, any_of, first_look
 from relaybot.domain.patterns import normalise
 
@@ -103,9 +104,20 @@ class Blocklist:
                 self._pattern.search(form) is not None
             ):
                 return True
-            if stretched(form) and self._squeezed.search(squeeze(form)) is not None:  # type: ignore[union-attr]
+            if stretched(form) and self._stretched_hit(form):
                 return True
         return False
+
+    def _stretched_hit(self, form: str) -> bool:
+        """A blocked word hidden by stretching: squeezed, it matches a squeezed word, and the
+        match lies on a word that was stretched (the others are compared as they are)."""
+        text, spans = squeeze_stretched(form)
+        return any(
+            start < end_ and start_ < end
+            for found in self._squeezed.finditer(text)  # type: ignore[union-attr]
+            for start, end in [found.span()]
+            for start_, end_ in spans
+        )
 
     @classmethod
     def parse(cls, source: str, path: Path | str = "<blocklist>") -> Blocklist:
@@ -192,6 +204,16 @@ class ChatterPatterns:
         return not any(p.search(norm) for p in self.unless)
 
 
+def _without_accents(pattern: str) -> str:
+    """A pattern compared with folded text loses its accents too ('één' -> 'een'); the
+    regular-expression syntax itself is ASCII and stays as written."""
+    if pattern.isascii():
+        return pattern
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", pattern) if not unicodedata.combining(c)
+    )
+
+
 def _compile(path: Path | str, key: str, raw: object) -> tuple[re.Pattern[str], ...]:
     if not isinstance(raw, list):
         raise ModerationFileError(path, f"[chatter] {key} must be a list of regex strings")
@@ -200,7 +222,7 @@ def _compile(path: Path | str, key: str, raw: object) -> tuple[re.Pattern[str], 
         if not isinstance(pattern, str):
             raise ModerationFileError(path, f"[chatter] {key}[{index}] must be a string")
         try:
-            compiled.append(re.compile(pattern, re.IGNORECASE))
+            compiled.append(re.compile(_without_accents(pattern), re.IGNORECASE))
         except re.error as exc:
             raise ModerationFileError(
                 path, f"[chatter] {key}[{index}] is not a valid regex: {pattern!r} ({exc})"

@@ -52,6 +52,10 @@ INNOCENT = [
     "\u041f\u0440\u0438\u0432\u0435\u0442, \u03ba\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1",
     "Ter info: de koolmees is terug",
     "Kloosterstraat, Tyfoon-alarm was een test",
+    # a stretched word elsewhere in the message squeezes nothing but itself
+    "De makaken in Artis zijn los, zie www.artis.nl",
+    "Superrr, de makaken in Artis",
+    "Neeee, Mongol rally gaat door",
 ]
 
 
@@ -93,3 +97,11 @@ def test_chatter_check_folds_like_the_blocklist() -> None:
     assert chatter.is_chatter("hallo\u200b allemaal, fijne avond")
     assert chatter.is_chatter("h\u0430llo allemaal")  # Cyrillic а
     assert not chatter.is_chatter("hallo allemaal, verdachte man bij de school")
+
+
+def test_chatter_patterns_with_accents_meet_folded_text() -> None:
+    """A pattern an operator writes with accents still matches: the text is folded, and so
+    is the pattern."""
+    chatter = m.chatter_from({"patterns": [r"\béén keer per jaar\b"], "unless": []}, "t.toml")
+    assert chatter.is_chatter("Dit doen we één keer per jaar")
+    assert chatter.is_chatter("Dit doen we een keer per jaar")

@@ -115,6 +115,13 @@ def test_policy_defaults() -> None:
     assert policy.inactive_after == timedelta(days=60)
 
 
+def test_the_file_and_the_domain_agree_on_every_default() -> None:
+    """The loader's [policy] defaults and the domain's Policy defaults are written in two
+    places: with no [policy] table, or an empty one, the policy equals Policy() key by key."""
+    assert parse_network(VALID).policy == Policy()
+    assert parse_network(VALID + "\n[policy]\n").policy == Policy()
+
+
 def test_policy_values_are_read() -> None:
     """Values in [policy] override the defaults; a whole number is fine for a float key."""
     text = (
