@@ -62,14 +62,25 @@ def _sqlite_only(settings: Settings) -> None:
         )
 
 
+# `relaybot run` refuses to make a new database where one was lost; systemd's unit lists
+# this status in RestartPreventExitStatus= so that it does not restart the bot in a loop
+NO_DATABASE = 78  # EX_CONFIG
+
+
 def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.logs import configure
     from relaybot.settings import require_token
+    from relaybot.storage.heartbeat import heartbeat_path, mark_failed, missing_database
     from relaybot.telegram.app import DatabaseLost, run
     from relaybot.telegram.preflight import check_token
 
     settings = load_settings()
     _sqlite_only(settings)
+    missing = missing_database(Path(settings.database))
+    if missing is not None:
+        mark_failed(heartbeat_path(settings.database), missing)  # `health` keeps saying why
+        print(f"relaybot: {missing}", file=sys.stderr)
+        return NO_DATABASE
     secrets = [s.get_secret_value() for s in (settings.token, settings.webhook_secret) if s]
     configure(settings.log_format, settings.log_level, secrets=secrets)
     require_token(settings)
@@ -78,7 +89,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     asyncio.run(check_token(settings))
     try:
         run(settings)
-    except DatabaseLost as error:  # status 1: systemd (on-failure) and Docker restart it
+    except DatabaseLost as error:  # status 1: restarted, the start then refuses (NO_DATABASE)
         print(f"relaybot: {error}", file=sys.stderr)
         return 1
     return 0

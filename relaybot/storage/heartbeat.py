@@ -56,6 +56,23 @@ def mark_failed(path: Path, reason: str, now: float | None = None) -> None:
     _write(path, "failed", time.time() if now is None else now, {"reason": reason})
 
 
+def missing_database(database: Path) -> str | None:
+    """One line when the database file is gone but a heartbeat lies beside its place: only a
+    bot that ran with a database there writes one (`relaybot run`, after opening it), and
+    it stays when the database is deleted, lost with a volume that held only the file, or
+    removed under the running bot (which writes ``failed`` then). Starting would make a new,
+    empty database: incidents from #1 again in the same chats, replies to old copies
+    ignored. The operator restores a backup, or deletes the heartbeat to start afresh."""
+    beat_file = heartbeat_path(database)
+    if database.exists() or not beat_file.exists():
+        return None
+    return (
+        f"database {database} is missing, but the bot ran with a database there before:"
+        f' restore a backup (docs/operating.md, "Backup and restore"), or, to start afresh'
+        f" with an empty database (incidents from #1 again), delete {beat_file}"
+    )
+
+
 @dataclass(frozen=True)
 class Health:
     code: int

@@ -80,8 +80,9 @@ async def test_a_database_removed_under_the_running_bot_stops_it_with_status_1(
 ) -> None:
     """The database file deleted while `relaybot run` runs (an operator's slip, a cleanup
     script): within seconds the bot stops with status 1 (systemd and Docker restart it) and
-    one line naming the file, and `relaybot health` says why. Before, it ran on into the
-    deleted file, health said ok, and the restart began again at incident #1."""
+    one line naming the file, and `relaybot health` says why. The restart then refuses to
+    make a new, empty database (status 78). Before, it ran on into the deleted file, health
+    said ok, and the restart began again at incident #1."""
     emu = Emulator()
     await emu.start()
     emu.add_group("Regiegroep", -1001000000001)
@@ -104,6 +105,11 @@ async def test_a_database_removed_under_the_running_bot_stops_it_with_status_1(
         out, err = await asyncio.wait_for(health.communicate(), 30)
         assert health.returncode == 5
         assert f"database {database} was removed" in (out + err).decode()
+        again = await start_run(env)  # as systemd or Docker would: no new, empty database
+        _out, err = await asyncio.wait_for(again.communicate(), 60)
+        assert again.returncode == 78, err.decode()[-2000:]
+        assert f"database {database} is missing" in err.decode()
+        assert not database.exists()
     finally:
         if process.returncode is None:
             process.kill()

@@ -446,3 +446,30 @@ def test_check_says_when_telegram_cannot_be_asked(
     assert "valid" in out
     assert out.strip().splitlines()[-1].startswith("Telegram: could not be asked")
     assert "--offline" in out.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("before", ["stopped", "failed"])
+def test_run_refuses_a_new_database_where_the_bot_ran_with_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture, before: str
+) -> None:
+    """The database gone but a heartbeat beside its place (the bot ran there; the file was
+    deleted while it stopped, or removed under it): `relaybot run` makes no new, empty
+    database (incidents from #1 again) but exits 78, which the systemd unit lists so that it
+    does not restart in a loop, with one line naming the file and the two ways on; `health`
+    says the same. Before, the restart made an empty database and health said ok."""
+    database = tmp_path / "data" / "relaybot.sqlite3"
+    path = heartbeat_path(database)
+    path.parent.mkdir(parents=True)
+    if before == "stopped":
+        mark_stopped(path)
+    else:
+        mark_failed(path, f"database {database} was removed while the bot was running")
+    assert main(["run"]) == 78
+    line = capsys.readouterr().err.strip()
+    assert line.startswith(f"relaybot: database {database} is missing") and "\n" not in line
+    assert "restore a backup" in line and f"delete {path}" in line
+    assert not database.exists()
+    code, said = _health(capsys)
+    assert code == 5 and f"database {database} is missing" in said
+    unit = (ROOT / "deploy" / "relaybot.service").read_text(encoding="utf-8")
+    assert "RestartPreventExitStatus=78" in unit
