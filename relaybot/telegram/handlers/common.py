@@ -1,12 +1,16 @@
-"""What every command handler does before its use case: where the command was sent, and
-whether its sender is a co-admin there (asked of Telegram only in a neighbourhood chat)."""
+"""What every command handler does before its use case (where the command was sent, and
+whether its sender is a co-admin there: asked of Telegram only in a neighbourhood chat), and
+what every button handler does around it (where it was pressed, the answer)."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from typing import NamedTuple
+
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
 
 from relaybot.domain.chats import ChatKind
-from relaybot.service import Command
+from relaybot.domain.model import Actor
+from relaybot.service import Answer, Command
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.translate import chat_of, command_of
 
@@ -39,3 +43,35 @@ async def network_command(
         return None
     co_admin = kind is ChatKind.NEIGHBOURHOOD and await is_co_admin(context, message, fresh=fresh)
     return command_of(update, co_admin)
+
+
+class Press(NamedTuple):
+    """A button pressed where such buttons belong."""
+
+    query: CallbackQuery
+    data: str
+    message: MaybeInaccessibleMessage
+    actor: Actor
+
+
+async def press_of(update: Update, context: BotContext, *, regie: bool) -> Press | None:
+    """The press of a button on a message in the network's chats (`regie`: in the regie chat
+    only); a press elsewhere (or on a message too old to see) is answered with nothing and
+    goes no further."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    message = query.message
+    directory = context.cases.ctx.directory
+    if message is None or not (
+        message.chat.id == directory.regie_chat_id
+        if regie
+        else directory.in_network(message.chat.id)
+    ):
+        await query.answer()
+        return None
+    return Press(query, query.data, message, Actor(query.from_user.id, query.from_user.full_name))
+
+
+async def answer_press(press: Press, answer: Answer) -> None:
+    """The button's answer, for the presser alone (an alert when it says no)."""
+    await press.query.answer(answer.text or None, show_alert=answer.alert)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from relaybot.domain.model import Actor
-from relaybot.telegram.handlers.common import network_command
+from relaybot.telegram.handlers.common import answer_press, network_command, press_of
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.translate import chat_of
 
@@ -26,16 +25,15 @@ async def on_unflag(update: Update, context: BotContext) -> None:
 
 
 async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    message = query.message
-    cases = context.cases
-    if message is None or not cases.ctx.directory.in_network(message.chat.id):
-        await query.answer()
+    press = await press_of(update, context, regie=False)
+    if press is None:
         return
-    number = int(query.data.split(":", 1)[1])
-    actor = Actor(query.from_user.id, query.from_user.full_name)
-    answer = await cases.flagging.press_112(
-        chat_of(message), actor, message.message_id, number, f"cb:{query.id}"
+    number = int(press.data.split(":", 1)[1])
+    answer = await context.cases.flagging.press_112(
+        chat_of(press.message),
+        press.actor,
+        press.message.message_id,
+        number,
+        f"cb:{press.query.id}",
     )
-    await query.answer(answer.text or None, show_alert=answer.alert)
+    await answer_press(press, answer)

@@ -7,10 +7,9 @@ from dataclasses import replace
 
 from telegram import Message, Update
 
-from relaybot.domain.model import Actor
 from relaybot.service import Command
 from relaybot.service.moderation import Finding
-from relaybot.telegram.handlers.common import is_co_admin, network_command
+from relaybot.telegram.handlers.common import answer_press, is_co_admin, network_command, press_of
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.moderating import seen_of, target_of
 from relaybot.telegram.translate import message_key, name_of
@@ -85,16 +84,15 @@ async def on_warnings(update: Update, context: BotContext) -> None:
 
 
 async def on_removal_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    message = query.message
-    cases = context.cases
-    if message is None or not cases.ctx.directory.in_network(message.chat.id):
-        await query.answer()
+    press = await press_of(update, context, regie=False)
+    if press is None:
         return
-    _prefix, verdict, card = query.data.split(":")
-    actor = Actor(query.from_user.id, query.from_user.full_name)
-    answer = await cases.moderation.decide_removal(
-        int(card), verdict == "ok", actor, (message.chat.id, message.message_id), f"cb:{query.id}"
+    _prefix, verdict, card = press.data.split(":")
+    answer = await context.cases.moderation.decide_removal(
+        int(card),
+        verdict == "ok",
+        press.actor,
+        (press.message.chat.id, press.message.message_id),
+        f"cb:{press.query.id}",
     )
-    await query.answer(answer.text or None, show_alert=answer.alert)
+    await answer_press(press, answer)

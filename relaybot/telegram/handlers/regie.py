@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from relaybot.domain.model import Actor
-from relaybot.telegram.handlers.common import is_co_admin
+from relaybot.telegram.handlers.common import answer_press, is_co_admin, press_of
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.translate import command_of
 
@@ -23,16 +22,11 @@ async def on_link(update: Update, context: BotContext) -> None:
 
 
 async def on_link_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    message = query.message
-    cases = context.cases
-    if message is None or message.chat.id != cases.ctx.directory.regie_chat_id:
-        await query.answer()
+    press = await press_of(update, context, regie=True)
+    if press is None:
         return
-    _prefix, verdict, request = query.data.split(":")
-    actor = Actor(query.from_user.id, query.from_user.full_name)
-    answer = await cases.linking.decide_link(
-        int(request), verdict == "ok", actor, message.message_id, f"cb:{query.id}"
+    _prefix, verdict, request = press.data.split(":")
+    answer = await context.cases.linking.decide_link(
+        int(request), verdict == "ok", press.actor, press.message.message_id, f"cb:{press.query.id}"
     )
-    await query.answer(answer.text or None, show_alert=answer.alert)
+    await answer_press(press, answer)

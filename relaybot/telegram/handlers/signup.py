@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import Update
 
 from relaybot.domain.chats import ChatKind
-from relaybot.domain.model import Actor
 from relaybot.domain.signup import SharedContact, Text
+from relaybot.telegram.handlers.common import answer_press, press_of
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.translate import command_of, message_key
 
@@ -58,19 +58,19 @@ async def on_private(update: Update, context: BotContext) -> None:
 
 
 async def on_card_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    message = query.message
-    cases = context.cases
-    if message is None or message.chat.id != cases.ctx.directory.regie_chat_id:
-        await query.answer()
+    press = await press_of(update, context, regie=True)
+    if press is None:
         return
-    _prefix, verb, signup, *rest = query.data.split(":")
-    actor = Actor(query.from_user.id, query.from_user.full_name)
-    answer = await cases.signup.press(
-        int(signup), verb, rest[0] if rest else "", actor, message.message_id, f"cb:{query.id}"
+    _prefix, verb, signup, *rest = press.data.split(":")
+    answer = await context.cases.signup.press(
+        int(signup),
+        verb,
+        rest[0] if rest else "",
+        press.actor,
+        press.message.message_id,
+        f"cb:{press.query.id}",
     )
-    await query.answer(answer.text or None, show_alert=answer.alert)
+    await answer_press(press, answer)
 
 
 async def on_join_request(update: Update, context: BotContext) -> None:
