@@ -22,6 +22,7 @@ class Role(StrEnum):
     FOLLOWUP = "followup"  # the bot's relayed follow-up
     NOTICE = "notice"  # the bot's "112 gebeld" notice
     REPLY = "reply"  # a confirmation the bot posted about the incident
+    BLANKED = "blanked"  # a copy too old to delete, edited to the retracted line
 
     @property
     def made_by_bot(self) -> bool:

@@ -193,14 +193,16 @@ class Delivery:
     ) -> Plan:
         """The retraction's confirmation, once every chat's deletes are done: how many copies
         were deleted, and how many were only blanked (Telegram lets a bot delete a message for
-        48 hours; the copies it kept show the retracted line instead)."""
+        48 hours; the copies it kept show the retracted line instead), and how many it could
+        not reach (its chat's delete was given up, or the bot was removed from it)."""
         if await outbox.is_pending(conn, incident.number, None, Retract):
             return Plan(wait=RETRACTED_WAIT)
         kept = rules.retractable(
             await incidents.copies(conn, incident.number), incident.source_chat_id
         )
-        blanked = min(len(kept), intent.total)
-        deleted = intent.total - blanked
+        blanked = sum(1 for c in kept if c.role is Role.BLANKED)
+        missed = len(kept) - blanked
+        deleted = max(intent.total - len(kept), 0)
         texts = self.ctx.texts
         if blanked:
             text = texts(
@@ -208,6 +210,9 @@ class Delivery:
             )
         else:
             text = texts("retract_done", number=incident.number, count=deleted)
+        if missed:
+            key = "retract_missed_one" if missed == 1 else "retract_missed_many"
+            text += " " + texts(key, count=missed)
         return Plan([Send(row.chat_id, text, reply_to=intent.reply_to)])
 
     async def _outcome(self, conn: aiosqlite.Connection, row: Row, incident: Incident) -> Plan:
@@ -253,7 +258,7 @@ class Delivery:
     @staticmethod
     def _copy_writes(row: Row, plan: Plan, results: list[int | None]) -> list[Write]:
         """The copies a row's sends made, and those its deletes removed (a delete that could
-        only blank the message answers its id: the copy stays, showing the retracted line)."""
+        only blank the message answers its id: the copy stays, marked blanked)."""
         writes: list[Write] = []
         followup = getattr(row.intent, "followup", None)
         for op, message_id in zip(plan.ops, results, strict=False):
@@ -261,10 +266,9 @@ class Delivery:
                 assert row.incident is not None
                 copy = Copy(row.incident, op.chat_id, message_id, op.record, followup)
                 writes.append(lambda conn, copy=copy: incidents.add_copy(conn, copy))
-            elif isinstance(op, Delete) and message_id is None:
-                writes.append(
-                    lambda conn, op=op: incidents.remove_copy(conn, op.chat_id, op.message_id)
-                )
+            elif isinstance(op, Delete):
+                gone = incidents.remove_copy if message_id is None else incidents.blank_copy
+                writes.append(lambda conn, op=op, gone=gone: gone(conn, op.chat_id, op.message_id))
         return writes
 
     def _remembered(self, row: Row, message_id: int | None) -> list[Write]:

@@ -281,6 +281,14 @@ def may_hold_open(db: Database, chat_ids: Sequence[int]) -> bool:
     return db.quick_one(sql, tuple(chat_ids)) is not None
 
 
+async def blank_copy(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> None:
+    """A copy the bot could not delete and edited to the retracted line instead."""
+    await conn.execute(
+        "UPDATE copies SET role = ? WHERE chat_id = ? AND message_id = ?",
+        (Role.BLANKED.value, chat_id, message_id),
+    )
+
+
 async def remove_copy(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> None:
     """A copy the bot deleted."""
     await conn.execute(

@@ -100,6 +100,21 @@ async def test_retract_after_48_hours_blanks_what_can_no_longer_be_deleted(stage
     assert "0 bericht(en) verwijderd; 5 bericht(en) waren ouder dan 48 uur" in told
 
 
+async def test_retract_after_48_hours_counts_no_copy_it_could_not_reach(stage: Stage) -> None:
+    """A copy in a chat the bot was removed from is neither deleted nor blanked: the
+    confirmation counts only the copies it blanked, and says how many it could not reach."""
+    original = await tag(stage, "goor-oost", "Loos alarm: het was de buurman")
+    stage.emu.remove_bot(stage.chats["markelo-zuid"])
+    await stage.settle()
+    stage.emu.clock = lambda: time.time() + 49 * 3600  # the copies are two days old now
+    chat = stage.chats["goor-oost"]
+    stage.emu.post(chat, stage.co_admins["goor-oost"], "/intrekken", reply_to=original.message_id)
+    await stage.settle()
+    told = contents(stage, chat)[-1]
+    assert "0 bericht(en) verwijderd; 4 bericht(en) waren ouder dan 48 uur" in told
+    assert "1 bericht kon de bot niet bereiken" in told
+
+
 async def test_retract_refused_for_a_neighbour_co_admin(stage: Stage) -> None:
     """Only the source chat's co-admins and contact persons may retract."""
     await tag(stage, "goor-oost", "Iets raars")

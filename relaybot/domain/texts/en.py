@@ -53,6 +53,10 @@ TEXTS: dict[str, str] = {
     "retract_done_blanked": "🗑️ Alert #{number} was retracted as a false alarm. "
     "The bot deleted {count} message(s); {blanked} message(s) were older than 48 hours and "
     "were blanked instead (Telegram no longer allows deleting them).",
+    "retract_missed_one": "1 message the bot could not reach (removed from that group, or "
+    "Telegram refused); it is still there.",
+    "retract_missed_many": "{count} messages the bot could not reach (removed from those "
+    "groups, or Telegram refused); they are still there.",
     "copy_retracted": "🗑️ <i>Alert #{number} was retracted as a false alarm.</i>",
     # the command is named in the language's own words (the English aliases in English)
     "need_reply_update": "ℹ️ Send /update as a reply to a message of an alert.",

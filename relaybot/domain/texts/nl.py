@@ -53,6 +53,10 @@ TEXTS: dict[str, str] = {
     "retract_done_blanked": "🗑️ Melding #{number} is ingetrokken: loos alarm. "
     "De bot heeft {count} bericht(en) verwijderd; {blanked} bericht(en) waren ouder dan 48 uur "
     "en zijn leeggemaakt (Telegram staat verwijderen dan niet meer toe).",
+    "retract_missed_one": "1 bericht kon de bot niet bereiken (verwijderd uit die groep, of "
+    "Telegram weigerde); dat staat er nog.",
+    "retract_missed_many": "{count} berichten kon de bot niet bereiken (verwijderd uit die "
+    "groepen, of Telegram weigerde); die staan er nog.",
     "copy_retracted": "🗑️ <i>Melding #{number} is ingetrokken: loos alarm.</i>",
     # the command is named in the language's own words (the English aliases in English)
     "need_reply_update": "ℹ️ Gebruik /update als antwoord op een bericht van een melding.",
