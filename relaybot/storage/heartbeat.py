@@ -20,6 +20,9 @@ from typing import Any
 
 BEAT_SECONDS = 30.0
 MAX_AGE = 3 * BEAT_SECONDS  # three missed beats: stuck
+# a set-aside update is news (exit 6) for an hour: Docker's health check would otherwise
+# mark the container unhealthy for good over one old update, until the bot restarts
+SET_ASIDE_NEWS = 3600.0
 
 # exit codes of `relaybot health`, one per state (2 is a settings error, as for every command)
 OK, STUCK, STOPPED, NOT_STARTED, DIED, SET_ASIDE = 0, 1, 3, 4, 5, 6
@@ -126,7 +129,7 @@ def _updates(data: dict[str, Any], now: float) -> Health | None:
                 f" {now - float(retrying['since']):.0f} s ({retrying['error']}); it is set aside"
                 " after RELAYBOT_UPDATE_RETRY_S",
             )
-        if isinstance(aside, dict):
+        if isinstance(aside, dict) and now - float(aside["at"]) <= SET_ASIDE_NEWS:
             return Health(
                 SET_ASIDE,
                 f"running, but {aside['count']} update(s) set aside since the start; the last,"

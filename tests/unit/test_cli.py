@@ -336,7 +336,8 @@ def test_health_says_which_update_keeps_failing_or_was_set_aside(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     """An update failing for more than a beat: 1 "stuck", naming it; one set aside: 6, naming
-    it, until the bot starts again; a brief retry is no news."""
+    it, for an hour (Docker's health check would otherwise restart the container for ever
+    over one old update); a brief retry is no news."""
     path = heartbeat_path(tmp_path / "data" / "relaybot.sqlite3")
     path.parent.mkdir(parents=True)
     now = time.time()
@@ -350,6 +351,17 @@ def test_health_says_which_update_keeps_failing_or_was_set_aside(
     beat(path, notes={"set_aside": {**aside, "at": now - 60}})
     code, line = _health(capsys)
     assert code == 6 and "2 update(s) set aside" in line and "41 (callback_query)" in line
+    beat(path, notes={"set_aside": {**aside, "at": now - 3700}})  # news for an hour only
+    code, line = _health(capsys)
+    assert code == 0 and line.startswith("ok")
+    beat(
+        path,
+        notes={
+            "set_aside": {**aside, "at": now - 3700},
+            "retrying": {**failing, "since": now - 95},
+        },
+    )
+    assert _health(capsys)[0] == 1  # a stuck update is news however old the set-aside one
     beat(path)
     assert _health(capsys)[0] == 0
 
