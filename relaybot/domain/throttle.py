@@ -48,9 +48,12 @@ class AnswerThrottle:
         self._overall: deque[float] = deque()
         self.dropped = 0
 
-    def allow(self, chat_id: int, person_id: int | None, now: float) -> bool:
+    def allow(self, chat_id: int, person_id: int | None, now: float, messages: int = 1) -> bool:
         """True (and counted) when an answer into ``chat_id`` for ``person_id`` fits both
-        windows; False when it is to be dropped. A group has a negative id."""
+        windows; False when it is to be dropped. A group has a negative id. An answer sent
+        as several messages (a long text, split) counts each against the chat's and the
+        overall budget, one against the person's; one longer than a whole budget still fits
+        an idle chat."""
         limits = self.limits
         since = now - limits.window
         chat = self._window(self._chats, chat_id, since)
@@ -61,15 +64,17 @@ class AnswerThrottle:
         overall = self._overall
         while overall and overall[0] <= now - limits.overall_window:
             overall.popleft()
+        to_chat = min(max(messages, 1), chat_limit)
+        to_all = min(max(messages, 1), limits.overall)
         if (
-            len(chat) >= chat_limit
+            len(chat) + to_chat > chat_limit
             or (person is not None and len(person) >= limits.person)
-            or len(overall) >= limits.overall
+            or len(overall) + to_all > limits.overall
         ):
             self.dropped += 1
             return False
-        overall.append(now)
-        chat.append(now)
+        overall.extend([now] * to_all)
+        chat.extend([now] * to_chat)
         if person is not None:
             person.append(now)
         if len(self._people) > 4096 or len(self._chats) > 4096:

@@ -244,12 +244,18 @@ class Context:
         return None if staff or actor.is_co_admin else actor.user_id
 
     async def admit_answer(
-        self, conn: aiosqlite.Connection, chat_id: int, person_id: int | None, reason: str
+        self,
+        conn: aiosqlite.Connection,
+        chat_id: int,
+        person_id: int | None,
+        reason: str,
+        messages: int = 1,
     ) -> bool:
         """Whether one more answer fits: answers never take more than half of a chat's rate
         budget (Telegram: 20 a minute in a group) nor of the bot's overall one, and one person
-        gets a few a minute. What does not fit is dropped, logged and counted."""
-        if self.answers.allow(chat_id, person_id, self.clock()):
+        gets a few a minute; an answer split into several `messages` counts each. What does
+        not fit is dropped, logged and counted."""
+        if self.answers.allow(chat_id, person_id, self.clock(), messages):
             return True
         await counters.count(conn, self.counter_place(chat_id), "answers_dropped", self.clock())
         log.info("answer_dropped", chat=chat_id, reason=reason)

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import aiosqlite
 import structlog
 
+from relaybot.domain import fit
 from relaybot.domain import moderation as mod
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.intents import Card, CardKind, EditMessage, Say
@@ -315,11 +316,11 @@ class Moderation:
             if not await idempotency.claim(conn, command.key, ctx.clock()):
                 return
             asker = ctx.asker(command.chat.id, command.actor)
-            if not await ctx.admit_answer(conn, command.chat.id, asker, "rules"):
+            text = self.show_rules()
+            parts = len(fit.split(text, fit.TEXT_LIMIT, continued=ctx.texts("continued")))
+            if not await ctx.admit_answer(conn, command.chat.id, asker, "rules", parts):
                 return
-            rules = Say(
-                command.chat.id, self.show_rules(), reply_to=command.message_id, priority=PRIORITY
-            )
+            rules = Say(command.chat.id, text, reply_to=command.message_id, priority=PRIORITY)
             await outbox.enqueue(conn, rules, ctx.clock())
         ctx.wake()
 

@@ -49,3 +49,20 @@ def test_old_windows_are_forgotten() -> None:
     for person in range(20000):
         throttle.allow(-person - 1, person, 1000.0 + person)
         assert len(throttle._people) <= 4097 and len(throttle._chats) <= 4097
+
+
+def test_an_answer_split_into_several_messages_counts_each() -> None:
+    """A long answer (house rules in three messages) uses three of the group's ten: after
+    three such answers, one more of three no longer fits, one of one still does."""
+    throttle = AnswerThrottle()
+    for _ in range(3):
+        assert throttle.allow(GROUP, None, 0.0, messages=3)
+    assert not throttle.allow(GROUP, None, 1.0, messages=3)
+    assert throttle.allow(GROUP, None, 1.0)
+
+
+def test_an_answer_longer_than_the_whole_budget_still_fits_an_idle_group() -> None:
+    """Rules longer than the group's answer budget are still answered when nothing else was."""
+    throttle = AnswerThrottle()
+    assert throttle.allow(GROUP, None, 0.0, messages=40)
+    assert not throttle.allow(GROUP, None, 1.0)
