@@ -32,6 +32,25 @@ def private_file(target: Path, *, replace: bool = False) -> Iterator[Path]:
         if replace:
             os.replace(temporary, target)
         else:
-            os.link(temporary, target)  # fails on anything at target, a link included
+            _take_new_name(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+# what file systems without hard links (vfat, exFAT, SMB) answer os.link with
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def _take_new_name(temporary: Path, target: Path) -> None:
+    """``temporary`` takes ``target``'s name only if nothing is there (a link included).
+    Where hard links are refused, the name is claimed first with an exclusive create that
+    never follows a link, then the file is renamed over that claim."""
+    try:
+        os.link(temporary, target)  # fails on anything at target, a link included
+        return
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    os.close(fd)
+    os.replace(temporary, target)

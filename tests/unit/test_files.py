@@ -52,3 +52,34 @@ def test_a_failure_in_the_block_leaves_nothing(tmp_path: Path) -> None:
         temporary.write_text("half", encoding="utf-8")
         raise RuntimeError("the copy failed")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("code", ["EPERM", "ENOTSUP", "EOPNOTSUPP"])
+def test_a_file_system_without_hard_links_still_gets_the_file_never_over_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    """vfat, exFAT and SMB refuse hard links (EPERM, ENOTSUP): the file still takes its name,
+    0600; an existing file or a symbolic link there is still neither replaced nor followed.
+    Before, the backup failed with a misleading "Operation not permitted"."""
+    import errno
+    import os
+
+    def refuse(*_args: object) -> None:
+        raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)))
+
+    monkeypatch.setattr(os, "link", refuse)
+    target = tmp_path / "backup.sqlite3"
+    with private_file(target) as temporary:
+        temporary.write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with pytest.raises(FileExistsError), private_file(target) as temporary:
+        temporary.write_bytes(b"other")
+    assert target.read_bytes() == b"new"
+    elsewhere = tmp_path / "elsewhere"
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(elsewhere)
+    with pytest.raises(OSError), private_file(link) as temporary:
+        temporary.write_bytes(b"other")
+    assert link.is_symlink() and not elsewhere.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.sqlite3", "link.sqlite3"]
