@@ -124,3 +124,12 @@ def test_the_architecture_tour_names_only_functions_that_exist() -> None:
         if not path.exists() or function not in defined(path):
             missing.append(f"{name} {function}")
     assert missing == []
+
+
+def test_compose_file_points_to_the_docker_section_that_exists() -> None:
+    """compose.yaml's first line sends the reader to docs/operating.md's Docker section (the
+    README no longer has one)."""
+    root = Path(__file__).resolve().parents[2]
+    first = (root / "compose.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert 'docs/operating.md: "Docker"' in first
+    assert "\n### Docker\n" in (root / "docs" / "operating.md").read_text(encoding="utf-8")
