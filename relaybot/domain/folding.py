@@ -76,6 +76,20 @@ def fold(text: str) -> str:
     return bare.translate(table)
 
 
+# Plain ASCII (nearly every message) is first asked one cheap question: could it hold any
+# disguise at all (a digit or symbol beside a letter, a lone letter between separators, a
+# letter three times in a row)? Most messages cannot, and skip every other search.
+_ASCII_SUSPECT = re.compile(
+    r"[a-z][013457@$!|*9]|[013457@$!|*9][a-z]|[ ._\-][a-z0-9][ ._\-]|([a-z])\1\1"
+)
+
+
+def plain(folded: str) -> bool:
+    """True when the folded text cannot hide a word: its only reading is itself, and no
+    letter in it is stretched."""
+    return folded.isascii() and _ASCII_SUSPECT.search(folded) is None
+
+
 def readings(folded: str) -> list[str]:
     """The folded text and the other forms it may be hiding a word in (usually just one)."""
     if _TRICKS.search(folded) is None:
