@@ -24,7 +24,7 @@ from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
 from relaybot.domain.texts import Raw
 from relaybot.service.context import Answer, Command, Context
 from relaybot.service.ports import Telegram, TelegramRefused
-from relaybot.storage import chats, counters, idempotency, outbox, signups
+from relaybot.storage import chats, counters, idempotency, inbox, outbox, signups
 from relaybot.storage.signups import SignUp
 
 log = structlog.get_logger("relaybot.signup")
@@ -135,6 +135,7 @@ class Signup:
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return
+            await inbox.forget_set_aside_of(conn, user_id)
             current = await signups.open_for(conn, user_id)
             if current is None:
                 await self.ctx.say(conn, user_id, "signup_nothing_to_stop")
@@ -445,6 +446,7 @@ class Signup:
                 return
             mine = await signups.of_user(conn, user_id)
             await signups.delete(conn, [s.id for s in mine])
+            await inbox.forget_set_aside_of(conn, user_id)
             cleared = await outbox.erase_signup_payloads(conn, [s.id for s in mine], user_id, now)
             for gone in mine:
                 text = self.ctx.texts("signup_card_erased", id=gone.id)

@@ -82,3 +82,22 @@ async def next_offset(conn: aiosqlite.Connection) -> int | None:
 async def count(conn: aiosqlite.Connection) -> int:
     row = await fetch_one(conn, "SELECT COUNT(*) FROM inbox")
     return int(row[0]) if row else 0
+
+
+# Where an update names the person it came from (and a private chat is that person's id).
+_PERSON = (
+    "$.message.from.id", "$.edited_message.from.id", "$.callback_query.from.id",
+    "$.chat_join_request.from.id", "$.my_chat_member.from.id", "$.chat_member.from.id",
+    "$.message.chat.id", "$.edited_message.chat.id",
+)  # fmt: skip
+
+
+async def forget_set_aside_of(conn: aiosqlite.Connection, user_id: int) -> int:
+    """Erase every update set aside that came from this person or their private chat (what
+    they wrote, a phone number or an address among it): `/vergeet` and `/stop` leave
+    nothing of them in the table kept for inspection."""
+    where = " OR ".join(f"json_extract(body, '{path}') = ?" for path in _PERSON)
+    cursor = await conn.execute(
+        f"DELETE FROM inbox_set_aside WHERE {where}", (user_id,) * len(_PERSON)
+    )
+    return cursor.rowcount

@@ -65,9 +65,12 @@ async def _erase_payloads(conn: aiosqlite.Connection, number: int | None = None)
     return cursor.rowcount
 
 
+SET_ASIDE_DAYS = 7  # long enough to look into a failure, short for what someone wrote
+
+
 async def _forget_set_aside(conn: aiosqlite.Connection, before: float) -> int:
-    """Updates set aside (kept for inspection, with what someone wrote) go after as long as
-    an incident's text."""
+    """Updates set aside (kept for inspection, with what someone wrote) go after a week, or
+    after as long as an incident's text when that is shorter."""
     cursor = await conn.execute("DELETE FROM inbox_set_aside WHERE set_aside_at <= ?", (before,))
     return cursor.rowcount
 
@@ -84,7 +87,7 @@ async def sweep(db: Database, now: float, retention_days: float) -> int:
                 await erase(conn, number, now)
             if len(numbers) < BATCH:
                 emptied = await _erase_payloads(conn) + await _forget_set_aside(
-                    conn, now - retention_days * DAY
+                    conn, now - min(retention_days, SET_ASIDE_DAYS) * DAY
                 )
         erased += len(numbers)
         if len(numbers) < BATCH:

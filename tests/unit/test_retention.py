@@ -110,8 +110,8 @@ async def test_an_open_or_recent_incident_is_kept(tmp_path: Path) -> None:
     assert kept is not None and kept.text.startswith(SECRET) and kept.author == AUTHOR
 
 
-async def test_an_update_set_aside_is_gone_after_retention_days(tmp_path: Path) -> None:
-    """An update set aside keeps what someone wrote for inspection, for retention_days."""
+async def test_an_update_set_aside_is_gone_after_a_week(tmp_path: Path) -> None:
+    """An update set aside keeps what someone wrote for inspection, for a week."""
     db = await Database(tmp_path / "db.sqlite3").open()
     body = json.dumps({"update_id": 5, "message": {"text": SECRET}})
     async with db.transaction() as conn:
@@ -119,9 +119,48 @@ async def test_an_update_set_aside_is_gone_after_retention_days(tmp_path: Path) 
             "INSERT INTO inbox (update_id, body, received_at) VALUES (5, ?, 0)", (body,)
         )
         await inbox.set_aside(conn, 5, "message", "BadRequest", NOW)
-    await retention.sweep(db, NOW + 89 * DAY, retention_days=90)
+    await retention.sweep(db, NOW + 6 * DAY, retention_days=90)
     assert SECRET.encode() in file_bytes(db.path)
-    await retention.sweep(db, NOW + 90 * DAY, retention_days=90)
+    await retention.sweep(db, NOW + 7 * DAY, retention_days=90)
+    await db.close()
+    assert SECRET.encode() not in file_bytes(tmp_path / "db.sqlite3")
+
+
+async def test_forgetting_a_person_erases_their_updates_set_aside(tmp_path: Path) -> None:
+    """/vergeet and /stop erase what a person's set-aside updates hold (a private sign-up
+    answer with a phone number), and nobody else's."""
+    db = await Database(tmp_path / "db.sqlite3").open()
+    mine = {"chat": {"id": 44, "type": "private"}, "from": {"id": 44}, "text": "06 9999 0001"}
+    theirs = {"chat": {"id": -100, "type": "supergroup"}, "from": {"id": 45}, "text": "anders"}
+    press = {"id": "q", "from": {"id": 44}, "data": "x"}
+    async with db.transaction() as conn:
+        for update_id, key, content in ((1, "message", mine), (2, "message", theirs),
+                                        (3, "callback_query", press)):  # fmt: skip
+            body = json.dumps({"update_id": update_id, key: content})
+            await conn.execute(
+                "INSERT INTO inbox (update_id, body, received_at) VALUES (?, ?, 0)",
+                (update_id, body),
+            )
+            await inbox.set_aside(conn, update_id, key, "BadRequest", NOW)
+        assert await inbox.forget_set_aside_of(conn, 44) == 2
+    async with db.reading() as conn:
+        left = await conn.execute_fetchall("SELECT update_id FROM inbox_set_aside")
+    await db.close()
+    assert [row[0] for row in left] == [2]
+
+
+async def test_an_update_set_aside_goes_with_a_short_retention(tmp_path: Path) -> None:
+    """With retention_days under a week, an update set aside goes as soon as that."""
+    db = await Database(tmp_path / "db.sqlite3").open()
+    body = json.dumps({"update_id": 5, "message": {"text": SECRET}})
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO inbox (update_id, body, received_at) VALUES (5, ?, 0)", (body,)
+        )
+        await inbox.set_aside(conn, 5, "message", "BadRequest", NOW)
+    await retention.sweep(db, NOW + 2 * DAY, retention_days=3)
+    assert SECRET.encode() in file_bytes(db.path)
+    await retention.sweep(db, NOW + 3 * DAY, retention_days=3)
     await db.close()
     assert SECRET.encode() not in file_bytes(tmp_path / "db.sqlite3")
 
