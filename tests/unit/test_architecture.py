@@ -413,9 +413,6 @@ def test_use_case_tests_do_not_import_the_telegram_package() -> None:
 
 TELEGRAM = PACKAGE / "telegram"
 LONGEST_FUNCTION = 80  # lines, decorators and docstring included
-# delivery.py is being reshaped (issue 23 item 2: its decisions move to relaybot/service);
-# its planner is the one function left over the limit until then
-LONG_FOR_NOW = {"delivery.py": ["_plan (92 lines)"]}
 
 
 def long_functions(path: Path) -> list[str]:
@@ -434,7 +431,7 @@ def long_functions(path: Path) -> list[str]:
 def test_no_function_in_the_telegram_package_is_longer_than_80_lines(path: Path) -> None:
     """A function in relaybot/telegram fits on a screen (register() was one 355-line function
     of closures once)."""
-    assert long_functions(path) == LONG_FOR_NOW.get(path.name, [])
+    assert long_functions(path) == []
 
 
 def test_handlers_are_modules_by_area() -> None:
