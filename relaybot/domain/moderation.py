@@ -108,17 +108,17 @@ class Blocklist:
             return False
         folded = fold(text)
         if plain(folded):  # nearly every message: one search for a disguise, none found
-            return (self._first is None or self._first.search(folded) is not None) and (
-                self._pattern.search(folded) is not None
-            )
-        for form in readings(folded):
-            if (self._first is None or self._first.search(form) is not None) and (
-                self._pattern.search(form) is not None
-            ):
-                return True
-            if stretched(form) and self._stretched_hit(form):
-                return True
-        return False
+            return self._found(folded)
+        return any(
+            self._found(form) or (stretched(form) and self._stretched_hit(form))
+            for form in readings(folded)
+        )
+
+    def _found(self, form: str) -> bool:
+        """A blocked word stands in this form as a whole word (the quick look first)."""
+        if self._first is not None and self._first.search(form) is None:
+            return False
+        return self._pattern.search(form) is not None  # type: ignore[union-attr]
 
     def _stretched_hit(self, form: str) -> bool:
         """A blocked word hidden by stretching: squeezed, it matches a squeezed word, and the
