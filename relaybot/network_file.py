@@ -89,6 +89,11 @@ class _PolicySection(BaseModel):
     warning_days: float = Field(default=90, gt=0, strict=True, allow_inf_nan=False)
     flood_per_minute: int = Field(default=10, ge=1, strict=True)
     digest: str = Field(default="monday 09:00", strict=True)  # "" = no weekly digest
+    cards_per_minute: int = Field(default=6, ge=1, strict=True)
+    signups_per_hour: int = Field(default=20, ge=1, strict=True)
+    alert_radius_m: float = Field(default=0, ge=0, le=50_000, allow_inf_nan=False)
+    round_max_hours: float = Field(default=4, gt=0, le=24, allow_inf_nan=False)
+    start_group_at: int = Field(default=5, ge=2, strict=True)
 
     @field_validator("digest")
     @classmethod

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(default=4, ge=1, le=64)
     # seconds an update whose handling keeps failing is tried before it is set aside
     update_retry_s: float = Field(default=300.0, gt=0)
+    # with PostgreSQL: a standby takes over this long after the active process died
+    failover_s: float = Field(default=15.0, gt=0)
 
     @field_validator("token", "webhook_secret", "database_url", mode="before")
     @classmethod

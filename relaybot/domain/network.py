@@ -30,6 +30,11 @@ class Policy:
     warning_days: float = 90
     flood_per_minute: int = 10
     digest: str = "monday 09:00"  # "" = no weekly digest
+    cards_per_minute: int = 6  # sign-up cards and other cards sent to one chat a minute
+    signups_per_hour: int = 20  # new sign-up cards a network an hour; the rest try later
+    alert_radius_m: float = 0  # a located alert also reaches areas this near (0 = off)
+    round_max_hours: float = 4  # a surveillance round left open ends itself after this
+    start_group_at: int = 5  # waiting residents of one street or buurt that make a card
 
     @property
     def incident_ttl(self) -> timedelta:
