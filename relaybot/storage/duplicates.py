@@ -6,9 +6,7 @@ from __future__ import annotations
 import aiosqlite
 
 
-async def first_duplicate(
-    conn: aiosqlite.Connection, number: int, user_id: int, at: float
-) -> bool:
+async def first_duplicate(conn: aiosqlite.Connection, number: int, user_id: int, at: float) -> bool:
     """Record that this person reported (or meant to report) 112 after it was reported. True
     the first time per incident: they get one answer and count once as a duplicate
     prevented, however often they repeat themselves."""

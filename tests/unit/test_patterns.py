@@ -274,6 +274,8 @@ def test_crafted_long_messages_keep_their_meaning(defaults: CallPatterns, messag
     and the negative's words, with nothing to negate, do not veto."""
     assert len(message) > 4000
     assert defaults.classify(message) == CALLED
+
+
 # --- operator patterns the single joined regex cannot hold (issue 17) --------------------
 
 
@@ -467,4 +469,3 @@ def test_a_pattern_with_capitals_still_matches_whatever_the_case(tmp_path: Path)
     patterns = load_patterns(path)
     assert patterns.classify("POLITIE gebeld!") == CALLED
     assert patterns.classify("ik bel even") == INTENT
-
