@@ -42,6 +42,11 @@ def digest_text(report: Report, texts: Texts) -> str:
     if busiest:
         names = ", ".join(f"{row.name} ({row.raised})" for row in busiest)
         lines.append(texts("digest_busiest", names=names))
+    walked = [row for row in report.rows if row.rounds]
+    if walked:
+        lines.append(
+            texts("digest_rounds", names=", ".join(f"{row.name} ({row.rounds})" for row in walked))
+        )
     days = report.inactive_days
     quiet = report.inactive
     if quiet:

@@ -27,6 +27,7 @@ class CardKind(Enum):
     LINK_REQUEST = "link_request"
     SIGNUP = "signup"
     REMOVAL = "removal"
+    ROUND = "round"  # a surveillance round's card in its group
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from relaybot.domain.rounds import VEST_ROUND_DAYS
 
 __all__ = [
     "REGIE",
@@ -178,6 +180,18 @@ class Tally:
         self._months = period.months()
         self._start, self._end = period.start, period.end
         self.per_month = [0] * len(self._month_starts)
+        self.rounds: dict[str, list[int]] = {}  # place -> rounds walked per month of the period
+        self.last_round: dict[str, float] = {}  # place -> when its latest round began
+
+    def walked(self, key: str | None, at: float) -> None:
+        """A surveillance round that began at ``at`` in the place's chat."""
+        if key is None or at > self.as_of:
+            return
+        if at > self.last_round.get(key, 0.0):
+            self.last_round[key] = at
+        if self.in_period(at):
+            counts = self.rounds.setdefault(key, [0] * len(self._month_starts))
+            counts[self.month_index(at)] += 1
 
     def place(self, key: str) -> _Place:
         found = self._places.get(key)
@@ -286,6 +300,8 @@ class Row:
     inactive: bool | None  # None: not applicable (the regiegroep)
     signs: int
     vests_eur: float
+    rounds: int = 0  # surveillance rounds walked in the period
+    vests_idle: bool = False  # vests bought, but no round in the last VEST_ROUND_DAYS days
 
 
 @dataclass(frozen=True)
@@ -297,6 +313,12 @@ class Report:
     rows: tuple[Row, ...]  # neighbourhoods in file order, then the regiegroep
     totals: Row
     per_month: tuple[tuple[str, int], ...]  # incidents raised per local month
+    # surveillance rounds per neighbourhood (slug, file order; those that walked any) and month
+    rounds_per_month: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    @property
+    def vests_idle(self) -> tuple[Row, ...]:
+        return tuple(row for row in self.rows if row.vests_idle)
 
     @property
     def inactive(self) -> tuple[Row, ...]:
@@ -313,7 +335,11 @@ def build_report(
     total_name: str,
 ) -> Report:
     """Rows per neighbourhood (file order), one for the regiegroep, and a totals row."""
-    rows = [_row(hood, tally.place(hood.slug), tally.as_of, inactive_days) for hood in hoods]
+    hoods = list(hoods)
+    rows = [
+        _rounds(_row(hood, tally.place(hood.slug), tally.as_of, inactive_days), tally)
+        for hood in hoods
+    ]
     rows.append(_row(Hood(REGIE, regie_name, ""), tally.place(REGIE), tally.as_of, None))
     every_minute = [m for key in [r.slug for r in rows] for m in tally.place(key).flag_minutes]
     totals = Row(
@@ -332,6 +358,7 @@ def build_report(
         inactive=None,
         signs=sum(r.signs for r in rows),
         vests_eur=sum(r.vests_eur for r in rows),
+        rounds=sum(r.rounds for r in rows),
     )
     return Report(
         network=network,
@@ -341,7 +368,19 @@ def build_report(
         rows=tuple(rows),
         totals=totals,
         per_month=tuple(zip(tally.period.months(), tally.per_month, strict=True)),
+        rounds_per_month=tuple(
+            (hood.slug, tuple(tally.rounds[hood.slug]))
+            for hood in hoods
+            if hood.slug in tally.rounds
+        ),
     )
+
+
+def _rounds(row: Row, tally: Tally) -> Row:
+    """The row with its rounds, and marked when its vests saw no round for 60 days."""
+    last = tally.last_round.get(row.slug)
+    idle = row.vests_eur > 0 and (last is None or tally.as_of - last >= VEST_ROUND_DAYS * 86400)
+    return replace(row, rounds=sum(tally.rounds.get(row.slug, ())), vests_idle=idle)
 
 
 def _row(hood: Hood, place: _Place, as_of: float, inactive_days: int | None) -> Row:

@@ -52,6 +52,11 @@ class Weekly:
         return datetime.combine(last.date() + timedelta(days=7), self.at, zone).timestamp()
 
 
+def weekday(word: str) -> int | None:
+    """'maandag' or 'monday' -> 0 ... 'zondag' or 'sunday' -> 6; None for another word."""
+    return _DAYS.get(word.strip().lower())
+
+
 def parse_weekly(text: str) -> Weekly | None:
     """'monday 09:00' (or 'maandag 9:00') -> Weekly; '' -> None (off).
 

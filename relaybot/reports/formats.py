@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import datetime
 
 from relaybot.domain.report import Report, Row
@@ -127,6 +128,43 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+def rounds_rows(report: Report) -> list[tuple[str, tuple[int, ...]]]:
+    """(name, rounds per month) of each neighbourhood that walked rounds in the period."""
+    names = {row.slug: row.name for row in report.rows}
+    return [(names[slug], counts) for slug, counts in report.rounds_per_month]
+
+
+def vests_idle_lines(report: Report, texts: Texts, name: Callable[[str], str] = str) -> list[str]:
+    """One line per neighbourhood with vests but no round in the last 60 days (`name`: how
+    a name people typed is written)."""
+    return [
+        texts.plain(
+            "report_vests_idle_line",
+            name=name(row.name),
+            kern=name(row.kern),
+            eur=number(row.vests_eur),
+        )
+        for row in report.vests_idle
+    ]
+
+
+def _rounds_markdown(report: Report, texts: Texts) -> list[str]:
+    lines = ["", f"## {texts.plain('report_rounds_heading')}", ""]
+    table = rounds_rows(report)
+    if table:
+        months = [month for month, _count in report.per_month]
+        lines.append("| " + " | ".join([texts.plain("report_col_name"), *months]) + " |")
+        lines.append("| --- |" + " ---: |" * len(months))
+        for name, counts in table:
+            lines.append("| " + " | ".join([_literal(name), *map(str, counts)]) + " |")
+    else:
+        lines.append(texts.plain("report_rounds_none"))
+    if report.vests_idle:
+        lines.append("")
+    lines += [f"- ⚠ {line}" for line in vests_idle_lines(report, texts, _literal)]
+    return lines
+
+
 def to_markdown(report: Report, texts: Texts, made: float) -> str:
     _, period, made_line = heading(report, texts, made)
     title = texts.plain("report_title", network=_literal(report.network))
@@ -158,6 +196,7 @@ def to_markdown(report: Report, texts: Texts, made: float) -> str:
             lines.append(f"- {line}")
     else:
         lines.append(texts.plain("report_inactive_none"))
+    lines += _rounds_markdown(report, texts)
     lines += ["", f"## {texts.plain('report_chart_months')}", ""]
     lines += [f"- {month}: {count}" for month, count in report.per_month]
     lines += ["", texts.plain("report_notes"), ""]

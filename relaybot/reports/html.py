@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from relaybot.domain.report import Report
 from relaybot.domain.texts import Texts
 from relaybot.reports import charts
-from relaybot.reports.formats import COLUMNS, heading, values
+from relaybot.reports.formats import COLUMNS, heading, rounds_rows, values, vests_idle_lines
 
 CHART_HOODS = 30  # the busiest neighbourhoods in the chart; every one is in the table
 
@@ -29,6 +29,8 @@ _TEXT_KEYS = (
     "report_inactive_none",
     "report_table",
     "report_notes",
+    "report_rounds_heading",
+    "report_rounds_none",
 )
 
 
@@ -89,4 +91,7 @@ def to_html(report: Report, texts: Texts, made: float) -> str:
         months_chart=charts.months_chart(report.per_month, texts.plain("report_chart_months")),
         hoods_chart=charts.hoods_chart(busiest, texts.plain("report_chart_hoods"), legend),
         hoods_note=note,
+        months=[month for month, _count in report.per_month],
+        rounds=rounds_rows(report),
+        vests_idle=vests_idle_lines(report, texts),
     )

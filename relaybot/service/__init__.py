@@ -18,6 +18,7 @@ from relaybot.service.linking import Linking
 from relaybot.service.moderation import Moderation
 from relaybot.service.ports import Telegram
 from relaybot.service.reports import Reports
+from relaybot.service.rounds import Rounds
 from relaybot.service.signup import Signup
 from relaybot.service.startup_checks import StartupChecks
 from relaybot.service.tagging import Tagging
@@ -38,6 +39,7 @@ class UseCases:
     moderation: Moderation
     signup: Signup
     reports: Reports
+    rounds: Rounds
     startup_checks: StartupChecks
 
     @classmethod
@@ -65,6 +67,7 @@ class UseCases:
             moderation=moderation,
             signup=Signup(ctx, telegram),
             reports=Reports(ctx),
+            rounds=Rounds(ctx),
             startup_checks=StartupChecks(ctx, telegram),
         )
 

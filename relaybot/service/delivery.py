@@ -36,7 +36,7 @@ from relaybot.domain.render import notice as notice_text
 from relaybot.domain.render import render_alert, render_followup
 from relaybot.domain.signup import Status
 from relaybot.service.context import Context
-from relaybot.storage import chats, counters, incidents, outbox, signups
+from relaybot.storage import chats, counters, incidents, outbox, rounds, signups
 from relaybot.storage.outbox import Delivered, Row
 
 log = structlog.get_logger("relaybot.delivery")
@@ -285,6 +285,8 @@ class Delivery:
                 writes.append(lambda conn: chats.set_link_card(conn, card.id, message_id))
             elif card.kind is CardKind.SIGNUP:
                 writes.append(lambda conn: signups.set_card(conn, card.id, message_id))
+            elif card.kind is CardKind.ROUND:
+                writes.append(lambda conn: rounds.set_card(conn, card.id, message_id))
         number = row.incident
         settles = isinstance(intent, Alert) or (
             isinstance(intent, Say) and intent.settles is not None

@@ -261,4 +261,35 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             set_aside_at REAL NOT NULL
         )""",
     ),
+    # 11, 12: reserved for the third wave's other issues (25, 26), which fill them in
+    (),
+    (),
+    # 13 (issue 28): surveillance rounds. A round keeps its chat, times, note and number of
+    # walkers; who started it and who walk (round_walkers) only while it is planned or walks
+    (
+        """CREATE TABLE rounds (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            planned_at REAL,
+            meeting TEXT NOT NULL DEFAULT '',
+            started_at REAL,
+            ended_at REAL,
+            walkers INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            starter_id INTEGER,
+            starter_name TEXT NOT NULL DEFAULT '',
+            reminded INTEGER NOT NULL DEFAULT 0,
+            card_message_id INTEGER,
+            created_at REAL NOT NULL
+        )""",
+        "CREATE INDEX rounds_by_chat ON rounds (chat_id, ended_at)",
+        "CREATE INDEX rounds_by_start ON rounds (started_at)",
+        """CREATE TABLE round_walkers (
+            round_id INTEGER NOT NULL REFERENCES rounds (id),
+            user_id INTEGER NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            joined_at REAL NOT NULL,
+            PRIMARY KEY (round_id, user_id)
+        )""",
+    ),
 )

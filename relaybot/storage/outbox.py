@@ -73,6 +73,7 @@ _CARD_KEYS = {
     CardKind.LINK_REQUEST: "link_request",
     CardKind.SIGNUP: "signup_card",
     CardKind.REMOVAL: "removal_card",
+    CardKind.ROUND: "round_card",
 }
 
 

@@ -109,6 +109,11 @@ def read_facts(
             (tally.as_of,),
         ):
             tally.active(slug, latest)
+    if "rounds" in tables:  # surveillance rounds, by when they began
+        for chat_id, started_at in conn.execute(
+            "SELECT chat_id, started_at FROM rounds WHERE started_at IS NOT NULL"
+        ):
+            tally.walked(place_of(chat_id), started_at)
     if "activity" in tables:
         for slug, watched_since, last_at in conn.execute(
             "SELECT slug, watched_since, last_at FROM activity"

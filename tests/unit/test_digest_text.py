@@ -122,3 +122,18 @@ def test_quiet_notices_fill_a_message_to_the_limit_exactly() -> None:
     assert 0 < rest < 600
     assert len(lines_for([*full, "b" * rest])) == 1
     assert len(lines_for([*full, "b" * (rest + 1)])) == 2
+
+
+def test_digest_names_the_rounds_walked_per_neighbourhood() -> None:
+    """Rounds walked in the week are named per neighbourhood with their number; a week
+    without rounds has no such line."""
+    hoods = [Hood("a", "Alfa", "K"), Hood("b", "Beta", "K")]
+
+    def fill(tally: Tally) -> None:
+        tally.walked("a", at("2026-11-25 21:00"))
+        tally.walked("a", at("2026-11-27 21:00"))
+        tally.walked("b", at("2026-11-28 20:00"))
+
+    text = digest_text(week(hoods, fill), Texts("nl"))
+    assert "🚶 Rondes gelopen: Alfa (2), Beta (1)." in text.splitlines()
+    assert "Rondes" not in digest_text(week(hoods), Texts("nl"))

@@ -77,6 +77,7 @@ TEXTS: dict[str, str] = {
     "/intrekken — (as a reply) retract a false alarm\n"
     "/meldingen — open alerts in this group\n"
     "/buren — adjacent neighbourhoods\n"
+    "/ronde — start a surveillance round (/ronde klaar, /ronde plan saturday 21:00)\n"
     "/regels — the house rules\n"
     "/waarschuw [reason] — (co-admin, as a reply) warn a member\n"
     "/vergeef — (co-admin, as a reply) take the latest warning back\n"
@@ -426,5 +427,58 @@ TEXTS.update(
         "settled_missed": "✗ {place}: {reason}",
         "reason_removed": "bot removed",
         "reason_unreachable": "unreachable",
+    }
+)
+
+# --- issue 28: surveillance rounds (/round) ---
+TEXTS.update(
+    {
+        "round_card_open": "🚶 <b>Round started by {name}, {time}</b>",
+        "round_card_planned": "📅 <b>Round planned: {moment}</b>",
+        "round_card_meeting": "📍 Meeting point: {meeting}",
+        "round_card_note": "📝 {note}",
+        "round_card_walkers": "Walking: {names}",
+        "round_card_ended": "✅ <b>Round walked</b> · {start}–{end} · {walkers}",
+        "round_card_ended_auto": "✅ <b>Round walked</b> · {start}–{end} · {walkers} "
+        "(ended by itself)",
+        "round_card_cancelled": "📅 The round of {moment} is off: nobody signed up.",
+        "round_moment": "{day} {date} at {time}",
+        "round_nobody": "nobody yet",
+        "round_walkers_one": "{count} walker",
+        "round_walkers_many": "{count} walkers",
+        "button_round_join": "🚶 I'm walking",
+        "button_round_done": "🏁 Done",
+        "round_joined": "You are walking.",
+        "round_left": "You are no longer walking.",
+        "round_over": "This round is over.",
+        "round_done_thanks": "Thank you! The round has ended.",
+        "round_done_starter_only": "Only {name}, who started the round, can end it with this "
+        "button. Anyone can send /round klaar.",
+        "round_only_in_group": "Start a round in your neighbourhood's group, not here.",
+        "round_already": "A round is under way, started by {name} at {time}. Walking along? "
+        "Press 🚶 I'm walking.",
+        "round_none": "No round is under way. Start one with /round.",
+        "round_plan_usage": "Plan a round like this: /round plan &lt;day&gt; &lt;time&gt; "
+        "[meeting point], for example /round plan saturday 21:00 at the church.",
+        "round_plan_bad_day": "‘{word}’ is not a day. Use monday to sunday, today or "
+        "tomorrow, for example /round plan saturday 21:00.",
+        "round_plan_bad_time": "‘{word}’ is not a time. Write the time as 21:00, for example "
+        "/round plan saturday 21:00.",
+        "round_plan_past": "That moment has passed. Choose a time still to come.",
+        "round_reminder": "⏰ The round of {time} begins in an hour. Walking: {names}.",
+        "round_too_few": "Only {walkers} signed up so far; better walk with two at least. "
+        "Who joins?",
+        "weekday_0": "Monday",
+        "weekday_1": "Tuesday",
+        "weekday_2": "Wednesday",
+        "weekday_3": "Thursday",
+        "weekday_4": "Friday",
+        "weekday_5": "Saturday",
+        "weekday_6": "Sunday",
+        "report_rounds_heading": "Rounds per neighbourhood per month",
+        "report_rounds_none": "No rounds walked in this period.",
+        "report_vests_idle_line": "{name} ({kern}): vests (€ {eur}) but no round in the last "
+        "60 days",
+        "digest_rounds": "🚶 Rounds walked: {names}.",
     }
 )

@@ -77,6 +77,7 @@ TEXTS: dict[str, str] = {
     "/intrekken — (als antwoord) trek een loos alarm in\n"
     "/meldingen — open meldingen in deze groep\n"
     "/buren — welke buurten grenzen hieraan\n"
+    "/ronde — start een surveillanceronde (/ronde klaar, /ronde plan zaterdag 21:00)\n"
     "/regels — de huisregels\n"
     "/waarschuw [reden] — (beheerder, als antwoord) waarschuw een lid\n"
     "/vergeef — (beheerder, als antwoord) trek de laatste waarschuwing in\n"
@@ -429,5 +430,58 @@ TEXTS.update(
         "settled_missed": "✗ {place}: {reason}",
         "reason_removed": "bot verwijderd",
         "reason_unreachable": "niet bereikbaar",
+    }
+)
+
+# --- issue 28: surveillance rounds (/ronde) ---
+TEXTS.update(
+    {
+        "round_card_open": "🚶 <b>Ronde gestart door {name}, {time}</b>",
+        "round_card_planned": "📅 <b>Ronde gepland: {moment}</b>",
+        "round_card_meeting": "📍 Verzamelen: {meeting}",
+        "round_card_note": "📝 {note}",
+        "round_card_walkers": "Lopen mee: {names}",
+        "round_card_ended": "✅ <b>Ronde gelopen</b> · {start}–{end} · {walkers}",
+        "round_card_ended_auto": "✅ <b>Ronde gelopen</b> · {start}–{end} · {walkers} "
+        "(vanzelf beëindigd)",
+        "round_card_cancelled": "📅 De ronde van {moment} gaat niet door: niemand meldde zich aan.",
+        "round_moment": "{day} {date} om {time}",
+        "round_nobody": "nog niemand",
+        "round_walkers_one": "{count} loper",
+        "round_walkers_many": "{count} lopers",
+        "button_round_join": "🚶 Ik loop mee",
+        "button_round_done": "🏁 Klaar",
+        "round_joined": "U loopt mee.",
+        "round_left": "U loopt niet meer mee.",
+        "round_over": "Deze ronde is al voorbij.",
+        "round_done_thanks": "Dank u! De ronde is beëindigd.",
+        "round_done_starter_only": "Alleen {name}, die de ronde startte, kan hem met deze "
+        "knop beëindigen. Iedereen kan /ronde klaar sturen.",
+        "round_only_in_group": "Een ronde start u in de groep van uw buurt, niet hier.",
+        "round_already": "Er loopt al een ronde, gestart door {name} om {time}. Loopt u mee? "
+        "Druk dan op 🚶 Ik loop mee.",
+        "round_none": "Er loopt nu geen ronde. Start er een met /ronde.",
+        "round_plan_usage": "Plan een ronde zo: /ronde plan &lt;dag&gt; &lt;tijd&gt; "
+        "[verzamelpunt], bijvoorbeeld /ronde plan zaterdag 21:00 bij de kerk.",
+        "round_plan_bad_day": "‘{word}’ is geen dag. Gebruik maandag tot en met zondag, "
+        "vandaag of morgen, bijvoorbeeld /ronde plan zaterdag 21:00.",
+        "round_plan_bad_time": "‘{word}’ is geen tijd. Schrijf de tijd als 21:00, "
+        "bijvoorbeeld /ronde plan zaterdag 21:00.",
+        "round_plan_past": "Dat moment is al voorbij. Kies een tijd die nog komt.",
+        "round_reminder": "⏰ Over een uur begint de ronde van {time}. Lopen mee: {names}.",
+        "round_too_few": "Er hebben zich pas {walkers} aangemeld; loop liefst met minstens "
+        "twee. Wie loopt er mee?",
+        "weekday_0": "maandag",
+        "weekday_1": "dinsdag",
+        "weekday_2": "woensdag",
+        "weekday_3": "donderdag",
+        "weekday_4": "vrijdag",
+        "weekday_5": "zaterdag",
+        "weekday_6": "zondag",
+        "report_rounds_heading": "Rondes per buurt per maand",
+        "report_rounds_none": "Geen rondes gelopen in deze periode.",
+        "report_vests_idle_line": "{name} ({kern}): hesjes (€ {eur}), maar geen ronde in de "
+        "laatste 60 dagen",
+        "digest_rounds": "🚶 Rondes gelopen: {names}.",
     }
 )

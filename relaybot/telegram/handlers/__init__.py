@@ -19,11 +19,21 @@ from telegram.ext import (
     filters,
 )
 
+from relaybot.domain.rounds import BUTTONS as ROUND_BUTTONS
 from relaybot.service import UseCases
 from relaybot.service.moderation import REMOVE_BUTTON
 from relaybot.service.signup import CARD_BUTTONS
 from relaybot.telegram.filtering import NewGroupMessage
-from relaybot.telegram.handlers import flag, lifecycle, membership, moderation, regie, relay, signup
+from relaybot.telegram.handlers import (
+    flag,
+    lifecycle,
+    membership,
+    moderation,
+    regie,
+    relay,
+    rounds,
+    signup,
+)
 from relaybot.telegram.handlers.context import CASES, CONTEXT_TYPES, PORT, BotContext
 from relaybot.telegram.port import BotPort
 
@@ -53,6 +63,11 @@ COMMANDS: list[tuple[tuple[str, ...], str, str]] = [
         "Forward an alert to neighbourhoods (steering group, as a reply)",
     ),
     (("buren", "neighbours"), "Welke buurten grenzen hieraan?", "Adjacent neighbourhoods"),
+    (
+        ("ronde", "round"),
+        "Start een ronde (klaar: beëindigen, plan <dag> <tijd>: plannen)",
+        "Start a round (klaar: end it, plan <day> <time>: plan one)",
+    ),
     (("help", "start"), "Wat kan deze bot?", "What can this bot do?"),
 ]
 
@@ -108,6 +123,7 @@ BINDINGS: dict[tuple[str, ...], Callback] = {
     ("meldingen", "incidents"): lifecycle.on_incidents,
     ("doorsturen", "forward"): relay.on_forward,
     ("buren", "neighbours"): relay.on_neighbours,
+    ("ronde", "round"): rounds.on_round,
     ("help", "start"): membership.on_help,
 }
 MODERATION_BINDINGS: dict[tuple[str, ...], Callback] = {
@@ -150,6 +166,7 @@ def register(app: Application, cases: UseCases, port: BotPort) -> None:  # type:
         CallbackQueryHandler(flag.on_button, pattern=flag.BUTTON),
         CallbackQueryHandler(regie.on_link_button, pattern=regie.BUTTON),
         CallbackQueryHandler(signup.on_card_button, pattern=CARD_BUTTONS),
+        CallbackQueryHandler(rounds.on_round_button, pattern=ROUND_BUTTONS),
         ChatJoinRequestHandler(signup.on_join_request),
         ChatMemberHandler(membership.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ChatMemberHandler(membership.on_member, ChatMemberHandler.CHAT_MEMBER),
