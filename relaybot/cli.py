@@ -304,6 +304,53 @@ def cmd_digest(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _bot_username(settings: Settings, given: str | None) -> str:
+    """The bot's username for the sign-up link: --bot, else asked of Telegram (getMe)."""
+    if given:
+        return given.strip().removeprefix("@")
+    if settings.token is None:
+        raise ReportError(
+            "the flyer's sign-up link needs the bot's username: give --bot NAME (as in "
+            "https://t.me/NAME), or set RELAYBOT_TOKEN to ask Telegram"
+        )
+    from relaybot.telegram.preflight import check_token
+
+    return asyncio.run(check_token(settings))
+
+
+def cmd_flyer(args: argparse.Namespace) -> int:
+    from relaybot.domain.texts import Texts
+    from relaybot.flyer import flyer, print_pdf
+
+    settings = load_settings()
+    network = load_network(_network_path(settings, args.network))
+    known = list(network.neighbourhoods)
+    if args.all == (args.slug is not None):
+        return _fail("give one neighbourhood's slug, or --all (for one flyer each)")
+    if args.slug is not None and args.slug not in network.neighbourhoods:
+        return _fail(
+            f"no neighbourhood {args.slug!r} in the network file; known: {', '.join(known)}"
+        )
+    bot = _bot_username(settings, args.bot)
+    texts = Texts(settings.language)
+    if args.all:
+        folder = Path(args.output or ".")
+        targets = [(slug, folder / f"flyer-{slug}.html") for slug in known]
+    else:
+        targets = [(args.slug, Path(args.output or f"flyer-{args.slug}.html"))]
+    for slug, path in targets:
+        made = flyer(network, slug, bot, texts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(made.html, encoding="utf-8")
+        except OSError as error:
+            raise ReportError(f"cannot write {path}: {error.strerror or error}") from None
+        pdf = path.with_suffix(".pdf")
+        printed = not args.no_pdf and print_pdf(path, pdf)
+        print(f"flyer for {slug} written to {path}" + (f" and {pdf}" if printed else ""))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="relaybot",
@@ -425,6 +472,23 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     report.add_argument("--format", choices=["markdown", "csv", "html"], default="markdown")
     report.add_argument("--output", help="write to this file instead of the terminal")
+    flyer = command(
+        "flyer",
+        "a print-ready A4 flyer per neighbourhood, with a QR code to sign up",
+        "Write a print-ready A4 page (HTML; a PDF beside it when Chromium is installed) for a "
+        "neighbourhood: its name, SAAR, the house rules in short, a QR code of the sign-up "
+        "link that starts a sign-up for that neighbourhood, and the municipality's contact "
+        "line (the network file's contact). Nothing is fetched from elsewhere.",
+    )
+    flyer.add_argument("slug", nargs="?", help="the neighbourhood's slug")
+    flyer.add_argument("--all", action="store_true", help="one flyer per neighbourhood")
+    flyer.add_argument(
+        "--output",
+        help="the HTML file (default flyer-SLUG.html); with --all a folder (default: here)",
+    )
+    flyer.add_argument("--bot", help="the bot's username (default: asked of Telegram)")
+    flyer.add_argument("--network", help="network file (default: RELAYBOT_NETWORK_FILE)")
+    flyer.add_argument("--no-pdf", action="store_true", help="write the HTML only")
     command(
         "digest",
         "post the weekly digest to the coordinators' group now",
@@ -446,6 +510,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "report": cmd_report,
     "digest": cmd_digest,
+    "flyer": cmd_flyer,
 }
 
 

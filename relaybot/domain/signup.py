@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from relaybot.domain.network import Network
-from relaybot.domain.texts import Texts
+from relaybot.domain.texts import SIGNUP_START, Texts
 
 CONVERSATION_TTL = 30 * 60.0  # seconds without an answer before a conversation expires
 ERASE_AFTER = 90 * 24 * 3600.0  # a decided sign-up's personal data is erased this long after
@@ -340,9 +340,22 @@ def hood_from_ref(network: Network, ref: str) -> str | None:
     return None
 
 
-def start(labels: Labels) -> Outcome:
-    """A new conversation: the first question."""
-    return Outcome(Conversation(Step.AGE), (question(Conversation(Step.AGE), labels),))
+def chosen_hood(network: Network, start: str) -> str | None:
+    """The neighbourhood a deep link's start parameter names ('aanmelden-goor-oost', the
+    flyer's), or None (plain 'aanmelden', or a slug the network does not have)."""
+    prefix = f"{SIGNUP_START}-"
+    slug = start.strip()[len(prefix) :] if start.strip().startswith(prefix) else ""
+    return slug if slug in network.neighbourhoods else None
+
+
+def start(labels: Labels, network: Network | None = None, slug: str | None = None) -> Outcome:
+    """A new conversation: the first question; for a neighbourhood chosen already (the
+    flyer's link), first a line naming it."""
+    opening = Conversation(Step.AGE, Answers(slug=slug))
+    first = question(opening, labels)
+    if slug is None or network is None:
+        return Outcome(opening, (first,))
+    return Outcome(opening, (Reply("signup_for_hood", {"name": hood_label(network, slug)}), first))
 
 
 def question(conversation: Conversation, labels: Labels, network: Network | None = None) -> Reply:
@@ -423,6 +436,8 @@ def advance(
             return stay("signup_address_invalid")
         found = match_street(network, address.street)
         tidied = replace(answers, address=str(address))
+        if answers.slug is not None:  # chosen by the link: the regiegroep sees the address
+            return to(Step.PHONE, tidied)
         if len(found) == 1:
             return to(Step.PHONE, replace(tidied, slug=found[0]))
         if found:

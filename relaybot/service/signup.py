@@ -48,8 +48,10 @@ class Signup:
 
     # --- the private conversation ---------------------------------------------------------
 
-    async def begin(self, user_id: int, key: str) -> None:
-        """`/start`, `/aanmelden`, `/signup` (or the deep link) in a private chat."""
+    async def begin(self, user_id: int, key: str, start: str = "") -> None:
+        """`/start`, `/aanmelden`, `/signup` (or the deep link) in a private chat. `start`:
+        the deep link's parameter; 'aanmelden-<slug>' (the flyer's) chooses the
+        neighbourhood."""
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, now):
@@ -81,7 +83,13 @@ class Signup:
                 await self._say_state(conn, current, "signup_refuse_open")
             elif current is None:
                 made = await signups.create(conn, user_id, now, rules.expires_at(now))
-                for reply in rules.start(self.labels).replies:
+                chosen = rules.chosen_hood(self.ctx.network, start)
+                opening = rules.start(self.labels, self.ctx.network, chosen)
+                if chosen is not None:
+                    assert opening.conversation is not None
+                    step, answers = opening.conversation.step, opening.conversation.answers
+                    await signups.save_step(conn, made.id, step, answers, rules.expires_at(now))
+                for reply in opening.replies:
                     await self._tell(conn, user_id, reply, signup=made.id)
                 log.info("signup_started", signup=made.id)
         self.ctx.wake()

@@ -23,9 +23,14 @@ def _short(value: str) -> str:
     return value if len(value) <= VALUE_LIMIT else value[: VALUE_LIMIT - 1] + "…"
 
 
-def signup_link(username: str) -> str:
-    """The deep link that opens a private chat with the bot and starts the sign-up."""
-    return f"https://t.me/{username or 'relaybot'}?start=aanmelden"
+SIGNUP_START = "aanmelden"  # the deep link's start parameter; "aanmelden-<slug>" for one buurt
+
+
+def signup_link(username: str, slug: str = "") -> str:
+    """The deep link that opens a private chat with the bot and starts the sign-up (for one
+    neighbourhood, chosen already, when `slug` is given: the flyer's)."""
+    start = f"{SIGNUP_START}-{slug}" if slug else SIGNUP_START
+    return f"https://t.me/{username or 'relaybot'}?start={start}"
 
 
 class Raw(str):

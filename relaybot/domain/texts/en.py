@@ -475,6 +475,34 @@ TEXTS.update(
         "weekday_4": "Friday",
         "weekday_5": "Saturday",
         "weekday_6": "Sunday",
+        "signup_for_hood": "You are signing up for the neighbourhood group <b>{name}</b>.",
+        "flyer_title": "Neighbourhood watch {name}",
+        "flyer_intro": "Together we look after our neighbourhood. In the Telegram group of "
+        "<b>{name}</b> ({kern}) residents warn each other of anything suspicious; the group is "
+        "linked with the other neighbourhood-watch groups of {network}.",
+        "flyer_saar_heading": "How it works: SAAR",
+        "flyer_saar_s": "<b>Spot</b>: see something suspicious? Look closely and remember what "
+        "you see.",
+        "flyer_saar_a1": "<b>Alert</b>: call 112 in a suspicious situation. No emergency? Call "
+        "0900‑8844.",
+        "flyer_saar_a2": "<b>App</b>: then tell the group what you saw, and that 112 was called.",
+        "flyer_saar_r": "<b>React</b>: only when it is safe.",
+        "flyer_rules_heading": "The house rules in short",
+        "flyer_rule_who": "You are 18 or older and live or work in the neighbourhood.",
+        "flyer_rule_alerts": "The group is for alerts only: no chatting, nothing for sale.",
+        "flyer_rule_112": "The group does not replace 112: the police come after a 112 call.",
+        "flyer_rule_words": "Mind your words, take no justice into your own hands, keep to the "
+        "law.",
+        "flyer_rule_photo": "Rather describe what you saw; a photo of a suspect only when it "
+        "really adds something.",
+        "flyer_join_heading": "Want to join? Sign up",
+        "flyer_join_scan": "Scan the QR code with your phone's camera. Telegram opens a chat "
+        "with our bot, which takes your sign-up for {name}: your name, address and phone "
+        "number.",
+        "flyer_join_check": "After a short check you get a link to join the group.",
+        "flyer_join_link": "No QR scanner? Go to {link}",
+        "flyer_contact": "Questions? {contact}",
+        "flyer_footer": "Neighbourhood watch {network}",
         "report_rounds_heading": "Rounds per neighbourhood per month",
         "report_rounds_none": "No rounds walked in this period.",
         "report_vests_idle_line": "{name} ({kern}): vests (€ {eur}) but no round in the last "

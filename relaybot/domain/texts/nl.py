@@ -478,6 +478,33 @@ TEXTS.update(
         "weekday_4": "vrijdag",
         "weekday_5": "zaterdag",
         "weekday_6": "zondag",
+        "signup_for_hood": "U meldt zich aan voor de buurtgroep <b>{name}</b>.",
+        "flyer_title": "Buurtpreventie {name}",
+        "flyer_intro": "Samen letten we op onze buurt. In de Telegram-groep van <b>{name}</b> "
+        "({kern}) waarschuwen bewoners elkaar bij iets verdachts; de groep is verbonden met de "
+        "andere buurtpreventiegroepen van {network}.",
+        "flyer_saar_heading": "Zo werkt het: SAAR",
+        "flyer_saar_s": "<b>Signaleer</b>: ziet u iets verdachts? Kijk goed en onthoud wat u ziet.",
+        "flyer_saar_a1": "<b>Alarmeer</b>: bel 112 bij een verdachte situatie. Geen spoed? "
+        "Bel 0900‑8844.",
+        "flyer_saar_a2": "<b>App</b>: meld daarna in de groep wat u zag, en dat 112 al gebeld is.",
+        "flyer_saar_r": "<b>Reageer</b>: alleen als het veilig kan.",
+        "flyer_rules_heading": "De huisregels in het kort",
+        "flyer_rule_who": "U bent 18 jaar of ouder en woont of werkt in de buurt.",
+        "flyer_rule_alerts": "De groep is alleen voor meldingen: geen gesprekken of verkoop.",
+        "flyer_rule_112": "De groep vervangt 112 niet: de politie komt na een melding bij 112.",
+        "flyer_rule_words": "Let op uw woorden, speel geen eigen rechter en houd u aan de wet.",
+        "flyer_rule_photo": "Beschrijf liever wat u zag; een foto van een verdachte alleen als "
+        "die echt iets toevoegt.",
+        "flyer_join_heading": "Meedoen? Meld u aan",
+        "flyer_join_scan": "Scan de QR-code met de camera van uw telefoon. Telegram opent een "
+        "gesprek met onze bot, die uw aanmelding voor {name} opneemt: uw naam, adres en "
+        "telefoonnummer.",
+        "flyer_join_check": "Na een korte controle krijgt u een link om lid te worden van de "
+        "groep.",
+        "flyer_join_link": "Geen QR-scanner? Ga naar {link}",
+        "flyer_contact": "Vragen? {contact}",
+        "flyer_footer": "Buurtpreventie {network}",
         "report_rounds_heading": "Rondes per buurt per maand",
         "report_rounds_none": "Geen rondes gelopen in deze periode.",
         "report_vests_idle_line": "{name} ({kern}): hesjes (€ {eur}), maar geen ronde in de "

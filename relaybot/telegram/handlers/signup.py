@@ -16,7 +16,8 @@ async def on_signup(update: Update, context: BotContext) -> None:
     """/start, /aanmelden, /signup in a private chat: start (or resume) the sign-up."""
     message = update.effective_message
     assert message is not None and message.from_user is not None
-    await context.cases.signup.begin(message.from_user.id, message_key(message))
+    start = " ".join(context.args or ())  # the deep link's parameter ("aanmelden-goor-oost")
+    await context.cases.signup.begin(message.from_user.id, message_key(message), start)
 
 
 async def on_signup_elsewhere(update: Update, context: BotContext) -> None:
