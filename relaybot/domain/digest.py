@@ -29,10 +29,10 @@ def digest_text(report: Report, texts: Texts) -> str:
             network=report.network,
             since=datetime.fromtimestamp(report.period.start, zone).strftime("%d-%m %H:%M"),
             until=datetime.fromtimestamp(report.period.end, zone).strftime("%d-%m %H:%M"),
-            incidents=total.raised,
-            reports=total.reports_112,
-            duplicates=total.duplicates_prevented,
-            signups=total.signups,
+            incidents=texts.number(total.raised),
+            reports=texts.number(total.reports_112),
+            duplicates=texts.number(total.duplicates_prevented),
+            signups=texts.number(total.signups),
         )
     ]
     busiest = sorted(
@@ -40,19 +40,22 @@ def digest_text(report: Report, texts: Texts) -> str:
         key=lambda row: -row.raised,
     )[:BUSIEST]
     if busiest:
-        names = ", ".join(f"{row.name} ({row.raised})" for row in busiest)
+        names = ", ".join(f"{row.name} ({texts.number(row.raised)})" for row in busiest)
         lines.append(texts("digest_busiest", names=names))
     walked = [row for row in report.rows if row.rounds]
     if walked:
         lines.append(
-            texts("digest_rounds", names=", ".join(f"{row.name} ({row.rounds})" for row in walked))
+            texts(
+                "digest_rounds",
+                names=", ".join(f"{row.name} ({texts.number(row.rounds)})" for row in walked),
+            )
         )
-    days = report.inactive_days
+    days = texts.count("count_days", report.inactive_days)
     quiet = report.inactive
     if quiet:
         names = ", ".join(row.name for row in quiet[:QUIET_NAMES])
         if len(quiet) > QUIET_NAMES:
-            names += f" (+{len(quiet) - QUIET_NAMES})"
+            names += f" (+{texts.number(len(quiet) - QUIET_NAMES)})"
         lines.append(texts("digest_quiet", days=days, names=names))
     else:
         lines.append(texts("digest_quiet_none", days=days))
@@ -65,9 +68,9 @@ def quiet_notices(report: Report, rows: list[Row], texts: Texts) -> list[str]:
         texts(
             "quiet_notice",
             place=f"{row.name} ({row.kern})",
-            days=report.inactive_days,
+            days=texts.count("count_days", report.inactive_days),
             last=_day(row.last_activity, report, texts),
-            signs=row.signs,
+            signs=texts.count("count_signs_taken_down", row.signs),
         )
         for row in rows
     ]

@@ -56,12 +56,22 @@ class Period:
 
     @classmethod
     def resolve(cls, since: date | None, until: date | None, now: float, zone: ZoneInfo) -> Period:
-        """The period asked for; a missing end is today, a missing start the day after the
-        same date a year earlier (so the default is the last 12 months, today included).
+        """The period asked for. Without dates: the 12 whole months before the current one
+        (it ends with the last whole month, so no month is counted in part). A missing end
+        after a given start is today; a missing start before a given end is the day after the
+        same date a year earlier.
 
         Raises :class:`ValueError` when the start lies after the end.
         """
-        end = until or datetime.fromtimestamp(now, zone).date()
+        today = datetime.fromtimestamp(now, zone).date()
+        if until is not None:
+            end = until
+        elif since is not None:
+            end = today
+        else:
+            end = today.replace(day=1) - timedelta(days=1)  # the last whole month's last day
+            since = end.replace(year=end.year - 1, day=1) + timedelta(days=31)
+            since = since.replace(day=1)  # the first of the month after end's, a year earlier
         start = since or _year_before(end) + timedelta(days=1)
         if start > end:
             raise ValueError(f"--since {start.isoformat()} is after --until {end.isoformat()}")

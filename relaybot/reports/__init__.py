@@ -50,7 +50,7 @@ def render(report: Report, fmt: str, language: Language = "nl", now: float | Non
     texts = Texts(language)
     made = time.time() if now is None else now
     if fmt == "csv":
-        return formats.to_csv(report)
+        return formats.to_csv(report, language)
     if fmt == "markdown":
         return formats.to_markdown(report, texts, made)
     if fmt == "html":

@@ -6,7 +6,7 @@ a phone or of an A4 page. Every label is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -44,7 +44,9 @@ def _svg(width: int, height: int, label: str, body: list[str]) -> Markup:
     )
 
 
-def months_chart(per_month: Sequence[tuple[str, int]], label: str) -> Markup:
+def months_chart(
+    per_month: Sequence[tuple[str, int]], label: str, number: Callable[[int], str] = str
+) -> Markup:
     """Vertical bars: incidents per month, the count above each bar."""
     width, height, left, bottom, top = 640, 210, 8, 40, 22
     count = max(len(per_month), 1)
@@ -63,7 +65,7 @@ def months_chart(per_month: Sequence[tuple[str, int]], label: str) -> Markup:
             f'<rect class="bar" x="{x + slot * 0.15:.1f}" y="{y:.1f}" '
             f'width="{slot * 0.7:.1f}" height="{bar:.1f}" fill="{RAISED}"/>'
         )
-        body.append(_text(x + slot / 2, y - 5, str(n), anchor="middle"))
+        body.append(_text(x + slot / 2, y - 5, number(n), anchor="middle"))
         year, mon = month.split("-")
         body.append(_text(x + slot / 2, height - bottom + 15, mon, anchor="middle"))
         if index == 0 or mon == "01":
@@ -71,7 +73,12 @@ def months_chart(per_month: Sequence[tuple[str, int]], label: str) -> Markup:
     return _svg(width, height, label, body)
 
 
-def hoods_chart(rows: Sequence[Row], label: str, legend: tuple[str, str, str]) -> Markup:
+def hoods_chart(
+    rows: Sequence[Row],
+    label: str,
+    legend: tuple[str, str, str],
+    number: Callable[[int], str] = str,
+) -> Markup:
     """Horizontal bars per neighbourhood: raised, received and 112 reports side by side.
     An inactive neighbourhood's name is red and marked."""
     width, name_width, line, top = 640, 190, 34, 30
@@ -101,5 +108,5 @@ def hoods_chart(rows: Sequence[Row], label: str, legend: tuple[str, str, str]) -
                 f'<rect class="bar" x="{name_width}" y="{bar_y}" width="{length:.1f}" '
                 f'height="8" fill="{colour}"/>'
             )
-            body.append(_text(name_width + length + 4, bar_y + 8, str(value), size=9))
+            body.append(_text(name_width + length + 4, bar_y + 8, number(value), size=9))
     return _svg(width, height, label, body)

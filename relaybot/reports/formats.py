@@ -6,7 +6,9 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
+from relaybot.domain.numbers import cell_number
 from relaybot.domain.report import Report, Row
 from relaybot.domain.texts import Texts
 
@@ -30,12 +32,7 @@ COLUMNS = (
 )
 
 
-def number(value: float | None) -> str:
-    """12 -> '12', 12.5 -> '12.5', 12.25 -> '12.3' (one decimal at most), None -> ''."""
-    if value is None:
-        return ""
-    rounded = round(float(value), 1)
-    return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
+Number = Callable[[float | None], str]  # a number as text, for a reader or a spreadsheet
 
 
 def local_date(report: Report, at: float | None) -> str:
@@ -44,32 +41,41 @@ def local_date(report: Report, at: float | None) -> str:
     return datetime.fromtimestamp(at, report.period.zone).date().isoformat()
 
 
-def values(report: Report, row: Row, yes: str = "yes", no: str = "no") -> dict[str, str]:
-    """One row's cells as text. `inactive` is yes/no for a neighbourhood, empty for the
-    regiegroep, and the number of inactive neighbourhoods in the totals row."""
+_COUNTS = (
+    "raised",
+    "received",
+    "reports_112",
+    "duplicates_prevented",
+    "warnings",
+    "signups",
+    "admitted",
+    "signs",
+)
+
+
+def values(
+    report: Report, row: Row, number: Number, yes: str = "yes", no: str = "no"
+) -> dict[str, str]:
+    """One row's cells as text, each number written by ``number``. `inactive` is yes/no for
+    a neighbourhood, empty for the regiegroep, and the number of inactive neighbourhoods in
+    the totals row."""
     if row is report.totals:
-        inactive = str(len(report.inactive))
+        inactive = number(len(report.inactive))
     elif row.inactive is None:
         inactive = ""
     else:
         inactive = yes if row.inactive else no
-    return {
+    cells = {
         "slug": row.slug,
         "name": row.name,
         "kern": row.kern,
-        "raised": str(row.raised),
-        "received": str(row.received),
-        "reports_112": str(row.reports_112),
         "median_minutes_to_112": number(row.median_minutes_to_112),
-        "duplicates_prevented": str(row.duplicates_prevented),
-        "warnings": str(row.warnings),
-        "signups": str(row.signups),
-        "admitted": str(row.admitted),
         "last_activity": local_date(report, row.last_activity),
         "inactive": inactive,
-        "signs": str(row.signs),
         "vests_eur": number(row.vests_eur),
     }
+    cells.update({column: number(getattr(row, column)) for column in _COUNTS})
+    return {column: cells[column] for column in COLUMNS}
 
 
 # A spreadsheet reads a cell that begins with one of these as a formula (=HYPERLINK(...),
@@ -83,14 +89,24 @@ def inert(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def to_csv(report: Report) -> str:
+# Dutch Excel splits a CSV on ';' (the comma is its decimal sign) and reads it as UTF-8 only
+# after a byte-order mark; English spreadsheets expect ',' and no mark.
+_CSV_DIALECT = {"nl": (";", "\ufeff"), "en": (",", "")}
+
+
+def to_csv(report: Report, language: str = "nl") -> str:
     """One header row with the stable column names, a row per neighbourhood, one for the
-    regiegroep, and a totals row (slug `total`). No cell can start a formula."""
+    regiegroep, and a totals row (slug `total`). No cell can start a formula. In Dutch the
+    cells are separated by ';', decimals by a comma, and the text starts with a byte-order
+    mark; in English ',' and a decimal point, without a mark."""
+    delimiter, mark = _CSV_DIALECT.get(language, _CSV_DIALECT["en"])
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    out.write(mark)
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=delimiter, lineterminator="\n")
     writer.writeheader()
+    cell = partial(cell_number, language=language)
     for row in (*report.rows, report.totals):
-        writer.writerow({key: inert(cell) for key, cell in values(report, row).items()})
+        writer.writerow({key: inert(text) for key, text in values(report, row, cell).items()})
     return out.getvalue()
 
 
@@ -106,7 +122,9 @@ def heading(report: Report, texts: Texts, made: float) -> tuple[str, str, str]:
             until=report.period.until.isoformat(),
             zone=zone.key,
         ),
-        texts.plain("report_made", moment=moment, days=report.inactive_days),
+        texts.plain(
+            "report_made", moment=moment, days=texts.count("count_days", report.inactive_days)
+        ),
     )
 
 
@@ -142,7 +160,7 @@ def vests_idle_lines(report: Report, texts: Texts, name: Callable[[str], str] = 
             "report_vests_idle_line",
             name=name(row.name),
             kern=name(row.kern),
-            eur=number(row.vests_eur),
+            eur=texts.number(row.vests_eur),
         )
         for row in report.vests_idle
     ]
@@ -156,7 +174,7 @@ def _rounds_markdown(report: Report, texts: Texts) -> list[str]:
         lines.append("| " + " | ".join([texts.plain("report_col_name"), *months]) + " |")
         lines.append("| --- |" + " ---: |" * len(months))
         for name, counts in table:
-            lines.append("| " + " | ".join([_literal(name), *map(str, counts)]) + " |")
+            lines.append("| " + " | ".join([_literal(name), *map(texts.number, counts)]) + " |")
     else:
         lines.append(texts.plain("report_rounds_none"))
     if report.vests_idle:
@@ -175,7 +193,7 @@ def to_markdown(report: Report, texts: Texts, made: float) -> str:
     numeric = {c for c in columns if c not in ("name", "kern", "last_activity", "inactive")}
     lines.append("| " + " | ".join("---:" if c in numeric else "---" for c in columns) + " |")
     for row in (*report.rows, report.totals):
-        cells = values(report, row, yes, no)
+        cells = values(report, row, texts.number, yes, no)
         if row.slug != "total" and row.inactive is not None and not row.last_activity:
             cells["last_activity"] = texts.plain("report_never")
         line = [_literal(cells[c]) if c in _NAMES else _cell(cells[c]) for c in columns]
@@ -191,13 +209,13 @@ def to_markdown(report: Report, texts: Texts, made: float) -> str:
                 name=_literal(row.name),
                 kern=_literal(row.kern),
                 last=last,
-                signs=row.signs,
+                signs=texts.count("count_signs_removed", row.signs),
             )
             lines.append(f"- {line}")
     else:
         lines.append(texts.plain("report_inactive_none"))
     lines += _rounds_markdown(report, texts)
     lines += ["", f"## {texts.plain('report_chart_months')}", ""]
-    lines += [f"- {month}: {count}" for month, count in report.per_month]
+    lines += [f"- {month}: {texts.number(count)}" for month, count in report.per_month]
     lines += ["", texts.plain("report_notes"), ""]
     return "\n".join(lines)

@@ -10,7 +10,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from relaybot.domain.report import Report
 from relaybot.domain.texts import Texts
 from relaybot.reports import charts
-from relaybot.reports.formats import COLUMNS, heading, rounds_rows, values, vests_idle_lines
+from relaybot.reports.formats import (
+    COLUMNS,
+    heading,
+    local_date,
+    rounds_rows,
+    values,
+    vests_idle_lines,
+)
 
 CHART_HOODS = 30  # the busiest neighbourhoods in the chart; every one is in the table
 
@@ -42,7 +49,7 @@ def to_html(report: Report, texts: Texts, made: float) -> str:
     numeric = {c for c in columns if c not in ("name", "kern", "last_activity", "inactive")}
     rows = []
     for row in (*report.rows, report.totals):
-        cells = values(report, row, yes, no)
+        cells = values(report, row, texts.number, yes, no)
         if row.inactive is not None and not cells["last_activity"]:
             cells["last_activity"] = never
         if row is report.totals:
@@ -57,8 +64,8 @@ def to_html(report: Report, texts: Texts, made: float) -> str:
             "report_inactive_line",
             name=row.name,
             kern=row.kern,
-            last=cells_date if (cells_date := values(report, row)["last_activity"]) else never,
-            signs=row.signs,
+            last=local_date(report, row.last_activity) or never,
+            signs=texts.count("count_signs_removed", row.signs),
         )
         for row in report.inactive
     ]
@@ -68,7 +75,11 @@ def to_html(report: Report, texts: Texts, made: float) -> str:
     )
     busiest = [row for _, row in sorted(ranked[:CHART_HOODS], key=lambda pair: pair[0])]
     note = (
-        texts.plain("report_chart_hoods_top", count=len(busiest), total=len(hoods))
+        texts.plain(
+            "report_chart_hoods_top",
+            count=texts.number(len(busiest)),
+            total=texts.number(len(hoods)),
+        )
         if len(hoods) > CHART_HOODS
         else ""
     )
@@ -88,10 +99,14 @@ def to_html(report: Report, texts: Texts, made: float) -> str:
         headers={c: texts.plain(f"report_col_{c}") for c in columns},
         rows=rows,
         inactive=inactive,
-        months_chart=charts.months_chart(report.per_month, texts.plain("report_chart_months")),
-        hoods_chart=charts.hoods_chart(busiest, texts.plain("report_chart_hoods"), legend),
+        months_chart=charts.months_chart(
+            report.per_month, texts.plain("report_chart_months"), texts.number
+        ),
+        hoods_chart=charts.hoods_chart(
+            busiest, texts.plain("report_chart_hoods"), legend, texts.number
+        ),
         hoods_note=note,
         months=[month for month, _count in report.per_month],
-        rounds=rounds_rows(report),
+        rounds=[(name, [texts.number(n) for n in counts]) for name, counts in rounds_rows(report)],
         vests_idle=vests_idle_lines(report, texts),
     )

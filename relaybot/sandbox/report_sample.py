@@ -190,7 +190,6 @@ def write_sample(folder: Path, language: str = "en") -> None:
     import shutil
     import subprocess
     import tempfile
-    from datetime import date
 
     from relaybot.network_file import load_network
     from relaybot.reports import make_report, render
@@ -207,10 +206,9 @@ def write_sample(folder: Path, language: str = "en") -> None:
             until=until,
             quiet=frozenset({"bentelo-buiten", "stokkum"}),
         )
-        made = make_report(
+        made = make_report(  # the default period: the 12 whole months before November
             network,
             database,
-            until=date(2026, 11, 20),
             now=until,
             language=language,  # type: ignore[arg-type]
         )

@@ -4,6 +4,7 @@ nothing from elsewhere, the console stays silent, it fits a phone and prints on 
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import re
 import shutil
@@ -20,7 +21,7 @@ from relaybot.network_file import load_network
 from relaybot.reports import make_report, render
 from relaybot.reports.charts import FLAG, RAISED
 from relaybot.sandbox.report_sample import fill_history
-from tests.browser.chromium import chromium
+from tests.browser.chromium import chromium, missing
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"
@@ -251,3 +252,73 @@ def test_the_policy_stops_a_script_that_got_in(report_file: Path) -> None:
     bare.write_text(POLICY.sub("", page))
     assert 'id="ran"' not in browse(guarded, "--dump-dom").stdout
     assert 'id="ran"' in browse(bare, "--dump-dom").stdout
+
+
+# --- the table at 1200 pixels (issue 28), in Chromium driven by Playwright ----------------
+
+MEASURE_TABLE = """() => {
+  const section = document.querySelector('#table');
+  const table = section.querySelector('table');
+  const right = section.getBoundingClientRect().right;
+  const cells = [...table.querySelectorAll('th, td')];
+  return {
+    section: [section.scrollWidth, section.clientWidth],
+    table: [table.scrollWidth, table.clientWidth],
+    page: [document.documentElement.scrollWidth, window.innerWidth],
+    beyond: cells.filter((c) => c.getBoundingClientRect().right > right + 0.5)
+      .map((c) => c.textContent),
+    shown: cells.filter((c) => c.getBoundingClientRect().width > 0).length,
+    cells: cells.length,
+  };
+}"""
+
+
+def measure_table(page: Path, width: int) -> dict[str, object]:
+    """Layout of the report's table in Debian's Chromium at ``width`` CSS pixels."""
+    if importlib.util.find_spec("playwright") is None:
+        missing("Playwright is needed for this test: pip install -e '.[dev]'")
+    from playwright.sync_api import sync_playwright
+
+    binary = chromium()
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=binary, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        try:
+            tab = browser.new_page(viewport={"width": width, "height": 900})
+            tab.goto(page.as_uri())
+            return tab.evaluate(MEASURE_TABLE)
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def long_names_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example's report in Dutch with its longest words: a neighbourhood whose name is
+    one long word, and big numbers in every column."""
+    from relaybot.domain.report import Hood, Period, Tally, build_report
+
+    period = Period(datetime(2026, 1, 1).date(), datetime(2026, 12, 31).date(), ZoneInfo("UTC"))
+    tally = Tally(period, period.end)
+    tally.counted("a", "duplicates_prevented", 123456)
+    hoods = [
+        Hood("a", "Buurtpreventiegroepwestelijkeuitbreidingsgebied" * 2, "Kern", 12345, 123456.5),
+        *(Hood(f"h{i}", f"Buurt {i}", "Markelo") for i in range(10)),
+    ]
+    made = build_report("Net", hoods, tally, inactive_days=60, regie_name="R", total_name="T")
+    page = tmp_path_factory.mktemp("long") / "long.html"
+    page.write_text(render(made, "html", "nl", now=NOW), encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize("which", ["report_file", "long_names_report"])
+def test_the_table_fits_1200_pixels(which: str, request: pytest.FixtureRequest) -> None:
+    """At 1200 pixels wide every column of the table is on screen: neither the table nor its
+    section nor the page scrolls sideways, and no cell sticks out (inactief, borden and
+    hesjes (€) included), also with a name that is one long word."""
+    found = measure_table(request.getfixturevalue(which), 1200)
+    for part in ("section", "table", "page"):
+        scroll, client = found[part]  # type: ignore[index]
+        assert scroll <= client, (part, found)
+    assert found["beyond"] == []
+    assert found["shown"] == found["cells"]

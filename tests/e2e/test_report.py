@@ -129,7 +129,7 @@ async def test_report_columns_match_the_evening(stage: Stage, clock: Clock) -> N
     assert unlinked  # the example has neighbourhoods without a chat: they show as inactive
     expected = await play_evening(stage, clock)
     made = make_report(stage.network, stage.runtime.db.path, now=clock())
-    table = list(csv.DictReader(io.StringIO(render(made, "csv"))))
+    table = list(csv.DictReader(io.StringIO(render(made, "csv", "en"))))
     assert list(table[0]) == list(COLUMNS)
     hoods = stage.network.neighbourhoods
     assert [row["slug"] for row in table] == [*hoods, "regie", "total"]

@@ -82,7 +82,7 @@ def test_quiet_notices_pack_lines_within_telegrams_limit() -> None:
     lines = [line for m in messages for line in m.splitlines()]
     assert len(lines) == 200
     assert lines[3].startswith("🔕 Buurt 3")
-    assert "laatste activiteit: nooit" in lines[3] and "de 3 attentiebord(en)" in lines[3]
+    assert "laatste activiteit: nooit" in lines[3] and "de 3 attentieborden zouden" in lines[3]
 
 
 def test_quiet_notice_names_the_local_day_and_days() -> None:

@@ -35,10 +35,27 @@ def test_median_of_odd_even_and_no_values() -> None:
     assert median([]) is None
 
 
-def test_default_period_is_the_last_twelve_months_today_included() -> None:
-    """Without dates the period ends today (local) and starts the day after a year ago."""
+def test_default_period_is_the_last_twelve_whole_months() -> None:
+    """Without dates the period is the 12 whole months before the current one: it ends with
+    the last whole month and never holds a part of a month (no two partial Decembers)."""
+    period = Period.resolve(None, None, at("2026-12-07 10:00"), AMS)
+    assert (period.since, period.until) == (date(2025, 12, 1), date(2026, 11, 30))
+    assert len(period.months()) == 12
     period = Period.resolve(None, None, at("2026-11-29 00:30"), AMS)
-    assert (period.since, period.until) == (date(2025, 11, 30), date(2026, 11, 29))
+    assert (period.since, period.until) == (date(2025, 11, 1), date(2026, 10, 31))
+
+
+def test_default_period_in_january_is_the_last_calendar_year() -> None:
+    """In January the last whole month is December: the default is last calendar year."""
+    period = Period.resolve(None, None, at("2027-01-15 12:00"), AMS)
+    assert (period.since, period.until) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_default_period_ending_in_february_of_the_year_after_a_leap_year() -> None:
+    """Ending with February 2029, the period starts on 1 March 2028, not on 29 February."""
+    period = Period.resolve(None, None, at("2029-03-10 12:00"), AMS)
+    assert (period.since, period.until) == (date(2028, 3, 1), date(2029, 2, 28))
+    assert len(period.months()) == 12
 
 
 def test_default_period_from_the_29th_of_february() -> None:
@@ -47,10 +64,17 @@ def test_default_period_from_the_29th_of_february() -> None:
     assert period.since == date(2027, 3, 1)
 
 
-def test_local_date_decides_today() -> None:
-    """Just after local midnight it is already the next day, although UTC is behind."""
+def test_since_alone_runs_up_to_today() -> None:
+    """A start without an end runs up to today (local), as the period asked for."""
+    period = Period.resolve(date(2026, 11, 1), None, at("2026-11-29 00:30"), AMS)
+    assert (period.since, period.until) == (date(2026, 11, 1), date(2026, 11, 29))
+
+
+def test_local_date_decides_the_last_whole_month() -> None:
+    """Just after local midnight on 1 July it is already July, although UTC is still in
+    June: June is the last whole month."""
     period = Period.resolve(None, None, at("2026-07-01 00:30"), AMS)
-    assert period.until == date(2026, 7, 1)
+    assert (period.since, period.until) == (date(2025, 7, 1), date(2026, 6, 30))
 
 
 def test_period_bounds_are_local_midnights_in_summer_and_winter() -> None:

@@ -46,7 +46,7 @@ def small_report():
 def test_csv_has_the_stable_header_and_a_row_each() -> None:
     """One header row with the spec's column names, one row per neighbourhood in file order,
     one for the regiegroep and a totals row; numbers as plain text."""
-    text = render(small_report(), "csv")
+    text = render(small_report(), "csv", "en")
     assert text.splitlines()[0] == HEADER
     table = list(csv.DictReader(io.StringIO(text)))
     assert [row["slug"] for row in table] == ["a", "b", "regie", "total"]
@@ -64,7 +64,7 @@ def test_markdown_escapes_table_cells_and_lists_inactive() -> None:
     with the signs that would be taken down."""
     text = render(small_report(), "markdown", "en")
     assert '\\| \\"oost\\"' in text
-    assert "- Beta (Kern): last activity never; 4 attention sign(s) to be removed" in text
+    assert "- Beta (Kern): last activity never; 4 attention signs to be removed" in text
     lines = [line for line in text.splitlines() if line.startswith("|")]
     assert len({len(re.split(r"(?<!\\)\|", line)) for line in lines}) == 1
 
@@ -128,7 +128,9 @@ def test_report_command_writes_each_format(env: Path, capsys: pytest.CaptureFixt
         out = env / f"report.{fmt}"
         assert main(["report", "--format", fmt, "--output", str(out), "--until", "2026-11-20"]) == 0
         assert out.stat().st_size > 1000
-    assert (env / "report.csv").read_text().splitlines()[0] == HEADER
+    written = (env / "report.csv").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")  # Dutch (the default): for Dutch Excel
+    assert written.decode("utf-8-sig").splitlines()[0] == HEADER.replace(",", ";")
     assert main(["report", "--since", "2026-01-01", "--until", "2026-11-20"]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("# Rapportage buurtpreventie Hof van Twente")
@@ -221,10 +223,12 @@ def hostile_report():
     )
 
 
-def test_csv_cells_cannot_start_a_formula() -> None:
+@pytest.mark.parametrize(("language", "delimiter"), [("nl", ";"), ("en", ",")])
+def test_csv_cells_cannot_start_a_formula(language: str, delimiter: str) -> None:
     """A name beginning with = + - @ or a tab reaches the spreadsheet as text: prefixed with
-    an apostrophe (OWASP's advice), otherwise unchanged."""
-    table = list(csv.DictReader(io.StringIO(render(hostile_report(), "csv"))))
+    an apostrophe (OWASP's advice), otherwise unchanged; in Dutch as in English."""
+    text = render(hostile_report(), "csv", language).removeprefix("\ufeff")  # type: ignore[arg-type]
+    table = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
     names = [row["name"] for row in table[: len(EVIL_NAMES)]]
     assert names[:5] == ["'" + name for name in EVIL_NAMES[:5]]
     assert names[5:] == list(EVIL_NAMES[5:])
@@ -257,3 +261,80 @@ def test_html_report_forbids_scripts_by_policy() -> None:
     assert rules["default-src"] == "'none'" and rules["style-src"] == "'unsafe-inline'"
     assert "script-src" not in rules
     assert not re.search(r"<(script|img)\b", text)
+
+
+# --- Dutch numbers and a CSV that Dutch Excel splits (issue 28) ---------------------------
+
+
+def big_report():
+    """One neighbourhood with a median of 8.5 minutes and 1,234.5 euros of vests."""
+    period = Period(date(2026, 1, 1), date(2026, 3, 31), AMS)
+    tally = Tally(period, period.end)
+    tally.flagged("a", at("2026-01-05 21:12"), at("2026-01-05 21:00"))
+    tally.flagged("a", at("2026-02-05 21:05"), at("2026-02-05 21:00"))
+    tally.counted("a", "duplicates_prevented", 1234)
+    tally.active("a", at("2026-03-30 21:00"))
+    hoods = [Hood("a", "Alfa; Oost", "Kern", 1, 1234.5), Hood("b", "Beta", "Kern", 4, 0)]
+    return build_report("Net", hoods, tally, inactive_days=60, regie_name="R", total_name="T")
+
+
+def test_dutch_csv_has_semicolons_a_bom_and_decimal_commas() -> None:
+    """In Dutch the CSV starts with a UTF-8 byte-order mark and separates cells with ';' (what
+    Dutch Excel splits on), decimals with a comma and no thousands point; the column names
+    stay the same."""
+    text = render(big_report(), "csv", "nl")
+    assert text.startswith("\ufeff")
+    assert text[1:].splitlines()[0] == HEADER.replace(",", ";")
+    table = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+    a = table[0]
+    assert a["name"] == "Alfa; Oost"
+    assert (a["median_minutes_to_112"], a["vests_eur"]) == ("8,5", "1234,5")
+    assert a["duplicates_prevented"] == "1234"
+
+
+def test_english_csv_has_commas_no_bom_and_decimal_points() -> None:
+    """In English the CSV is comma-separated without a byte-order mark, with decimal points."""
+    text = render(big_report(), "csv", "en")
+    assert text.splitlines()[0] == HEADER
+    a = next(csv.DictReader(io.StringIO(text)))
+    assert (a["median_minutes_to_112"], a["vests_eur"]) == ("8.5", "1234.5")
+
+
+@pytest.mark.parametrize(
+    ("language", "median", "vests", "duplicates"),
+    [("nl", "8,5", "1.234,5", "1.234"), ("en", "8.5", "1,234.5", "1,234")],
+)
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_report_numbers_as_the_reader_writes_them(
+    fmt: str, language: str, median: str, vests: str, duplicates: str
+) -> None:
+    """Markdown and HTML write decimals and thousands as the reader's language does: Dutch
+    '1.234,5' and '8,5', English '1,234.5' and '8.5'."""
+    text = render(big_report(), fmt, language)  # type: ignore[arg-type]
+    for value in (median, vests, duplicates):
+        assert re.search(rf"[>|] ?\**{re.escape(value)}\**<? ?", text), value
+    wrong = "8.5" if language == "nl" else "8,5"
+    assert wrong not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [
+        ("nl", "1 attentiebord wordt weggehaald", "4 attentieborden worden weggehaald"),
+        ("en", "1 attention sign to be removed", "4 attention signs to be removed"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_inactive_lines_count_signs_in_singular_and_plural(
+    fmt: str, language: str, one: str, many: str
+) -> None:
+    """An inactive neighbourhood's signs are written out: one sign in the singular, more in
+    the plural; never 'bord(en)'."""
+    period = Period(date(2026, 1, 1), date(2026, 3, 31), AMS)
+    hoods = [Hood("a", "Alfa", "K", 1, 0), Hood("b", "Beta", "K", 4, 0)]
+    made = build_report(
+        "N", hoods, Tally(period, period.end), inactive_days=60, regie_name="R", total_name="T"
+    )
+    text = render(made, fmt, language)  # type: ignore[arg-type]
+    assert one in text and many in text
+    assert "(en)" not in text and "(s)" not in text

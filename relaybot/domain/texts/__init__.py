@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from typing import Literal
 
+from relaybot.domain import numbers
 from relaybot.domain.texts import en, nl
 
 Language = Literal["nl", "en"]
@@ -61,6 +62,15 @@ class Texts:
         """The text with its values as they are, for output that escapes by itself (the
         report's HTML template, CSV) or needs no escaping (Markdown, the terminal)."""
         return self._table[key].format(**values)
+
+    def number(self, value: float | None, decimals: int = 1) -> str:
+        """A number as the language writes it: '1.234,5' in Dutch, '1,234.5' in English."""
+        return numbers.number(value, self.language, decimals)
+
+    def count(self, key: str, count: float) -> str:
+        """A counted phrase in the singular or the plural: key 'count_signs' holds
+        '{n} bord|{n} borden', so 1 -> '1 bord', 3 -> '3 borden', 1234 -> '1.234 borden'."""
+        return numbers.plural(self._table[key], count).format(n=self.number(count))
 
     def keys(self) -> set[str]:
         return set(self._table)

@@ -333,7 +333,7 @@ TEXTS.update(
     {
         "report_title": "Neighbourhood-watch report {network}",
         "report_period": "Period {since} to {until} (dates in {zone})",
-        "report_made": "Made {moment}; inactive means no activity for {days} days.",
+        "report_made": "Made {moment}; inactive means no activity for {days}.",
         "report_col_slug": "slug",
         "report_col_name": "neighbourhood",
         "report_col_kern": "kern",
@@ -362,7 +362,7 @@ TEXTS.update(
         "report_legend_received": "received",
         "report_legend_112": "112 reports",
         "report_inactive_heading": "Inactive neighbourhoods",
-        "report_inactive_line": "{name} ({kern}): last activity {last}; {signs} attention sign(s) to be removed",
+        "report_inactive_line": "{name} ({kern}): last activity {last}; {signs}",
         "report_inactive_none": "No neighbourhood is inactive.",
         "report_notes": "Raised: incidents a co-admin tagged up (false alarms that were retracted do not count). "
         "Received: incidents whose alert reached the group. 112 reports and the median: the first report per incident, "
@@ -372,10 +372,14 @@ TEXTS.update(
         "digest": "📊 <b>Weekly digest {network}</b> · {since} – {until}\n"
         "Incidents: {incidents} · 112 reports: {reports} · duplicate calls prevented: {duplicates} · new sign-ups: {signups}",
         "digest_busiest": "Most alerts raised: {names}.",
-        "digest_quiet": "🔕 Quiet for {days} days or more: {names}.",
-        "digest_quiet_none": "No neighbourhood has been quiet for {days} days.",
-        "quiet_notice": "🔕 {place} has been quiet for {days} days (last activity: {last}). "
-        "An inactive group loses the municipality's support; its {signs} attention sign(s) would be taken down.",
+        "digest_quiet": "🔕 Quiet for {days} or more: {names}.",
+        "digest_quiet_none": "No neighbourhood has been quiet for {days}.",
+        "quiet_notice": "🔕 {place} has been quiet for {days} (last activity: {last}). "
+        "An inactive group loses the municipality's support; {signs}.",
+        # counted phrases: singular|plural, {n} is the number (Texts.count)
+        "count_days": "{n} day|{n} days",
+        "count_signs_removed": "{n} attention sign to be removed|{n} attention signs to be removed",
+        "count_signs_taken_down": "its attention sign would be taken down|its {n} attention signs would be taken down",
         "removed_notice": "⚠️ The bot was removed from the group of {place} (chat id {chat_id}). "
         "Alerts no longer reach it: add the bot again as an administrator.",
         "digest_posted": "Digest queued for the coordinators' group; the running bot sends it.",

@@ -335,7 +335,7 @@ TEXTS.update(
     {
         "report_title": "Rapportage buurtpreventie {network}",
         "report_period": "Periode {since} t/m {until} (datums in {zone})",
-        "report_made": "Gemaakt {moment}; inactief betekent: {days} dagen geen activiteit.",
+        "report_made": "Gemaakt {moment}; inactief betekent: {days} geen activiteit.",
         "report_col_slug": "slug",
         "report_col_name": "buurt",
         "report_col_kern": "kern",
@@ -364,7 +364,7 @@ TEXTS.update(
         "report_legend_received": "ontvangen",
         "report_legend_112": "112-meldingen",
         "report_inactive_heading": "Inactieve buurten",
-        "report_inactive_line": "{name} ({kern}): laatste activiteit {last}; {signs} attentiebord(en) worden weggehaald",
+        "report_inactive_line": "{name} ({kern}): laatste activiteit {last}; {signs}",
         "report_inactive_none": "Geen enkele buurt is inactief.",
         "report_notes": "Doorgezet: meldingen die een beheerder naar de regiegroep stuurde (ingetrokken vals alarm telt niet). "
         "Ontvangen: meldingen waarvan het bericht de groep bereikte. 112-meldingen en de mediaan: de eerste melding per incident, "
@@ -374,10 +374,14 @@ TEXTS.update(
         "digest": "📊 <b>Weekoverzicht {network}</b> · {since} – {until}\n"
         "Meldingen: {incidents} · 112-meldingen: {reports} · dubbele oproepen voorkomen: {duplicates} · nieuwe aanmeldingen: {signups}",
         "digest_busiest": "Meeste meldingen doorgezet: {names}.",
-        "digest_quiet": "🔕 Al {days} dagen of langer stil: {names}.",
-        "digest_quiet_none": "Geen buurt is {days} dagen stil geweest.",
-        "quiet_notice": "🔕 {place} is al {days} dagen stil (laatste activiteit: {last}). "
-        "Een inactieve groep verliest de steun van de gemeente; de {signs} attentiebord(en) zouden worden weggehaald.",
+        "digest_quiet": "🔕 Al {days} of langer stil: {names}.",
+        "digest_quiet_none": "Geen buurt is {days} stil geweest.",
+        "quiet_notice": "🔕 {place} is al {days} stil (laatste activiteit: {last}). "
+        "Een inactieve groep verliest de steun van de gemeente; {signs}.",
+        # counted phrases: singular|plural, {n} is the number (Texts.count)
+        "count_days": "{n} dag|{n} dagen",
+        "count_signs_removed": "{n} attentiebord wordt weggehaald|{n} attentieborden worden weggehaald",
+        "count_signs_taken_down": "het attentiebord zou worden weggehaald|de {n} attentieborden zouden worden weggehaald",
         "removed_notice": "⚠️ De bot is verwijderd uit de groep van {place} (chat-id {chat_id}). "
         "Meldingen komen daar niet meer aan: voeg de bot opnieuw toe als beheerder.",
         "digest_posted": "Weekoverzicht klaargezet voor de coördinatorengroep; de draaiende bot verstuurt het.",
