@@ -22,7 +22,9 @@ def outcome_notice(texts: Texts, incident: Incident, ttl_hours: float) -> str | 
             return texts("outcome_resolved_note", number=incident.number, note=note)
         return texts("outcome_resolved", number=incident.number)
     if incident.state is State.EXPIRED:
-        return texts("outcome_expired", number=incident.number, hours=f"{ttl_hours:g}")
+        return texts(
+            "outcome_expired", number=incident.number, hours=texts.count("count_hours", ttl_hours)
+        )
     if incident.state is State.RETRACTED:
         return texts("outcome_retracted", number=incident.number)
     return None

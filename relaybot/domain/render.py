@@ -65,7 +65,7 @@ def state_line(
             return texts("state_resolved_note", note=cut(incident.closing_note, note_limit))
         return texts("state_resolved")
     if incident.state is State.EXPIRED:
-        return texts("state_expired", hours=f"{ttl_hours:g}")
+        return texts("state_expired", hours=texts.count("count_hours", ttl_hours))
     return None
 
 

@@ -206,10 +206,17 @@ class Delivery:
         texts = self.ctx.texts
         if blanked:
             text = texts(
-                "retract_done_blanked", number=incident.number, count=deleted, blanked=blanked
+                "retract_done_blanked",
+                number=incident.number,
+                messages=texts.count("count_messages", deleted),
+                blanked=texts.count("count_messages_blanked", blanked),
             )
         else:
-            text = texts("retract_done", number=incident.number, count=deleted)
+            text = texts(
+                "retract_done",
+                number=incident.number,
+                messages=texts.count("count_messages", deleted),
+            )
         if missed:
             key = "retract_missed_one" if missed == 1 else "retract_missed_many"
             text += " " + texts(key, count=missed)

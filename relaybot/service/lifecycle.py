@@ -215,7 +215,14 @@ class Lifecycle:
                     )
                     room -= visible_len(line) + 1
                     if room < 0:  # one message holds the list: say how many more there are
-                        lines.append(self.ctx.texts("incidents_more", count=len(found) - shown))
+                        lines.append(
+                            self.ctx.texts(
+                                "incidents_more",
+                                more=self.ctx.texts.count(
+                                    "count_open_incidents", len(found) - shown
+                                ),
+                            )
+                        )
                         break
                     lines.append(line)
                 listed = Say(command.chat.id, "\n".join(lines), reply_to=command.message_id)

@@ -297,7 +297,7 @@ class Moderation:
             "removal_card",
             place=place,
             name=card.member_name,
-            count=card.warnings,
+            warnings=ctx.texts.count("count_warnings", card.warnings),
             max=ctx.network.policy.max_warnings,
         )
 
@@ -439,7 +439,7 @@ class Moderation:
         policy = ctx.network.policy
         since = mod.horizon(ctx.clock(), policy.warning_days)
         found = await store.warnings_since(conn, command.chat.id, target.sender.user_id, since)
-        days = f"{policy.warning_days:g}"
+        days = ctx.texts.count("count_days", policy.warning_days)
         if not found:
             await self._say(
                 conn,

@@ -461,7 +461,12 @@ class Signup:
                 await self._edit_card(conn, gone, text, tagged=False)
             what = [self.ctx.texts("forget_what_signup", id=s.id) for s in mine]
             if cleared:
-                what.append(self.ctx.texts("forget_what_messages", count=cleared))
+                what.append(
+                    self.ctx.texts(
+                        "forget_what_messages",
+                        messages=self.ctx.texts.count("count_messages", cleared),
+                    )
+                )
             if what:
                 await self.ctx.say(conn, user_id, "forget_done", what=Raw("; ".join(what)))
             else:

@@ -182,7 +182,7 @@ class Tagging:
             reply_to=replied.message_id,
             incident=number,
             number=number,
-            count=len(others),
+            groups=self.ctx.texts.count("count_groups", len(others)),
         )
         log.info("followup_added", incident=number, chat=command.chat.id, recipients=len(others))
 

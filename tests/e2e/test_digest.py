@@ -114,7 +114,9 @@ async def test_quiet_notice_comes_once_per_quiet_period(stage: Stage, clock: Clo
     first = quiet(stage)
     assert len(first) == len(linked)
     assert any(line.startswith("🔕 Goor Oost (Goor) is al 60 dagen stil") for line in first)
-    assert "4 attentiebord(en)" in next(line for line in first if "Goor Oost" in line)
+    assert "de 4 attentieborden zouden worden weggehaald" in next(
+        line for line in first if "Goor Oost" in line
+    )
     await stage.restart()
     assert len(quiet(stage)) == len(linked)
     stage.emu.post(stage.chats["goor-oost"], stage.residents["goor-oost"], "Alles rustig hier")

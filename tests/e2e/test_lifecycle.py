@@ -80,7 +80,7 @@ async def test_retract_deletes_every_copy_the_bot_made(stage: Stage) -> None:
         assert left == ["🗑️ #1 ingetrokken: loos alarm, de melding is verwijderd."], slug
     assert not stage.emu.message(chat, original.message_id).deleted
     assert "#1 is ingetrokken" in contents(stage, chat)[-1]
-    assert "11 bericht(en)" in contents(stage, chat)[-1]  # 5 alerts, 6 notices
+    assert "11 berichten" in contents(stage, chat)[-1]  # 5 alerts, 6 notices
 
 
 async def test_retract_after_48_hours_blanks_what_can_no_longer_be_deleted(stage: Stage) -> None:
@@ -97,7 +97,7 @@ async def test_retract_after_48_hours_blanks_what_can_no_longer_be_deleted(stage
         assert not any("buurman" in text for text in shown), slug
         assert "Melding #1 is ingetrokken: loos alarm." in shown[0], slug
     told = contents(stage, chat)[-1]
-    assert "0 bericht(en) verwijderd; 5 bericht(en) waren ouder dan 48 uur" in told
+    assert "0 berichten verwijderd; 5 berichten waren ouder dan 48 uur" in told
 
 
 async def test_retract_after_48_hours_counts_no_copy_it_could_not_reach(stage: Stage) -> None:
@@ -111,7 +111,7 @@ async def test_retract_after_48_hours_counts_no_copy_it_could_not_reach(stage: S
     stage.emu.post(chat, stage.co_admins["goor-oost"], "/intrekken", reply_to=original.message_id)
     await stage.settle()
     told = contents(stage, chat)[-1]
-    assert "0 bericht(en) verwijderd; 4 bericht(en) waren ouder dan 48 uur" in told
+    assert "0 berichten verwijderd; 4 berichten waren ouder dan 48 uur" in told
     assert "1 bericht kon de bot niet bereiken" in told
 
 
@@ -267,7 +267,7 @@ async def test_incidents_list_fits_one_message_and_says_how_many_more(stage: Sta
     await stage.settle()
     answer = contents(stage, stage.regie)
     assert len(answer) == before + 1
-    assert answer[-1].startswith("Open meldingen") and "open melding(en)" in answer[-1]
+    assert answer[-1].startswith("Open meldingen") and "open meldingen." in answer[-1]
     assert "#30" in answer[-1] and len(answer[-1]) <= 4096
 
 

@@ -148,10 +148,10 @@ async def _retract_and_delete(world: World, lifecycle: Lifecycle, *, blanked: in
 async def test_retract_confirmation_counts_the_deleted_messages(
     world: World, lifecycle: Lifecycle
 ) -> None:
-    """'De bot heeft N bericht(en) verwijderd' names as many messages as are deleted, said
-    once the deletes are done."""
+    """'De bot heeft 2 berichten verwijderd' names as many messages as are deleted (singular
+    and plural written out), said once the deletes are done."""
     confirmation = await _retract_and_delete(world, lifecycle, blanked=0)
-    assert "2 bericht(en) verwijderd." in confirmation.html
+    assert "De bot heeft 2 berichten verwijderd." in confirmation.html
     assert "leeggemaakt" not in confirmation.html
 
 
@@ -161,7 +161,10 @@ async def test_retract_confirmation_counts_the_blanked_messages_apart(
     """A copy Telegram no longer lets the bot delete (older than 48 hours) is blanked, and the
     confirmation says so instead of counting it as deleted."""
     confirmation = await _retract_and_delete(world, lifecycle, blanked=1)
-    assert "1 bericht(en) verwijderd; 1 bericht(en) waren ouder dan 48 uur" in confirmation.html
+    assert (
+        "1 bericht verwijderd; 1 bericht was ouder dan 48 uur en is leeggemaakt"
+        in confirmation.html
+    )
 
 
 async def test_housekeeping_forgets_old_keys_and_finished_rows_only(db: Database) -> None:

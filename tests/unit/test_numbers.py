@@ -71,3 +71,12 @@ def test_every_counted_phrase_has_both_forms(language: str) -> None:
         assert one != many, key
         assert "|" not in one + many, key
         assert "(en)" not in one + many and "(s)" not in one + many, key
+
+
+def test_no_text_counts_with_en_or_s_in_brackets() -> None:
+    """No text writes 'bericht(en)' or 'message(s)': every counted word has its singular and
+    plural written out (a 'count_' text)."""
+    from relaybot.domain.texts import en, nl
+
+    assert [key for key, text in nl.TEXTS.items() if "(en)" in text] == []
+    assert [key for key, text in en.TEXTS.items() if "(s)" in text] == []

@@ -20,6 +20,7 @@ from relaybot.domain.render import (
     notice,
     render_alert,
     render_followup,
+    state_line,
     utf16_len,
     withdrawn_notice,
 )
@@ -455,7 +456,7 @@ def test_alert_html_is_exactly_the_template_filled_in() -> None:
     )
     assert rendered.button is True
     expired = alert(incident(state=State.EXPIRED), ttl_hours=1.5)
-    assert expired.html.splitlines()[-1] == "⌛ <b>Verlopen</b> (geen nieuws na 1.5 uur)"
+    assert expired.html.splitlines()[-1] == "⌛ <b>Verlopen</b> (geen nieuws na 1,5 uur)"
     assert expired.button is False
 
 
@@ -502,3 +503,14 @@ def test_a_withdrawn_112_report_is_shown_with_time_name_and_place() -> None:
         "om 14:05 ingetrokken door Bram (Goor West (Goor)). Bel 112 bij gevaar en meld het "
         "dan hier."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "hours", "line"),
+    [("nl", 1.5, "na 1,5 uur)"), ("nl", 1, "na 1 uur)"), ("en", 1, "after 1 hour)")],
+)
+def test_expiry_hours_as_the_language_writes_them(language: str, hours: float, line: str) -> None:
+    """The expiry line writes its hours as the language writes numbers, and in English one
+    hour in the singular."""
+    expired = incident(state=State.EXPIRED)
+    assert line in (state_line(Texts(language), expired, hours) or "")  # type: ignore[arg-type]

@@ -14,11 +14,11 @@ TEXTS: dict[str, str] = {
     "button_112": "☎️ I called 112",
     "state_resolved": "✅ <b>Resolved</b>",
     "state_resolved_note": "✅ <b>Resolved:</b> {note}",
-    "state_expired": "⌛ <b>Expired</b> (no news after {hours} hours)",
+    "state_expired": "⌛ <b>Expired</b> (no news after {hours})",
     "followup_header": "↪️ <b>Update on #{number}</b> · {place}",
     "tag_done": "✅ Alert #{number} was sent to {targets}.",
     "tag_unlinked": "Not reached, no group linked yet: {names}.",
-    "followup_done": "✅ Update on #{number} was sent to {count} group(s).",
+    "followup_done": "✅ Update on #{number} was sent to {groups}.",
     "refuse_not_co_admin": "⛔ Only co-admins of this group can relay an alert.",
     "refuse_no_reply": "ℹ️ Send /regie as a reply to the message you want to relay.",
     "refuse_already": "ℹ️ This message already belongs to alert #{number}.",
@@ -48,11 +48,10 @@ TEXTS: dict[str, str] = {
     "can resolve it.",
     "refuse_retract": "⛔ Only co-admins of the group where the alert started and the steering "
     "group can retract it.",
-    "retract_done": "🗑️ Alert #{number} was retracted as a false alarm. "
-    "The bot deleted {count} message(s).",
+    "retract_done": "🗑️ Alert #{number} was retracted as a false alarm. The bot deleted {messages}.",
     "retract_done_blanked": "🗑️ Alert #{number} was retracted as a false alarm. "
-    "The bot deleted {count} message(s); {blanked} message(s) were older than 48 hours and "
-    "were blanked instead (Telegram no longer allows deleting them).",
+    "The bot deleted {messages}; {blanked} "
+    "(Telegram no longer allows deleting them).",
     "retract_missed_one": "1 message the bot could not reach (removed from that group, or "
     "Telegram refused); it is still there.",
     "retract_missed_many": "{count} messages the bot could not reach (removed from those "
@@ -158,7 +157,24 @@ TEXTS.update(
     }
 )
 TEXTS["forward_nothing"] = "ℹ️ This message has no text or photo to forward."
-TEXTS["incidents_more"] = "… and {count} more open alert(s)."
+TEXTS["incidents_more"] = "… and {more}."
+
+# counted phrases: 'singular|plural', {n} the number as the language writes it (Texts.count)
+TEXTS.update(
+    {
+        "count_days": "{n} day|{n} days",
+        "count_hours": "{n} hour|{n} hours",
+        "count_groups": "{n} group|{n} groups",
+        "count_messages": "{n} message|{n} messages",
+        "count_messages_blanked": "{n} message was older than 48 hours and was blanked instead"
+        "|{n} messages were older than 48 hours and were blanked instead",
+        "count_open_incidents": "{n} more open alert|{n} more open alerts",
+        "count_warnings": "{n} warning|{n} warnings",
+        "count_signs_removed": "{n} attention sign to be removed|{n} attention signs to be removed",
+        "count_signs_taken_down": "its attention sign would be taken down"
+        "|its {n} attention signs would be taken down",
+    }
+)
 
 # --- sign-up (issue 14): private conversation, regie card, admission, /forget ----------------
 TEXTS.update(
@@ -248,7 +264,7 @@ TEXTS.update(
         "forget_done": "🗑️ Erased: {what}. Only a count without names is kept.",
         "forget_nothing": "Nothing about you was stored.",
         "forget_what_signup": "sign-up #{id} with your name, address and phone number",
-        "forget_what_messages": "{count} message(s) with your data in the send queue",
+        "forget_what_messages": "{messages} with your data in the send queue",
     }
 )
 
@@ -284,11 +300,11 @@ TEXTS.update(
         "warn_manual_plain": "⚠️ <b>Warning {count} of {max}</b> from a co-admin. House rules: /rules",
         "unwarn_done": "✅ The latest warning was taken back; {count} of {max} now count.",
         "unwarn_none": "ℹ️ This member has no warnings that still count.",
-        "warnings_list": "📋 <b>Warnings that count: {count} of {max}</b> (last {days} days)\n{lines}",
+        "warnings_list": "📋 <b>Warnings that count: {count} of {max}</b> (last {days})\n{lines}",
         "warnings_line": "• {date}: {what}",
         "warnings_what_blocklist": "language (blocked word)",
         "warnings_what_manual": "by a co-admin",
-        "warnings_none": "📋 This member has no warnings that count (last {days} days).",
+        "warnings_none": "📋 This member has no warnings that count (last {days}).",
         "refuse_mod_not_co_admin": "⛔ Only administrators of this group can do this.",
         "refuse_mod_no_reply": "ℹ️ Use a command as a reply to a message of the member.",
         "refuse_mod_no_reply_warn": "ℹ️ Use /warn as a reply to a message of the member.",
@@ -300,7 +316,7 @@ TEXTS.update(
         "refuse_mod_exempt_anonymous_admin": "ℹ️ A message sent as the group (an anonymous admin) is not warned.",
         "refuse_mod_exempt_channel": "ℹ️ A message sent as a channel is not warned: the sender is unknown.",
         "refuse_mod_exempt_unknown": "ℹ️ The sender of this message is unknown; no warning is given.",
-        "removal_card": "🚪 <b>Remove from {place}?</b>\n{name} has {count} warnings (limit: {max}). "
+        "removal_card": "🚪 <b>Remove from {place}?</b>\n{name} has {warnings} (limit: {max}). "
         "Only a co-admin of {place} who may remove members decides.",
         "button_remove": "🚪 Remove",
         "button_keep": "✋ Keep",
@@ -376,10 +392,6 @@ TEXTS.update(
         "digest_quiet_none": "No neighbourhood has been quiet for {days}.",
         "quiet_notice": "🔕 {place} has been quiet for {days} (last activity: {last}). "
         "An inactive group loses the municipality's support; {signs}.",
-        # counted phrases: singular|plural, {n} is the number (Texts.count)
-        "count_days": "{n} day|{n} days",
-        "count_signs_removed": "{n} attention sign to be removed|{n} attention signs to be removed",
-        "count_signs_taken_down": "its attention sign would be taken down|its {n} attention signs would be taken down",
         "removed_notice": "⚠️ The bot was removed from the group of {place} (chat id {chat_id}). "
         "Alerts no longer reach it: add the bot again as an administrator.",
         "digest_posted": "Digest queued for the coordinators' group; the running bot sends it.",
@@ -419,7 +431,7 @@ TEXTS.update(
     {
         "outcome_resolved": "✅ <b>#{number} resolved.</b>",
         "outcome_resolved_note": "✅ <b>#{number} resolved:</b> {note}",
-        "outcome_expired": "⌛ <b>#{number} expired</b>: no news after {hours} hours.",
+        "outcome_expired": "⌛ <b>#{number} expired</b>: no news after {hours}.",
         "outcome_retracted": "🗑️ <b>#{number} retracted</b>: a false alarm, the alert was removed.",
     }
 )

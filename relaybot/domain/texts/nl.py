@@ -14,11 +14,11 @@ TEXTS: dict[str, str] = {
     "button_112": "☎️ Ik heb 112 gebeld",
     "state_resolved": "✅ <b>Afgehandeld</b>",
     "state_resolved_note": "✅ <b>Afgehandeld:</b> {note}",
-    "state_expired": "⌛ <b>Verlopen</b> (geen nieuws na {hours} uur)",
+    "state_expired": "⌛ <b>Verlopen</b> (geen nieuws na {hours})",
     "followup_header": "↪️ <b>Aanvulling op #{number}</b> · {place}",
     "tag_done": "✅ Melding #{number} is doorgestuurd naar {targets}.",
     "tag_unlinked": "Nog zonder groep, dus niet bereikt: {names}.",
-    "followup_done": "✅ Aanvulling op #{number} is doorgestuurd naar {count} groep(en).",
+    "followup_done": "✅ Aanvulling op #{number} is doorgestuurd naar {groups}.",
     "refuse_not_co_admin": "⛔ Alleen beheerders van deze groep kunnen een melding doorsturen.",
     "refuse_no_reply": "ℹ️ Gebruik /regie als antwoord op het bericht dat je wilt doorsturen.",
     "refuse_already": "ℹ️ Dit bericht hoort al bij melding #{number}.",
@@ -49,10 +49,10 @@ TEXTS: dict[str, str] = {
     "refuse_retract": "⛔ Alleen beheerders van de groep waar de melding begon en de regiegroep "
     "kunnen een melding intrekken.",
     "retract_done": "🗑️ Melding #{number} is ingetrokken: loos alarm. "
-    "De bot heeft {count} bericht(en) verwijderd.",
+    "De bot heeft {messages} verwijderd.",
     "retract_done_blanked": "🗑️ Melding #{number} is ingetrokken: loos alarm. "
-    "De bot heeft {count} bericht(en) verwijderd; {blanked} bericht(en) waren ouder dan 48 uur "
-    "en zijn leeggemaakt (Telegram staat verwijderen dan niet meer toe).",
+    "De bot heeft {messages} verwijderd; {blanked} "
+    "(Telegram staat verwijderen dan niet meer toe).",
     "retract_missed_one": "1 bericht kon de bot niet bereiken (verwijderd uit die groep, of "
     "Telegram weigerde); dat staat er nog.",
     "retract_missed_many": "{count} berichten kon de bot niet bereiken (verwijderd uit die "
@@ -159,7 +159,25 @@ TEXTS.update(
     }
 )
 TEXTS["forward_nothing"] = "ℹ️ Dit bericht heeft geen tekst of foto om door te sturen."
-TEXTS["incidents_more"] = "… en nog {count} open melding(en)."
+TEXTS["incidents_more"] = "… en nog {more}."
+
+# counted phrases: 'singular|plural', {n} the number as the language writes it (Texts.count)
+TEXTS.update(
+    {
+        "count_days": "{n} dag|{n} dagen",
+        "count_hours": "{n} uur|{n} uur",
+        "count_groups": "{n} groep|{n} groepen",
+        "count_messages": "{n} bericht|{n} berichten",
+        "count_messages_blanked": "{n} bericht was ouder dan 48 uur en is leeggemaakt"
+        "|{n} berichten waren ouder dan 48 uur en zijn leeggemaakt",
+        "count_open_incidents": "{n} open melding|{n} open meldingen",
+        "count_warnings": "{n} waarschuwing|{n} waarschuwingen",
+        "count_signs_removed": "{n} attentiebord wordt weggehaald"
+        "|{n} attentieborden worden weggehaald",
+        "count_signs_taken_down": "het attentiebord zou worden weggehaald"
+        "|de {n} attentieborden zouden worden weggehaald",
+    }
+)
 
 # --- sign-up (issue 14): private conversation, regie card, admission, /vergeet ---------------
 TEXTS.update(
@@ -248,7 +266,7 @@ TEXTS.update(
         "forget_done": "🗑️ Gewist: {what}. Alleen een telling zonder naam blijft bewaard.",
         "forget_nothing": "Er was niets van je bewaard.",
         "forget_what_signup": "aanmelding #{id} met je naam, adres en telefoonnummer",
-        "forget_what_messages": "{count} bericht(en) met je gegevens in de verzendwachtrij",
+        "forget_what_messages": "{messages} met je gegevens in de verzendwachtrij",
     }
 )
 
@@ -286,11 +304,11 @@ TEXTS.update(
         "unwarn_done": "✅ De laatste waarschuwing is ingetrokken; er tellen er nu {count} van {max}.",
         "unwarn_none": "ℹ️ Dit lid heeft geen waarschuwingen die nog tellen.",
         "warnings_list": "📋 <b>Waarschuwingen die tellen: {count} van {max}</b> "
-        "(van de laatste {days} dagen)\n{lines}",
+        "(van de laatste {days})\n{lines}",
         "warnings_line": "• {date}: {what}",
         "warnings_what_blocklist": "taalgebruik (geblokkeerd woord)",
         "warnings_what_manual": "door een beheerder",
-        "warnings_none": "📋 Dit lid heeft geen waarschuwingen die tellen (van de laatste {days} dagen).",
+        "warnings_none": "📋 Dit lid heeft geen waarschuwingen die tellen (van de laatste {days}).",
         "refuse_mod_not_co_admin": "⛔ Alleen beheerders van deze groep kunnen dit.",
         "refuse_mod_no_reply": "ℹ️ Gebruik dit commando als antwoord op een bericht van het lid.",
         "refuse_mod_no_reply_warn": "ℹ️ Gebruik /waarschuw als antwoord op een bericht van het lid.",
@@ -302,7 +320,7 @@ TEXTS.update(
         "refuse_mod_exempt_anonymous_admin": "ℹ️ Een bericht namens de groep (een anonieme beheerder) krijgt geen waarschuwing.",
         "refuse_mod_exempt_channel": "ℹ️ Een bericht namens een kanaal krijgt geen waarschuwing: de afzender is onbekend.",
         "refuse_mod_exempt_unknown": "ℹ️ Van dit bericht is de afzender onbekend; er komt geen waarschuwing.",
-        "removal_card": "🚪 <b>Verwijderen uit {place}?</b>\n{name} heeft {count} waarschuwingen "
+        "removal_card": "🚪 <b>Verwijderen uit {place}?</b>\n{name} heeft {warnings} "
         "(grens: {max}). Alleen een beheerder van {place} die leden mag verwijderen, beslist.",
         "button_remove": "🚪 Verwijderen",
         "button_keep": "✋ Niet verwijderen",
@@ -378,10 +396,6 @@ TEXTS.update(
         "digest_quiet_none": "Geen buurt is {days} stil geweest.",
         "quiet_notice": "🔕 {place} is al {days} stil (laatste activiteit: {last}). "
         "Een inactieve groep verliest de steun van de gemeente; {signs}.",
-        # counted phrases: singular|plural, {n} is the number (Texts.count)
-        "count_days": "{n} dag|{n} dagen",
-        "count_signs_removed": "{n} attentiebord wordt weggehaald|{n} attentieborden worden weggehaald",
-        "count_signs_taken_down": "het attentiebord zou worden weggehaald|de {n} attentieborden zouden worden weggehaald",
         "removed_notice": "⚠️ De bot is verwijderd uit de groep van {place} (chat-id {chat_id}). "
         "Meldingen komen daar niet meer aan: voeg de bot opnieuw toe als beheerder.",
         "digest_posted": "Weekoverzicht klaargezet voor de coördinatorengroep; de draaiende bot verstuurt het.",
@@ -421,7 +435,7 @@ TEXTS.update(
     {
         "outcome_resolved": "✅ <b>#{number} afgehandeld.</b>",
         "outcome_resolved_note": "✅ <b>#{number} afgehandeld:</b> {note}",
-        "outcome_expired": "⌛ <b>#{number} verlopen</b>: geen nieuws na {hours} uur.",
+        "outcome_expired": "⌛ <b>#{number} verlopen</b>: geen nieuws na {hours}.",
         "outcome_retracted": "🗑️ <b>#{number} ingetrokken</b>: loos alarm, de melding is "
         "verwijderd.",
     }
