@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Callable, Coroutine
+from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import aiosqlite
 import structlog
@@ -47,6 +48,7 @@ RULES = "rules"  # reminder kind shared by flooding and chatter: one a member a 
 PHOTO = "photo"
 WELCOME = "welcome"
 QUIET_MEMO_LIMIT = 10_000  # entries of the reminder memo before lapsed ones are swept
+WAITING_LIMIT = 2_000  # findings waiting to be judged beside the updates
 
 
 class Finding(StrEnum):
@@ -96,7 +98,8 @@ class Moderation:
         self.flood = FloodCounter(ctx.network.policy.flood_per_minute)
         # (chat, member, kind) -> until when no reminder of that kind is due (saves a read)
         self._quiet_until: dict[tuple[int, int, str], float] = {}
-        self._background: set[asyncio.Task[None]] = set()
+        self._waiting: deque[Callable[[], Awaitable[None]]] = deque()  # findings to judge
+        self._judging: asyncio.Task[None] | None = None
 
     # --- every group message ------------------------------------------------------------------
 
@@ -104,38 +107,49 @@ class Moderation:
         """Moderation acts in neighbourhood chats only (one dictionary lookup)."""
         return self.ctx.directory.kind(chat_id) is ChatKind.NEIGHBOURHOOD
 
-    def later(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run a reminder's judgement beside the update pipeline: asking Telegram whether the
-        sender is a co-admin must not hold up the messages behind it (a reminder may be lost
-        in a crash; an alert never waits for one)."""
-        task = asyncio.get_running_loop().create_task(work)
-        self._background.add(task)
-        task.add_done_callback(self._finished)
+    def later(self, judge: Callable[[], Awaitable[None]]) -> None:
+        """Judge a finding beside the update pipeline: asking Telegram whether the sender is
+        a co-admin must not hold up the messages behind it. Judged one at a time in the
+        order they came (a member's warnings keep the order of their messages), at most
+        WAITING_LIMIT waiting; beyond that a finding is dropped and logged (so is one whose
+        judgement fails; one may be lost in a crash: an alert never waits for it)."""
+        if len(self._waiting) >= WAITING_LIMIT:
+            log.warning("moderation_dropped", reason="too_many_waiting")
+            return
+        self._waiting.append(judge)
+        if self._judging is None or self._judging.done():
+            self._judging = asyncio.get_running_loop().create_task(self._judge_waiting())
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("moderation_failed", error=type(task.exception()).__name__)
+    async def _judge_waiting(self) -> None:
+        while self._waiting:
+            judge = self._waiting.popleft()
+            try:
+                await judge()
+            except Exception as error:
+                log.error("moderation_failed", error=type(error).__name__)
 
     @property
     def busy(self) -> bool:
-        """A reminder is still being judged."""
-        return bool(self._background)
+        """A finding is waiting or being judged beside the updates."""
+        return bool(self._waiting) or (self._judging is not None and not self._judging.done())
 
     async def drain(self) -> None:
-        """Let the reminders being judged finish (before the database closes)."""
-        while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        """Let the findings waiting beside the updates be judged (before the database
+        closes)."""
+        while self._judging is not None and not self._judging.done():
+            await asyncio.shield(self._judging)
 
-    def screen(self, seen: Seen) -> Finding | None:
-        """What a group message may have earned, decided in memory. None for nearly all."""
+    def screen(self, seen: Seen, *, edited: bool = False) -> Finding | None:
+        """What a group message may have earned, decided in memory. None for nearly all.
+        An edit (`edited`) is screened like a new message for blocked words and chatter; it
+        is no new message, so it counts towards no flood and is no other photo."""
         ctx = self.ctx
         if not self.watches(seen.chat_id):
             return None
         if mod.never_warned(seen.sender, is_co_admin=False) is not None:
             return None  # the group itself, channels, bots: never acted on
         now = ctx.clock()
-        flooding = self.flood.hit(seen.chat_id, seen.sender.user_id, now)
+        flooding = not edited and self.flood.hit(seen.chat_id, seen.sender.user_id, now)
         if seen.text and self.blocklist.hits(seen.text):
             return Finding.BLOCKED
         member = seen.sender.user_id
@@ -147,7 +161,7 @@ class Moderation:
             and self.chatter.is_chatter(seen.text)
         ):
             return Finding.CHATTER
-        if seen.photo and self._may_remind(seen.chat_id, 0, PHOTO, now):
+        if seen.photo and not edited and self._may_remind(seen.chat_id, 0, PHOTO, now):
             return Finding.PHOTO
         return None
 
@@ -167,13 +181,14 @@ class Moderation:
         self, seen: Seen, finding: Finding, is_co_admin: bool, name: str, key: str
     ) -> None:
         """Carry out a finding: a warning for a blocked word, or a reminder when one is due.
-        Co-admins are never warned or reminded."""
+        Co-admins are never warned or reminded. `key`: the message's; one message earns a
+        finding of a kind once, however often it is delivered or edited."""
         if is_co_admin:
             log.info("moderation_skipped", chat=seen.chat_id, finding=finding.value, why="co_admin")
             return
         ctx = self.ctx
         async with ctx.db.transaction() as conn:
-            if not await idempotency.claim(conn, f"mod:{key}", ctx.clock()):
+            if not await idempotency.claim(conn, f"mod:{key}:{finding.value}", ctx.clock()):
                 return
             if finding is Finding.BLOCKED:
                 await self._warn(

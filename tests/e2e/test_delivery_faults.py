@@ -205,10 +205,10 @@ async def test_sigkill_while_a_handler_waits_on_telegram_the_regie_is_relayed_af
     """The bot dies while handling a /regie (its co-admin check is waiting on Telegram): the
     update was fetched but never handled, and after a restart it is relayed."""
     process = await town.start()
-    checks = len(town.emu.calls_to("getChatMember"))
+    checks = len(town.emu.calls_to("getChatAdministrators"))
     town.emu.round_trip = 2.0
     town.tag()
-    await until(lambda: len(town.emu.calls_to("getChatMember")) > checks, 30, "admin check")
+    await until(lambda: len(town.emu.calls_to("getChatAdministrators")) > checks, 30, "admin check")
     process.send_signal(signal.SIGKILL)
     await process.wait()
     town.emu.round_trip = 0.2

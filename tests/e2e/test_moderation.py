@@ -125,6 +125,39 @@ async def test_blocked_word_inside_a_longer_word_earns_nothing(stage: Stage) -> 
     assert warnings_in(stage) == []
 
 
+async def test_a_greeting_edited_into_a_curse_earns_a_warning(stage: Stage) -> None:
+    """'hallo buren' edited into a curse earns the warning a new message would, as a reply to
+    that message; editing it again (still cursing, or disguised) earns no second one, and
+    editing one message many times is no flood."""
+    chat = stage.chats[HOOD]
+    post = stage.emu.post(chat, stage.residents[HOOD], "hallo buren")
+    await stage.settle()
+    assert warnings_in(stage) == []
+    stage.emu.edit(chat, post.message_id, "hallo klootzakken")
+    await stage.settle()
+    found = [m for m in stage.emu.bot_messages(chat) if (m.content or "").startswith("⚠️")]
+    assert len(found) == 1 and found[0].reply_to == post.message_id
+    assert "Waarschuwing 1 van 3" in (found[0].content or "")
+    for n in range(12):
+        stage.emu.edit(chat, post.message_id, f"hallo k\u200blootzak {n}")
+    await stage.settle()
+    assert len(warnings_in(stage)) == 1
+    assert said(stage, HOOD, "ℹ️") == []
+
+
+async def test_disguised_curses_in_edits_earn_warnings(stage: Stage) -> None:
+    """Members who edit an innocent message into a disguised curse (a zero-width space, a
+    Cyrillic look-alike, dotted letters, a digit for a letter) are each warned."""
+    chat = stage.chats[HOOD]
+    for n, disguised in enumerate(("k\u200but", "wat een k\u0443t buurt", "k.u.t", "t3ring")):
+        member = newcomer(stage, f"Bewoner{n}")
+        post = stage.emu.post(chat, member, "Goedemiddag")
+        await stage.settle()
+        stage.emu.edit(chat, post.message_id, disguised)
+        await stage.settle()
+        assert len(warnings_in(stage)) == n + 1, disguised
+
+
 async def test_co_admin_and_anonymous_admin_are_never_warned(stage: Stage) -> None:
     """A co-admin's blocked word, one sent as the group (anonymous admin) and one sent as a
     channel earn nothing; not even the flood reminder."""

@@ -92,7 +92,7 @@ async def test_update_failing_too_long_is_set_aside(stage: Stage) -> None:
     """Telegram keeps failing (502) on what one /regie needs: after RELAYBOT_UPDATE_RETRY_S
     it is set aside, the /regie behind it is relayed, and `relaybot health` says so."""
     oost = stage.chats["goor-oost"]
-    stage.emu.set_fault("getChatMember", oost, 502, times=FOREVER)
+    stage.emu.set_fault("getChatAdministrators", oost, 502, times=FOREVER)
     await tag(stage, "goor-oost", "Inbreker op het dak")  # waits while it is retried
     await tag(stage, "markelo-zuid", "Rookontwikkeling bij de kerk")
     assert relayed(stage) == ["Rookontwikkeling bij de kerk"]
@@ -106,7 +106,7 @@ async def test_permanent_error_sets_aside_at_once(stage: Stage) -> None:
     RELAYBOT_UPDATE_RETRY_S), kept in the database, and the /regie behind it is relayed."""
     stage.runtime.app.update_retry_s = 300.0  # longer than settle() waits
     oost = stage.chats["goor-oost"]
-    stage.emu.set_fault("getChatMember", oost, 400, "Bad Request: user not found", FOREVER)
+    stage.emu.set_fault("getChatAdministrators", oost, 400, "Bad Request: chat not found", FOREVER)
     await tag(stage, "goor-oost", "Inbreker op het dak")
     await tag(stage, "markelo-zuid", "Rookontwikkeling bij de kerk")
     assert relayed(stage) == ["Rookontwikkeling bij de kerk"]

@@ -13,6 +13,7 @@ from relaybot.service.context import Chat, Command, Target
 from relaybot.service.moderation import Finding, Moderation, Seen
 from relaybot.service.ports import Standing, TelegramRefused
 from relaybot.storage.outbox import Priority
+from tests.unit.test_folding import EVASIONS, INNOCENT
 from tests.unit.world import ANNA, GOOR_OOST, REGIE, World
 
 MEMBER = 77
@@ -184,3 +185,59 @@ async def test_chatter_reminder_survives_a_restart(world: World, moderation: Mod
     assert fresh.screen(second) is Finding.CHATTER  # the memo is empty after a restart
     await fresh.act(second, Finding.CHATTER, False, "", "c2")
     assert len(await world.rows(Say)) == 1
+
+
+# --- screening that holds (issue 25, item 5): the evasion list, in a message and an edit ------
+
+
+async def warned(world: World, moderation: Moderation, text: str, *, edited: bool) -> bool:
+    """Whether MEMBER's message (or an edit of it) with this text earns a warning."""
+    message = seen(text)
+    finding = moderation.screen(message, edited=edited)
+    if finding is not None:
+        await moderation.act(message, finding, False, "Yvonne Testbewoner", "m1")
+    return any("Waarschuwing" in r.intent.html for r in await world.rows(Say))
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["message", "edit"])
+@pytest.mark.parametrize("text", EVASIONS)
+async def test_each_disguised_word_earns_a_warning(
+    world: World, moderation: Moderation, text: str, edited: bool
+) -> None:
+    """Every evasion in the test list (invisible characters, Cyrillic and Greek look-alikes,
+    spaced, dotted and stretched letters, digits and symbols for letters) earns a warning, in
+    a new message and in an edit alike."""
+    assert await warned(world, moderation, text, edited=edited), text
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["message", "edit"])
+@pytest.mark.parametrize("text", INNOCENT)
+async def test_innocent_dutch_earns_no_warning(
+    world: World, moderation: Moderation, text: str, edited: bool
+) -> None:
+    """Innocent Dutch ('kleren', 'negeren', 'kanker' alone, ordinary sentences) earns no
+    warning, in a new message or an edit."""
+    assert not await warned(world, moderation, text, edited=edited), text
+
+
+async def test_an_edit_is_no_new_message_for_the_flood_or_the_photo_rule(
+    world: World, moderation: Moderation
+) -> None:
+    """Editing one message thirty times is no flood, and an edited photo is no new photo:
+    neither finds anything; a blocked word in the edit is found all the same."""
+    for n in range(30):
+        assert moderation.screen(seen(f"Versie {n}"), edited=True) is None
+    assert moderation.screen(seen("Deze man liep rond", photo=True), edited=True) is None
+    assert moderation.screen(seen("Wat een klootzak"), edited=True) is Finding.BLOCKED
+
+
+async def test_a_message_earns_its_warning_once_however_often_it_is_edited(
+    world: World, moderation: Moderation
+) -> None:
+    """A curse, then edits of the same message that keep it: one warning for the message."""
+    for text, edited in (("klootzak", False), ("klootzak!", True), ("KLOOTZAK", True)):
+        message = seen(text)
+        finding = moderation.screen(message, edited=edited)
+        assert finding is Finding.BLOCKED
+        await moderation.act(message, finding, False, "Yvonne Testbewoner", "msg:1:500")
+    assert sum("Waarschuwing" in r.intent.html for r in await world.rows(Say)) == 1

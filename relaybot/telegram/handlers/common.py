@@ -27,11 +27,17 @@ async def is_co_admin(context: BotContext, message: Message, *, fresh: bool = Fa
 
 
 async def network_command(
-    update: Update, context: BotContext, *, fresh: bool = False, sign_of_life: bool = True
+    update: Update,
+    context: BotContext,
+    *,
+    fresh: bool = False,
+    sign_of_life: bool = True,
+    ask_co_admin: bool = True,
 ) -> Command | None:
     """The command as the use cases take it; None in a group outside the network (which the
     unknown-group use case answers). `sign_of_life`: the message counts as one for its
-    neighbourhood (reports)."""
+    neighbourhood (reports). `ask_co_admin=False`: a command that is the same for everyone
+    (/regels) asks Telegram nothing, and its sender counts as a resident."""
     message = update.effective_message
     assert message is not None
     cases = context.cases
@@ -41,7 +47,11 @@ async def network_command(
     if kind is ChatKind.UNKNOWN:
         await cases.groups.unknown_group(command_of(update, False))
         return None
-    co_admin = kind is ChatKind.NEIGHBOURHOOD and await is_co_admin(context, message, fresh=fresh)
+    co_admin = (
+        ask_co_admin
+        and kind is ChatKind.NEIGHBOURHOOD
+        and await is_co_admin(context, message, fresh=fresh)
+    )
     return command_of(update, co_admin)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import ChatMember, Update
 
 from relaybot.service import Chat
+from relaybot.telegram.admins import ADMIN_STATUSES
 from relaybot.telegram.handlers.common import network_command
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.translate import name_of
@@ -27,10 +28,14 @@ async def on_my_membership(update: Update, context: BotContext) -> None:
 
 
 async def on_member(update: Update, context: BotContext) -> None:
-    """A member's rights changed: the next question about them goes to Telegram again."""
+    """A member's rights changed: the next question about the chat's co-admins goes to
+    Telegram again (an ordinary member joining or leaving keeps the cached list)."""
     change = update.chat_member
     assert change is not None
-    context.telegram.admins.forget(change.chat.id, change.new_chat_member.user.id)
+    statuses = {change.old_chat_member.status, change.new_chat_member.status}
+    context.telegram.admins.forget(
+        change.chat.id, change.new_chat_member.user.id, rights=bool(statuses & ADMIN_STATUSES)
+    )
 
 
 async def on_help(update: Update, context: BotContext) -> None:

@@ -8,31 +8,34 @@ from dataclasses import replace
 from telegram import Message, Update
 
 from relaybot.service import Command
-from relaybot.service.moderation import Finding
 from relaybot.telegram.handlers.common import answer_press, is_co_admin, network_command, press_of
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.moderating import seen_of, target_of
 from relaybot.telegram.translate import message_key, name_of
 
 
-async def screen(message: Message, context: BotContext) -> None:
-    """Every fresh group message: screened in memory; only a finding asks Telegram whether
-    the sender is a co-admin and goes on to the use case."""
+async def screen(message: Message, context: BotContext, *, edited: bool = False) -> None:
+    """Every fresh group message, and every edit of one (`edited`): screened in memory; a
+    finding goes on to the use case, now when whether the sender is a co-admin is known
+    without asking Telegram and nothing waits before it, else beside the updates (the
+    lookup never holds up the messages behind it)."""
     moderation = context.cases.moderation
     seen = seen_of(message)
-    finding = moderation.screen(seen)
+    finding = moderation.screen(seen, edited=edited)
     if finding is None:
+        return
+    user = message.from_user
+    known = context.telegram.admins.known(message.chat_id, user.id) if user else False
+    name = name_of(user, message)
+    if known is not None and not moderation.busy:
+        await moderation.act(seen, finding, known, name, message_key(message))
         return
 
     async def judge() -> None:
         co_admin = await is_co_admin(context, message)
-        name = name_of(message.from_user, message)
         await moderation.act(seen, finding, co_admin, name, message_key(message))
 
-    if finding is Finding.BLOCKED:
-        await judge()  # a warning keeps the order of the member's messages
-    else:
-        moderation.later(judge())  # a reminder never holds up the messages behind it
+    moderation.later(judge)
 
 
 async def joined(message: Message, context: BotContext) -> None:
@@ -43,10 +46,12 @@ async def joined(message: Message, context: BotContext) -> None:
     )
 
 
-async def moderation_command(update: Update, context: BotContext, name: str) -> Command | None:
+async def moderation_command(
+    update: Update, context: BotContext, name: str, *, ask_co_admin: bool = True
+) -> Command | None:
     """A moderation command (`name`: its first, Dutch name) with the member it answers, whose
     standing matters only when a co-admin asks; None in a group outside the network."""
-    command = await network_command(update, context, sign_of_life=False)
+    command = await network_command(update, context, sign_of_life=False, ask_co_admin=ask_co_admin)
     if command is None:
         return None
     message = update.effective_message
@@ -60,7 +65,8 @@ async def moderation_command(update: Update, context: BotContext, name: str) -> 
 
 
 async def on_rules(update: Update, context: BotContext) -> None:
-    command = await moderation_command(update, context, "regels")
+    """The same rules for everyone: Telegram is not asked who is a co-admin."""
+    command = await moderation_command(update, context, "regels", ask_co_admin=False)
     if command is not None:
         await context.cases.moderation.house_rules(command)
 

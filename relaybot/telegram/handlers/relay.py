@@ -74,6 +74,8 @@ async def on_quiet(update: Update, context: BotContext) -> None:
 
 
 async def on_edit(update: Update, context: BotContext) -> None:
+    """An edited message: its relayed copies follow it, and it is screened for the house
+    rules like a new message (a greeting edited into a curse earns its warning)."""
     message = update.edited_message
     assert message is not None
     # keyed on the update: several edits within one second (same edit_date) are each an
@@ -84,6 +86,7 @@ async def on_edit(update: Update, context: BotContext) -> None:
         message.text or message.caption or "",
         f"edit:{message.chat_id}:{message.message_id}:u{update.update_id}",
     )
+    await screen(message, context, edited=True)
 
 
 async def on_regie(update: Update, context: BotContext) -> None:

@@ -1,0 +1,84 @@
+"""Moderation never holds up an alert (issue 25): with a 50 ms round trip and Telegram's
+limits on, members flooding a chat with /regels or blocked words cost a few co-admin lookups,
+run beside the updates, and an alert tagged right after reaches the regiegroep within 5 s."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from relaybot.sandbox.emulator import Emulator
+from relaybot.sandbox.emulator.records import User
+from relaybot.sandbox.stage import Stage, open_stage
+from tests.e2e.conftest import EXAMPLE, Clock, alerts
+from tests.e2e.test_floods import sent_to, until
+
+LOOKUPS = ("getChatMember", "getChatAdministrators")
+FLOODED = "goor-centrum"
+
+
+@pytest.fixture
+async def slow(tmp_path: Path, clock: Clock) -> AsyncIterator[Stage]:
+    """The example network with a 50 ms round trip per call and Telegram's limits on."""
+    emulator = Emulator(rate_limits=True, round_trip=0.05)
+    stage = await open_stage(EXAMPLE, tmp_path / "db.sqlite3", clock=clock, emulator=emulator)
+    try:
+        yield stage
+    finally:
+        await stage.close()
+
+
+def lookups(stage: Stage) -> int:
+    """Co-admin lookups asked of Telegram so far."""
+    return sum(len(stage.emu.calls_to(method)) for method in LOOKUPS)
+
+
+async def hundred_members(stage: Stage) -> list[User]:
+    members = [stage.emu.add_user(f"Lid{i}", "Testbewoner") for i in range(100)]
+    stage.emu.join_many(stage.chats[FLOODED], members)
+    await stage.settle(within=60)
+    return members
+
+
+async def alert_reaches_the_regiegroep_within(stage: Stage, seconds: float) -> None:
+    """A co-admin next door tags a message now; its copy reaches the regiegroep in time."""
+    start = time.time()
+    source = stage.chats["goor-oost"]
+    original = stage.emu.post(source, stage.residents["goor-oost"], "Inbraak bij de bakker")
+    stage.emu.post(source, stage.co_admins["goor-oost"], "/regie", reply_to=original.message_id)
+    await until(lambda: bool(alerts(stage, stage.regie, 1)), within=60)
+    arrived = next(c.at for c in sent_to(stage, stage.regie) if "Inbraak" in c.params["text"])
+    assert arrived - start <= seconds
+
+
+async def test_rules_from_a_hundred_members_never_delay_an_alert(slow: Stage) -> None:
+    """100 members each send /regels; a /regie next door right after reaches the regiegroep
+    within 5 s, and the flood asked Telegram about co-admins a few times at most (/regels
+    needs no co-admin: it was 100 lookups, one per member)."""
+    stage = slow
+    members = await hundred_members(stage)
+    before = lookups(stage)
+    for member in members:
+        stage.emu.post(stage.chats[FLOODED], member, "/regels")
+    await alert_reaches_the_regiegroep_within(stage, 5.0)
+    await stage.settle(within=120)
+    assert lookups(stage) - before <= 5
+    assert stage.emu.counters.get("429", 0) == 0
+
+
+async def test_curses_from_a_hundred_members_never_delay_an_alert(slow: Stage) -> None:
+    """100 members each post a blocked word; a /regie next door right after reaches the
+    regiegroep within 5 s, every member is warned once, and the co-admin lookups stay few
+    (one list of a chat's co-admins, not one question per member)."""
+    stage = slow
+    members = await hundred_members(stage)
+    before = lookups(stage)
+    for member in members:
+        stage.emu.post(stage.chats[FLOODED], member, "Wat een klootzak is dat")
+    await alert_reaches_the_regiegroep_within(stage, 5.0)
+    await stage.settle(within=180)
+    assert lookups(stage) - before <= 5
+    assert stage.emu.counters.get("429", 0) == 0
