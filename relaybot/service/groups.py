@@ -17,6 +17,9 @@ from relaybot.storage.outbox import Priority
 
 log = structlog.get_logger("relaybot.groups")
 UNKNOWN_SINCE = "unknown_since"  # chat note: when the bot first saw a group outside the network
+# groups left per round (the expiry round, once a minute): a flood of groups added at once is
+# left over some minutes, and the round, beside the updates, never spends long on Telegram
+LEAVES_PER_ROUND = 10
 
 
 class ChatOutcomes(Protocol):
@@ -147,8 +150,9 @@ class Groups:
 
     async def leave_unknown(self) -> None:
         """Leave the groups outside the network that did not ask to be linked within
-        `unknown_group_hours` (a passing fault: tried again at the next round)."""
-        for chat_id in await self.unknown_to_leave():
+        `unknown_group_hours`, the longest waiting first and at most LEAVES_PER_ROUND a
+        round (the rest, and a passing fault, at the next round)."""
+        for chat_id in (await self.unknown_to_leave())[:LEAVES_PER_ROUND]:
             try:
                 await self.telegram.leave(chat_id)
             except TelegramRefused as error:

@@ -4,6 +4,7 @@ run beside the updates, and an alert tagged right after reaches the regiegroep w
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -82,3 +83,42 @@ async def test_curses_from_a_hundred_members_never_delay_an_alert(slow: Stage) -
     await stage.settle(within=180)
     assert lookups(stage) - before <= 5
     assert stage.emu.counters.get("429", 0) == 0
+
+
+async def noted_unknown(stage: Stage, count: int) -> None:
+    """Wait until the bot has noted this many groups outside the network."""
+    for _ in range(3000):
+        async with stage.runtime.db.reading() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT COUNT(*) FROM chat_notes WHERE note = 'unknown_since'"
+            )
+        if rows[0][0] >= count:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the groups were not noted in time")
+
+
+async def test_forty_unknown_groups_are_left_ten_a_round_beside_an_alert(
+    slow: Stage, clock: Clock
+) -> None:
+    """The bot is added to 40 groups outside the network that never ask to be linked: a day
+    later each expiry round leaves at most ten of them (the longest waiting first), all are
+    left after four rounds, and an alert tagged while the bot is leaving reaches the
+    regiegroep within 5 s."""
+    stage = slow
+    for job in stage.runtime.app.job_queue.get_jobs_by_name("expire"):
+        job.enabled = False  # the rounds are run by the test, one at a time
+    someone = stage.emu.add_user("Onbekende", "Toevoeger")
+    groups = [stage.emu.add_bot(f"Straatfeest {i}", by=someone) for i in range(40)]
+    await noted_unknown(stage, 40)  # their lines to the regiegroep are spread over minutes
+    clock.advance(25 * 3600)
+    leaving = asyncio.ensure_future(stage.runtime.cases.groups.leave_unknown())
+    await alert_reaches_the_regiegroep_within(stage, 5.0)
+    await leaving
+    left = [str(c.params.get("chat_id")) for c in stage.emu.calls_to("leaveChat") if c.ok]
+    assert left == [str(group.id) for group in groups[:10]]
+    for _ in range(3):
+        await stage.runtime.cases.groups.leave_unknown()
+    left = [str(c.params.get("chat_id")) for c in stage.emu.calls_to("leaveChat") if c.ok]
+    assert sorted(left) == sorted(str(group.id) for group in groups)
+    assert all(stage.emu.world.bot.id not in stage.emu.chat(g.id).members for g in groups)
