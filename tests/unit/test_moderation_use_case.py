@@ -3,6 +3,8 @@ port standing in for Telegram's getChatMember / banChatMember."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from relaybot.domain.intents import EditMessage, Say
@@ -241,3 +243,25 @@ async def test_a_message_earns_its_warning_once_however_often_it_is_edited(
         assert finding is Finding.BLOCKED
         await moderation.act(message, finding, False, "Yvonne Testbewoner", "msg:1:500")
     assert sum("Waarschuwing" in r.intent.html for r in await world.rows(Say)) == 1
+
+
+async def test_findings_judged_beside_the_updates_keep_their_order_and_limit(
+    moderation: Moderation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings handed to be judged beside the updates are judged one at a time in the order
+    they came; beyond the limit a finding is dropped (and logged), never queued without end."""
+    monkeypatch.setattr("relaybot.service.moderation.WAITING_LIMIT", 5)
+    judged: list[int] = []
+
+    def judge(n: int):  # type: ignore[no-untyped-def]
+        async def run() -> None:
+            await asyncio.sleep(0.001 * (5 - n))  # the first takes longest
+            judged.append(n)
+
+        return run
+
+    for n in range(8):
+        moderation.later(judge(n))
+    assert moderation.busy
+    await moderation.drain()
+    assert judged == [0, 1, 2, 3, 4] and not moderation.busy
