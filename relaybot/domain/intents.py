@@ -167,6 +167,16 @@ class JoinDecision:
 
 
 @dataclass(frozen=True)
+class RevokeInvite:
+    """Revoke a sign-up's invite link (the sign-up was forgotten, erased, declined or
+    lapsed): nobody can ask to join through it any more. Retried like a message."""
+
+    chat_id: int
+    link: str
+    priority: Priority = Priority.NORMAL
+
+
+@dataclass(frozen=True)
 class Unreadable:
     """A stored row this version cannot read (written by a newer one): nothing is done."""
 
@@ -187,6 +197,7 @@ Intent = (
     | Say
     | EditMessage
     | JoinDecision
+    | RevokeInvite
     | Unreadable
 )
 

@@ -54,4 +54,12 @@ class Decide:
     approve: bool
 
 
-Op = Send | Edit | Delete | Decide
+@dataclass(frozen=True)
+class Revoke:
+    """Revoke an invite link the bot made."""
+
+    chat_id: int
+    link: str
+
+
+Op = Send | Edit | Delete | Decide | Revoke

@@ -197,6 +197,9 @@ class Answers:
     slug: str | None = None  # the matched neighbourhood; None: the regiegroep chooses
     candidates: tuple[str, ...] = ()  # while choosing between neighbourhoods
     phone: str = ""
+    phone_shared: bool = False  # shared as the resident's own Telegram contact, not typed
+    same_phone: tuple[int, ...] = ()  # other sign-ups with this phone when it was submitted
+    same_address: tuple[int, ...] = ()  # ... and with this address
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -205,6 +208,9 @@ class Answers:
             "slug": self.slug,
             "candidates": list(self.candidates),
             "phone": self.phone,
+            "phone_shared": self.phone_shared,
+            "same_phone": list(self.same_phone),
+            "same_address": list(self.same_address),
         }
 
     @classmethod
@@ -217,7 +223,36 @@ class Answers:
             slug=str(slug) if slug else None,
             candidates=tuple(str(c) for c in candidates) if isinstance(candidates, list) else (),
             phone=str(data.get("phone") or ""),
+            phone_shared=data.get("phone_shared") is True,
+            same_phone=_numbers(data.get("same_phone")),
+            same_address=_numbers(data.get("same_address")),
         )
+
+
+def _numbers(value: object) -> tuple[int, ...]:
+    return tuple(n for n in value if isinstance(n, int)) if isinstance(value, list) else ()
+
+
+def address_key(address: str) -> str:
+    """What two spellings of one address share ('Kievitstraat 12', 'kievitstr. 12')."""
+    parsed = parse_address(address)
+    if parsed is None:
+        return street_key(address)
+    return f"{street_key(parsed.street)} {parsed.number.casefold()}"
+
+
+def look_alikes(answers: Answers, others: Mapping[int, Answers]) -> Answers:
+    """The answers with the other sign-ups (by number) that have the same phone number or
+    the same address: the regiegroep sees them on the card (an impostor typing a
+    neighbour's details, or one person signing up twice)."""
+    key = address_key(answers.address) if answers.address else ""
+    same_phone = tuple(
+        n for n, a in sorted(others.items()) if answers.phone and a.phone == answers.phone
+    )
+    same_address = tuple(
+        n for n, a in sorted(others.items()) if key and a.address and address_key(a.address) == key
+    )
+    return replace(answers, same_phone=same_phone, same_address=same_address)
 
 
 @dataclass(frozen=True)
@@ -405,7 +440,7 @@ def advance(
         phone = normalise_phone(event.phone, from_contact=True)
         if phone is None:
             return stay("signup_phone_invalid")
-        return to(Step.RULES, replace(answers, phone=phone))
+        return to(Step.RULES, replace(answers, phone=phone, phone_shared=True))
 
     text = event.text
     if step is Step.AGE:
@@ -454,7 +489,7 @@ def advance(
         phone = normalise_phone(text)
         if phone is None:
             return stay("signup_phone_invalid")
-        return to(Step.RULES, replace(answers, phone=phone))
+        return to(Step.RULES, replace(answers, phone=phone, phone_shared=False))
 
     # Step.RULES
     if labels.is_agree(text):

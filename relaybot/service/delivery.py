@@ -27,11 +27,12 @@ from relaybot.domain.intents import (
     RefreshFollowup,
     Retract,
     Retracted,
+    RevokeInvite,
     Say,
 )
 from relaybot.domain.model import Copy, Incident, Role, State
 from relaybot.domain.outcomes import outcome_notice
-from relaybot.domain.outgoing import Decide, Delete, Edit, Op, Send
+from relaybot.domain.outgoing import Decide, Delete, Edit, Op, Revoke, Send
 from relaybot.domain.render import notice as notice_text
 from relaybot.domain.render import render_alert, render_followup
 from relaybot.domain.signup import Status
@@ -119,6 +120,8 @@ class Delivery:
             return Plan([edit])
         if isinstance(intent, JoinDecision):
             return Plan([Decide(row.chat_id, intent.user_id, intent.approve)])
+        if isinstance(intent, RevokeInvite):
+            return Plan([Revoke(row.chat_id, intent.link)])
         number = row.incident
         incident = await incidents.get(conn, number) if number else None
         if incident is None:

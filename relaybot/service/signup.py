@@ -18,10 +18,19 @@ import aiosqlite
 import structlog
 
 from relaybot.domain import signup as rules
-from relaybot.domain.intents import Buttons, Card, CardKind, EditMessage, JoinDecision, Say
+from relaybot.domain.intents import (
+    Buttons,
+    Card,
+    CardKind,
+    EditMessage,
+    JoinDecision,
+    RevokeInvite,
+    Say,
+)
 from relaybot.domain.model import Actor
 from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
 from relaybot.domain.texts import Raw
+from relaybot.domain.throttle import AnswerLimits, AnswerThrottle
 from relaybot.service.context import Answer, Command, Context
 from relaybot.service.ports import Telegram, TelegramRefused
 from relaybot.storage import chats, counters, idempotency, inbox, outbox, signups
@@ -33,6 +42,8 @@ CARD_PREFIX = "aanmelding"
 CARD_BUTTONS = r"^aanmelding:(ok|other|no|kern|to|back):\d+(:#?[a-z0-9-]+)?$"
 KERN_MENU_FROM = 9  # with more neighbourhoods than this, "Andere buurt" first asks the kern
 UNMATCHED_PLACE = "unmatched"  # the counters' place for a sign-up no street list matched
+PACE_PER_MINUTE = 12  # a person's private messages answered a minute (a sign-up takes 6)
+HOUR = 3600.0
 
 
 class Signup:
@@ -41,6 +52,11 @@ class Signup:
     def __init__(self, ctx: Context, telegram: Telegram) -> None:
         self.ctx = ctx
         self.telegram = telegram  # invite links and join requests
+        # a person's private messages: a few a minute are answered, the rest dropped (one
+        # line a minute says so), so that a flood buys no queue of replies
+        unlimited = 10**9
+        self.pace = AnswerThrottle(AnswerLimits(private=PACE_PER_MINUTE, overall=unlimited))
+        self.slow_down = AnswerThrottle(AnswerLimits(private=1, overall=unlimited))
 
     @property
     def labels(self) -> Labels:
@@ -53,6 +69,8 @@ class Signup:
         the deep link's parameter; 'aanmelden-<slug>' (the flyer's) chooses the
         neighbourhood."""
         now = self.ctx.clock()
+        if not await self._paced(user_id):
+            return
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, now):
                 return
@@ -60,8 +78,7 @@ class Signup:
             if current is not None and rules.invite_lapsed(
                 current.status, _invite_expiry(current), now
             ):
-                await signups.set_status(conn, current.id, Status.LAPSED)
-                log.info("signup_lapsed", signup=current.id)
+                await self._lapse(conn, current)
                 current = None
             if current is not None and current.status is Status.ASKING:
                 if rules.is_expired(current.expires_at, now):
@@ -81,6 +98,8 @@ class Signup:
                     )
             if current is not None and current.status is not Status.ASKING:
                 await self._say_state(conn, current, "signup_refuse_open")
+            elif current is None and await self._cards_full(conn):
+                await self._tell(conn, user_id, Reply("signup_busy"))
             elif current is None:
                 made = await signups.create(conn, user_id, now, rules.expires_at(now))
                 chosen = rules.chosen_hood(self.ctx.network, start)
@@ -99,6 +118,8 @@ class Signup:
         now = self.ctx.clock()
         submitted: int | None = None
         ended = False
+        if not await self._paced(user_id):
+            return
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, now):
                 return
@@ -119,6 +140,13 @@ class Signup:
                     await self._end(conn, current, None)
                     ended = True
                     log.info("signup_declined_by_resident", signup=current.id)
+                elif outcome.submitted and await self._cards_full(conn):
+                    # the answers are kept: "Akkoord" again later sends the card
+                    await signups.save_step(
+                        conn, current.id, current.step, current.answers, rules.expires_at(now)
+                    )
+                    await self._tell(conn, user_id, Reply("signup_busy_kept", keyboard=Keyboard()))
+                    log.info("signup_held_back", signup=current.id)
                 elif outcome.submitted:
                     await self._submit(conn, current, outcome.conversation.answers)
                     submitted = current.id
@@ -140,6 +168,8 @@ class Signup:
     async def stop(self, user_id: int, key: str) -> None:
         """`/stop`: end a running conversation and erase what it gathered."""
         ended = False
+        if not await self._paced(user_id):
+            return
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return
@@ -175,7 +205,9 @@ class Signup:
         self, conn: aiosqlite.Connection, current: SignUp, answers: rules.Answers
     ) -> None:
         now = self.ctx.clock()
+        answers = rules.look_alikes(answers, await signups.others_submitted(conn, current.id))
         await signups.submit(conn, current.id, answers, now)
+        await signups.note_card(conn, self.ctx.directory.regie_chat_id, current.id, now)
         await counters.count(conn, answers.slug or UNMATCHED_PLACE, "signups", now)
         submitted = await signups.get(conn, current.id)
         assert submitted is not None
@@ -215,6 +247,37 @@ class Signup:
         said = Say(user_id, text, keyboard=reply.keyboard, signup=signup)
         await outbox.enqueue(conn, said, self.ctx.clock())
 
+    async def _paced(self, user_id: int) -> bool:
+        """True when this private message of the person's is answered; beyond a few a
+        minute it is dropped, and the first dropped one a minute gets a line saying so."""
+        now = self.ctx.clock()
+        if self.pace.allow(user_id, None, now):
+            return True
+        if self.slow_down.allow(user_id, None, now):
+            async with self.ctx.db.transaction() as conn:
+                await self._tell(conn, user_id, Reply("signup_slow_down", keyboard=Keyboard()))
+            self.ctx.wake()
+        log.info("private_message_dropped")
+        return False
+
+    async def _cards_full(self, conn: aiosqlite.Connection) -> bool:
+        """The network had `signups_per_hour` new cards in the last hour: no more now."""
+        regie, now = self.ctx.directory.regie_chat_id, self.ctx.clock()
+        made = await signups.cards_since(conn, regie, now - HOUR)
+        return made >= self.ctx.network.policy.signups_per_hour
+
+    async def _revoke(self, conn: aiosqlite.Connection, current: SignUp) -> None:
+        """The sign-up's invite link, if it has one, admits nobody any more."""
+        if current.invite_link and current.invite_chat_id is not None:
+            revoke = RevokeInvite(current.invite_chat_id, current.invite_link)
+            await outbox.enqueue(conn, revoke, self.ctx.clock())
+
+    async def _lapse(self, conn: aiosqlite.Connection, current: SignUp) -> None:
+        """An admission whose link expired unused: a new sign-up may start; the link dies."""
+        await signups.set_status(conn, current.id, Status.LAPSED)
+        await self._revoke(conn, current)
+        log.info("signup_lapsed", signup=current.id)
+
     # --- the regie card ---------------------------------------------------------------------
 
     def _place(self, slug: str | None) -> str:
@@ -227,14 +290,25 @@ class Signup:
             if current.slug
             else html.unescape(self.ctx.texts("signup_card_unmatched"))
         )
-        return self.ctx.texts(
-            "signup_card",
-            id=current.id,
-            name=answers.name,
-            address=answers.address,
-            phone=answers.phone,
-            place=place,
-        )
+        say = self.ctx.texts
+        lines = [
+            say(
+                "signup_card",
+                id=current.id,
+                name=answers.name,
+                address=answers.address,
+                phone=answers.phone,
+                place=place,
+            ),
+            say("signup_card_phone_shared" if answers.phone_shared else "signup_card_phone_typed"),
+        ]
+        for key, others in (
+            ("signup_card_same_phone", answers.same_phone),
+            ("signup_card_same_address", answers.same_address),
+        ):
+            if others:
+                lines.append(say(key, ids=", ".join(f"#{n}" for n in others)))
+        return "\n".join(lines)
 
     def _decision_rows(self, current: SignUp) -> tuple[Buttons, ...]:
         say = self.ctx.texts
@@ -341,6 +415,7 @@ class Signup:
     async def _decline(self, conn: aiosqlite.Connection, current: SignUp, actor: Actor) -> None:
         now = self.ctx.clock()
         await signups.decide(conn, current.id, Status.DECLINED, None, actor.name, now)
+        await self._revoke(conn, current)
         text = self.ctx.texts("signup_card_declined", card=Raw(self._card(current)), by=actor.name)
         await self._edit_card(conn, current, text)
         await self._tell(conn, current.user_id, Reply("signup_declined", {"id": current.id}))
@@ -403,16 +478,25 @@ class Signup:
 
     # --- the join request -------------------------------------------------------------------
 
-    async def join_request(self, chat_id: int, user_id: int, invite_link: str, key: str) -> None:
+    async def join_request(
+        self, chat_id: int, user_id: int, invite_link: str, key: str, *, ours: bool = False
+    ) -> None:
         """Someone asks to join a neighbourhood chat through a sign-up's invite link: the
         admitted resident is approved; anyone else is declined and the regie chat told once.
-        A link that is no sign-up's is left to the chat's administrators. The decision goes
-        out through the outbox, so a passing fault of Telegram's is retried like a message."""
+        A link the bot made (`ours`) that is no sign-up's any more (forgotten, erased) is
+        declined; any other link is left to the chat's administrators. The decision goes out
+        through the outbox (never a call on the update path), so a passing fault of
+        Telegram's is retried like a message."""
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return
             current = await signups.by_invite(conn, chat_id, invite_link)
             if current is None:
+                if ours:
+                    decline = JoinDecision(chat_id, user_id, False)
+                    await outbox.enqueue(conn, decline, self.ctx.clock())
+                    log.info("join_request", signup=None, approved=False)
+                    self.ctx.wake()
                 return
             admit = current.user_id == user_id and current.status is Status.ADMITTED
             await outbox.enqueue(conn, JoinDecision(chat_id, user_id, admit), self.ctx.clock())
@@ -447,12 +531,17 @@ class Signup:
 
     async def forget(self, user_id: int, key: str) -> None:
         """`/vergeet` (`/forget`): erase the user's sign-up data, also from outbox rows and
-        the database file, edit the regie card to say so, and say what was erased."""
+        the database file, revoke its invite link, edit the regie card to say so, and say
+        what was erased."""
         now = self.ctx.clock()
+        if not await self._paced(user_id):
+            return
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, now):
                 return
             mine = await signups.of_user(conn, user_id)
+            for gone in mine:
+                await self._revoke(conn, gone)
             await signups.delete(conn, [s.id for s in mine])
             await inbox.forget_set_aside_of(conn, user_id)
             cleared = await outbox.erase_signup_payloads(conn, [s.id for s in mine], user_id, now)
@@ -476,11 +565,18 @@ class Signup:
         self.ctx.wake()
 
     async def expire(self) -> int:
-        """End conversations 30 minutes without an answer; tell their residents."""
+        """End conversations 30 minutes without an answer (their residents are told); an
+        admission whose link expired unused lapses, and its link is revoked."""
+        now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
-            expired = await signups.expired_conversations(conn, self.ctx.clock())
+            expired = await signups.expired_conversations(conn, now)
             for current in expired:
                 await self._end(conn, current, "signup_expired")
+            lapsed = await signups.unused_invites(conn, now - rules.INVITE_TTL, now)
+            for current in lapsed:
+                await self._lapse(conn, current)
+        if lapsed:
+            self.ctx.wake()
         if expired:
             await self.ctx.db.checkpoint()
             log.info("signups_expired", count=len(expired))
@@ -492,9 +588,16 @@ class Signup:
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
             old = await signups.decided_before(conn, now - rules.ERASE_AFTER)
-            await signups.delete(conn, old)
-            await outbox.erase_signup_payloads(conn, old, None, now)
+            for gone in old:
+                if gone.status is not Status.LAPSED:  # a lapsed one's link was revoked then
+                    await self._revoke(conn, gone)
+            old_ids = [gone.id for gone in old]
+            await signups.delete(conn, old_ids)
+            await outbox.erase_signup_payloads(conn, old_ids, None, now)
+            regie = self.ctx.directory.regie_chat_id
+            await signups.forget_card_notes(conn, regie, now - signups.CARD_NOTES_KEPT)
         if old:
+            self.ctx.wake()
             await self.ctx.db.checkpoint()
             log.info("signups_erased", count=len(old))
         return len(old)

@@ -25,6 +25,7 @@ from relaybot.domain.intents import (
     RefreshFollowup,
     Retract,
     Retracted,
+    RevokeInvite,
     Say,
     Unreadable,
 )
@@ -68,6 +69,7 @@ _ACTIONS: dict[type, str] = {
     Say: "say",
     EditMessage: "edit",
     JoinDecision: "join",
+    RevokeInvite: "revoke",
 }
 _CARD_KEYS = {
     CardKind.LINK_REQUEST: "link_request",
@@ -145,6 +147,8 @@ def _encode(intent: Intent) -> tuple[str, int | None, int | None, dict[str, obje
         return action, None, None, payload
     if isinstance(intent, JoinDecision):
         return action, None, None, {"user_id": intent.user_id, "approve": intent.approve}
+    if isinstance(intent, RevokeInvite):
+        return action, None, None, {"link": intent.link}
     if isinstance(intent, Retracted):
         return action, intent.incident, None, {"reply_to": intent.reply_to, "total": intent.total}
     if isinstance(intent, (Followup, RefreshFollowup)):
@@ -191,6 +195,8 @@ def _decode(
         )
     if action == "join":
         return JoinDecision(chat_id, _int(p.get("user_id")) or 0, bool(p.get("approve")), priority)
+    if action == "revoke":
+        return RevokeInvite(chat_id, str(p.get("link", "")), priority)
     if incident is None:
         return Unreadable(chat_id, action, priority)
     if action == "retracted":

@@ -22,6 +22,7 @@ _COLUMNS = (
     " card_message_id, decided_by, decided_at, invite_chat_id, invite_link, invite_expires_at"
 )
 _OPEN = "status IN ('asking', 'pending', 'admitted')"
+MAX_ID = 2**63 - 1  # the largest row id SQLite (and PostgreSQL's BIGINT) can hold
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ def _signup(raw: aiosqlite.Row) -> SignUp:
 
 
 async def get(conn: aiosqlite.Connection, signup_id: int) -> SignUp | None:
+    """The sign-up, or None (also for a number no row can have: a forged button's)."""
+    if not 0 < signup_id <= MAX_ID:
+        return None
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM signups WHERE id = ?", (signup_id,))
     return _signup(row) if row else None
 
@@ -174,11 +178,65 @@ async def expired_conversations(conn: aiosqlite.Connection, now: float) -> list[
     return [_signup(r) for r in rows]
 
 
-async def decided_before(conn: aiosqlite.Connection, before: float) -> list[int]:
-    """Sign-ups decided before `before` (admitted, joined or declined)."""
+async def decided_before(conn: aiosqlite.Connection, before: float) -> list[SignUp]:
+    """Sign-ups decided before `before` (admitted, joined, declined or lapsed)."""
     rows = await conn.execute_fetchall(
-        "SELECT id FROM signups WHERE status IN ('admitted', 'joined', 'declined', 'lapsed')"
-        " AND decided_at < ?",
+        f"SELECT {_COLUMNS} FROM signups"
+        " WHERE status IN ('admitted', 'joined', 'declined', 'lapsed') AND decided_at < ?",
         (before,),
     )
-    return [r[0] for r in rows]
+    return [_signup(r) for r in rows]
+
+
+async def unused_invites(
+    conn: aiosqlite.Connection, decided_before: float, now: float
+) -> list[SignUp]:
+    """Admissions whose invite link expired unused: its expiry has come, or (no link was
+    made) the admission was decided before `decided_before`."""
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS} FROM signups WHERE status = 'admitted'"
+        " AND ((invite_expires_at IS NOT NULL AND invite_expires_at <= ?)"
+        " OR (invite_expires_at IS NULL AND decided_at <= ?))",
+        (now, decided_before),
+    )
+    return [_signup(r) for r in rows]
+
+
+async def others_submitted(conn: aiosqlite.Connection, signup_id: int) -> dict[int, Answers]:
+    """The answers of every other sign-up past its conversation (waiting, or decided and not
+    yet erased), by number: to warn about the same phone or address."""
+    rows = await conn.execute_fetchall(
+        "SELECT id, answers FROM signups WHERE status != 'asking' AND id != ?", (signup_id,)
+    )
+    return {r[0]: Answers.from_dict(json.loads(r[1] or "{}")) for r in rows}
+
+
+# The regie cards of the last hour, for `signups_per_hour`: a note per card in the regie chat
+# (the sign-up's number and the time only), kept when the sign-up itself is erased, so that
+# /vergeet and a new sign-up buy no extra card.
+_CARD_NOTE = "signup-card:"
+CARD_NOTES_KEPT = 2 * 3600.0
+
+
+async def note_card(conn: aiosqlite.Connection, regie: int, signup_id: int, now: float) -> None:
+    await conn.execute(
+        "INSERT INTO chat_notes (chat_id, note, at) VALUES (?, ?, ?)"
+        " ON CONFLICT (chat_id, note) DO NOTHING",
+        (regie, f"{_CARD_NOTE}{signup_id}", now),
+    )
+
+
+async def cards_since(conn: aiosqlite.Connection, regie: int, since: float) -> int:
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*) FROM chat_notes WHERE chat_id = ? AND note LIKE ? AND at > ?",
+        (regie, f"{_CARD_NOTE}%", since),
+    )
+    return int(row[0]) if row else 0
+
+
+async def forget_card_notes(conn: aiosqlite.Connection, regie: int, before: float) -> None:
+    await conn.execute(
+        "DELETE FROM chat_notes WHERE chat_id = ? AND note LIKE ? AND at < ?",
+        (regie, f"{_CARD_NOTE}%", before),
+    )

@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from relaybot.domain import fit
-from relaybot.domain.outgoing import Decide, Delete, Edit, Op, Send
+from relaybot.domain.outgoing import Decide, Delete, Edit, Op, Revoke, Send
 from relaybot.domain.signup import Keyboard
 from relaybot.domain.texts import Texts
 
@@ -31,6 +31,7 @@ GONE = (
 )
 TOO_OLD = "message can't be deleted"  # what Telegram answers 48 hours after a message was sent
 ALREADY_IN = "user_already_participant"
+LINK_GONE = "invite_hash_expired"  # a link already revoked or expired: revoked enough
 REPLY_GONE = "message to be replied not found"
 COPY_GONE = "message to copy not found"
 NO_CAPTION = "there is no caption in the message to edit"
@@ -104,6 +105,8 @@ class Sender:
                 await self._edit(op)
             elif isinstance(op, Delete):
                 await self.bot.delete_message(op.chat_id, op.message_id)
+            elif isinstance(op, Revoke):
+                await self.bot.revoke_chat_invite_link(op.chat_id, op.link)
             elif op.approve:
                 await self.bot.approve_chat_join_request(op.chat_id, op.user_id)
             else:
@@ -113,6 +116,8 @@ class Sender:
                 await self.run(Edit(op.chat_id, op.message_id, op.blank))
                 return op.message_id
             if isinstance(op, Decide) and _matches(error, ALREADY_IN):
+                return None
+            if isinstance(op, Revoke) and _matches(error, LINK_GONE):
                 return None
             if isinstance(op, Send) and op.reply_to and _matches(error, REPLY_GONE):
                 return await self.run(replace(op, reply_to=None))

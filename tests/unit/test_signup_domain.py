@@ -19,6 +19,7 @@ from relaybot.domain.signup import (
     Status,
     Step,
     Text,
+    address_key,
     advance,
     expires_at,
     hood_from_ref,
@@ -26,6 +27,7 @@ from relaybot.domain.signup import (
     hood_ref,
     invite_lapsed,
     is_expired,
+    look_alikes,
     match_street,
     normalise_phone,
     parse_address,
@@ -226,6 +228,24 @@ def test_answers_round_trip() -> None:
     answers = Answers("Anna", "Kerkstraat 1", "noord", ("noord", "zuid"), "+31612345678")
     assert Answers.from_dict(answers.to_dict()) == answers
     assert Answers.from_dict({}) == Answers()
+    checked = Answers(phone="+31612345678", phone_shared=True, same_phone=(3,), same_address=(4,))
+    assert Answers.from_dict(checked.to_dict()) == checked
+
+
+def test_look_alikes_name_the_same_phone_and_the_same_address() -> None:
+    """Another sign-up with the same number, or the same address however it is spelt, is
+    named; a neighbour at another number of the street is not."""
+    mine = Answers("Anna", "Kievitstraat 12", phone="+31612345678")
+    others = {
+        3: Answers("Anna", "Molenweg 1", phone="+31612345678"),
+        5: Answers("Bert", "kievitstr. 12", phone="+31687654321"),
+        7: Answers("Carla", "Kievitstraat 14", phone="+31611111111"),
+        9: Answers("Anna", "KIEVITSTRAAT 12", phone="+31612345678"),
+    }
+    found = look_alikes(mine, others)
+    assert (found.same_phone, found.same_address) == ((3, 9), (5, 9))
+    assert look_alikes(mine, {}) == mine
+    assert address_key("Kievitstraat 12a") != address_key("Kievitstraat 12")
 
 
 # --- the conversation ------------------------------------------------------------------------
@@ -354,6 +374,10 @@ def test_own_contact_accepted_someone_elses_refused(network: Network, labels: La
     own = advance(phone_step, SharedContact("31612345678", 7, 7), network=network, labels=labels)
     assert own.conversation.step is Step.RULES
     assert own.conversation.answers.phone == "+31612345678"
+    assert own.conversation.answers.phone_shared
+    typed = advance(phone_step, Text("06 12345678"), network=network, labels=labels)
+    assert typed.conversation.answers.phone == "+31612345678"
+    assert not typed.conversation.answers.phone_shared
     bad = advance(phone_step, SharedContact("12", 7, 7), network=network, labels=labels)
     assert bad.replies[0].key == "signup_phone_invalid"
 

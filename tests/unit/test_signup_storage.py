@@ -71,7 +71,7 @@ async def test_expired_and_old_decisions_are_found(db: Database) -> None:
         expired = await signups.expired_conversations(conn, 1800.0)
         assert [s.id for s in expired] == [old.id]
         assert fresh.id not in [s.id for s in expired]
-        assert await signups.decided_before(conn, 11.0) == [decided.id]
+        assert [s.id for s in await signups.decided_before(conn, 11.0)] == [decided.id]
         assert await signups.decided_before(conn, 10.0) == []
 
 
@@ -103,3 +103,34 @@ async def test_erasing_nothing_is_harmless(db: Database) -> None:
     async with db.transaction() as conn:
         assert await signups.delete(conn, []) == 0
         assert await outbox.erase_signup_payloads(conn, [], None, 1.0) == 0
+
+
+async def test_cards_of_the_last_hour_outlive_their_signups(db: Database) -> None:
+    """Each card is noted with its time in the regie chat; the count of a window does not
+    drop when the sign-up is erased, and old notes are cleared."""
+    regie = -1001
+    async with db.transaction() as conn:
+        for n, at in ((1, 100.0), (2, 200.0), (3, 300.0)):
+            await signups.note_card(conn, regie, n, at)
+        await signups.note_card(conn, regie, 3, 300.0)  # a repeat is one card
+        await signups.delete(conn, [1, 2, 3])
+        assert await signups.cards_since(conn, regie, 150.0) == 2
+        assert await signups.cards_since(conn, -2002, 0.0) == 0
+        await signups.forget_card_notes(conn, regie, 250.0)
+        assert await signups.cards_since(conn, regie, 0.0) == 1
+
+
+async def test_unused_invites_and_numbers_no_row_can_have(db: Database) -> None:
+    """An admission lapses when its link's expiry has come (or, without a link, its
+    decision is old enough); a forged 40-digit number finds nothing and raises nothing."""
+    async with db.transaction() as conn:
+        linked = await signups.create(conn, 601, 0.0, 1800.0)
+        await signups.decide(conn, linked.id, Status.ADMITTED, "noord", "x", 10.0)
+        await signups.set_invite(conn, linked.id, -100, "https://t.me/+abc", 500.0)
+        unlinked = await signups.create(conn, 602, 0.0, 1800.0)
+        await signups.decide(conn, unlinked.id, Status.ADMITTED, "noord", "x", 20.0)
+        assert await signups.unused_invites(conn, 15.0, 499.0) == []
+        found = await signups.unused_invites(conn, 25.0, 500.0)
+        assert [s.id for s in found] == [linked.id, unlinked.id]
+        assert await signups.get(conn, 10**40) is None
+        assert await signups.get(conn, -1) is None

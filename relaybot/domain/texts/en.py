@@ -526,3 +526,20 @@ TEXTS.update(
         "digest_rounds": "🚶 Rounds walked: {names}.",
     }
 )
+
+# --- issue 25: sign-up abuse ---
+TEXTS.update(
+    {
+        "signup_card_phone_shared": "📱 ✅ number via Telegram",
+        "signup_card_phone_typed": "📱 ⚠️ typed, not checked",
+        "signup_card_same_phone": "⚠️ Same phone number as sign-up {ids}",
+        "signup_card_same_address": "⚠️ Same address as sign-up {ids}",
+        "signup_busy": "⏳ Many sign-ups came in during the last hour. Would you please try "
+        "again in an hour with /signup? Sorry for the wait.",
+        "signup_busy_kept": "⏳ Many sign-ups came in during the last hour, so your sign-up "
+        "has not been sent yet. Your answers are kept for 30 minutes: please press I agree "
+        "again later. Sorry for the wait.",
+        "signup_slow_down": "⏳ You are sending many messages in a row. I will read along "
+        "again in a minute; please send your answer again then.",
+    }
+)

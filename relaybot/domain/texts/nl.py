@@ -530,3 +530,20 @@ TEXTS.update(
         "digest_rounds": "🚶 Rondes gelopen: {names}.",
     }
 )
+
+# --- issue 25: sign-up abuse (formal "u" to residents) ---
+TEXTS.update(
+    {
+        "signup_card_phone_shared": "📱 ✅ nummer via Telegram",
+        "signup_card_phone_typed": "📱 ⚠️ getypt, niet gecontroleerd",
+        "signup_card_same_phone": "⚠️ Zelfde telefoonnummer als aanmelding {ids}",
+        "signup_card_same_address": "⚠️ Zelfde adres als aanmelding {ids}",
+        "signup_busy": "⏳ Er zijn het afgelopen uur veel aanmeldingen binnengekomen. "
+        "Wilt u het over een uur opnieuw proberen met /aanmelden? Excuses voor het wachten.",
+        "signup_busy_kept": "⏳ Er zijn het afgelopen uur veel aanmeldingen binnengekomen, "
+        "daarom is uw aanmelding nog niet verstuurd. Uw antwoorden blijven 30 minuten bewaard: "
+        "drukt u later nog eens op Akkoord. Excuses voor het wachten.",
+        "signup_slow_down": "⏳ U stuurt veel berichten kort na elkaar. Ik lees over een "
+        "minuut weer mee; stuurt u dan uw antwoord opnieuw.",
+    }
+)

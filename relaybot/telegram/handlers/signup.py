@@ -77,11 +77,12 @@ async def on_card_button(update: Update, context: BotContext) -> None:
 async def on_join_request(update: Update, context: BotContext) -> None:
     request = update.chat_join_request
     assert request is not None
-    link = request.invite_link.invite_link if request.invite_link else ""
-    if link:
+    invite = request.invite_link
+    if invite is not None and invite.invite_link:
         await context.cases.signup.join_request(
             request.chat.id,
             request.from_user.id,
-            link,
+            invite.invite_link,
             f"join:{request.chat.id}:{request.from_user.id}:{int(request.date.timestamp())}",
+            ours=invite.creator.id == context.bot.id,
         )
