@@ -62,7 +62,7 @@ class UseCases:
             flagging=Flagging(ctx),
             lifecycle=Lifecycle(ctx),
             forwarding=Forwarding(ctx),
-            linking=Linking(ctx),
+            linking=Linking(ctx, telegram),
             groups=Groups(ctx, telegram, outcomes),
             moderation=moderation,
             signup=Signup(ctx, telegram),

@@ -14,8 +14,10 @@ from relaybot.domain.routing import check_link
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Raw
 from relaybot.service.context import Answer, Command, Context
+from relaybot.service.ports import Telegram, not_in_regie
 from relaybot.storage import chats, idempotency, outbox
 from relaybot.storage.chats import LinkRequest
+from relaybot.storage.signups import MAX_ID
 
 log = structlog.get_logger("relaybot.regie")
 
@@ -26,8 +28,9 @@ LINK_DECLINE = "koppel:no"
 class Linking:
     """`/koppel` and the decision buttons on its card."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, telegram: Telegram) -> None:
         self.ctx = ctx
+        self.telegram = telegram  # whether a presser is in the regiegroep
 
     async def request_link(self, command: Command) -> None:
         """`/koppel <slug>` by a co-admin of a group outside the network: a card with decision
@@ -86,14 +89,20 @@ class Linking:
         self, request_id: int, approve: bool, actor: Actor, card_message_id: int, key: str
     ) -> Answer:
         """A contact person pressed approve or decline on a card. The first press decides;
-        the card then shows the decision and who took it."""
+        the card then shows the decision and who took it. Only a member of the regiegroep
+        decides; a number no request can have (a forged button) is answered as gone."""
         linked = False
+        if await not_in_regie(self.telegram, self.ctx.directory.regie_chat_id, actor.user_id):
+            return Answer(html.unescape(self.ctx.texts("regie_answer_not_member")), alert=True)
+        gone = Answer(self.ctx.texts("link_answer_gone"), alert=True)
+        if not 0 < request_id <= MAX_ID:
+            return gone
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return Answer("")
             request = await chats.link_request(conn, request_id)
             if request is None:
-                return Answer("")
+                return gone
             if request.state != "pending":
                 text = self.ctx.texts("link_answer_already", by=request.decided_by)
                 return Answer(html.unescape(text), alert=True)

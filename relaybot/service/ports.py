@@ -78,3 +78,9 @@ class Telegram(Protocol):
     async def chat_facts(self, role: str, chat_id: int) -> ChatFacts | None:
         """The bot's status and rights in one chat; None when Telegram could not be asked."""
         ...
+
+
+async def not_in_regie(telegram: Telegram, regie_chat_id: int, user_id: int) -> bool:
+    """True when the presser of a button on a regie card is no member of the regiegroep,
+    asked of Telegram at the press (a public regiegroep lets anyone see its cards)."""
+    return not (await telegram.standing(regie_chat_id, user_id)).is_in

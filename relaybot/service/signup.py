@@ -7,6 +7,9 @@ say and the join-request decisions through the outbox, and asks Telegram for an 
 link through the port (:class:`relaybot.service.ports.Telegram`).
 Personal data goes to the resident's private chat and the regie card only, is tagged with
 the sign-up in the outbox so that erasure finds every copy, and never goes into a log.
+Events logged in the resident's private chat (whose id is the user id) never name the
+sign-up's number, and those on the regie side never name the user: once a sign-up is
+erased, nothing in the logs says whose number it was.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
 from relaybot.domain.texts import Raw
 from relaybot.domain.throttle import AnswerLimits, AnswerThrottle
 from relaybot.service.context import Answer, Command, Context
-from relaybot.service.ports import Telegram, TelegramRefused
-from relaybot.storage import chats, counters, idempotency, inbox, outbox, signups
+from relaybot.service.ports import Telegram, TelegramRefused, not_in_regie
+from relaybot.storage import chats, counters, erasure, idempotency, inbox, outbox, signups
 from relaybot.storage.signups import SignUp
 
 log = structlog.get_logger("relaybot.signup")
@@ -110,7 +113,7 @@ class Signup:
                     await signups.save_step(conn, made.id, step, answers, rules.expires_at(now))
                 for reply in opening.replies:
                     await self._tell(conn, user_id, reply, signup=made.id)
-                log.info("signup_started", signup=made.id)
+                log.info("signup_started")
         self.ctx.wake()
 
     async def answer(self, user_id: int, event: Input, key: str) -> None:
@@ -139,14 +142,14 @@ class Signup:
                 if outcome.conversation is None:  # "Nee"
                     await self._end(conn, current, None)
                     ended = True
-                    log.info("signup_declined_by_resident", signup=current.id)
+                    log.info("signup_declined_by_resident")
                 elif outcome.submitted and await self._cards_full(conn):
                     # the answers are kept: "Akkoord" again later sends the card
                     await signups.save_step(
                         conn, current.id, current.step, current.answers, rules.expires_at(now)
                     )
                     await self._tell(conn, user_id, Reply("signup_busy_kept", keyboard=Keyboard()))
-                    log.info("signup_held_back", signup=current.id)
+                    log.info("signup_held_back")
                 elif outcome.submitted:
                     await self._submit(conn, current, outcome.conversation.answers)
                     submitted = current.id
@@ -156,11 +159,11 @@ class Signup:
                         conn, current.id, moved.step, moved.answers, rules.expires_at(now)
                     )
                     if moved.step is not current.step:
-                        log.info("signup_step", signup=current.id, step=str(moved.step))
+                        log.info("signup_step", step=str(moved.step))
                 for reply in outcome.replies:
                     await self._tell(conn, user_id, reply, signup=current.id)
         if submitted is not None:
-            log.info("signup_submitted", signup=submitted)
+            log.info("signup_submitted")
         if ended:
             await self.ctx.db.checkpoint()
         self.ctx.wake()
@@ -180,7 +183,7 @@ class Signup:
             elif current.status is Status.ASKING:
                 await self._end(conn, current, "signup_stopped")
                 ended = True
-                log.info("signup_stopped", signup=current.id)
+                log.info("signup_stopped")
             else:
                 await self._say_state(conn, current, "signup_stop_waiting")
         if ended:
@@ -276,7 +279,7 @@ class Signup:
         """An admission whose link expired unused: a new sign-up may start; the link dies."""
         await signups.set_status(conn, current.id, Status.LAPSED)
         await self._revoke(conn, current)
-        log.info("signup_lapsed", signup=current.id)
+        log.info("signup_lapsed")
 
     # --- the regie card ---------------------------------------------------------------------
 
@@ -375,7 +378,10 @@ class Signup:
         card_message_id: int,
         key: str,
     ) -> Answer:
-        """A contact person pressed a button on a sign-up card."""
+        """A contact person pressed a button on a sign-up card (only a member of the
+        regiegroep decides, asked of Telegram at the press)."""
+        if await not_in_regie(self.telegram, self.ctx.directory.regie_chat_id, actor.user_id):
+            return Answer(html.unescape(self.ctx.texts("regie_answer_not_member")), alert=True)
         if verb in ("ok", "to"):
             return await self._admit(signup_id, arg or None, actor, card_message_id, key)
         async with self.ctx.db.transaction() as conn:
@@ -556,17 +562,40 @@ class Signup:
                         messages=self.ctx.texts.count("count_messages", cleared),
                     )
                 )
-            if what:
-                await self.ctx.say(conn, user_id, "forget_done", what=Raw("; ".join(what)))
-            else:
+        # the bytes must leave the file too; a reader (a report, a backup) may hold them
+        gone = await erasure.flush(self.ctx.db)
+        async with self.ctx.db.transaction() as conn:
+            if not what:
                 await self.ctx.say(conn, user_id, "forget_nothing")
-        await self.ctx.db.checkpoint()
-        log.info("signup_forgotten", signups=len(mine), outbox_rows=cleared)
+            elif gone:
+                await self.ctx.say(conn, user_id, "forget_done", what=Raw("; ".join(what)))
+            else:  # honest: out of the bot's tables, not yet out of the file
+                await self.ctx.say(conn, user_id, "forget_pending", what=Raw("; ".join(what)))
+            if not gone:
+                await signups.note_erasure(conn, user_id, now)
+        log.info("signup_forgotten", signups=len(mine), outbox_rows=cleared, in_file=not gone)
         self.ctx.wake()
+
+    async def finish_erasures(self) -> int:
+        """Erasures a reader held up (`/vergeet` said "not yet"): once the file is clean,
+        each resident hears that their data is now gone from it too."""
+        async with self.ctx.db.reading() as conn:
+            waiting = await signups.erasures_waiting(conn)
+        if not waiting or not await erasure.flush(self.ctx.db):
+            return 0
+        async with self.ctx.db.transaction() as conn:
+            for user_id in waiting:
+                await self.ctx.say(conn, user_id, "forget_confirmed")
+            await signups.erasures_done(conn, waiting)
+        log.info("erasures_finished", count=len(waiting))
+        self.ctx.wake()
+        return len(waiting)
 
     async def expire(self) -> int:
         """End conversations 30 minutes without an answer (their residents are told); an
-        admission whose link expired unused lapses, and its link is revoked."""
+        admission whose link expired unused lapses, and its link is revoked; erasures a
+        reader held up are tried again."""
+        await self.finish_erasures()
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
             expired = await signups.expired_conversations(conn, now)

@@ -1,7 +1,9 @@
 """`relaybot backup FILE`: an online, consistent copy of the SQLite database, mode 0600.
 
 SQLite's own online backup (`sqlite3.Connection.backup`) reads a snapshot beside a running bot
-(WAL: the bot's writes go on meanwhile), so no `sqlite3` tool is needed. The copy holds what
+(WAL: the bot's writes go on meanwhile), so no `sqlite3` tool is needed. The snapshot is read
+into memory first and held no longer than that takes: while it is held, an erasure's bytes
+cannot leave the file. The copy holds what
 the database holds (incident texts, sign-ups with names, addresses and phones): it is made in
 a file created 0600 from the first byte, checked with ``PRAGMA integrity_check``, and only then
 moved to its name. It is a single file (journal mode DELETE), ready to be put in the
@@ -47,18 +49,37 @@ def backup(database: Path, target: Path, *, force: bool = False) -> Backup:
     return Backup(target, target.stat().st_size)
 
 
-def _copy(database: Path, temporary: Path) -> None:
+def _snapshot(database: Path) -> sqlite3.Connection:
+    """The database copied into memory in one step: a consistent snapshot, held only for as
+    long as the copy in memory takes (a reader holding a snapshot keeps an erasure's bytes in
+    the file: /vergeet waits for it), never while the slower disk is written."""
     source = sqlite3.connect(readonly_uri(database), uri=True)
+    held = sqlite3.connect(":memory:")
+    try:
+        source.backup(held)
+    except sqlite3.Error:
+        held.close()
+        raise
+    finally:
+        source.close()
+    return held
+
+
+def _copy(database: Path, temporary: Path) -> None:
+    try:
+        held = _snapshot(database)
+    except sqlite3.Error as error:
+        raise BackupError(f"cannot back up {database}: {error}") from error
     copy = sqlite3.connect(temporary)
     try:
-        source.backup(copy)  # in one step: a consistent snapshot, the bot's writes go on
+        held.backup(copy)
         copy.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
         problems = [str(row[0]) for row in copy.execute("PRAGMA integrity_check")]
     except sqlite3.Error as error:
         raise BackupError(f"cannot back up {database}: {error}") from error
     finally:
         copy.close()
-        source.close()
+        held.close()
     if problems != ["ok"]:
         raise BackupError(
             f"the copy of {database} fails SQLite's integrity check ({problems[0]}); "

@@ -240,3 +240,29 @@ async def forget_card_notes(conn: aiosqlite.Connection, regie: int, before: floa
         "DELETE FROM chat_notes WHERE chat_id = ? AND note LIKE ? AND at < ?",
         (regie, f"{_CARD_NOTE}%", before),
     )
+
+
+# Erasures a reader held up: the resident's chat and a note, until the file is clean.
+_ERASURE_NOTE = "erasure-waiting"
+
+
+async def note_erasure(conn: aiosqlite.Connection, user_id: int, now: float) -> None:
+    await conn.execute(
+        "INSERT INTO chat_notes (chat_id, note, at) VALUES (?, ?, ?)"
+        " ON CONFLICT (chat_id, note) DO NOTHING",
+        (user_id, _ERASURE_NOTE, now),
+    )
+
+
+async def erasures_waiting(conn: aiosqlite.Connection) -> list[int]:
+    rows = await conn.execute_fetchall(
+        "SELECT chat_id FROM chat_notes WHERE note = ? ORDER BY at", (_ERASURE_NOTE,)
+    )
+    return [r[0] for r in rows]
+
+
+async def erasures_done(conn: aiosqlite.Connection, user_ids: Iterable[int]) -> None:
+    for user_id in user_ids:
+        await conn.execute(
+            "DELETE FROM chat_notes WHERE chat_id = ? AND note = ?", (user_id, _ERASURE_NOTE)
+        )

@@ -3,19 +3,24 @@ with a neighbour's number, a forgotten sign-up's link, and forged presses on the
 
 from __future__ import annotations
 
+import io
+import json
+import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
+from relaybot.logs import configure
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.errors import EmulatorError
 from relaybot.sandbox.emulator.records import Message, User
 from relaybot.sandbox.stage import SHARE_CONTACT, Stage, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, alerts
 from tests.e2e.test_floods import sent_to, until
-from tests.e2e.test_signup import STREET, cards, invite_link, sign_up
+from tests.e2e.test_signup import STREET, cards, database_bytes, invite_link, sign_up
 
 ROUND_TRIP = 0.05  # seconds each Bot API call takes, as from a server far away
 
@@ -231,3 +236,176 @@ async def test_an_erased_signups_link_is_revoked(stage: Stage, clock: Clock) -> 
     assert await stage.runtime.cases.signup.housekeeping() == 1
     await stage.settle()
     assert [c.params["invite_link"] for c in stage.emu.calls_to("revokeChatInviteLink")] == [link]
+
+
+# --- presses on the regie cards, and the logs -----------------------------------------------
+
+
+def forged_press(stage: Stage, message: Message, user: User, data: str) -> str:
+    """A callback query with data of the presser's own making, on a message of the bot's
+    (a modified client sends any data it likes)."""
+    world = stage.emu.world
+    query_id = f"forged-{len(world.callback_queries)}"
+    world.callback_queries[query_id] = (message.chat_id, message.message_id, user.id)
+    world.callback_pressed[query_id] = world.clock()
+    world.updates.put(
+        "callback_query",
+        {
+            "id": query_id,
+            "from": user.to_dict(),
+            "message": world.message_json(message),
+            "chat_instance": "1",
+            "data": data,
+        },
+    )
+    return query_id
+
+
+@pytest.fixture
+def log_stream() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    configure("json", "DEBUG", stream=stream)
+    yield stream
+    structlog.reset_defaults()
+
+
+def events(stream: io.StringIO) -> list[dict]:
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+
+
+async def test_forged_ids_of_any_size_get_one_line(stage: Stage, log_stream: io.StringIO) -> None:
+    """Presses naming a 40-digit sign-up or link request (and numbers that do not exist)
+    are answered with one line each, and no traceback is logged."""
+    await sign_up(stage, resident(stage, 1))
+    shown = cards(stage)[0]
+    big = "9" * 40
+    forged = [
+        f"aanmelding:ok:{big}",
+        f"aanmelding:no:{big}",
+        f"aanmelding:to:{big}:goor-noord",
+        "aanmelding:no:77",
+        f"koppel:ok:{big}",
+        "koppel:no:77",
+    ]
+    queries = [forged_press(stage, shown, stage.contacts[1], data) for data in forged]
+    await stage.settle()
+    for query, data in zip(queries, forged, strict=True):
+        answer = stage.emu.callback_answers[query]
+        assert answer["text"] and "\n" not in answer["text"], data
+    logged = events(log_stream)
+    assert not [e for e in logged if "exception" in e or e.get("level") == "error"]
+    assert "Toelaten" in str(cards(stage)[0].buttons)
+
+
+async def test_only_members_of_the_regiegroep_decide(stage: Stage) -> None:
+    """Someone outside the regiegroep (a public regiegroep shows its cards to anyone) presses
+    "Toelaten" on a sign-up card and "Koppelen" on a link card: both are refused with one
+    line and nothing is decided; a member then decides as usual."""
+    await sign_up(stage, resident(stage, 1))
+    outsider = stage.emu.add_user("Buiten", "Staander")
+    shown = cards(stage)[0]
+    query = stage.emu.press(stage.regie, shown.message_id, outsider, button_text="Toelaten")
+    await stage.settle()
+    assert "Alleen leden van de regiegroep" in stage.emu.callback_answers[query]["text"]
+    assert stage.emu.calls_to("createChatInviteLink") == []
+    assert "Toegelaten" not in (cards(stage)[0].content or "")
+    stokkum = stage.chats["stokkum"]  # a group not linked yet
+    stage.emu.post(stokkum, stage.co_admins["stokkum"], "/koppel stokkum")
+    await stage.settle()
+    link_card = stage.emu.bot_messages(stage.regie)[-1]
+    assert "Koppelverzoek" in (link_card.content or "")
+    query = stage.emu.press(stage.regie, link_card.message_id, outsider, data="koppel:ok:1")
+    await stage.settle()
+    assert "Alleen leden van de regiegroep" in stage.emu.callback_answers[query]["text"]
+    assert stage.ctx.directory.chat_for("stokkum") is None
+    await press(stage, "Toelaten")
+    assert "Toegelaten" in (cards(stage)[0].content or "")
+
+
+async def test_after_vergeet_the_logs_tie_no_signup_number_to_the_user(
+    stage: Stage, log_stream: io.StringIO
+) -> None:
+    """Sign-up, admission, joining and /vergeet: no log event names the sign-up's number in
+    the resident's private chat (or in an update that names that chat), so once the sign-up
+    is erased nothing in the logs says whose number #1 was."""
+    jorien = resident(stage, 1)
+    link = await admitted(stage, jorien)
+    stage.emu.request_join(stage.chats["goor-noord"], jorien, link)
+    await stage.settle()
+    await stage.tell(jorien, "/vergeet")
+    logged = events(log_stream)
+    assert any(e.get("signup") == 1 for e in logged)  # the regie side still names it
+    private_updates = {e.get("update_id") for e in logged if e.get("chat") == jorien.id}
+    private_updates.discard(None)
+    for event in logged:
+        if event.get("signup") == 1:
+            assert event.get("chat") != jorien.id, event
+            assert event.get("update_id") not in private_updates, event
+        assert str(jorien.id) not in json.dumps({k: v for k, v in event.items() if k != "chat"})
+
+
+async def test_vergeet_erases_the_persons_set_aside_updates(
+    stage: Stage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resident's private answer (their address) whose handling failed is set aside; their
+    /vergeet erases it from the database file, and someone else's set-aside update stays."""
+    jorien, other = resident(stage, 1), resident(stage, 2)
+    use_case = stage.runtime.cases.signup
+    answer = use_case.answer
+
+    async def failing(user_id: int, event: object, key: str) -> None:
+        if "Kievitstraat" in str(event):
+            raise RuntimeError("a bug in handling this answer")
+        await answer(user_id, event, key)
+
+    monkeypatch.setattr(use_case, "answer", failing)
+    for person in (jorien, other):
+        await stage.tell(person, "/aanmelden", "Ja", person.full_name, "Kievitstraat 12")
+    monkeypatch.setattr(use_case, "answer", answer)
+    await stage.runtime.db.checkpoint()
+    assert set_aside(stage) == 2
+    await stage.tell(jorien, "/vergeet")
+    assert set_aside(stage) == 1
+    on_disk = database_bytes(stage)
+    assert jorien.full_name.encode() not in on_disk
+    assert b"Kievitstraat" in on_disk  # the other person's, still set aside
+
+
+def set_aside(stage: Stage) -> int:
+    with sqlite3.connect(f"file:{stage.runtime.db.path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT COUNT(*) FROM inbox_set_aside").fetchone()[0]
+
+
+# --- /vergeet with a reader open ------------------------------------------------------------
+
+
+async def test_vergeet_with_a_reader_open_says_so_and_erases_when_it_can(stage: Stage) -> None:
+    """A report (or a backup) holds a read snapshot while the resident sends /vergeet: the
+    answer does not claim "Gewist" but says honestly that the file is still being read; once
+    the reader is done the bot erases the bytes from the file and then confirms."""
+    jorien = resident(stage, 1)
+    await sign_up(stage, jorien)
+    await stage.runtime.db.checkpoint()
+    reader = sqlite3.connect(f"file:{stage.runtime.db.path}?mode=ro", uri=True)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM signups").fetchall()  # a report's snapshot
+    try:
+        await stage.tell(jorien, "/vergeet")
+        said = stage.private(jorien)[-1]
+        assert "Gewist" not in said and "nog gelezen" in said and "aanmelding #1" in said
+        await stage.runtime.cases.signup.expire()  # the minute's retry: still being read
+        await stage.settle()
+        assert stage.private(jorien)[-1] == said
+    finally:
+        reader.rollback()
+        reader.close()
+    await stage.runtime.cases.signup.expire()
+    await stage.settle()
+    assert "Gewist" in stage.private(jorien)[-1]
+    assert "databasebestand" in stage.private(jorien)[-1]
+    on_disk = database_bytes(stage)
+    for secret in ("+31612341001", jorien.full_name, "Kievitstraat"):
+        assert secret.encode() not in on_disk, secret
+    await stage.runtime.cases.signup.expire()
+    await stage.settle()
+    assert sum("Gewist" in line for line in stage.private(jorien)) == 1

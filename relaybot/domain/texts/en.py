@@ -543,3 +543,22 @@ TEXTS.update(
         "again in a minute; please send your answer again then.",
     }
 )
+
+# --- issue 25: presses on regie cards ---
+TEXTS.update(
+    {
+        "regie_answer_not_member": "Only members of the regiegroep can decide this.",
+        "link_answer_gone": "This link request does not exist.",
+    }
+)
+
+# --- issue 25: /forget while the database file is being read ---
+TEXTS.update(
+    {
+        "forget_pending": "🗑️ Taken out of the bot: {what}. The database file is being read "
+        "at this moment (for a report or a backup), so the old data is still in it. As soon "
+        "as that reading is done it is overwritten there too; you will hear when.",
+        "forget_confirmed": "🗑️ Erased: your data is now gone from the database file too. "
+        "Only a count without names is kept.",
+    }
+)

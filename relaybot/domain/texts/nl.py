@@ -547,3 +547,23 @@ TEXTS.update(
         "minuut weer mee; stuurt u dan uw antwoord opnieuw.",
     }
 )
+
+# --- issue 25: presses on regie cards ---
+TEXTS.update(
+    {
+        "regie_answer_not_member": "Alleen leden van de regiegroep kunnen hierover beslissen.",
+        "link_answer_gone": "Dit koppelverzoek bestaat niet.",
+    }
+)
+
+# --- issue 25: /vergeet while the database file is being read ---
+TEXTS.update(
+    {
+        "forget_pending": "🗑️ Uit de bot gehaald: {what}. Het databasebestand wordt op dit "
+        "moment nog gelezen (voor een rapport of een back-up), daarom staan de oude gegevens "
+        "er nog in. Zodra dat lezen klaar is, worden ze ook daar overschreven; u krijgt dan "
+        "bericht.",
+        "forget_confirmed": "🗑️ Gewist: uw gegevens zijn nu ook uit het databasebestand "
+        "verdwenen. Alleen een telling zonder naam blijft bewaard.",
+    }
+)
