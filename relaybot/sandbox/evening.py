@@ -60,7 +60,7 @@ async def follow_up(stage: Stage) -> None:
     news = stage.emu.post(
         stage.chats[OOST],
         stage.residents[OOST],
-        "Ze lopen nu richting de Markt, een draagt een rode jas",
+        "Ze lopen nu richting de Markt, één draagt een rode jas",
         reply_to=sighting(stage).message_id,
     )
     stage.emu.post(stage.chats[OOST], stage.co_admins[OOST], "/update", reply_to=news.message_id)

@@ -39,7 +39,7 @@ async def test_button_press_flags_every_copy_in_every_chat(stage: Stage) -> None
     callback = stage.emu.press(copy.chat_id, copy.message_id, presser, data="112:1")
     await stage.settle()
     assert_flagged_everywhere(stage, presser.full_name, "Goor Noord")
-    assert "Dank je" in stage.emu.callback_answers[callback]["text"]
+    assert "Dank u wel" in stage.emu.callback_answers[callback]["text"]
 
 
 async def test_flag_time_is_shown_in_the_network_time_zone(stage: Stage, clock: Clock) -> None:
@@ -94,7 +94,7 @@ async def test_two_reports_at_the_same_moment_have_one_winner(stage: Stage) -> N
     two = stage.emu.press(b.chat_id, b.message_id, stage.co_admins["markelo-zuid"], data="112:1")
     await stage.settle()
     answers = [stage.emu.callback_answers[one], stage.emu.callback_answers[two]]
-    assert sum("Dank je" in a["text"] for a in answers) == 1
+    assert sum("Dank u wel" in a["text"] for a in answers) == 1
     later = [a for a in answers if "al gebeld" in a["text"]]
     assert len(later) == 1 and later[0]["show_alert"] is True
     for slug in HOLDERS:

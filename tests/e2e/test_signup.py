@@ -254,7 +254,7 @@ async def test_ambiguous_street_offers_the_neighbourhoods(stage: Stage, jorien: 
     assert "meer dan één buurt" in stage.private(jorien)[-1]
     assert stage.emu.keyboard(jorien) == ["Goor Centrum", "Markelo Centrum", "Delden Centrum"]
     await stage.tell(jorien, "Ergens")
-    assert "Kies je buurt" in stage.private(jorien)[-1]
+    assert "Kies uw buurt" in stage.private(jorien)[-1]
     await stage.tell(jorien, "Delden Centrum", SHARE_CONTACT, "Akkoord")
     assert "Buurt: Delden Centrum (Delden)" in (card(stage).content or "")
 
@@ -262,7 +262,7 @@ async def test_ambiguous_street_offers_the_neighbourhoods(stage: Stage, jorien: 
 async def test_nee_ends_politely_and_keeps_nothing(stage: Stage, jorien: User) -> None:
     """ "Nee" ends the conversation with a polite line; nothing is stored; no card."""
     await stage.tell(jorien, "/aanmelden", "Nee")
-    assert "Dank je voor je belangstelling" in stage.private(jorien)[-1]
+    assert "Dank u voor uw belangstelling" in stage.private(jorien)[-1]
     assert stage.emu.keyboard(jorien) == []
     assert signup_rows(stage) == []
     assert cards(stage) == []
@@ -274,10 +274,10 @@ async def test_someone_elses_contact_is_refused(stage: Stage, jorien: User) -> N
     buurman = stage.residents["goor-noord"]
     stage.emu.share_contact(jorien, "31687650000", buurman.first_name, buurman.id)
     await stage.settle()
-    assert "niet je eigen nummer" in stage.private(jorien)[-1]
+    assert "niet uw eigen nummer" in stage.private(jorien)[-1]
     stage.emu.share_contact(jorien, "31687650001", "Iemand")  # not on Telegram: no user_id
     await stage.settle()
-    assert "niet je eigen nummer" in stage.private(jorien)[-1]
+    assert "niet uw eigen nummer" in stage.private(jorien)[-1]
     await stage.tell(jorien, "06-1234 0001", "Akkoord")
     assert PHONE in (card(stage).content or "")
     assert "31687650000" not in (card(stage).content or "")
@@ -288,7 +288,7 @@ async def test_every_wrong_answer_says_what_is_expected(stage: Stage, jorien: Us
     conversation goes on from there."""
     steps = [
         ("misschien", "Antwoord met Ja of Nee"),
-        ("Ja", "Wat is je naam"),
+        ("Ja", "Wat is uw naam"),
         ("J", "2 tot 64 tekens"),
         ("Jorien Brinkhuis", "straat en huisnummer"),
         ("bij de kerk", "eerst de straat en dan het huisnummer"),
@@ -313,7 +313,7 @@ async def test_a_photo_or_sticker_is_answered_with_the_question(stage: Stage, jo
     await stage.tell(jorien, "/aanmelden", "Ja")
     stage.emu.post_photo(jorien.id, jorien, caption="mijn huis")
     await stage.settle()
-    assert "Schrijf je naam" in stage.private(jorien)[-1]
+    assert "Schrijf uw naam" in stage.private(jorien)[-1]
     await stage.tell(jorien, "Jorien Brinkhuis", STREET, SHARE_CONTACT, "Akkoord")
     assert "Jorien Brinkhuis" in (card(stage).content or "")
 
@@ -524,7 +524,7 @@ async def test_forget_leaves_neither_phone_nor_name_in_the_database_file(
     assert "Brinkhuis" not in (shown.content or "") and shown.buttons == []
     assert counters(stage) == {("goor-noord", "signups"): 1}
     await stage.tell(jorien, "/forget")
-    assert "niets van je bewaard" in stage.private(jorien)[-1]
+    assert "niets van u bewaard" in stage.private(jorien)[-1]
 
 
 async def test_decided_signups_are_erased_after_ninety_days(

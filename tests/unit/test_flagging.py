@@ -53,7 +53,7 @@ async def test_two_presses_at_once_give_exactly_one_first_report(
     winners = [a for a in answers if not a.alert]
     losers = [a for a in answers if a.alert]
     assert len(winners) == 1 and len(losers) == 1
-    assert "Dank je" in winners[0].text
+    assert "Dank u wel" in winners[0].text
     incident = await world.incident()
     assert incident is not None and incident.flag is not None
     assert f"112 is al gebeld om 20:30 door {incident.flag.by}" in losers[0].text

@@ -217,7 +217,8 @@ TEXTS.update(
         "<b>R</b>espond only when safe.\n"
         "• Tell the group that 112 was called, so that not everyone calls again.\n"
         "• No cursing, insults or discrimination; do not take the law into your own hands.\n"
-        "• Photos of people only when a description needs them.\n"
+        "• Share a photo of a suspect only when it is really needed for the description; "
+        "rather describe what you saw.\n"
         "• The group is for reports only, not for private chatter.\n"
         "Members who break the rules may be removed from the group.\n\nDo you agree?",
         "signup_rules_again": "Press {agree} to send your sign-up, or stop with /stop.",
@@ -339,8 +340,9 @@ TEXTS.update(
         "make a real report hard to find. House rules: /rules",
         "remind_chatter": "ℹ️ A friendly reminder: this group is for reports only, not for private "
         "conversation. House rules: /rules",
-        "remind_photo": "📷 A reminder: share a photo of a person only when it really adds to the "
-        "report. A description (height, clothing, number plate) often works just as well.",
+        "remind_photo": "📷 A reminder: share a photo of a suspect only when it is really needed "
+        "for the description, and no photos of other people who can be recognised. A description "
+        "(height, clothing, number plate) often works just as well.",
     }
 )
 
@@ -509,8 +511,8 @@ TEXTS.update(
         "flyer_rule_112": "The group does not replace 112: the police come after a 112 call.",
         "flyer_rule_words": "Mind your words, take no justice into your own hands, keep to the "
         "law.",
-        "flyer_rule_photo": "Rather describe what you saw; a photo of a suspect only when it "
-        "really adds something.",
+        "flyer_rule_photo": "Rather describe what you saw; share a photo of a suspect only when it "
+        "is really needed for the description.",
         "flyer_join_heading": "Want to join? Sign up",
         "flyer_join_scan": "Scan the QR code with your phone's camera. Telegram opens a chat "
         "with our bot, which takes your sign-up for {name}: your name, address and phone "

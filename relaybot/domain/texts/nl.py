@@ -20,7 +20,7 @@ TEXTS: dict[str, str] = {
     "tag_unlinked": "Nog zonder groep, dus niet bereikt: {names}.",
     "followup_done": "✅ Aanvulling op #{number} is doorgestuurd naar {groups}.",
     "refuse_not_co_admin": "⛔ Alleen beheerders van deze groep kunnen een melding doorsturen.",
-    "refuse_no_reply": "ℹ️ Gebruik /regie als antwoord op het bericht dat je wilt doorsturen.",
+    "refuse_no_reply": "ℹ️ Gebruik /regie als antwoord op het bericht dat u wilt doorsturen.",
     "refuse_already": "ℹ️ Dit bericht hoort al bij melding #{number}.",
     "refuse_not_neighbourhood": "⛔ /regie werkt alleen in een buurtgroep van het netwerk.",
     "refuse_followup_not_allowed": "⛔ Alleen beheerders en de regiegroep kunnen aanvullingen doorsturen.",
@@ -35,7 +35,7 @@ TEXTS: dict[str, str] = {
     "Niet nog eens bellen; nieuws graag hier melden.",
     "already_called": "☎️ 112 is al gebeld om {time} door {name}. Niet nog eens bellen.",
     "already_called_alert": "112 is al gebeld om {time} door {name}. Niet nog eens bellen.",
-    "flag_thanks": "Dank je! Iedereen ziet nu dat 112 gebeld is.",
+    "flag_thanks": "Dank u wel! Iedereen ziet nu dat 112 gebeld is.",
     "flag_usage": "ℹ️ Gebruik /112 als antwoord op de melding. Open meldingen hier: {candidates}.",
     "flag_no_incident": "ℹ️ Er is hier geen recente open melding. "
     "Gebruik /112 als antwoord op het bericht over de situatie.",
@@ -100,9 +100,9 @@ TEXTS: dict[str, str] = {
     "/regels — de huisregels\n"
     "/help — dit overzicht",
     "help_private": "<b>relaybot</b> verbindt de buurtpreventiegroepen van {network}.\n"
-    "/aanmelden — meld je aan voor de groep van je buurt\n"
+    "/aanmelden — meld u aan voor de groep van uw buurt\n"
     "/stop — stop met aanmelden\n"
-    "/vergeet — wis je aanmeldgegevens\n"
+    "/vergeet — wis uw aanmeldgegevens\n"
     "/regels — de huisregels\n"
     "/help — dit overzicht",
 }
@@ -139,7 +139,7 @@ TEXTS.update(
         "refuse_link_in_file": "⛔ {name} heeft al een groep in het netwerkbestand; die gaat voor.",
         "refuse_link_taken": "⛔ {name} is al gekoppeld aan een andere groep.",
         "refuse_link_pending": "ℹ️ Het verzoek van deze groep ligt al bij de regiegroep.",
-        "link_asked": "✅ Je verzoek om deze groep te koppelen aan {name} ligt nu bij de regiegroep.",
+        "link_asked": "✅ Uw verzoek om deze groep te koppelen aan {name} ligt nu bij de regiegroep.",
         "link_card": "🔗 <b>Koppelverzoek #{id}</b>\nGroep: {title} (chat-id {chat_id})\n"
         "Buurt: {place}\nGevraagd door: {by}",
         "button_link_ok": "✅ Koppelen",
@@ -191,53 +191,54 @@ TEXTS.update(
         "button_other": "Andere buurt",
         "button_decline": "Afwijzen",
         "button_back": "↩️ Terug",
-        "signup_ask_age": "👋 Fijn dat je wilt meedoen met buurtpreventie {network}!\n"
+        "signup_ask_age": "👋 Fijn dat u wilt meedoen met buurtpreventie {network}!\n"
         "Eerst een paar vragen; stoppen kan altijd met /stop.\n\n"
-        "Ben je 18 jaar of ouder, en woon of werk je in {network}?",
+        "Bent u 18 jaar of ouder, en woont of werkt u in {network}?",
         "signup_age_again": "Antwoord met {yes} of {no}.",
-        "signup_said_no": "Dank je voor je belangstelling. De buurtpreventiegroepen zijn er voor volwassenen "
-        "die in de buurt wonen of werken, dus aanmelden kan helaas niet. Er is niets van je bewaard.",
-        "signup_ask_name": "Wat is je naam (voor- en achternaam)?",
-        "signup_name_invalid": "Schrijf je naam in {low} tot {high} tekens, met letters.",
-        "signup_ask_address": "Wat zijn je straat en huisnummer? Bijvoorbeeld: Grotestraat 12 of Hoogstraat 3a.",
+        "signup_said_no": "Dank u voor uw belangstelling. De buurtpreventiegroepen zijn er voor volwassenen "
+        "die in de buurt wonen of werken, dus aanmelden kan helaas niet. Er is niets van u bewaard.",
+        "signup_ask_name": "Wat is uw naam (voor- en achternaam)?",
+        "signup_name_invalid": "Schrijf uw naam in {low} tot {high} tekens, met letters.",
+        "signup_ask_address": "Wat zijn uw straat en huisnummer? Bijvoorbeeld: Grotestraat 12 of Hoogstraat 3a.",
         "signup_address_invalid": "Schrijf eerst de straat en dan het huisnummer, bijvoorbeeld: Grotestraat 12.",
-        "signup_choose": "{address} ligt in meer dan één buurt. Welke is de jouwe?",
-        "signup_choose_again": "Kies je buurt met een van de knoppen.",
+        "signup_choose": "{address} ligt in meer dan één buurt. Welke is de uwe?",
+        "signup_choose_again": "Kies uw buurt met een van de knoppen.",
         "signup_unmatched": "We vinden de straat van {address} niet in de straatlijsten van de buurten. "
-        "Typ je adres nog eens, of kies ‘Verder zonder buurt’: dan kiest de regiegroep je buurt.",
+        "Typ uw adres nog eens, of kies ‘Verder zonder buurt’: dan kiest de regiegroep uw buurt.",
         "signup_unmatched_hint": "We vinden de straat van {address} niet in de straatlijsten van de buurten. "
-        "Bedoel je {hint}? Typ je adres nog eens, of kies ‘Verder zonder buurt’: dan kiest de regiegroep je buurt.",
-        "signup_ask_phone": "Wat is je mobiele nummer? Druk op de knop om je nummer te delen, "
+        "Bedoelt u {hint}? Typ uw adres nog eens, of kies ‘Verder zonder buurt’: dan kiest de regiegroep uw buurt.",
+        "signup_ask_phone": "Wat is uw mobiele nummer? Druk op de knop om uw nummer te delen, "
         "of typ het (bijvoorbeeld 06 12345678).",
         "signup_phone_invalid": "Dat is geen geldig telefoonnummer. Typ een Nederlands nummer "
         "(06 12345678) of een internationaal nummer met + (+32 470 12 34 56).",
-        "signup_contact_not_own": "Dat is niet je eigen nummer. Deel je eigen nummer met de knop, of typ het.",
-        "signup_contact_unasked": "Je telefoonnummer komt straks; beantwoord eerst deze vraag.",
+        "signup_contact_not_own": "Dat is niet uw eigen nummer. Deel uw eigen nummer met de knop, of typ het.",
+        "signup_contact_unasked": "Uw telefoonnummer komt straks; beantwoord eerst deze vraag.",
         "signup_ask_rules": "Tot slot de huisregels van de groepen:\n"
-        "• Je bent 18 of ouder en woont of werkt in de buurt van de groep.\n"
+        "• U bent 18 of ouder en woont of werkt in de buurt van de groep.\n"
         "• Werk volgens SAAR: <b>S</b>ignaleer · <b>A</b>larmeer 112 · <b>A</b>pp de groep · "
         "<b>R</b>eageer alleen als het veilig is.\n"
         "• Laat in de groep weten dat 112 gebeld is, zodat niet iedereen opnieuw belt.\n"
         "• Geen vloeken, schelden of discrimineren; speel geen eigen rechter.\n"
-        "• Foto’s van personen alleen als het signalement dat nodig heeft.\n"
+        "• Deel een foto van een verdachte alleen als die echt nodig is voor het signalement; "
+        "beschrijf liever wat u zag.\n"
         "• De groep is alleen voor meldingen, niet voor onderling contact.\n"
-        "Wie zich niet aan de regels houdt, kan uit de groep worden verwijderd.\n\nGa je akkoord?",
-        "signup_rules_again": "Druk op {agree} om je aanmelding te versturen, of stop met /stop.",
-        "signup_submitted": "✅ Dank je! Je aanmelding #{id} ligt nu bij de regiegroep. "
-        "Je hoort het hier zodra er een besluit is.",
-        "signup_stopped": "Aanmelden gestopt. Wat je had ingevuld is gewist.",
+        "Wie zich niet aan de regels houdt, kan uit de groep worden verwijderd.\n\nGaat u akkoord?",
+        "signup_rules_again": "Druk op {agree} om uw aanmelding te versturen, of stop met /stop.",
+        "signup_submitted": "✅ Dank u! Uw aanmelding #{id} ligt nu bij de regiegroep. "
+        "U hoort het hier zodra er een besluit is.",
+        "signup_stopped": "Aanmelden gestopt. Wat u had ingevuld, is gewist.",
         "signup_nothing_to_stop": "Er loopt geen aanmelding. Aanmelden kan met /aanmelden.",
-        "signup_expired": "⌛ Je aanmelding is gestopt omdat er 30 minuten geen antwoord kwam; "
-        "wat je had ingevuld is gewist. Begin opnieuw met /aanmelden.",
-        "signup_resume": "Je bent al bezig met aanmelden; hier is de vraag nog een keer.",
-        "signup_refuse_open": "ℹ️ Je hebt al een aanmelding: #{id}, {state}. "
+        "signup_expired": "⌛ Uw aanmelding is gestopt omdat er 30 minuten geen antwoord kwam; "
+        "wat u had ingevuld, is gewist. Begin opnieuw met /aanmelden.",
+        "signup_resume": "U bent al bezig met aanmelden; hier is de vraag nog een keer.",
+        "signup_refuse_open": "ℹ️ U hebt al een aanmelding: #{id}, {state}. "
         "Een tweede aanmelding kan pas als deze is afgerond.",
         "signup_state_pending": "in behandeling bij de regiegroep",
         "signup_state_admitted": "toegelaten tot {place}; de uitnodiging staat hierboven",
-        "signup_waiting": "ℹ️ Je aanmelding #{id} is {state}.",
-        "signup_stop_waiting": "ℹ️ Je aanmelding #{id} is {state}. Intrekken en je gegevens wissen kan met /vergeet.",
+        "signup_waiting": "ℹ️ Uw aanmelding #{id} is {state}.",
+        "signup_stop_waiting": "ℹ️ Uw aanmelding #{id} is {state}. Intrekken en uw gegevens wissen kan met /vergeet.",
         "signup_private_only": "ℹ️ Aanmelden gaat in een privégesprek met de bot: {link}",
-        "signup_idle": "Wil je je aanmelden voor de buurtpreventiegroep in je buurt? Stuur /aanmelden.",
+        "signup_idle": "Wilt u zich aanmelden voor de buurtpreventiegroep in uw buurt? Stuur /aanmelden.",
         "signup_card": "📝 <b>Aanmelding #{id}</b>\nNaam: {name}\nAdres: {address}\n"
         "Telefoon: {phone}\nBuurt: {place}",
         "signup_card_unmatched": "geen match: kies ‘Andere buurt’",
@@ -246,7 +247,7 @@ TEXTS.update(
         "signup_card_admitted": "{card}\n✅ <b>Toegelaten</b> tot {place} door {by}",
         "signup_card_declined": "{card}\n❌ <b>Afgewezen</b> door {by}",
         "signup_card_joined": "{card}\n✅ <b>Toegelaten</b> tot {place} door {by}\n👥 Via de uitnodiging lid geworden.",
-        "signup_card_erased": "📝 <b>Aanmelding #{id}</b>\n🗑️ De bewoner heeft zijn gegevens laten wissen (/vergeet).",
+        "signup_card_erased": "📝 <b>Aanmelding #{id}</b>\n🗑️ De bewoner heeft de gegevens laten wissen (/vergeet).",
         "signup_answer_admitted": "Toegelaten.",
         "signup_answer_declined": "Afgewezen.",
         "signup_answer_already": "Deze aanmelding is al behandeld door {by}.",
@@ -255,18 +256,18 @@ TEXTS.update(
         "signup_answer_no_link": "De bot kon geen uitnodiging maken voor {place}. "
         "Geef de bot daar het recht om gebruikers uit te nodigen en probeer het opnieuw.",
         "signup_invite_name": "Aanmelding #{id}",
-        "signup_admitted": "🎉 Je bent toegelaten tot de buurtpreventiegroep {place}!\n"
-        "Vraag toegang met deze link; hij is 72 uur geldig en alleen voor jou: {link}\n"
-        "De bot keurt je verzoek dan meteen goed.",
-        "signup_declined": "De regiegroep kan je aanmelding #{id} helaas niet plaatsen.",
+        "signup_admitted": "🎉 U bent toegelaten tot de buurtpreventiegroep {place}!\n"
+        "Vraag toegang met deze link; hij is 72 uur geldig en alleen voor u: {link}\n"
+        "De bot keurt uw verzoek dan meteen goed.",
+        "signup_declined": "De regiegroep kan uw aanmelding #{id} helaas niet plaatsen.",
         "signup_contact_line": "Vragen? Neem contact op met de gemeente: {contact}",
-        "signup_joined": "👋 Welkom in {place}! Je aanmelding is afgerond.",
+        "signup_joined": "👋 Welkom in {place}! Uw aanmelding is afgerond.",
         "signup_regie_stranger": "⚠️ Aanmelding #{id}: iemand anders dan de aangemelde bewoner gebruikte "
         "de uitnodiging voor {place}. Dat verzoek is geweigerd.",
         "forget_done": "🗑️ Gewist: {what}. Alleen een telling zonder naam blijft bewaard.",
-        "forget_nothing": "Er was niets van je bewaard.",
-        "forget_what_signup": "aanmelding #{id} met je naam, adres en telefoonnummer",
-        "forget_what_messages": "{messages} met je gegevens in de verzendwachtrij",
+        "forget_nothing": "Er was niets van u bewaard.",
+        "forget_what_signup": "aanmelding #{id} met uw naam, adres en telefoonnummer",
+        "forget_what_messages": "{messages} met uw gegevens in de verzendwachtrij",
     }
 )
 
@@ -295,7 +296,7 @@ TEXTS.update(
         "situaties volgens SAAR: <b>S</b>ignaleer · <b>A</b>larmeer 112 · <b>A</b>pp de groep · "
         "<b>R</b>eageer alleen als het veilig is. Laat weten dat 112 al gebeld is, en houd de groep "
         "voor meldingen. Alle huisregels: /regels",
-        "warn_blocklist": "⚠️ <b>Waarschuwing {count} van {max}</b>: let op je woorden, "
+        "warn_blocklist": "⚠️ <b>Waarschuwing {count} van {max}</b>: let op uw woorden, "
         "niet vloeken, schelden of discrimineren (huisregel). Huisregels: /regels",
         "warn_manual": "⚠️ <b>Waarschuwing {count} van {max}</b> van een beheerder: {reason}. "
         "Huisregels: /regels",
@@ -343,8 +344,9 @@ TEXTS.update(
         "achter elkaar maken een echte melding moeilijk te vinden. Huisregels: /regels",
         "remind_chatter": "ℹ️ Even ter herinnering: deze groep is alleen voor meldingen, niet voor "
         "onderlinge gesprekken. Huisregels: /regels",
-        "remind_photo": "📷 Ter herinnering: deel een foto van een persoon alleen als die echt iets "
-        "toevoegt aan de melding. Een beschrijving (lengte, kleding, kenteken) werkt vaak net zo goed.",
+        "remind_photo": "📷 Ter herinnering: deel een foto van een verdachte alleen als die echt "
+        "nodig is voor het signalement, en geen foto's van andere herkenbare mensen. Een beschrijving "
+        "(lengte, kleding, kenteken) werkt vaak net zo goed.",
     }
 )
 
@@ -512,8 +514,8 @@ TEXTS.update(
         "flyer_rule_alerts": "De groep is alleen voor meldingen: geen gesprekken of verkoop.",
         "flyer_rule_112": "De groep vervangt 112 niet: de politie komt na een melding bij 112.",
         "flyer_rule_words": "Let op uw woorden, speel geen eigen rechter en houd u aan de wet.",
-        "flyer_rule_photo": "Beschrijf liever wat u zag; een foto van een verdachte alleen als "
-        "die echt iets toevoegt.",
+        "flyer_rule_photo": "Beschrijf liever wat u zag; deel een foto van een verdachte alleen als "
+        "die echt nodig is voor het signalement.",
         "flyer_join_heading": "Meedoen? Meld u aan",
         "flyer_join_scan": "Scan de QR-code met de camera van uw telefoon. Telegram opent een "
         "gesprek met onze bot, die uw aanmelding voor {name} opneemt: uw naam, adres en "

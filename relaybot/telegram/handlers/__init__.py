@@ -80,7 +80,7 @@ LINK_MENU = ("Koppel deze groep aan een buurt (beheerder)", "Link this group to 
 # sign-up, in a private chat (issue 14): /start there starts it too (and the deep link
 # https://t.me/<bot>?start=aanmelden sends "/start aanmelden")
 SIGNUP_NAMES = ("aanmelden", "signup")
-SIGNUP_MENU = ("Meld je aan voor je buurtgroep (privé)", "Sign up for your neighbourhood group")
+SIGNUP_MENU = ("Meld u aan voor uw buurtgroep (privé)", "Sign up for your neighbourhood group")
 FORGET_NAMES = ("vergeet", "forget")
 
 # house rules and moderation (issue 13): the command carries the member it answers, too
