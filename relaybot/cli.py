@@ -16,7 +16,10 @@ import sys
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from relaybot.domain.network import Network
+from relaybot.geo.errors import MapError
 from relaybot.network_file import NetworkError, load_network
 from relaybot.settings import Settings, SettingsError, load_settings
 from relaybot.storage.db import StorageError, open_error, readonly_uri
@@ -116,6 +119,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     network = load_network(path)
     linked = _linked(Path(settings.database))
     print(describe_network(network, linked))
+    if network.map_file is not None:
+        _check_map(network, path)
     print(f"\n{path}: valid")
     if settings.token is None:
         print("Telegram: not asked (RELAYBOT_TOKEN is not set)")
@@ -128,6 +133,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     lines, code = asyncio.run(check_telegram(settings, network, linked))
     print("\n".join(lines))
     return code
+
+
+def _check_map(network: Network, path: Path) -> None:
+    """The areas against the map: an unknown code fails the check, a border only warns."""
+    from relaybot.geo.areamap import AreaMap
+    from relaybot.geo.check import check_map
+
+    assert network.map_file is not None
+    result = check_map(network, AreaMap.read(network.map_file))
+    if result.problems:
+        raise NetworkError(str(path), result.problems)
+    print(f"\n{result.summary}")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
@@ -162,6 +181,57 @@ def cmd_discover(args: argparse.Namespace) -> int:
         print(text, end="")
         return 0
     return write_skeleton(text, len(groups), output, progress, force=args.force)
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    if args.map_command == "import":
+        return _map_import(args)
+    return _fail("relaybot map: the coverage page comes in a later version")
+
+
+def _map_import(args: argparse.Namespace) -> int:
+    import shutil
+
+    from relaybot.files import private_file
+    from relaybot.geo.importing import import_map, map_text, skeleton
+
+    source = Path(args.file)
+    output = Path(args.output)
+    map_path = output.parent / MAP_NAME
+    same = map_path.exists() and map_path.resolve() == source.resolve()
+    for target in (output, map_path):
+        if target.is_symlink():
+            return _fail(f"{target} is a symbolic link: map import writes a plain file only")
+        if target.exists() and not args.force and not (target == map_path and same):
+            return _fail(f"{target} exists: choose another --output, or add --force to replace it")
+    if args.min_border < 0:
+        return _fail(f"--min-border must be 0 or more metres (got {args.min_border:g})")
+    found = import_map(source, args.municipality, args.min_border, args.code_field, args.name_field)
+    try:
+        if found.features is not None:  # one municipality's buurten
+            with private_file(map_path, replace=args.force or same) as temporary:
+                temporary.write_text(map_text(found), encoding="utf-8")
+        elif not same:
+            with private_file(map_path, replace=args.force) as temporary:
+                shutil.copyfile(source, temporary)
+        with private_file(output, replace=args.force) as temporary:
+            temporary.write_text(skeleton(found, MAP_NAME, args.min_border), encoding="utf-8")
+    except OSError as error:
+        return _fail(f"cannot write {error.filename or output}: {error.strerror or error}")
+    kernen = found.kernen
+    named = ", ".join(kernen[:6]) + (", ..." if len(kernen) > 6 else "")
+    print(
+        f"{len(found.buurten)} buurten, {len(found.borders)} borders of at least "
+        f"{args.min_border:g} m, {len(kernen)} kernen ({named})"
+    )
+    print(
+        f"wrote {output} and {map_path}: fill in the regiegroep, merge buurten where one group "
+        "covers several, then run `relaybot check`"
+    )
+    return 0
+
+
+MAP_NAME = "buurten.geojson"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -489,6 +559,7 @@ def parser() -> argparse.ArgumentParser:
     flyer.add_argument("--bot", help="the bot's username (default: asked of Telegram)")
     flyer.add_argument("--network", help="network file (default: RELAYBOT_NETWORK_FILE)")
     flyer.add_argument("--no-pdf", action="store_true", help="write the HTML only")
+    _map_parser(command)
     command(
         "digest",
         "post the weekly digest to the coordinators' group now",
@@ -497,6 +568,42 @@ def parser() -> argparse.ArgumentParser:
         "sends it. For cron and for tests.",
     )
     return top
+
+
+def _map_parser(command: Any) -> None:
+    top = command(
+        "map",
+        "the buurten: import them from the CBS map; a coverage page",
+        "`relaybot map import FILE` writes a network file skeleton from a GeoJSON file of "
+        "buurten (the CBS wijk- en buurtkaart from PDOK): one neighbourhood per buurt, kern "
+        "from the wijk, adjacent from shared borders.",
+    )
+    sub = top.add_subparsers(dest="map_command", metavar="ACTION")
+    found = sub.add_parser(
+        "import",
+        help="a network file skeleton from a GeoJSON file of buurten",
+        description="Read a GeoJSON FeatureCollection of buurten (WGS84, or RD New metres as "
+        "CBS publishes it; buurtcode/buurtnaam/wijknaam/gemeentecode/gemeentenaam, or "
+        "statcode/statnaam) and write a network file skeleton: one neighbourhood per buurt, "
+        "kern from the wijk, adjacent where two buurten share at least --min-border metres of "
+        "border (a corner is none). The buurten are copied beside it as buurten.geojson, "
+        "named in its [map] file. Replaces nothing without --force.",
+    )
+    found.add_argument("file", metavar="FILE", help="the GeoJSON file of buurten")
+    found.add_argument(
+        "--municipality", help="keep one municipality: its code (0753 or GM0753) or name"
+    )
+    found.add_argument("--output", default="config/network.toml", help="the network file")
+    found.add_argument("--force", action="store_true", help="replace existing files")
+    found.add_argument(
+        "--min-border",
+        type=float,
+        default=25.0,
+        metavar="METRES",
+        help="shortest shared border that makes two buurten adjacent (default 25)",
+    )
+    found.add_argument("--code-field", help="property holding the buurt code (default buurtcode)")
+    found.add_argument("--name-field", help="property holding the buurt name (default buurtnaam)")
 
 
 COMMANDS = {
@@ -511,6 +618,7 @@ COMMANDS = {
     "report": cmd_report,
     "digest": cmd_digest,
     "flyer": cmd_flyer,
+    "map": cmd_map,
 }
 
 
@@ -520,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a reader that went away is noticed here, not at exit
         return code
-    except (SettingsError, NetworkError, StorageError, ReportError) as error:
+    except (SettingsError, NetworkError, StorageError, ReportError, MapError) as error:
         return _fail(str(error))
     except BrokenPipeError:
         # the reader stopped reading (`relaybot demo | head`): stop quietly, and keep Python

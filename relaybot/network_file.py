@@ -28,6 +28,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from relaybot.domain.network import Neighbourhood, Network, Policy, kern_key
@@ -69,6 +70,11 @@ _NonEmpty = Annotated[
     AfterValidator(_no_control_characters),
 ]
 _ChatId = Annotated[int, Field(strict=True, lt=0)]  # groups have negative ids
+_AreaCode = Annotated[
+    str,
+    StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(_no_control_characters),
+]
 
 
 class _PolicySection(BaseModel):
@@ -117,6 +123,18 @@ class _NeighbourhoodEntry(BaseModel):
     streets: tuple[_NonEmpty, ...] = ()
     signs: int = Field(default=0, ge=0, le=5, strict=True)  # attention signs placed
     vests_eur: float = Field(default=0, ge=0, le=250, strict=True, allow_inf_nan=False)
+    # CBS buurt codes in the [map] file: `areas` a list, `area` one
+    areas: tuple[_AreaCode, ...] = ()
+    area: _AreaCode | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_give_areas(self) -> _NeighbourhoodEntry:
+        if self.area is not None and self.areas:
+            raise ValueError("give either area (one buurt) or areas (a list), not both")
+        return self
+
+    def all_areas(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.area,) if self.area is not None else self.areas))
 
     @field_validator("slug")
     @classmethod
@@ -162,6 +180,14 @@ class _NetworkSection(BaseModel):
         return value
 
 
+class _MapSection(BaseModel):
+    """The ``[map]`` table: the buurten's GeoJSON, relative to the network file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: _NonEmpty
+
+
 class _ChatSection(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -175,6 +201,7 @@ class _NetworkFile(BaseModel):
     regie: _ChatSection
     coordinators: _ChatSection | None = None
     policy: _PolicySection = _PolicySection()
+    map: _MapSection | None = None
     neighbourhood: list[_NeighbourhoodEntry] = []
 
 
@@ -233,6 +260,9 @@ def _build(text: str, source: str, path: Path) -> Network:
     except RecursionError:
         raise NetworkError(source, [_TOO_DEEP]) from None
     problems = _cross_check(parsed)
+    map_file = path.parent / parsed.map.file if parsed.map is not None else None
+    if map_file is not None and not map_file.is_file():
+        problems.append(f"[map].file: no map at {map_file} (`relaybot map import` writes one)")
     if problems:
         raise NetworkError(source, problems)
     return Network(
@@ -241,10 +271,16 @@ def _build(text: str, source: str, path: Path) -> Network:
         regie_chat_id=parsed.regie.chat_id,
         coordinators_chat_id=parsed.coordinators.chat_id if parsed.coordinators else None,
         policy=Policy(**dict(parsed.policy)),
-        neighbourhoods={hood.slug: Neighbourhood(**dict(hood)) for hood in parsed.neighbourhood},
+        neighbourhoods={hood.slug: _neighbourhood(hood) for hood in parsed.neighbourhood},
         source_path=path,
         contact=parsed.network.contact,
+        map_file=map_file,
     )
+
+
+def _neighbourhood(entry: _NeighbourhoodEntry) -> Neighbourhood:
+    fields = entry.model_dump(exclude={"area", "areas"})
+    return Neighbourhood(**fields, areas=entry.all_areas())
 
 
 _TOO_DEEP = (
@@ -291,6 +327,16 @@ def _cross_check(parsed: _NetworkFile) -> list[str]:
                     f"in this file{guess}"
                 )
 
+    covered: dict[str, str] = {}
+    for hood in hoods:
+        for code in hood.all_areas():
+            first = covered.setdefault(code, hood.slug)
+            if first != hood.slug:
+                problems.append(
+                    f"neighbourhood {hood.slug!r}: area {code!r} is also {first!r}'s; "
+                    "a buurt belongs to one neighbourhood"
+                )
+
     spellings: dict[str, str] = {}
     for hood in hoods:
         first = spellings.setdefault(kern_key(hood.kern), hood.kern)
@@ -308,7 +354,7 @@ def _join(items: list[str]) -> str:
 
 # --- turning pydantic's errors into lines an operator can act on -------------------------
 
-_SECTIONS = {"network", "regie", "coordinators", "policy"}
+_SECTIONS = {"network", "regie", "coordinators", "policy", "map"}
 _TOP_KEYS = sorted(_NetworkFile.model_fields)
 
 
@@ -415,6 +461,7 @@ def _allowed_keys(head: str) -> list[str]:
         "regie": _ChatSection,
         "coordinators": _ChatSection,
         "policy": _PolicySection,
+        "map": _MapSection,
         "neighbourhood": _NeighbourhoodEntry,
     }
     model = models.get(head)

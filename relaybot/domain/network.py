@@ -68,6 +68,7 @@ class Neighbourhood:
     streets: tuple[str, ...] = ()
     signs: int = 0  # attention signs placed
     vests_eur: float = 0
+    areas: tuple[str, ...] = ()  # CBS buurt codes ("BU07530001") the neighbourhood covers
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Network:
     neighbourhoods: Mapping[str, Neighbourhood]  # by slug, in file order; read-only
     source_path: Path
     contact: str = ""  # the municipality's contact line ("" when the file gives none)
+    map_file: Path | None = None  # the buurten's GeoJSON ([map] file), resolved
     _neighbours: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _kernen: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _by_chat_id: Mapping[int, Neighbourhood] = field(init=False, repr=False, compare=False)
@@ -129,6 +131,10 @@ class Network:
     def by_chat_id(self, chat_id: int) -> Neighbourhood | None:
         """The neighbourhood whose ``chat_id`` in the file is ``chat_id``, if any."""
         return self._by_chat_id.get(chat_id)
+
+    def by_area(self) -> dict[str, str]:
+        """Buurt code -> the slug of the neighbourhood that covers it."""
+        return {code: hood.slug for hood in self.neighbourhoods.values() for code in hood.areas}
 
 
 def kern_key(name: str) -> str:
