@@ -21,6 +21,19 @@ from relaybot.sandbox.emulator.records import User
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def write_section(results: Path, text: str, start: str, end: str) -> None:
+    """Replace one benchmark's section of RESULTS.md, between its ``start`` and ``end``
+    markers (or append it); leave the rest alone."""
+    current = results.read_text(encoding="utf-8") if results.exists() else ""
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        after = rest.split(end, 1)[1]
+        updated = before + text + after
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text + "\n"
+    results.write_text(updated, encoding="utf-8")
+
+
 def quiet_logs() -> None:
     """Warnings and worse only, so that logging does not skew the timings."""
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))

@@ -24,7 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import machine
+from benchmarks.common import machine, write_section
 from relaybot.network_file import load_network
 from relaybot.sandbox.report_sample import fill_history
 from relaybot.sandbox.samples import write_big_network
@@ -156,18 +156,6 @@ def section(results: dict[str, object], host: dict[str, str]) -> str:
     )
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or append it); leave the rest alone."""
-    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1]
-        updated = before + text + after
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -192,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     hoods, incidents = (1_000, 50_000) if args.quick else (10_000, 500_000)
     results = measure(hoods, incidents, args.runs)
     if not args.no_write:
-        write_section(section(results, machine()))
+        write_section(RESULTS, section(results, machine()), START, END)
         print(f"written: {RESULTS}")
 
 
