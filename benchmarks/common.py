@@ -34,6 +34,20 @@ def write_section(results: Path, text: str, start: str, end: str) -> None:
     results.write_text(updated, encoding="utf-8")
 
 
+def section_head(start: str, title: str, command: str) -> list[str]:
+    """The first lines of a benchmark's own section of RESULTS.md: marker, title, date."""
+    from datetime import UTC, datetime
+
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return [start, f"## {title}", "", f"- date: {when}; command: `{command}`"]
+
+
+def machine_line(host: dict[str, str]) -> str:
+    """'- machine: CPU, N cores, Python X' for a section of RESULTS.md."""
+    cores, python = host.get("cores", "?"), host.get("python", "?")
+    return f"- machine: {host.get('cpu', '?')}, {cores} cores, Python {python}"
+
+
 def quiet_logs() -> None:
     """Warnings and worse only, so that logging does not skew the timings."""
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))

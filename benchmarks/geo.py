@@ -24,14 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import shapely
 from pyproj import Transformer
 
-from benchmarks.common import machine, write_section
+from benchmarks.common import machine, machine_line, section_head, write_section
 from relaybot.geo.areamap import AreaMap
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -211,16 +210,14 @@ def section(results: dict[str, object], host: dict[str, str]) -> str:
         f"| buurten within 1 km (`AreaMap.within`) | {look['radius_ms']:.3f} ms | — | (reported) |"
     )
     country: dict[str, object] = results["country"]  # type: ignore[assignment]
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join(
         [
-            START,
-            "## Geography: importing a national map, looking a point up",
-            "",
-            f"- date: {when}; command: `python -m benchmarks.geo`",
-            f"- machine: {host.get('cpu', '?')}, {host.get('cores', '?')} cores, "
-            f"Python {host.get('python', '?')}; load average at the start "
-            f"{results['load']:.1f}",
+            *section_head(
+                START,
+                "Geography: importing a national map, looking a point up",
+                "python -m benchmarks.geo",
+            ),
+            f"{machine_line(host)}; load average at the start {results['load']:.1f}",
             f"- map: {results['buurten']:,} generated buurten (Voronoi cells over the "
             f"Netherlands' extent in RD New, edges cut at 60 m, one in twenty with an island "
             "in its neighbour's hole), "

@@ -21,10 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import machine, write_section
+from benchmarks.common import machine, machine_line, section_head, write_section
 from relaybot.network_file import load_network
 from relaybot.sandbox.report_sample import fill_history
 from relaybot.sandbox.samples import write_big_network
@@ -126,15 +125,14 @@ def section(results: dict[str, object], host: dict[str, str]) -> str:
             f"| {statistics.median(cpu):.2f} | {r['load']:.1f} "
             f"| {max(rss):.0f} | {r['output_kb']:,.0f} | {'met' if met else '**missed**'} |"
         )
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join(
         [
-            START,
-            "## Report over a national-sized database",
-            "",
-            f"- date: {when}; command: `python -m benchmarks.national_report`",
-            f"- machine: {host.get('cpu', '?')}, {host.get('cores', '?')} cores, "
-            f"Python {host.get('python', '?')}",
+            *section_head(
+                START,
+                "Report over a national-sized database",
+                "python -m benchmarks.national_report",
+            ),
+            machine_line(host),
             f"- database: {results['hoods']:,} neighbourhoods, {results['incidents']:,} incidents "
             f"(each with its original and 3-5 alert copies), {results['db_mb']:.0f} MiB; "
             f"written in {results['fill_seconds']:.0f} s",

@@ -100,8 +100,23 @@ def _is_coordinators(title: str) -> bool:
     return "coordinat" in plain or "beheerders" in plain
 
 
-def _toml(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+def toml_text(value: str) -> str:
+    """``value`` as a TOML string (a JSON string is a valid TOML basic string)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+_toml = toml_text
+
+
+def network_table(name: str) -> list[str]:
+    """The lines of the ``[network]`` table, then the ``[regie]`` header."""
+    return [
+        "[network]",
+        f"name = {toml_text(name)}",
+        'timezone = "Europe/Amsterdam"',
+        "",
+        "[regie]",
+    ]
 
 
 def skeleton(groups: list[Group], name: str = "Mijn netwerk", regie: Group | None = None) -> str:
@@ -123,11 +138,7 @@ def skeleton(groups: list[Group], name: str = "Mijn netwerk", regie: Group | Non
         "#  - remove groups that are not part of the network.",
         "# Then run:  relaybot check   (config/network.example.toml shows every option)",
         "",
-        "[network]",
-        f"name = {_toml(name)}",
-        'timezone = "Europe/Amsterdam"',
-        "",
-        "[regie]",
+        *network_table(name),
     ]
     if regie is not None:
         lines += [f"chat_id = {regie.chat_id}  # {regie.title}"]

@@ -27,6 +27,7 @@ from relaybot.geo.buurten import (
 )
 from relaybot.geo.errors import MapError
 from relaybot.network_file import RESERVED_SLUGS
+from relaybot.skeleton import network_table, toml_text
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,6 @@ def slugs_for(buurten: Sequence[Buurt]) -> list[str]:
     return slugs
 
 
-def _toml(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-
-
 def skeleton(found: Imported, map_name: str, min_border: float) -> str:
     """The network file text for the imported buurten; ``map_name`` the map file's name
     beside it."""
@@ -145,27 +142,23 @@ def skeleton(found: Imported, map_name: str, min_border: float) -> str:
         f"#  - adjacent: buurten sharing at least {min_border:g} m of border (a corner is none).",
         "# Then run:  relaybot check",
         "",
-        "[network]",
-        f"name = {_toml(name)}",
-        'timezone = "Europe/Amsterdam"',
-        "",
-        "[regie]",
+        *network_table(name),
         "# TODO: the regiegroep's chat id (`relaybot check` refuses 0)",
         "chat_id = 0",
         "",
         "[map]",
-        f"file = {_toml(map_name)}",
+        f"file = {toml_text(map_name)}",
     ]
     for index, (buurt, slug) in enumerate(zip(found.buurten, slugs, strict=True)):
         near = sorted(adjacent[index])
         lines += [
             "",
             "[[neighbourhood]]",
-            f"slug = {_toml(slug)}",
-            f"name = {_toml(buurt.name)}",
-            f"kern = {_toml(kern_of(buurt))}",
-            f"area = {_toml(buurt.code)}",
-            f"adjacent = [{', '.join(_toml(slugs[i]) for i, _ in near)}]",
+            f"slug = {toml_text(slug)}",
+            f"name = {toml_text(buurt.name)}",
+            f"kern = {toml_text(kern_of(buurt))}",
+            f"area = {toml_text(buurt.code)}",
+            f"adjacent = [{', '.join(toml_text(slugs[i]) for i, _ in near)}]",
         ]
         if near:
             lines.append("# borders: " + ", ".join(f"{slugs[i]} {m:.0f} m" for i, m in near))
