@@ -16,9 +16,14 @@ Buttons = tuple[tuple[str, str], ...]  # one row of (label, callback data)
 
 
 class Priority(IntEnum):
+    """A chat's rows go out most urgent first (then oldest first); the worker reads the
+    urgent ones (FLAG and ALERT) before any other, however many wait."""
+
     FLAG = 0  # 112 notices and the edits that show the flag
-    NORMAL = 1  # alerts, confirmations, answers
-    LOW = 2  # follow-ups and bulk edits
+    ALERT = 1  # alerts
+    NORMAL = 2  # confirmations, answers, welcomes, card decisions
+    LOW = 3  # follow-ups, reminders and bulk edits
+    CARD = 4  # cards for the regiegroep (sign-ups, link requests, removals): a few a minute
 
 
 class CardKind(Enum):
@@ -46,7 +51,7 @@ class Alert:
 
     chat_id: int
     incident: int
-    priority: Priority = Priority.NORMAL
+    priority: Priority = Priority.ALERT
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,9 @@ class Say:
     """One message: an answer, a confirmation, a notice, a card. `incident`: recorded as a
     reply copy of it. `settles`: the outbox rows (alerts) it confirms; once they are all
     delivered or given up it is edited to say who received them. `card`: remembered as the
-    message that shows that card. `signup`: carries that sign-up's personal data (erased with
-    it)."""
+    message that shows that card, and waits at the cards' own priority, below everything
+    else (delivery sends at most `cards_per_minute` cards a chat). `signup`: carries that
+    sign-up's personal data (erased with it)."""
 
     chat_id: int
     html: str
@@ -138,6 +144,10 @@ class Say:
     settles: tuple[int, ...] | None = None
     card: Card | None = None
     signup: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.card is not None:
+            object.__setattr__(self, "priority", Priority.CARD)
 
 
 @dataclass(frozen=True)
@@ -202,6 +212,6 @@ Intent = (
 )
 
 
-def urgent(intent: Intent) -> bool:
-    """An alert or a 112 row: the worker keeps a slot for these."""
-    return intent.priority == Priority.FLAG or isinstance(intent, Alert)
+def urgent(priority: int) -> bool:
+    """An alert or a 112 row: these go before everything else, in a slot kept for them."""
+    return priority <= Priority.ALERT

@@ -142,25 +142,33 @@ class Stage:
         label of the reply keyboard they see is pressed, anything else is typed. The word
         CONTACT presses the share-contact button."""
         for answer in answers:
-            if answer == SHARE_CONTACT:
-                self.emu.tap(user, self._contact_button(user))
-            elif answer in self.emu.keyboard(user):
-                self.emu.tap(user, answer)
-            else:
-                self.emu.post(user.id, user, answer)
+            answer_privately(self.emu, user, answer)
             await self.settle()
-
-    def _contact_button(self, user: User) -> str:
-        markup = self.emu.chat(user.id).keyboard or {}
-        for row in markup.get("keyboard") or []:
-            for button in row:
-                if isinstance(button, dict) and button.get("request_contact"):
-                    return str(button["text"])
-        raise AssertionError(f"the bot shows {user.full_name} no share-contact button")
 
     def private(self, user: User) -> list[str]:
         """What the bot said to the user privately, oldest first."""
         return [m.content or "" for m in self.emu.bot_messages(user.id)]
+
+
+def answer_privately(emu: Emulator, user: User, answer: str) -> None:
+    """The user answers the bot privately, as a person would: a label of the reply keyboard
+    they see is pressed, anything else is typed; SHARE_CONTACT presses the share-contact
+    button."""
+    if answer == SHARE_CONTACT:
+        emu.tap(user, _contact_button(emu, user))
+    elif answer in emu.keyboard(user):
+        emu.tap(user, answer)
+    else:
+        emu.post(user.id, user, answer)
+
+
+def _contact_button(emu: Emulator, user: User) -> str:
+    markup = emu.chat(user.id).keyboard or {}
+    for row in markup.get("keyboard") or []:
+        for button in row:
+            if isinstance(button, dict) and button.get("request_contact"):
+                return str(button["text"])
+    raise AssertionError(f"the bot shows {user.full_name} no share-contact button")
 
 
 def _person(emu: Emulator, n: int) -> User:

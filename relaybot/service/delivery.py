@@ -44,6 +44,7 @@ log = structlog.get_logger("relaybot.delivery")
 # one write a delivered row still owes the database, given the transaction's connection
 Write = Callable[[aiosqlite.Connection], Awaitable[object]]
 RETRACTED_WAIT = 1.0  # seconds between looks whether a retraction's deletes are all done
+CARD_WINDOW = 60.0  # seconds: a chat gets at most cards_per_minute cards in any such window
 
 
 @dataclass
@@ -97,6 +98,8 @@ class Delivery:
     async def _plan(self, conn: aiosqlite.Connection, row: Row) -> Plan:
         intent = row.intent
         if isinstance(intent, Say):
+            if intent.card is not None and (wait := await self._card_wait(conn, row.chat_id)):
+                return Plan(wait=wait)
             send = Send(
                 row.chat_id,
                 intent.html,
@@ -160,6 +163,17 @@ class Delivery:
             return Plan([Send(row.chat_id, text, reply_to=anchor, record=Role.NOTICE)])
         assert isinstance(intent, (Followup, RefreshFollowup))
         return await self._followup(conn, row, intent, incident, anchor)
+
+    async def _card_wait(self, conn: aiosqlite.Connection, chat_id: int) -> float:
+        """Seconds until one more card fits the chat's window (0: now). Cards wait below
+        everything else and take at most `cards_per_minute` of a group's 20 messages a
+        minute, so 40 sign-ups at once leave room for alerts; the rest go in later minutes."""
+        limit = self.ctx.network.policy.cards_per_minute
+        now = self.ctx.clock()
+        sent = await outbox.cards_sent(conn, chat_id, now - CARD_WINDOW)
+        if len(sent) < limit:
+            return 0.0
+        return max(sent[-limit] + CARD_WINDOW - now, 0.01)
 
     async def _followup(
         self,

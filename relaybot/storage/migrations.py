@@ -261,8 +261,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             set_aside_at REAL NOT NULL
         )""",
     ),
-    # 11, 12: reserved for the third wave's other issues (25, 26), which fill them in
-    (),
+    # 11 (issue 25): alerts get a priority of their own, above answers (they shared one, and
+    # an alert waited behind every answer queued before it), and cards one below everything
+    # (1 -> 2 and 2 -> 3 make room; see relaybot.domain.intents.Priority)
+    (
+        "UPDATE outbox SET priority = priority + 1 WHERE priority >= 1",
+        "UPDATE outbox SET priority = 1 WHERE action = 'alert'",
+        "UPDATE outbox SET priority = 4 WHERE action = 'say' AND (payload LIKE '%\"signup_card\"%'"
+        " OR payload LIKE '%\"link_request\"%' OR payload LIKE '%\"removal_card\"%')",
+    ),
+    # 12: reserved for the third wave's issue 26, which fills it in
     (),
     # 13 (issue 28): surveillance rounds. A round keeps its chat, times, note and number of
     # walkers; who started it and who walk (round_walkers) only while it is planned or walks

@@ -525,6 +525,16 @@ async def pending_like(conn: aiosqlite.Connection, intent: Intent) -> int:
     return int(row[0]) if row else 0
 
 
+async def cards_sent(conn: aiosqlite.Connection, chat_id: int, since: float) -> list[float]:
+    """When the cards delivered to this chat since `since` were done, oldest first."""
+    rows = await conn.execute_fetchall(
+        "SELECT done_at FROM outbox WHERE status = 'done' AND chat_id = ? AND priority = ?"
+        " AND done_at >= ? ORDER BY done_at",
+        (chat_id, int(Priority.CARD), since),
+    )
+    return [float(r[0]) for r in rows]
+
+
 async def waiting_alerts(conn: aiosqlite.Connection, chat_id: int) -> list[int]:
     """The incidents whose alerts still wait for this chat."""
     rows = await conn.execute_fetchall(

@@ -94,6 +94,9 @@ class WindowRateLimiter(BaseRateLimiter[int]):
         max_retries: int = 0,
     ) -> None:
         self.overall = Window(overall[0], overall[1] * (1 + margin))
+        # rows that are neither an alert nor a 112 row start at most half as often, so an
+        # alert or a 112 fan-out always finds half the overall budget free
+        self.ordinary = Window(max(1, overall[0] // 2), overall[1] * (1 + margin))
         self.group_limit = (group[0], group[1] * (1 + margin))
         self.groups: dict[int | str, Window] = {}
         self.max_retries = max_retries
@@ -125,6 +128,15 @@ class WindowRateLimiter(BaseRateLimiter[int]):
             return 0.0
         window = self.groups.get(chat_id)
         return window.wait_needed() if window is not None else 0.0
+
+    def ordinary_wait(self) -> float:
+        """Seconds until a row that is neither an alert nor a 112 row may start (0: now)."""
+        return self.ordinary.wait_needed()
+
+    def ordinary_started(self, calls: int) -> None:
+        """Such a row starts, with this many calls: counted from now."""
+        now = self.ordinary.clock()
+        self.ordinary.stamps.extend([now] for _ in range(calls))
 
     async def process_request(
         self,

@@ -35,7 +35,6 @@ BACKOFF_CAP = 30.0  # seconds at most between tries of an ordinary row
 BACKOFF_CAP_112 = 3.0  # ... and of a 112 notice or edit
 WRITE_RETRY_CAP = 2.0  # seconds at most between tries of a write that failed
 PROBE_INTERVAL = 3.0  # seconds between tries of one row while Telegram fails
-LOOK_PAST = 16  # rows looked at beyond the free slots, for an alert behind answers
 STOP_GRACE = 20.0  # seconds a stop waits for sends in flight (above the read timeout's use)
 
 
@@ -46,7 +45,7 @@ def backoff(attempts: int, priority: int = Priority.NORMAL) -> float:
 
 
 def _urgent(row: Row) -> bool:
-    return row.priority == Priority.FLAG or urgent(row.intent)
+    return urgent(row.priority)
 
 
 @dataclass(frozen=True)
@@ -84,6 +83,7 @@ class Worker:
         self.lanes: dict[int, asyncio.Task[None]] = {}  # chat -> its send in flight
         self.ordinary: set[int] = set()  # chats whose send in flight is neither alert nor 112
         self.held: dict[int, float] = {}  # chat -> loop time its rate window frees
+        self.ordinary_at = 0.0  # loop time the ordinary rows' share of the budget frees
         self._wake = wakeup if wakeup is not None else asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -180,10 +180,9 @@ class Worker:
         room = self.max_in_flight - len(self.lanes)
         if room <= 0:
             return IDLE_POLL  # a call's end wakes the loop
-        # with the slots for answers all taken, look past the answers waiting in front for an
-        # alert or a 112 row (alerts share their priority with answers)
-        wanted = room if len(self.ordinary) < self.ordinary_slots else room + LOOK_PAST
-        heads = await self.delivery.heads(set(self.lanes) | set(self.held), wanted)
+        # the heads come most urgent first: an alert or a 112 row waiting anywhere is among
+        # them, however many answers and cards were queued before it
+        heads = await self.delivery.heads(set(self.lanes) | set(self.held), room)
         rows = heads.rows
         if not rows and not self.lanes and self._probe_due(loop.time()):
             rows = (await self.delivery.heads(set(self.held), 1, any_time=True)).rows
@@ -197,6 +196,8 @@ class Worker:
             waits.append(heads.next_at - self.delivery.ctx.clock())
         if self.held:
             waits.append(min(self.held.values()) - loop.time())
+        if self.ordinary_at > loop.time():
+            waits.append(self.ordinary_at - loop.time())
         if self._failed_kinds:
             waits.append(self._probed_at + PROBE_INTERVAL - loop.time())
         return max(0.005, min(waits))
@@ -225,7 +226,7 @@ class Worker:
                 break
             if not _urgent(row):
                 taken = len(self.ordinary) + sum(not _urgent(r) for r, _plan in ready)
-                if urgent_waiting or taken >= self.ordinary_slots:
+                if urgent_waiting or taken >= self.ordinary_slots or self._ordinary_full():
                     continue  # the last slot is kept for alerts and 112 notices and edits
             if self.limiter is not None:
                 wait = self.limiter.group_wait(row.chat_id)
@@ -242,6 +243,8 @@ class Worker:
                 await self.delivery.complete(row, plan, [])
             else:
                 ready.append((row, plan))
+                if self.limiter is not None and not _urgent(row):
+                    self.limiter.ordinary_started(len(plan.ops))
         if not ready or self._stopping:
             return moved
         marked = await self.delivery.mark_sending([row for row, _plan in ready])
@@ -254,6 +257,16 @@ class Worker:
                 self.ordinary.add(row.chat_id)
             lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
         return moved
+
+    def _ordinary_full(self) -> bool:
+        """Whether the ordinary rows' half of the overall budget is used up for now (then
+        they wait, and the other half stays free for alerts and 112 rows)."""
+        if self.limiter is None:
+            return False
+        wait = self.limiter.ordinary_wait()
+        if wait > 0:
+            self.ordinary_at = asyncio.get_running_loop().time() + wait
+        return wait > 0
 
     @property
     def ordinary_slots(self) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from relaybot.sandbox.emulator import Emulator
-from relaybot.sandbox.stage import Stage, open_stage
+from relaybot.sandbox.stage import SHARE_CONTACT, Stage, answer_privately, open_stage
 from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, tag
 
 HELP_LINE = "<b>relaybot</b>"  # the first line of every /help answer
@@ -245,3 +245,106 @@ async def test_co_admins_and_contact_persons_are_not_throttled_per_person(stage:
     assert len(answers_in(stage, hood, post.message_id)) == 6
     assert len(answers_in(stage, stage.regie, regie_start.message_id - 1)) == 5
     assert len(answers_in(stage, elsewhere, asked.message_id - 1)) == 3
+
+
+# --- floods on the new paths, with a round trip and Telegram's limits (issue 25) -------------
+
+ROUND_TRIP = 0.05  # seconds each call to Telegram takes to be answered
+SIGNUPS = 40
+STARTS = 600
+
+
+@pytest.fixture
+async def far(tmp_path: Path, clock: Clock) -> AsyncIterator[Stage]:
+    """The example network with Telegram's limits enforced and a 50 ms round trip."""
+    stage = await open_stage(
+        EXAMPLE,
+        tmp_path / "db.sqlite3",
+        clock=clock,
+        emulator=Emulator(rate_limits=True, round_trip=ROUND_TRIP),
+    )
+    try:
+        yield stage
+    finally:
+        await stage.close()
+
+
+async def handled_all(stage: Stage, within: float = 60.0) -> None:
+    """Wait (real time) until the bot has handled every update queued so far (what it
+    answers may still wait in its outbox)."""
+    queue = stage.emu.world.updates
+    last = queue.next_id - 1
+    await until(lambda: stage.runtime.app.last_update_id >= last, within=within)
+
+
+def signup_cards(stage: Stage) -> list[str]:
+    return [c for c in contents(stage, stage.regie) if c.startswith("📝") or "Aanmelding #" in c]
+
+
+async def alert_delay(stage: Stage, text: str) -> float:
+    """Tag a post in goor-oost; seconds from the /regie to its alert in the regiegroep
+    (emulator times)."""
+    source = stage.chats["goor-oost"]
+    original = stage.emu.post(source, stage.residents["goor-oost"], text)
+    stage.emu.post(source, stage.co_admins["goor-oost"], "/regie", reply_to=original.message_id)
+    start = stage.emu.world.clock()
+    await until(lambda: any(text in c for c in contents(stage, stage.regie)), within=150)
+    arrived = next(c.at for c in sent_to(stage, stage.regie) if text in c.params["text"])
+    return arrived - start
+
+
+async def queued_cards(stage: Stage) -> tuple[int, int]:
+    """(cards queued for the regiegroep in all, of those still waiting)."""
+    async with stage.runtime.db.reading() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT status FROM outbox WHERE chat_id = ? AND payload LIKE '%signup_card%'",
+            (stage.regie,),
+        )
+    return len(rows), sum(1 for (status,) in rows if status == "pending")
+
+
+async def test_forty_signup_cards_never_delay_an_alert_to_the_regiegroep(
+    far: Stage, clock: Clock
+) -> None:
+    """40 residents complete a sign-up at once: 40 cards wait for the regiegroep. An alert
+    tagged right after reaches the regiegroep within 5 s of the /regie; the cards go at most
+    cards_per_minute (6) a minute, and the rest wait, none dropped: a minute later (the bot's
+    clock) the next ones go. Telegram never answered 429."""
+    stage = far
+    people = [stage.newcomer("Bewoner", f"Nummer {i}", f"+3161230{i:04d}") for i in range(SIGNUPS)]
+    steps = ("/aanmelden", "Ja", None, "Kievitstraat 12", SHARE_CONTACT, "Akkoord")
+    for step in steps:  # each step by all 40 at once, as they answer the bot
+        if step != steps[0]:
+            await stage.settle(within=120)
+        for person in people:
+            answer_privately(stage.emu, person, step or person.full_name)
+    await handled_all(stage)
+    queued, _waiting = await queued_cards(stage)
+    assert queued >= 20  # however many the network admits in an hour
+    assert await alert_delay(stage, "Inbraak in de schuur achter de kerk") <= 5.0
+    shown = len(signup_cards(stage))
+    queued, waiting = await queued_cards(stage)
+    per_minute = stage.network.policy.cards_per_minute
+    assert shown <= per_minute
+    assert waiting == queued - shown  # the rest wait
+    for minute in (1, 2):  # each minute of the bot's clock lets the next few go
+        await until(lambda m=minute: len(signup_cards(stage)) >= m * per_minute)
+        await asyncio.sleep(1.0)
+        assert len(signup_cards(stage)) == minute * per_minute
+        clock.advance(61)
+    assert stage.emu.counters.get("429", 0) == 0
+
+
+async def test_six_hundred_starts_never_hide_an_alert_from_the_worker(far: Stage) -> None:
+    """600 accounts each send /start privately: 600 answers wait for 600 chats. An alert
+    tagged right after reaches the regiegroep within 5 s of the /regie, and every account
+    still gets its answer. Telegram never answered 429."""
+    stage = far
+    people = [stage.emu.add_user("Nieuwsgierig", f"Account {i}") for i in range(STARTS)]
+    for person in people:
+        stage.emu.post(person.id, person, "/start")
+    await handled_all(stage, within=120)
+    assert await alert_delay(stage, "Verdachte bestelbus zonder kenteken") <= 5.0
+    await stage.settle(within=120)
+    assert all(stage.private(person) for person in people)
+    assert stage.emu.counters.get("429", 0) == 0

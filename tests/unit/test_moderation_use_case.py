@@ -78,10 +78,14 @@ async def test_an_ordinary_message_writes_nothing(world: World, moderation: Mode
 
 
 async def test_moderation_answers_are_low_priority(world: World, moderation: Moderation) -> None:
-    """Warnings, reminders and cards go out below alerts."""
+    """Warnings and reminders go out below alerts, and cards below everything."""
     await card_at_limit(world, moderation)
     rows = await world.rows()
-    assert rows and all(r.priority == Priority.LOW for r in rows)
+    assert rows and all(
+        r.priority
+        == (Priority.CARD if isinstance(r.intent, Say) and r.intent.card else Priority.LOW)
+        for r in rows
+    )
 
 
 async def test_a_kick_telegram_refuses_is_shown_on_the_card(

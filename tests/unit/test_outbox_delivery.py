@@ -6,13 +6,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
-from relaybot.domain.intents import EditMessage, RefreshAlert, Say
-from relaybot.storage import inbox, outbox
+from relaybot.domain.intents import (
+    Alert,
+    Card,
+    CardKind,
+    EditMessage,
+    FlagNotice,
+    RefreshAlert,
+    Say,
+)
+from relaybot.storage import inbox, incidents, outbox
 from relaybot.storage.db import Database, StorageError
 from relaybot.storage.lock import AlreadyRunning, ProcessLock
+from relaybot.storage.migrations import MIGRATIONS
 from relaybot.storage.outbox import Priority
+from tests.unit.world import REGIE, World
 
 A, B, C = -1001, -1002, -1003
 
@@ -20,6 +31,21 @@ A, B, C = -1001, -1002, -1003
 async def _say(db: Database, chat: int, priority: Priority = Priority.NORMAL) -> int:
     async with db.transaction() as conn:
         return await outbox.enqueue(conn, Say(chat, "x", priority=priority), 0.0)
+
+
+async def _incident(conn: aiosqlite.Connection) -> int:
+    made = await incidents.create(
+        conn,
+        source_slug="goor-oost",
+        source_chat_id=C,
+        origin_message_id=10,
+        text="Verdachte man",
+        media=None,
+        note="",
+        author="",
+        created_at=0.0,
+    )
+    return made.number
 
 
 async def _status(db: Database, row_id: int) -> tuple[str, int]:
@@ -161,3 +187,104 @@ def test_one_process_per_database_and_no_lock_left_after_release(tmp_path: Path)
     assert "\n" not in str(refused.value)
     first.release()
     ProcessLock(database).acquire().release()
+
+
+async def test_an_alert_is_read_before_every_answer_queued_before_it(db: Database) -> None:
+    """600 answers wait for 600 private chats, then an alert for the regiegroep: asked for one
+    row, the outbox hands out the alert (the worker never has to look past the answers)."""
+    async with db.transaction() as conn:
+        for person in range(600):
+            await outbox.enqueue(conn, Say(5000 + person, "Welkom"), 0.0)
+        number = await _incident(conn)
+        alert = await outbox.enqueue(conn, Alert(A, number), 0.0)
+        notice = await outbox.enqueue(conn, FlagNotice(B, number), 0.0)
+    async with db.reading() as conn:
+        heads = await outbox.heads(conn, 1.0, set(), 2)
+    assert [row.id for row in heads.rows] == [notice, alert]
+
+
+async def test_within_a_chat_an_alert_goes_before_answers_reminders_and_cards(
+    db: Database,
+) -> None:
+    """One chat: a card, an answer and a reminder wait, then an alert comes. The alert is the
+    chat's next row; after it the answer, the reminder, and the card last."""
+    async with db.transaction() as conn:
+        card = await outbox.enqueue(conn, Say(A, "kaart", card=Card(CardKind.SIGNUP, 1)), 0.0)
+        answer = await outbox.enqueue(conn, Say(A, "antwoord"), 0.0)
+        reminder = await outbox.enqueue(conn, Say(A, "herinnering", priority=Priority.LOW), 0.0)
+        alert = await outbox.enqueue(conn, Alert(A, await _incident(conn)), 0.0)
+    order = []
+    for _ in range(4):
+        async with db.transaction() as conn:
+            (head,) = (await outbox.heads(conn, 1.0, set(), 4)).rows
+            await outbox.done(conn, head.id, 1.0)
+        order.append(head.id)
+    assert order == [alert, answer, reminder, card]
+    assert head.priority == Priority.CARD and head.intent == Say(
+        A, "kaart", card=Card(CardKind.SIGNUP, 1)
+    )
+
+
+async def test_waiting_rows_are_ranked_anew_when_the_bot_is_upgraded(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows an earlier version left waiting (alerts at the answers' priority, cards too) are
+    ranked as this version ranks them when the database is opened."""
+    monkeypatch.setattr("relaybot.storage.db.MIGRATIONS", MIGRATIONS[:10])
+    old = await Database(db_path).open()
+    rows = [
+        (0, "notice", "{}"),
+        (1, "alert", "{}"),
+        (1, "say", '{"html": "antwoord"}'),
+        (1, "say", '{"html": "kaart", "signup_card": 3}'),
+        (2, "followup", "{}"),
+    ]
+    async with old.transaction() as conn:
+        await _incident(conn)
+        for priority, action, payload in rows:
+            await conn.execute(
+                "INSERT INTO outbox (chat_id, priority, action, incident, payload, created_at)"
+                " VALUES (?, ?, ?, 1, ?, 0)",
+                (A, priority, action, payload),
+            )
+    await old.close()
+    monkeypatch.setattr("relaybot.storage.db.MIGRATIONS", MIGRATIONS)
+    new = await Database(db_path).open()
+    try:
+        async with new.reading() as conn:
+            found = await conn.execute_fetchall("SELECT priority FROM outbox ORDER BY id")
+    finally:
+        await new.close()
+    assert [r[0] for r in found] == [
+        Priority.FLAG,
+        Priority.ALERT,
+        Priority.NORMAL,
+        Priority.CARD,
+        Priority.LOW,
+    ]
+
+
+async def test_a_chat_gets_at_most_cards_per_minute_cards_and_the_rest_wait(
+    world: World,
+) -> None:
+    """Eight sign-up cards for the regiegroep: six go in the first minute (the policy's
+    cards_per_minute), two wait, given up on by nobody; an answer queued meanwhile goes at
+    once; a minute after the first cards, the last two go."""
+    async with world.db.transaction() as conn:
+        for signup in range(1, 9):
+            card = Say(REGIE, f"kaart {signup}", card=Card(CardKind.SIGNUP, signup))
+            await outbox.enqueue(conn, card, world.clock())
+    assert world.ctx.network.policy.cards_per_minute == 6
+    await world.deliver()
+    assert sorted(q.status for q in await world.rows(Say)) == ["done"] * 6 + ["pending"] * 2
+    async with world.db.transaction() as conn:
+        await outbox.enqueue(conn, Say(REGIE, "antwoord"), world.clock())
+    await world.deliver(rounds=3)
+    status = {q.intent.html: q.status for q in await world.rows(Say)}  # type: ignore[union-attr]
+    assert status == {"antwoord": "done"} | {f"kaart {n}": "done" for n in range(1, 7)} | {
+        "kaart 7": "pending",
+        "kaart 8": "pending",
+    }
+    world.clock.now += 30
+    await world.deliver()
+    assert [q.status for q in await world.rows(Say)] == ["done"] * 9

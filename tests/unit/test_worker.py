@@ -108,9 +108,9 @@ class SlowTelegram:
         return 1
 
 
-def _row(n: int, chat: int, priority: int = Priority.NORMAL, kind: type = Say) -> Row:
+def _row(n: int, chat: int, priority: int | None = None, kind: type = Say) -> Row:
     intent = Say(chat, "x") if kind is Say else kind(chat, 1)
-    return Row(n, chat, priority, intent)
+    return Row(n, chat, intent.priority if priority is None else priority, intent)
 
 
 async def _until(condition, seconds: float = 5.0) -> None:
@@ -134,7 +134,7 @@ async def test_answers_leave_a_slot_free_for_a_112_notice() -> None:
         await asyncio.sleep(0.05)
         assert len(telegram.called) == 3  # three answers under way, the fourth slot kept
         outbox.add(_row(20, -200, Priority.FLAG, FlagNotice))
-        outbox.add(_row(21, -201, Priority.NORMAL, Alert))
+        outbox.add(_row(21, -201, kind=Alert))
         worker.wake()
         await _until(lambda: -200 in telegram.called)
         assert telegram.called[3] == -200  # the 112 notice took the kept slot at once
@@ -160,7 +160,7 @@ class GatedTelegram:
 
 
 async def test_no_answer_starts_while_an_urgent_row_waits() -> None:
-    """Slots free and an alert waiting behind two answers of the same priority: the alert
+    """Slots free and an alert queued after two answers: the alert
     starts first, and the answers only once no alert or 112 row is left waiting (started in
     the same dispatch, the answers would take slots the next urgent rows need)."""
     outbox = Outbox([_row(1, -101)])
@@ -196,14 +196,16 @@ async def test_alerts_may_take_every_slot() -> None:
 
 
 async def test_an_alert_waiting_behind_answers_takes_the_kept_slot() -> None:
-    """Alerts share their priority with answers: with the answers' slots all taken, the worker
-    looks past the answers waiting in front and starts the alert in the kept slot."""
-    rows = [_row(n, -100 - n) for n in range(1, 6)] + [_row(9, -109, kind=Alert)]
-    outbox = Outbox(rows)
+    """An alert queued after five answers: with the answers' slots all taken, the worker
+    starts the alert in the kept slot (alerts have a priority of their own)."""
+    outbox = Outbox([_row(n, -100 - n) for n in range(1, 6)])
     telegram = SlowTelegram()
     worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]
     await worker.start()
     try:
+        await _until(lambda: len(telegram.called) == 3)
+        outbox.add(_row(9, -109, kind=Alert))
+        worker.wake()
         await _until(lambda: len(telegram.called) == 4)
         assert telegram.called[3] == -109
     finally:
