@@ -17,11 +17,13 @@ most half of a group's 20 messages a minute, and 112 notices and edits go first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from benchmarks import flag112
@@ -76,74 +78,72 @@ def _flagged_in(emu: Emulator, holders: list[int], number: int, notices: int) ->
     return True
 
 
-async def one_stage(incidents: int, first: int) -> tuple[list[float], int]:
-    """Latencies (seconds) for `incidents` incidents on a fresh emulator and bot (the bot in a
-    process of its own, as in production), and the 429s seen."""
-    latencies: list[float] = []
+@contextlib.asynccontextmanager
+async def fresh_bot(network_text: str) -> AsyncIterator[tuple[Emulator, World, BotProcess]]:
+    """A fresh emulator (limits on) with the network's chats, and the bot in a process of its
+    own beside it, as in production; both stopped at the end."""
     with tempfile.TemporaryDirectory() as tmp:
         network_file = Path(tmp) / "network.toml"
-        network_file.write_text(network_toml(), encoding="utf-8")
+        network_file.write_text(network_text, encoding="utf-8")
         network = load_network(network_file)
         async with Emulator(rate_limits=True) as emu:
             world = populate(emu, network)
             bot = await BotProcess.start("relay", emu, network_file, Path(tmp) / "db.sqlite3")
             try:
-                slugs = ["bron", *NEIGHBOURS]
-                holders = [world.chats[s] for s in slugs] + [world.chats["regie"]]
-                window = emu.limiter.overall_window * 1.1
-                for number in range(1, incidents + 1):
-                    bron = world.chats["bron"]
-                    text = f"Verdachte persoon bij de schuren, melding {first + number}"
-                    original = emu.post(bron, world.residents["bron"], text)
-                    emu.post(bron, world.co_admins["bron"], "/regie", reply_to=original.message_id)
-                    await _wait_for(
-                        lambda n=number, b=bron: all(
-                            _alerts_in(emu, c, n) for c in holders if c != b
-                        )
-                    )
-                    await bot.ask(f"idle {emu.world.updates.next_id - 1}", "idle", within=120)
-                    await asyncio.sleep(window)
-                    presser_slug = NEIGHBOURS[(first + number) % len(NEIGHBOURS)]
-                    chat = world.chats[presser_slug]
-                    copy = next(
-                        m for m in emu.bot_messages(chat) if f"#{number} ·" in (m.content or "")
-                    )
-                    flood = asyncio.ensure_future(
-                        _flood(emu, world, [*slugs, "regie"], first + number)
-                    )
-                    await asyncio.sleep(FLOOD_SECONDS / 2)
-                    before = len(emu.calls)
-                    start = time.time()
-                    emu.press(
-                        chat, copy.message_id, world.co_admins[presser_slug], data=f"112:{number}"
-                    )
-                    await _wait_for(
-                        lambda n=number: _flagged_in(emu, holders, n, n), within=120, emu=emu
-                    )
-                    flagged_at = _last_flag_call(emu.calls[before:], number)
-                    latencies.append(flagged_at - start)
-                    if os.environ.get("FLOOD_DEBUG"):
-                        calls = emu.calls[before:]
-                        cb = next(c.at for c in calls if c.method == "answerCallbackQuery")
-                        edit = min(c.at for c in calls if c.method == "editMessageText")
-                        print(
-                            f"callback {1000 * (cb - start):.0f} first edit "
-                            f"{1000 * (edit - start):.0f} last {1000 * (flagged_at - start):.0f}"
-                            f" queued {emu.world.updates.pending()}",
-                            file=sys.stderr,
-                        )
-                        for c in calls:
-                            text = _TAGS.sub("", str(c.params.get("text") or ""))[:30]
-                            print(
-                                f"   {1000 * (c.at - start):6.0f} {c.method} "
-                                f"{c.params.get('chat_id')} ok={c.ok} {text!r}",
-                                file=sys.stderr,
-                            )
-                    await flood
-                    await bot.ask(f"idle {emu.world.updates.next_id - 1}", "idle", within=120)
-                return latencies, emu.counters["429"]
+                yield emu, world, bot
             finally:
                 await bot.quit()
+
+
+async def one_stage(incidents: int, first: int) -> tuple[list[float], int]:
+    """Latencies (seconds) for `incidents` incidents on a fresh emulator and bot, and the
+    429s seen."""
+    latencies: list[float] = []
+    async with fresh_bot(network_toml()) as (emu, world, bot):
+        slugs = ["bron", *NEIGHBOURS]
+        holders = [world.chats[s] for s in slugs] + [world.chats["regie"]]
+        window = emu.limiter.overall_window * 1.1
+        for number in range(1, incidents + 1):
+            bron = world.chats["bron"]
+            text = f"Verdachte persoon bij de schuren, melding {first + number}"
+            original = emu.post(bron, world.residents["bron"], text)
+            emu.post(bron, world.co_admins["bron"], "/regie", reply_to=original.message_id)
+            await _wait_for(
+                lambda n=number, b=bron: all(_alerts_in(emu, c, n) for c in holders if c != b)
+            )
+            await bot.ask(f"idle {emu.world.updates.next_id - 1}", "idle", within=120)
+            await asyncio.sleep(window)
+            presser_slug = NEIGHBOURS[(first + number) % len(NEIGHBOURS)]
+            chat = world.chats[presser_slug]
+            copy = next(m for m in emu.bot_messages(chat) if f"#{number} ·" in (m.content or ""))
+            flood = asyncio.ensure_future(_flood(emu, world, [*slugs, "regie"], first + number))
+            await asyncio.sleep(FLOOD_SECONDS / 2)
+            before = len(emu.calls)
+            start = time.time()
+            emu.press(chat, copy.message_id, world.co_admins[presser_slug], data=f"112:{number}")
+            await _wait_for(lambda n=number: _flagged_in(emu, holders, n, n), within=120, emu=emu)
+            flagged_at = _last_flag_call(emu.calls[before:], number)
+            latencies.append(flagged_at - start)
+            if os.environ.get("FLOOD_DEBUG"):
+                calls = emu.calls[before:]
+                cb = next(c.at for c in calls if c.method == "answerCallbackQuery")
+                edit = min(c.at for c in calls if c.method == "editMessageText")
+                print(
+                    f"callback {1000 * (cb - start):.0f} first edit "
+                    f"{1000 * (edit - start):.0f} last {1000 * (flagged_at - start):.0f}"
+                    f" queued {emu.world.updates.pending()}",
+                    file=sys.stderr,
+                )
+                for c in calls:
+                    text = _TAGS.sub("", str(c.params.get("text") or ""))[:30]
+                    print(
+                        f"   {1000 * (c.at - start):6.0f} {c.method} "
+                        f"{c.params.get('chat_id')} ok={c.ok} {text!r}",
+                        file=sys.stderr,
+                    )
+            await flood
+            await bot.ask(f"idle {emu.world.updates.next_id - 1}", "idle", within=120)
+        return latencies, emu.counters["429"]
 
 
 def _last_flag_call(calls: list, number: int) -> float:

@@ -20,22 +20,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import tempfile
 import time
-from pathlib import Path
 
 from benchmarks.child import BotProcess
 from benchmarks.common import (
     median,
     percentile,
-    populate,
     progress,
     quiet_logs,
     write_section,
 )
 from benchmarks.flag112 import NEIGHBOURS, _wait_for, network_toml
-from benchmarks.flood112 import _alerts_in, _flagged_in, _last_flag_call
-from relaybot.network_file import load_network
+from benchmarks.flood112 import _alerts_in, _flagged_in, _last_flag_call, fresh_bot
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import User
 from relaybot.sandbox.stage import SHARE_CONTACT, answer_privately
@@ -79,50 +75,40 @@ async def _idle(bot: BotProcess, emu: Emulator) -> None:
 async def one_stage(seed: int) -> tuple[float, int, int]:
     """(seconds from the press to the flag shown everywhere, 429s seen, cards sent to the
     regiegroep by then) on a fresh emulator and bot."""
-    with tempfile.TemporaryDirectory() as tmp:
-        network_file = Path(tmp) / "network.toml"
-        network_file.write_text(_network_text(), encoding="utf-8")
-        network = load_network(network_file)
-        async with Emulator(rate_limits=True) as emu:
-            world = populate(emu, network)
-            signing = [
-                emu.add_user("Bewoner", f"Nummer {i}", phone_number=f"+3161230{i:04d}")
-                for i in range(SIGNUPS)
-            ]
-            curious = [emu.add_user("Nieuwsgierig", f"Account {i}") for i in range(STARTS)]
-            bot = await BotProcess.start("relay", emu, network_file, Path(tmp) / "db.sqlite3")
-            try:
-                slugs = ["bron", *NEIGHBOURS]
-                holders = [world.chats[s] for s in slugs] + [world.chats["regie"]]
-                bron = world.chats["bron"]
-                text = "Verdachte persoon bij de schuren"
-                original = emu.post(bron, world.residents["bron"], text)
-                emu.post(bron, world.co_admins["bron"], "/regie", reply_to=original.message_id)
-                await _wait_for(lambda: all(_alerts_in(emu, c, 1) for c in holders if c != bron))
-                await _idle(bot, emu)
-                for step in STEPS:
-                    for person in signing:
-                        answer_privately(emu, person, step or person.full_name)
-                    await _idle(bot, emu)
-                await asyncio.sleep(emu.limiter.overall_window * 1.1)
-                presser = NEIGHBOURS[seed % len(NEIGHBOURS)]
-                chat = world.chats[presser]
-                copy = next(m for m in emu.bot_messages(chat) if "#1 ·" in (m.content or ""))
-                flood = asyncio.ensure_future(_flood(emu, signing, curious))
-                await asyncio.sleep(FLOOD_SECONDS / 2)
-                before = len(emu.calls)
-                start = time.time()
-                emu.press(chat, copy.message_id, world.co_admins[presser], data="112:1")
-                await _wait_for(lambda: _flagged_in(emu, holders, 1, 1), within=120, emu=emu)
-                latency = _last_flag_call(emu.calls[before:], 1) - start
-                await flood
-                cards = sum(
-                    "Aanmelding #" in (m.content or "")
-                    for m in emu.bot_messages(world.chats["regie"])
-                )
-                return latency, emu.counters["429"], cards
-            finally:
-                await bot.quit()
+    async with fresh_bot(_network_text()) as (emu, world, bot):
+        signing = [
+            emu.add_user("Bewoner", f"Nummer {i}", phone_number=f"+3161230{i:04d}")
+            for i in range(SIGNUPS)
+        ]
+        curious = [emu.add_user("Nieuwsgierig", f"Account {i}") for i in range(STARTS)]
+        slugs = ["bron", *NEIGHBOURS]
+        holders = [world.chats[s] for s in slugs] + [world.chats["regie"]]
+        bron = world.chats["bron"]
+        text = "Verdachte persoon bij de schuren"
+        original = emu.post(bron, world.residents["bron"], text)
+        emu.post(bron, world.co_admins["bron"], "/regie", reply_to=original.message_id)
+        await _wait_for(lambda: all(_alerts_in(emu, c, 1) for c in holders if c != bron))
+        await _idle(bot, emu)
+        for step in STEPS:
+            for person in signing:
+                answer_privately(emu, person, step or person.full_name)
+            await _idle(bot, emu)
+        await asyncio.sleep(emu.limiter.overall_window * 1.1)
+        presser = NEIGHBOURS[seed % len(NEIGHBOURS)]
+        chat = world.chats[presser]
+        copy = next(m for m in emu.bot_messages(chat) if "#1 ·" in (m.content or ""))
+        flood = asyncio.ensure_future(_flood(emu, signing, curious))
+        await asyncio.sleep(FLOOD_SECONDS / 2)
+        before = len(emu.calls)
+        start = time.time()
+        emu.press(chat, copy.message_id, world.co_admins[presser], data="112:1")
+        await _wait_for(lambda: _flagged_in(emu, holders, 1, 1), within=120, emu=emu)
+        latency = _last_flag_call(emu.calls[before:], 1) - start
+        await flood
+        cards = sum(
+            "Aanmelding #" in (m.content or "") for m in emu.bot_messages(world.chats["regie"])
+        )
+        return latency, emu.counters["429"], cards
 
 
 async def bench(incidents: int) -> dict[str, object]:
