@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 import time
 
 from benchmarks.child import BotProcess
@@ -104,6 +105,14 @@ async def one_stage(seed: int) -> tuple[float, int, int]:
         emu.press(chat, copy.message_id, world.co_admins[presser], data="112:1")
         await _wait_for(lambda: _flagged_in(emu, holders, 1, 1), within=120, emu=emu)
         latency = _last_flag_call(emu.calls[before:], 1) - start
+        if os.environ.get("FLOOD_DEBUG"):
+            calls = emu.calls[before:]
+            answered = next(c.at for c in calls if c.method == "answerCallbackQuery")
+            print(
+                f"press answered {1000 * (answered - start):.0f} ms, flag shown "
+                f"{1000 * latency:.0f} ms, updates queued {emu.world.updates.pending()}",
+                file=sys.stderr,
+            )
         await flood
         cards = sum(
             "Aanmelding #" in (m.content or "") for m in emu.bot_messages(world.chats["regie"])
