@@ -33,6 +33,7 @@ from benchmarks.common import (
 )
 from benchmarks.flag112 import NEIGHBOURS, _wait_for, network_toml
 from benchmarks.flood112 import _alerts_in, _flagged_in, _last_flag_call, fresh_bot
+from benchmarks.run import RESULTS
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import User
 from relaybot.sandbox.stage import SHARE_CONTACT, answer_privately
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     text = section(results)
     print(text)
     if not args.quick:
-        write_section(text, START, END)
+        write_section(RESULTS, text, START, END)
 
 
 if __name__ == "__main__":
