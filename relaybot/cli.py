@@ -186,7 +186,79 @@ def cmd_discover(args: argparse.Namespace) -> int:
 def cmd_map(args: argparse.Namespace) -> int:
     if args.map_command == "import":
         return _map_import(args)
-    return _fail("relaybot map: the coverage page comes in a later version")
+    import time
+
+    from relaybot.domain.texts import Texts
+    from relaybot.geo.coverage import STATES
+    from relaybot.reports import make_report
+    from relaybot.reports.coverage import to_page
+
+    settings = load_settings()
+    network = load_network(_network_path(settings, args.network))
+    if network.map_file is None:
+        return _fail(
+            f"{network.source_path} names no map ([map] file): make one with "
+            "`relaybot map import FILE`"
+        )
+    since, until = _period(args.period, settings.language)
+    report = None
+    if Path(settings.database).is_file():  # else no history yet: linked groups are active
+        try:
+            report = make_report(
+                network, settings.database, since=since, until=until, language=settings.language
+            )
+        except ValueError as error:
+            raise ReportError(str(error)) from None
+    texts = Texts(settings.language)
+    section = _coverage(
+        network, report, settings, public=args.public, incidents=args.period is not None
+    )
+    made = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+    page = to_page(network, section, texts, made)
+    try:
+        Path(args.output).write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise ReportError(f"cannot write {args.output}: {error.strerror or error}") from None
+    counts = {state: sum(r["state"] == state for r in section["rows"]) for state in STATES}
+    print(
+        f"map written to {args.output}: {len(section['rows'])} buurten, {counts['active']} "
+        f"with an active group, {counts['quiet']} quiet, {counts['none']} without a group"
+        + (" (public: coverage only)" if args.public else "")
+    )
+    return 0
+
+
+def _period(value: str | None, language: str) -> tuple[date | None, date | None]:
+    """'2026-01-01..2026-06-30' (either side may be left out) -> (since, until)."""
+    if value is None:
+        return None, None
+    since, dots, until = value.partition("..")
+    if not dots:
+        since, until = value, ""
+    return (
+        _date(since or None, "--period", language),
+        _date(until or None, "--period", language),
+    )
+
+
+def _coverage(
+    network: Network, report: Any, settings: Settings, *, public: bool, incidents: bool
+) -> dict[str, Any]:
+    from relaybot.domain.texts import Texts
+    from relaybot.geo.areamap import AreaMap
+    from relaybot.reports.coverage import from_report, map_section
+
+    assert network.map_file is not None
+    inactive, raised = from_report(report)
+    return map_section(
+        network,
+        AreaMap.read(network.map_file),
+        _linked(Path(settings.database)),
+        Texts("en" if settings.language == "en" else "nl"),
+        inactive,
+        raised if incidents else None,
+        public=public,
+    )
 
 
 def _map_import(args: argparse.Namespace) -> int:
@@ -330,7 +402,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         raise ReportError(str(error)) from None
-    text = render(report, args.format, settings.language)
+    coverage = None
+    if args.format == "html" and network.map_file is not None:
+        coverage = _coverage(network, report, settings, public=False, incidents=True)
+    text = render(report, args.format, settings.language, coverage=coverage)
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -573,11 +648,29 @@ def parser() -> argparse.ArgumentParser:
 def _map_parser(command: Any) -> None:
     top = command(
         "map",
-        "the buurten: import them from the CBS map; a coverage page",
-        "`relaybot map import FILE` writes a network file skeleton from a GeoJSON file of "
-        "buurten (the CBS wijk- en buurtkaart from PDOK): one neighbourhood per buurt, kern "
-        "from the wijk, adjacent from shared borders.",
+        "a coverage map of the buurten (HTML); `map import`: the network from the CBS map",
+        "`relaybot map` writes one self-contained HTML page (inline SVG, no script) with every "
+        "buurt of the network's map coloured by state: a linked group that is active, a group "
+        "quiet for longer than inactive_days, no group yet; names on hover and in a table. "
+        "--period adds incidents per buurt; --public shows coverage only (no chat ids, no "
+        "incidents), for the municipality to publish. `relaybot map import FILE` writes a "
+        "network file skeleton from a GeoJSON file of buurten (the CBS wijk- en buurtkaart "
+        "from PDOK): one neighbourhood per buurt, kern from the wijk, adjacent from shared "
+        "borders.",
     )
+    top.add_argument("--output", default="kaart.html", help="the page (default kaart.html)")
+    top.add_argument(
+        "--public",
+        action="store_true",
+        help="coverage only, to publish: no chat ids, no incidents",
+    )
+    top.add_argument(
+        "--period",
+        metavar="FROM..TO",
+        help="add incidents per buurt over this period (dates YYYY-MM-DD; either may be left "
+        "out: 2026-01-01..)",
+    )
+    top.add_argument("--network", help="network file (default: RELAYBOT_NETWORK_FILE)")
     sub = top.add_subparsers(dest="map_command", metavar="ACTION")
     found = sub.add_parser(
         "import",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from relaybot.domain.network import Network
 from relaybot.domain.report import Period, Report
@@ -43,8 +44,15 @@ def make_report(
     )
 
 
-def render(report: Report, fmt: str, language: Language = "nl", now: float | None = None) -> str:
-    """The report as text in one of :data:`FORMATS`."""
+def render(
+    report: Report,
+    fmt: str,
+    language: Language = "nl",
+    now: float | None = None,
+    coverage: dict[str, Any] | None = None,
+) -> str:
+    """The report as text in one of :data:`FORMATS`; ``coverage`` the map section of the
+    HTML report (relaybot.reports.coverage.map_section) when the network has a map."""
     from relaybot.reports import formats
 
     texts = Texts(language)
@@ -56,5 +64,5 @@ def render(report: Report, fmt: str, language: Language = "nl", now: float | Non
     if fmt == "html":
         from relaybot.reports.html import to_html
 
-        return to_html(report, texts, made)
+        return to_html(report, texts, made, coverage)
     raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")

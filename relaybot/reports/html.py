@@ -5,6 +5,8 @@ Rendered with Jinja2 (autoescaping on), so names with '<' or '&' appear as writt
 
 from __future__ import annotations
 
+from typing import Any
+
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from relaybot.domain.report import Report
@@ -29,6 +31,12 @@ _ENV = Environment(
     lstrip_blocks=True,
 )
 
+
+def environment() -> Environment:
+    """The templates' environment (the coverage map's page renders with it too)."""
+    return _ENV
+
+
 _TEXT_KEYS = (
     "report_chart_months",
     "report_chart_hoods",
@@ -41,7 +49,11 @@ _TEXT_KEYS = (
 )
 
 
-def to_html(report: Report, texts: Texts, made: float) -> str:
+def to_html(
+    report: Report, texts: Texts, made: float, coverage: dict[str, Any] | None = None
+) -> str:
+    """The report's page; ``coverage`` the map section (relaybot.reports.coverage) when the
+    network has a map."""
     title, period, made_line = heading(report, texts, made)
     yes, no = texts.plain("report_yes"), texts.plain("report_no")
     never = texts.plain("report_never")
@@ -109,4 +121,5 @@ def to_html(report: Report, texts: Texts, made: float) -> str:
         months=[month for month, _count in report.per_month],
         rounds=[(name, [texts.number(n) for n in counts]) for name, counts in rounds_rows(report)],
         vests_idle=vests_idle_lines(report, texts),
+        map=coverage,
     )
