@@ -256,11 +256,11 @@ class Signup:
         now = self.ctx.clock()
         if self.pace.allow(user_id, None, now):
             return True
-        if self.slow_down.allow(user_id, None, now):
+        if self.slow_down.allow(user_id, None, now):  # once a minute, so a flood logs little
             async with self.ctx.db.transaction() as conn:
                 await self._tell(conn, user_id, Reply("signup_slow_down", keyboard=Keyboard()))
+            log.info("private_messages_dropped")
             self.ctx.wake()
-        log.info("private_message_dropped")
         return False
 
     async def _cards_full(self, conn: aiosqlite.Connection) -> bool:
