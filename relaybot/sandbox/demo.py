@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
+from relaybot.domain.numbers import plural
 from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.records import Message
 from relaybot.sandbox.evening import EVENING, narrated
@@ -181,7 +182,7 @@ NARRATION: dict[str, dict[str, str]] = {
         "buttons_gone": "knop weg",
         "same": "(hetzelfde bericht als in {chat})",
         "received": "Groepen die iets van de bot kregen ({count}):",
-        "received_line": "  {title}: {n} bericht(en)",
+        "received_line": "  {title}: {n} bericht|  {title}: {n} berichten",
         "quiet": "{count} buurtgroepen verder weg kregen niets (zo hoort het).",
         "prevented": "Dubbele 112-meldingen voorkomen: {count}",
     },
@@ -205,7 +206,7 @@ NARRATION: dict[str, dict[str, str]] = {
         "buttons_gone": "button removed",
         "same": "(the same message as in {chat})",
         "received": "Groups that received something from the bot ({count}):",
-        "received_line": "  {title}: {n} message(s)",
+        "received_line": "  {title}: {n} message|  {title}: {n} messages",
         "quiet": "{count} neighbourhood groups further away received nothing (as it should be).",
         "prevented": "Duplicate 112 calls prevented: {count}",
     },
@@ -228,7 +229,8 @@ async def play(stage: Stage, clock: EveningClock, language: str = "nl") -> None:
     got = [chat_id for chat_id in emu.world.chats if tell.received.get(chat_id)]
     print("\n" + say["received"].format(count=len(got)))
     for chat_id in got:
-        print(say["received_line"].format(title=tell.title(chat_id), n=tell.received[chat_id]))
+        count = tell.received[chat_id]
+        print(plural(say["received_line"], count).format(title=tell.title(chat_id), n=count))
     quiet = [s for s in stage.network.neighbourhoods if not emu.bot_messages(chats[s])]
     print("\n" + say["quiet"].format(count=len(quiet)))
     async with stage.runtime.db.reading() as conn:

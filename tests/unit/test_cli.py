@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import stat
@@ -120,6 +121,9 @@ def test_demo_plays_the_evening_as_it_unfolds() -> None:
     received = out[out.index("Groepen die iets van de bot kregen (11):") :]
     for title in ("Regiegroep", "Goor Oost", "Markelo Noord", "Delden Zuid", "Goor Noord"):
         assert title in received
+    counts = received.splitlines()[1:12]
+    assert all(re.search(r": (1 bericht|\d+ berichten)$", line) for line in counts), counts
+    assert "één draagt een rode jas" in out
 
 
 BROKEN_PATTERNS_DEMO = """
