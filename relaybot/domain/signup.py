@@ -48,11 +48,12 @@ class Status(StrEnum):
     JOINED = "joined"
     DECLINED = "declined"
     LAPSED = "lapsed"  # admitted, but the invite link expired unused: a new sign-up may start
+    WAITING = "waiting"  # matched no neighbourhood: on the waiting list for its street
 
     @property
     def is_open(self) -> bool:
         """Open sign-ups stand in the way of a second one."""
-        return self in (Status.ASKING, Status.PENDING, Status.ADMITTED)
+        return self in (Status.ASKING, Status.PENDING, Status.ADMITTED, Status.WAITING)
 
 
 # --- answers: tidying and checking ----------------------------------------------------------

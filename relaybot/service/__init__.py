@@ -22,6 +22,7 @@ from relaybot.service.rounds import Rounds
 from relaybot.service.signup import Signup
 from relaybot.service.startup_checks import StartupChecks
 from relaybot.service.tagging import Tagging
+from relaybot.service.waiting import WaitingList
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class UseCases:
     reports: Reports
     rounds: Rounds
     startup_checks: StartupChecks
+    waiting: WaitingList
 
     @classmethod
     def create(
@@ -56,6 +58,7 @@ class UseCases:
         bot. `config_dir` holds the operator's rules and blocklist, `patterns_file` the
         chatter patterns; without them the shipped files are used."""
         moderation = Moderation(ctx, telegram, config_dir=config_dir, patterns_file=patterns_file)
+        signup = Signup(ctx, telegram)
         return cls(
             ctx,
             tagging=Tagging(ctx),
@@ -65,10 +68,11 @@ class UseCases:
             linking=Linking(ctx, telegram),
             groups=Groups(ctx, telegram, outcomes),
             moderation=moderation,
-            signup=Signup(ctx, telegram),
+            signup=signup,
             reports=Reports(ctx),
             rounds=Rounds(ctx),
             startup_checks=StartupChecks(ctx, telegram),
+            waiting=WaitingList(ctx, signup),
         )
 
 

@@ -34,9 +34,19 @@ from relaybot.domain.model import Actor
 from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
 from relaybot.domain.texts import Raw
 from relaybot.domain.throttle import AnswerLimits, AnswerThrottle
+from relaybot.domain.waiting import area_of
 from relaybot.service.context import Answer, Command, Context
 from relaybot.service.ports import Telegram, TelegramRefused, not_in_regie
-from relaybot.storage import chats, counters, erasure, idempotency, inbox, outbox, signups
+from relaybot.storage import (
+    chats,
+    counters,
+    erasure,
+    idempotency,
+    inbox,
+    outbox,
+    signups,
+    waiting,
+)
 from relaybot.storage.signups import SignUp
 
 log = structlog.get_logger("relaybot.signup")
@@ -212,6 +222,9 @@ class Signup:
         await signups.submit(conn, current.id, answers, now)
         await signups.note_card(conn, self.ctx.directory.regie_chat_id, current.id, now)
         await counters.count(conn, answers.slug or UNMATCHED_PLACE, "signups", now)
+        if answers.slug is None:  # no neighbourhood: the waiting list for the street
+            await self._wait(conn, current, answers, now)
+            return
         submitted = await signups.get(conn, current.id)
         assert submitted is not None
         await self._tell(
@@ -226,6 +239,18 @@ class Signup:
         )
         await outbox.enqueue(conn, card, now)
 
+    async def _wait(
+        self, conn: aiosqlite.Connection, current: SignUp, answers: rules.Answers, now: float
+    ) -> None:
+        """Onto the waiting list of the street; no card: the regiegroep hears of the street
+        once enough wait (see :mod:`relaybot.service.waiting`)."""
+        key, street = area_of(answers.address)
+        await signups.set_status(conn, current.id, Status.WAITING)
+        await waiting.add(conn, current.id, key, street, now)
+        reply = Reply("signup_on_waiting_list", {"id": current.id, "street": street})
+        await self._tell(conn, current.user_id, reply, signup=current.id)
+        log.info("signup_waiting", signup=current.id)
+
     async def _end(self, conn: aiosqlite.Connection, current: SignUp, key: str | None) -> None:
         """A running conversation is over (stopped, expired, "Nee"): nothing of it is kept."""
         await signups.delete(conn, [current.id])
@@ -236,6 +261,9 @@ class Signup:
     async def _say_state(self, conn: aiosqlite.Connection, current: SignUp, key: str) -> None:
         if current.status is Status.PENDING:
             state = self.ctx.texts("signup_state_pending")
+        elif current.status is Status.WAITING:
+            street = await waiting.area_of(conn, current.id) or ""
+            state = self.ctx.texts("signup_state_waiting", street=street)
         else:
             state = self.ctx.texts("signup_state_admitted", place=self._place(current.slug))
         await self.ctx.say(conn, current.user_id, key, id=current.id, state=Raw(state))
@@ -453,22 +481,50 @@ class Signup:
                 return Answer(html.unescape(text), alert=True)
             # decided now, so that a second press meanwhile finds it taken
             await signups.decide(conn, current.id, Status.ADMITTED, target, actor.name, now)
+        failed = await self._invite(current, target, chat_id, actor, Status.PENDING)
+        if failed is not None:
+            return Answer(failed, alert=True)
+        return Answer(self.ctx.texts("signup_answer_admitted"))
+
+    async def admit_waiting(self, signup_id: int, target: str, actor: Actor) -> bool:
+        """A resident on the waiting list, admitted to the group now there for their street
+        (the regiegroep approved the waiting list's card): an invite link as for any
+        admission. False when they left the list meanwhile or no link could be made."""
+        now = self.ctx.clock()
+        chat_id = self.ctx.directory.chat_for(target)
+        async with self.ctx.db.transaction() as conn:
+            current = await signups.get(conn, signup_id)
+            if current is None or current.status is not Status.WAITING or chat_id is None:
+                return False
+            await signups.decide(conn, current.id, Status.ADMITTED, target, actor.name, now)
+        if await self._invite(current, target, chat_id, actor, Status.WAITING) is not None:
+            return False
+        async with self.ctx.db.transaction() as conn:
+            await waiting.leave(conn, [current.id])
+        return True
+
+    async def _invite(
+        self, current: SignUp, target: str, chat_id: int, actor: Actor, before: Status
+    ) -> str | None:
+        """The invite link of an admission (decided already), sent to the resident; the card,
+        if any, says who admitted. None when done; the answer for the presser when Telegram
+        made no link (the sign-up is `before` again)."""
+        now = self.ctx.clock()
         name = html.unescape(self.ctx.texts("signup_invite_name", id=current.id))
         expiry = now + rules.INVITE_TTL
         try:
             link = await self.telegram.create_invite(chat_id, name, int(expiry))
         except TelegramRefused as error:
             async with self.ctx.db.transaction() as conn:
-                await signups.decide(conn, current.id, Status.PENDING, None, "", None)
+                await signups.decide(conn, current.id, before, None, "", None)
             log.warning("signup_invite_failed", signup=current.id, error=str(error))
-            text = self.ctx.texts("signup_answer_no_link", place=self._place(target))
-            return Answer(html.unescape(text), alert=True)
+            return html.unescape(self.ctx.texts("signup_answer_no_link", place=self._place(target)))
         async with self.ctx.db.transaction() as conn:
             await signups.set_invite(conn, current.id, chat_id, link, expiry)
             await counters.count(conn, target, "admitted", now)
             decided = await signups.get(conn, current.id)
             assert decided is not None
-            decided = _with_card(decided, card_message_id)
+            decided = replace(decided, card_message_id=current.card_message_id)
             card = self.ctx.texts(
                 "signup_card_admitted",
                 card=Raw(self._card(decided)),
@@ -480,7 +536,7 @@ class Signup:
             await self._tell(conn, current.user_id, reply, signup=current.id)
         log.info("signup_decided", signup=current.id, decision="admitted", slug=target)
         self.ctx.wake()
-        return Answer(self.ctx.texts("signup_answer_admitted"))
+        return None
 
     # --- the join request -------------------------------------------------------------------
 

@@ -300,4 +300,29 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (round_id, user_id)
         )""",
     ),
+    # 14 (issue 28): the waiting list: a sign-up that matched no neighbourhood waits for a
+    # group for its street (area); the cards the regiegroep got about an area
+    (
+        """CREATE TABLE waiting (
+            signup_id INTEGER PRIMARY KEY REFERENCES signups (id) ON DELETE CASCADE,
+            area TEXT NOT NULL,
+            area_name TEXT NOT NULL,
+            since REAL NOT NULL
+        )""",
+        "CREATE INDEX waiting_by_area ON waiting (area)",
+        # a resident on the waiting list has an open sign-up: no second one beside it
+        "DROP INDEX signups_open",
+        "CREATE UNIQUE INDEX signups_open ON signups (user_id)"
+        " WHERE status IN ('asking', 'pending', 'admitted', 'waiting')",
+        """CREATE TABLE waiting_cards (
+            id INTEGER PRIMARY KEY,
+            area TEXT NOT NULL,
+            slug TEXT NOT NULL DEFAULT '',
+            residents INTEGER NOT NULL,
+            made_at REAL NOT NULL,
+            decided_by TEXT NOT NULL DEFAULT '',
+            decided_at REAL,
+            UNIQUE (area, slug)
+        )""",
+    ),
 )

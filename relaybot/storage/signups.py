@@ -21,7 +21,7 @@ _COLUMNS = (
     "id, user_id, status, step, answers, started_at, expires_at, submitted_at, slug,"
     " card_message_id, decided_by, decided_at, invite_chat_id, invite_link, invite_expires_at"
 )
-_OPEN = "status IN ('asking', 'pending', 'admitted')"
+_OPEN = "status IN ('asking', 'pending', 'admitted', 'waiting')"
 MAX_ID = 2**63 - 1  # the largest row id SQLite (and PostgreSQL's BIGINT) can hold
 
 

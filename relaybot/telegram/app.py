@@ -284,6 +284,7 @@ class Runtime:
         await self.cases.signup.expire()
         await self.cases.signup.housekeeping()
         await self.cases.rounds.tick()
+        await self.cases.waiting.tick()
         await self.cases.groups.leave_unknown()
 
     async def _quiet(self, _context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -505,6 +505,22 @@ TEXTS.update(
         "weekday_5": "Saturday",
         "weekday_6": "Sunday",
         "signup_for_hood": "You are signing up for the neighbourhood group <b>{name}</b>.",
+        "signup_on_waiting_list": "There is no neighbourhood group for {street} yet. You are "
+        "now on the waiting list (sign-up #{id}): once there is a group, you get an invitation. "
+        "To leave the list, send /vergeet.",
+        "signup_state_waiting": "on the waiting list for {street}",
+        "waiting_card_start": "🏘️ <b>{count} residents of {street} want a neighbourhood "
+        "group.</b>\nStart a group for them, put the street under a neighbourhood in the network "
+        "file and link the group (/koppel); then you get one card here to admit them all.",
+        "waiting_card_admit": "🏘️ <b>{count} waiting residents of {street}</b> can now join "
+        "{place}. Admitting sends each an invitation, as for any sign-up.",
+        "waiting_card_admitted": "{card}\n✅ <b>{count} invited</b> to {place} by {by}",
+        "waiting_card_held": "{card}\n✋ Not admitted yet, decided by {by}; they stay on the "
+        "waiting list.",
+        "button_waiting_admit": "✅ Admit them all",
+        "button_waiting_hold": "✋ Not yet",
+        "waiting_answer_done": "Thank you.",
+        "waiting_answer_already": "{by} decided this already.",
         "flyer_title": "Neighbourhood watch {name}",
         "flyer_intro": "Together we look after our neighbourhood. In the Telegram group of "
         "<b>{name}</b> ({kern}) residents warn each other of anything suspicious; the group is "

@@ -510,6 +510,22 @@ TEXTS.update(
         "weekday_5": "zaterdag",
         "weekday_6": "zondag",
         "signup_for_hood": "U meldt zich aan voor de buurtgroep <b>{name}</b>.",
+        "signup_on_waiting_list": "Voor de {street} is er nog geen buurtgroep. U staat nu op "
+        "de wachtlijst (aanmelding #{id}): zodra er een groep is, krijgt u een uitnodiging. "
+        "Wilt u van de lijst af? Stuur /vergeet.",
+        "signup_state_waiting": "op de wachtlijst voor de {street}",
+        "waiting_card_start": "🏘️ <b>{count} bewoners van de {street} willen een buurtgroep.</b>\n"
+        "Start een groep voor hen, zet de straat bij een buurt in het netwerkbestand en koppel "
+        "de groep (/koppel); dan krijgt u hier één kaartje om hen allemaal toe te laten.",
+        "waiting_card_admit": "🏘️ <b>{count} wachtende bewoners van de {street}</b> kunnen nu "
+        "naar {place}. Toelaten stuurt ieder een uitnodiging, zoals bij een gewone aanmelding.",
+        "waiting_card_admitted": "{card}\n✅ <b>{count} uitgenodigd</b> voor {place} door {by}",
+        "waiting_card_held": "{card}\n✋ Nog niet toegelaten, besloten door {by}; zij blijven "
+        "op de wachtlijst.",
+        "button_waiting_admit": "✅ Allemaal toelaten",
+        "button_waiting_hold": "✋ Nog niet",
+        "waiting_answer_done": "Dank u.",
+        "waiting_answer_already": "Hierover besliste {by} al.",
         "flyer_title": "Buurtpreventie {name}",
         "flyer_intro": "Samen letten we op onze buurt. In de Telegram-groep van <b>{name}</b> "
         "({kern}) waarschuwen bewoners elkaar bij iets verdachts; de groep is verbonden met de "

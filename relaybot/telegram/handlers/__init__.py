@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from relaybot.domain.rounds import BUTTONS as ROUND_BUTTONS
+from relaybot.domain.waiting import BUTTONS as WAITING_BUTTONS
 from relaybot.service import UseCases
 from relaybot.service.moderation import REMOVE_BUTTON
 from relaybot.service.signup import CARD_BUTTONS
@@ -33,6 +34,7 @@ from relaybot.telegram.handlers import (
     relay,
     rounds,
     signup,
+    waiting,
 )
 from relaybot.telegram.handlers.context import CASES, CONTEXT_TYPES, PORT, BotContext
 from relaybot.telegram.port import BotPort
@@ -167,6 +169,7 @@ def register(app: Application, cases: UseCases, port: BotPort) -> None:  # type:
         CallbackQueryHandler(regie.on_link_button, pattern=regie.BUTTON),
         CallbackQueryHandler(signup.on_card_button, pattern=CARD_BUTTONS),
         CallbackQueryHandler(rounds.on_round_button, pattern=ROUND_BUTTONS),
+        CallbackQueryHandler(waiting.on_waiting_button, pattern=WAITING_BUTTONS),
         ChatJoinRequestHandler(signup.on_join_request),
         ChatMemberHandler(membership.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ChatMemberHandler(membership.on_member, ChatMemberHandler.CHAT_MEMBER),
