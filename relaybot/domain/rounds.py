@@ -150,7 +150,7 @@ def day_and_time(texts: Texts, at: float, zone: ZoneInfo) -> str:
 
 def walkers_line(texts: Texts, count: int) -> str:
     """'1 loper', '3 lopers'."""
-    return texts("round_walkers_one" if count == 1 else "round_walkers_many", count=count)
+    return texts.count("count_walkers", count)
 
 
 def card(texts: Texts, item: Round, zone: ZoneInfo, *, auto: bool = False) -> str:

@@ -74,7 +74,13 @@ class WaitingList:
         card_id = await waiting.new_card(conn, area.key, slug, len(area.signups), now)
         regie = self.ctx.directory.regie_chat_id
         if slug == START:
-            text = self.ctx.texts("waiting_card_start", count=len(area.signups), street=area.name)
+            count = len(area.signups)
+            text = self.ctx.texts(
+                "waiting_card_start",
+                residents=self.ctx.texts.count("count_residents", count),
+                want=self.ctx.texts.count("count_want", count),
+                street=area.name,
+            )
             await outbox.enqueue(conn, Say(regie, text), now)
         else:
             texts = self.ctx.texts
@@ -89,9 +95,11 @@ class WaitingList:
         return 1
 
     def _admit_text(self, area: Area, slug: str) -> str:
+        count = len(area.signups)
         return self.ctx.texts(
             "waiting_card_admit",
-            count=len(area.signups),
+            residents=self.ctx.texts.count("count_waiting_residents", count),
+            can=self.ctx.texts.count("count_can", count),
             street=area.name,
             place=self.ctx.directory.place(slug, self.ctx.texts("regie")),
         )

@@ -473,8 +473,7 @@ TEXTS.update(
         "round_card_cancelled": "📅 The round of {moment} is off: nobody signed up.",
         "round_moment": "{day} {date} at {time}",
         "round_nobody": "nobody yet",
-        "round_walkers_one": "{count} walker",
-        "round_walkers_many": "{count} walkers",
+        "count_walkers": "{n} walker|{n} walkers",
         "button_round_join": "🚶 I'm walking",
         "button_round_done": "🏁 Done",
         "round_joined": "You are walking.",
@@ -509,11 +508,15 @@ TEXTS.update(
         "now on the waiting list (sign-up #{id}): once there is a group, you get an invitation. "
         "To leave the list, send /vergeet.",
         "signup_state_waiting": "on the waiting list for {street}",
-        "waiting_card_start": "🏘️ <b>{count} residents of {street} want a neighbourhood "
+        "count_residents": "{n} resident|{n} residents",
+        "count_waiting_residents": "{n} waiting resident|{n} waiting residents",
+        "count_want": "wants|want",
+        "count_can": "is ready|are ready",
+        "waiting_card_start": "🏘️ <b>{residents} of {street} {want} a neighbourhood "
         "group.</b>\nStart a group for them, put the street under a neighbourhood in the network "
         "file and link the group (/koppel); then you get one card here to admit them all.",
-        "waiting_card_admit": "🏘️ <b>{count} waiting residents of {street}</b> can now join "
-        "{place}. Admitting sends each an invitation, as for any sign-up.",
+        "waiting_card_admit": "🏘️ <b>{residents} of {street}</b> {can} to join {place}. "
+        "Admitting sends each an invitation, as for any sign-up.",
         "waiting_card_admitted": "{card}\n✅ <b>{count} invited</b> to {place} by {by}",
         "waiting_card_held": "{card}\n✋ Not admitted yet, decided by {by}; they stay on the "
         "waiting list.",

@@ -478,8 +478,7 @@ TEXTS.update(
         "round_card_cancelled": "📅 De ronde van {moment} gaat niet door: niemand meldde zich aan.",
         "round_moment": "{day} {date} om {time}",
         "round_nobody": "nog niemand",
-        "round_walkers_one": "{count} loper",
-        "round_walkers_many": "{count} lopers",
+        "count_walkers": "{n} loper|{n} lopers",
         "button_round_join": "🚶 Ik loop mee",
         "button_round_done": "🏁 Klaar",
         "round_joined": "U loopt mee.",
@@ -514,11 +513,15 @@ TEXTS.update(
         "de wachtlijst (aanmelding #{id}): zodra er een groep is, krijgt u een uitnodiging. "
         "Wilt u van de lijst af? Stuur /vergeet.",
         "signup_state_waiting": "op de wachtlijst voor de {street}",
-        "waiting_card_start": "🏘️ <b>{count} bewoners van de {street} willen een buurtgroep.</b>\n"
+        "count_residents": "{n} bewoner|{n} bewoners",
+        "count_waiting_residents": "{n} wachtende bewoner|{n} wachtende bewoners",
+        "count_want": "wil|willen",
+        "count_can": "kan|kunnen",
+        "waiting_card_start": "🏘️ <b>{residents} van de {street} {want} een buurtgroep.</b>\n"
         "Start een groep voor hen, zet de straat bij een buurt in het netwerkbestand en koppel "
         "de groep (/koppel); dan krijgt u hier één kaartje om hen allemaal toe te laten.",
-        "waiting_card_admit": "🏘️ <b>{count} wachtende bewoners van de {street}</b> kunnen nu "
-        "naar {place}. Toelaten stuurt ieder een uitnodiging, zoals bij een gewone aanmelding.",
+        "waiting_card_admit": "🏘️ <b>{residents} van de {street}</b> {can} nu naar {place}. "
+        "Toelaten stuurt ieder een uitnodiging, zoals bij een gewone aanmelding.",
         "waiting_card_admitted": "{card}\n✅ <b>{count} uitgenodigd</b> voor {place} door {by}",
         "waiting_card_held": "{card}\n✋ Nog niet toegelaten, besloten door {by}; zij blijven "
         "op de wachtlijst.",
