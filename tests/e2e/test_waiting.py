@@ -19,9 +19,28 @@ KERKAKKER = f"""
 slug = "kerkakker"
 name = "Kerkakker"
 kern = "Goor"
-chat_id = {NEW_GROUP}
-streets = ["{STREET}"]
+{{chat}}streets = ["{STREET}"]
 """
+
+
+async def give_the_street_a_neighbourhood(
+    stage: Stage, folder: Path, *, chat_id: int | None
+) -> User:
+    """The operator puts the Kerkakker in the network file (with the group's chat id, or
+    without: to be linked with /koppel) and restarts the bot; the group exists, with its
+    co-admin and the bot. Returns the co-admin."""
+    network_file = folder / "network.toml"
+    chat = f"chat_id = {chat_id}\n" if chat_id is not None else ""
+    network_file.write_text(
+        EXAMPLE.read_text(encoding="utf-8") + KERKAKKER.format(chat=chat), encoding="utf-8"
+    )
+    co_admin = stage.newcomer("Gerda", "Kerkhof", "+31612349999")
+    stage.emu.add_group(
+        "Buurtpreventie Kerkakker", NEW_GROUP, members=[co_admin], admins=[co_admin]
+    )
+    stage.network = load_network(network_file)
+    await stage.restart()
+    return co_admin
 
 
 async def wait_for_a_group(stage: Stage, n: int) -> User:
@@ -74,14 +93,7 @@ async def test_five_of_one_street_make_one_card_and_a_group_for_it_invites_each(
     await stage.tell(leaver, "/vergeet")
     assert "Gewist: aanmelding #1" in stage.private(leaver)[-1]
 
-    network_file = tmp_path / "network.toml"
-    network_file.write_text(EXAMPLE.read_text(encoding="utf-8") + KERKAKKER, encoding="utf-8")
-    co_admin = stage.newcomer("Gerda", "Kerkhof", "+31612349999")
-    stage.emu.add_group(
-        "Buurtpreventie Kerkakker", NEW_GROUP, members=[co_admin], admins=[co_admin]
-    )
-    stage.network = load_network(network_file)
-    await stage.restart()
+    await give_the_street_a_neighbourhood(stage, tmp_path, chat_id=NEW_GROUP)
     await tick(stage)
     cards = waiting_cards(stage)
     assert len(cards) == 2 and "4 wachtende bewoners van de Kerkakker" in cards[1]
@@ -128,3 +140,34 @@ async def test_a_waiting_resident_who_signs_up_again_hears_they_wait(stage: Stag
     resident = await wait_for_a_group(stage, 7)
     await stage.tell(resident, "/aanmelden")
     assert "op de wachtlijst voor de Kerkakker" in stage.private(resident)[-1]
+
+
+async def test_a_group_linked_with_koppel_for_the_street_admits_its_waiting_residents(
+    stage: Stage, tmp_path: Path
+) -> None:
+    """The street is in the network file, its group not yet linked: no card to admit; once
+    /koppel kerkakker is approved, one card offers to admit the two who wait."""
+    waiting = [await wait_for_a_group(stage, n) for n in (1, 2)]
+    co_admin = await give_the_street_a_neighbourhood(stage, tmp_path, chat_id=None)
+    await tick(stage)
+    assert waiting_cards(stage) == []  # two wait (fewer than 5), and no group is linked
+    stage.emu.post(NEW_GROUP, co_admin, "/koppel kerkakker")
+    await stage.settle()
+    request = next(
+        m for m in stage.emu.bot_messages(stage.regie) if "Koppelverzoek" in (m.content or "")
+    )
+    stage.emu.press(stage.regie, request.message_id, stage.contacts[0], button_text="✅ Koppelen")
+    await stage.settle()
+    await tick(stage)
+    assert len(waiting_cards(stage)) == 1
+    assert "2 wachtende bewoners van de Kerkakker" in waiting_cards(stage)[0]
+    card = [m for m in stage.emu.bot_messages(stage.regie) if "🏘️" in (m.content or "")][-1]
+    stage.emu.press(
+        stage.regie, card.message_id, stage.contacts[0], button_text="✅ Allemaal toelaten"
+    )
+    await stage.settle()
+    made = stage.emu.calls_to("createChatInviteLink")
+    assert len(made) == 2 and {int(c.params["chat_id"]) for c in made} == {NEW_GROUP}
+    links = [c.result_or_error["invite_link"] for c in made]
+    for resident in waiting:
+        assert any(link in stage.private(resident)[-1] for link in links)
