@@ -91,11 +91,26 @@ def test_squeeze_shortens_every_run() -> None:
     assert squeeze("klootzaaak") == "klotzak"
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u200b", "\u200d", "\u00ad", "\u2060"],
+    ids=["zero-width space", "zero-width joiner", "soft hyphen", "word joiner"],
+)
+def test_chatter_check_and_blocklist_drop_the_same_invisible_characters(
+    shipped: m.Blocklist, hidden: str
+) -> None:
+    """Each invisible character the blocklist drops, the chatter check drops too."""
+    assert shipped.hits(f"k{hidden}ut")
+    assert m.load_chatter().is_chatter(f"hal{hidden}lo allemaal, fijne avond")
+
+
 def test_chatter_check_folds_like_the_blocklist() -> None:
     """The chatter check reads invisible characters and look-alikes the same way."""
     chatter = m.load_chatter()
     assert chatter.is_chatter("hallo\u200b allemaal, fijne avond")
     assert chatter.is_chatter("h\u0430llo allemaal")  # Cyrillic а
+    assert chatter.is_chatter("ook een fijne \u03b1vond")  # Greek α
+    assert chatter.is_chatter("ｈａｌｌｏ allemaal")  # fullwidth
     assert not chatter.is_chatter("hallo allemaal, verdachte man bij de school")
 
 
