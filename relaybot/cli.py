@@ -55,22 +55,13 @@ def _network_path(settings: Settings, given: str | None) -> Path:
     return path
 
 
-def _sqlite_only(settings: Settings) -> None:
-    """PostgreSQL (RELAYBOT_DATABASE_URL) is not in this version: say so, never ignore it."""
-    if settings.database_url is not None:
-        raise SettingsError(
-            "RELAYBOT_DATABASE_URL: this version of relaybot keeps its data in the SQLite file "
-            "RELAYBOT_DATABASE only; unset RELAYBOT_DATABASE_URL",
-            variable="RELAYBOT_DATABASE_URL",
-        )
-
-
 # `relaybot run` refuses to make a new database where one was lost; systemd's unit lists
 # this status in RestartPreventExitStatus= so that it does not restart the bot in a loop
 NO_DATABASE = 78  # EX_CONFIG
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
+    from relaybot.database_commands import migrate
     from relaybot.logs import configure
     from relaybot.settings import require_token
     from relaybot.storage.heartbeat import heartbeat_path, mark_failed, missing_database
@@ -78,8 +69,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
     from relaybot.telegram.preflight import check_token
 
     settings = load_settings()
-    _sqlite_only(settings)
-    missing = missing_database(Path(settings.database))
+    missing = None if settings.database_url else missing_database(Path(settings.database))
     if missing is not None:
         mark_failed(heartbeat_path(settings.database), missing)  # `health` keeps saying why
         print(f"relaybot: {missing}", file=sys.stderr)
@@ -88,6 +78,8 @@ def cmd_run(_args: argparse.Namespace) -> int:
     configure(settings.log_format, settings.log_level, secrets=secrets)
     require_token(settings)
     load_network(_network_path(settings, None))
+    if settings.database_url is not None:  # unreachable or refused: one line, before Telegram
+        migrate(settings)
     # ask the Bot API first: a rejected token or an unreachable URL is one line, no token
     asyncio.run(check_token(settings))
     try:
@@ -364,9 +356,22 @@ def cmd_backup(args: argparse.Namespace) -> int:
             "the database is PostgreSQL (RELAYBOT_DATABASE_URL): back it up with its own tool, "
             f'pg_dump --format=custom --file={args.file} "$RELAYBOT_DATABASE_URL"'
         )
-    _sqlite_only(settings)
     made = backup(Path(settings.database), Path(args.file), force=args.force)
     print(f"backup of {settings.database} written to {made.path} ({made.size:,} bytes, mode 0600)")
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from relaybot.database_commands import migrate
+
+    print(migrate(load_settings()))
+    return 0
+
+
+def cmd_copy_database(args: argparse.Namespace) -> int:
+    from relaybot.database_commands import copy
+
+    print(copy(args.source, args.target))
     return 0
 
 
@@ -390,6 +395,7 @@ class ReportError(Exception):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from relaybot.database_commands import readable_file
     from relaybot.reports import make_report, render
 
     settings = load_settings()
@@ -397,9 +403,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     since = _date(args.since, "--since", settings.language)
     until = _date(args.until, "--until", settings.language)
     try:
-        report = make_report(
-            network, settings.database, since=since, until=until, language=settings.language
-        )
+        with readable_file(settings) as database:  # PostgreSQL: a snapshot in a file
+            report = make_report(
+                network, database, since=since, until=until, language=settings.language
+            )
     except ValueError as error:
         raise ReportError(str(error)) from None
     coverage = None
@@ -421,21 +428,22 @@ def cmd_digest(_args: argparse.Namespace) -> int:
     from relaybot.domain.texts import Texts
     from relaybot.service.context import Context
     from relaybot.service.reports import Reports
-    from relaybot.storage.db import Database
+    from relaybot.storage import engine
 
     settings = load_settings()
     network = load_network(_network_path(settings, None))
     texts = Texts(settings.language)
     if network.coordinators_chat_id is None:
         return _fail(texts.plain("digest_no_coordinators"))
-    if not Path(settings.database).is_file():
+    where = engine.target(settings.database, settings.database_url)
+    if isinstance(where, Path) and not where.is_file():
         return _fail(
             f"no database at {settings.database} (has the bot run yet? see RELAYBOT_DATABASE)"
         )
 
     async def queue() -> bool:
         # beside a running bot: a row in its outbox, which its worker sends within a second
-        db = await Database(settings.database).open()
+        db = await engine.database(where).open()
         try:
             ctx = Context(db, network, texts=texts)
             await ctx.reload_directory()
@@ -606,6 +614,22 @@ def parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("file", metavar="FILE", help="where to write the copy")
     backup.add_argument("--force", action="store_true", help="replace an existing FILE")
+    command(
+        "migrate",
+        "bring the database to this version's schema",
+        "Apply every migration the database (RELAYBOT_DATABASE_URL, else RELAYBOT_DATABASE) "
+        "does not have yet, each in its own transaction; `relaybot run` does the same at "
+        "start. Prints the schema's migration number.",
+    )
+    copy = command(
+        "copy-database",
+        "copy a network's database to another (SQLite <-> PostgreSQL)",
+        "Copy every row of one database into an empty other, either engine: a file "
+        "(sqlite:FILE or a plain path) or postgresql://user@host/db. Stop the bot first; "
+        "then point RELAYBOT_DATABASE_URL (or RELAYBOT_DATABASE) at the copy.",
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="URL_OR_FILE")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL_OR_FILE")
     report = command(
         "report",
         "numbers per neighbourhood for the municipality",
@@ -708,6 +732,8 @@ COMMANDS = {
     "playground": cmd_playground,
     "health": cmd_health,
     "backup": cmd_backup,
+    "migrate": cmd_migrate,
+    "copy-database": cmd_copy_database,
     "report": cmd_report,
     "digest": cmd_digest,
     "flyer": cmd_flyer,

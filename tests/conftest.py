@@ -15,8 +15,11 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from tests import postgres
 
 _out = {"fd": 2}
 
@@ -95,3 +98,55 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         yield
     finally:
         finished.set()
+
+
+# --- the two storage engines ---------------------------------------------------------------
+
+ENGINES = ("sqlite", "postgresql")
+_MISSING = (
+    f"PostgreSQL is not installed ({postgres.BIN}/initdb): the tests on PostgreSQL are skipped"
+    " (apt-get install postgresql)"
+)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """One clear line when the tests on PostgreSQL cannot run here."""
+    return None if postgres.installed() else _MISSING
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Lazy]:
+    """This test process's PostgreSQL (started by the first test that needs it)."""
+    if not postgres.installed():
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail(f"CI: {_MISSING}")
+        pytest.skip(_MISSING)
+    server = postgres.Lazy()
+    yield server
+    server.stop()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that uses `engine_name` (through `database_target`, the unit tests' `db`, or
+    every end-to-end test) runs once on each engine; one marked `sqlite_only` (it looks at
+    what only SQLite has: its file, its locks) on SQLite alone, `postgresql_only` (a standby)
+    on PostgreSQL alone."""
+    if "engine_name" in metafunc.fixturenames:
+        engines = ENGINES
+        if metafunc.definition.get_closest_marker("sqlite_only"):
+            engines = ("sqlite",)
+        elif metafunc.definition.get_closest_marker("postgresql_only"):
+            engines = ("postgresql",)
+        metafunc.parametrize("engine_name", engines)
+
+
+@pytest.fixture
+async def database_target(
+    engine_name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Path | str:
+    """A fresh, empty database of the test's engine: a SQLite file path, or the URL of a new
+    PostgreSQL database."""
+    if engine_name == "sqlite":
+        return tmp_path / "data" / "relaybot.sqlite3"
+    server: postgres.Lazy = request.getfixturevalue("postgres_server")
+    return await server.fresh()

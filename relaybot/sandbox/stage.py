@@ -71,6 +71,8 @@ class Stage:
     co_admins: dict[str, User] = field(default_factory=dict)
     residents: dict[str, User] = field(default_factory=dict)
     contacts: list[User] = field(default_factory=list)  # members of the regiegroep
+    # the SQLite file named (with RELAYBOT_DATABASE_URL set: the folder of the heartbeat)
+    database: Path | None = None
 
     @property
     def ctx(self) -> Context:
@@ -118,7 +120,7 @@ class Stage:
         settings = load_settings(
             token=self.emu.token,
             api_base_url=self.emu.base_url,
-            database=old.db.path,
+            database=self.database or old.db.path,
             network_file=self.network.source_path,
             language=ctx.texts.language,
         )
@@ -232,7 +234,7 @@ async def open_stage(
     except BaseException:
         await emu.stop()
         raise
-    stage = Stage(emu, runtime, network, chats, co_admins, residents, contacts)
+    stage = Stage(emu, runtime, network, chats, co_admins, residents, contacts, database)
     try:
         await runtime.start(poll_timeout=poll_timeout)
         await stage.settle()

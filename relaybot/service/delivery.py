@@ -33,11 +33,11 @@ from relaybot.domain.intents import (
 from relaybot.domain.model import Copy, Incident, Role, State
 from relaybot.domain.outcomes import outcome_notice
 from relaybot.domain.outgoing import Decide, Delete, Edit, Op, Revoke, Send
+from relaybot.domain.render import clock, render_alert, render_followup
 from relaybot.domain.render import notice as notice_text
-from relaybot.domain.render import render_alert, render_followup
 from relaybot.domain.signup import Status
 from relaybot.service.context import Context
-from relaybot.storage import chats, counters, incidents, outbox, rounds, signups
+from relaybot.storage import chats, counters, inbox, incidents, outbox, rounds, signups
 from relaybot.storage.outbox import Delivered, Row
 
 log = structlog.get_logger("relaybot.delivery")
@@ -460,6 +460,19 @@ class Delivery:
     async def chat_welcomed_back(self, chat_id: int) -> None:
         async with self.ctx.db.transaction() as conn:
             await chats.forget_note(conn, chat_id, "refused")
+
+    async def announce_takeover(self, host: str, at: float) -> int:
+        """A standby took over from a bot that stopped answering: the regiegroep is told once
+        (in the same transaction as the count), with how many messages it caught up (the
+        updates stored but not handled, the outbox rows waiting or in flight)."""
+        async with self.ctx.db.transaction() as conn:
+            count = await inbox.count(conn) + await outbox.unfinished(conn)
+            key = "taken_over_one" if count == 1 else "taken_over_many"
+            text = self.ctx.texts(key, host=host, time=clock(at, self.ctx.network.timezone),
+                                  count=count)  # fmt: skip
+            await outbox.enqueue(conn, Say(self.ctx.directory.regie_chat_id, text), at)
+        self.ctx.wake()
+        return count
 
     async def waiting(self) -> int:
         """How many rows wait in the outbox."""

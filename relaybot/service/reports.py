@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-from pathlib import Path
 
 import structlog
 
@@ -20,6 +19,7 @@ from relaybot.domain.report import Period, Report
 from relaybot.domain.schedule import Weekly, parse_weekly
 from relaybot.service.context import Context
 from relaybot.storage import activity, outbox
+from relaybot.storage.copy import sqlite_snapshot
 from relaybot.storage.report import load_report
 
 log = structlog.get_logger("relaybot.reports")
@@ -148,17 +148,17 @@ class Reports:
         return self.ctx.directory.current(self.ctx.network.coordinators_chat_id)
 
     async def _report(self, period: Period, now: float) -> Report | None:
-        path = self.ctx.db.path
-        if not isinstance(path, Path):
+        if self.ctx.db.path == ":memory:":
             log.warning("report_needs_a_database_file")
             return None
         texts = self.ctx.texts
-        return await asyncio.to_thread(
-            load_report,
-            self.ctx.network,
-            path,
-            period,
-            now,
-            regie_name=texts.plain("report_regie"),
-            total_name=texts.plain("report_total"),
-        )
+        async with sqlite_snapshot(self.ctx.db) as path:  # PostgreSQL: a copy in a file
+            return await asyncio.to_thread(
+                load_report,
+                self.ctx.network,
+                path,
+                period,
+                now,
+                regie_name=texts.plain("report_regie"),
+                total_name=texts.plain("report_total"),
+            )

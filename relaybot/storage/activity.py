@@ -12,7 +12,7 @@ from relaybot.storage.db import fetch_one
 async def watch(conn: aiosqlite.Connection, slugs: Iterable[str], now: float) -> None:
     """The bot watches these neighbourhoods from now on (kept: the first time counts)."""
     await conn.executemany(
-        "INSERT OR IGNORE INTO activity (slug, watched_since) VALUES (?, ?)",
+        "INSERT INTO activity (slug, watched_since) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(slug, now) for slug in slugs],
     )
 
@@ -21,7 +21,8 @@ async def saw(conn: aiosqlite.Connection, slug: str, at: float) -> None:
     """A sign of life in the neighbourhood's chat at ``at`` (never moves back in time)."""
     await conn.execute(
         "INSERT INTO activity (slug, watched_since, last_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (slug) DO UPDATE SET last_at = MAX(COALESCE(last_at, 0), excluded.last_at)",
+        " ON CONFLICT (slug) DO UPDATE SET last_at = CASE"
+        " WHEN activity.last_at > excluded.last_at THEN activity.last_at ELSE excluded.last_at END",
         (slug, at, at),
     )
 
@@ -46,7 +47,7 @@ async def first_watched(conn: aiosqlite.Connection) -> float | None:
 async def claim_digest(conn: aiosqlite.Connection, due_at: float, now: float) -> bool:
     """The digest for ``due_at`` is being made now. False when it was made before."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO digests (due_at, made_at) VALUES (?, ?)", (due_at, now)
+        "INSERT INTO digests (due_at, made_at) VALUES (?, ?) ON CONFLICT DO NOTHING", (due_at, now)
     )
     return cursor.rowcount == 1
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from relaybot.storage.db import fetch_one
+from relaybot.storage.db import fetch_one, insert
 
 
 async def links(conn: aiosqlite.Connection) -> dict[str, int]:
@@ -30,7 +30,9 @@ async def moves(conn: aiosqlite.Connection) -> dict[int, int]:
 
 async def record_move(conn: aiosqlite.Connection, old: int, new: int, now: float) -> None:
     await conn.execute(
-        "INSERT OR REPLACE INTO chat_moves (old_chat_id, new_chat_id, at) VALUES (?, ?, ?)",
+        "INSERT INTO chat_moves (old_chat_id, new_chat_id, at) VALUES (?, ?, ?)"
+        " ON CONFLICT (old_chat_id) DO UPDATE SET new_chat_id = excluded.new_chat_id,"
+        " at = excluded.at",
         (old, new, now),
     )
     await conn.execute("UPDATE chat_links SET chat_id = ? WHERE chat_id = ?", (new, old))
@@ -39,7 +41,7 @@ async def record_move(conn: aiosqlite.Connection, old: int, new: int, now: float
 async def note_once(conn: aiosqlite.Connection, chat_id: int, note: str, now: float) -> bool:
     """Remember a one-time fact about a chat (e.g. 'reported as unknown'). True the first time."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO chat_notes (chat_id, note, at) VALUES (?, ?, ?)",
+        "INSERT INTO chat_notes (chat_id, note, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (chat_id, note, now),
     )
     return cursor.rowcount == 1
@@ -72,12 +74,13 @@ _REQUEST_COLUMNS = "id, chat_id, title, slug, asked_by, state, card_message_id, 
 async def add_link_request(
     conn: aiosqlite.Connection, chat_id: int, title: str, slug: str, asked_by: str, now: float
 ) -> LinkRequest:
-    cursor = await conn.execute(
+    new_id = await insert(
+        conn,
         "INSERT INTO link_requests (chat_id, title, slug, asked_by, asked_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
         (chat_id, title, slug, asked_by, now),
     )
-    return LinkRequest(cursor.lastrowid or 0, chat_id, title, slug, asked_by, "pending")
+    return LinkRequest(new_id, chat_id, title, slug, asked_by, "pending")
 
 
 async def link_request(conn: aiosqlite.Connection, request_id: int) -> LinkRequest | None:

@@ -16,7 +16,7 @@ async def count(
     day = datetime.fromtimestamp(now, UTC).date().isoformat()
     await conn.execute(
         "INSERT INTO counters (day, place, metric, n) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (day, place, metric) DO UPDATE SET n = n + excluded.n",
+        " ON CONFLICT (day, place, metric) DO UPDATE SET n = counters.n + excluded.n",
         (day, place, metric, n),
     )
 

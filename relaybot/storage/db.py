@@ -47,6 +47,18 @@ async def fetch_one(
     return next(iter(rows), None)
 
 
+async def insert(conn: aiosqlite.Connection, sql: str, args: tuple[object, ...] = ()) -> int:
+    """An ``INSERT ... RETURNING id``: the new row's id (both engines; SQLite's ``lastrowid``
+    has no PostgreSQL counterpart)."""
+    rows = await conn.execute_fetchall(sql, args)
+    return int(next(iter(rows))[0])
+
+
+def is_postgres(conn: object) -> bool:
+    """Whether a connection is PostgreSQL's (for the few queries written per engine)."""
+    return getattr(conn, "dialect", "sqlite") == "postgresql"
+
+
 class StorageError(Exception):
     """The database could not be opened or migrated."""
 

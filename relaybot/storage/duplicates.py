@@ -11,7 +11,8 @@ async def first_duplicate(conn: aiosqlite.Connection, number: int, user_id: int,
     the first time per incident: they get one answer and count once as a duplicate
     prevented, however often they repeat themselves."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO flag_duplicates (incident, user_id, at) VALUES (?, ?, ?)",
+        "INSERT INTO flag_duplicates (incident, user_id, at)"
+        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (number, user_id, at),
     )
     return cursor.rowcount == 1

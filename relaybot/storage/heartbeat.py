@@ -1,11 +1,13 @@
 """The heartbeat file next to the database: what `relaybot health` reads.
 
 The running bot writes ``running`` (with its process id) at start and every 30 s while its
-outbox worker is alive, ``stopped`` after a clean stop, and ``failed`` with the reason when it
-stopped on a failure of its own (its database removed under it); `relaybot health` turns that
-into one line and an exit code per state. While running it also notes the update whose
-handling keeps failing (``retrying``) and the last one set aside (``set_aside``), written the
-moment either changes. The file is the bot's alone (0600), as the database.
+outbox worker is alive (on PostgreSQL with the ``lease`` generation it holds: active), a
+process waiting for the lease ``standby`` every second, ``stopped`` after a clean stop, and
+``failed`` with the reason when it stopped on a failure of its own (its database removed
+under it); `relaybot health` turns that into one line and an exit code per state. While
+running it also notes the update whose handling keeps failing (``retrying``) and the last one
+set aside (``set_aside``), written the moment either changes. The file is the bot's alone (0600),
+as the database.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def heartbeat_path(database: Path | str) -> Path:
 
 def _write(path: Path, state: str, now: float, notes: dict[str, Any] | None = None) -> None:
     data = {"state": state, "pid": os.getpid(), "host": socket.gethostname(), "at": now}
+    # with PostgreSQL no database file made the folder: made as the database's would be
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     data.update(notes or {})
     temporary = path.with_name(path.name + ".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -46,6 +50,11 @@ def _write(path: Path, state: str, now: float, notes: dict[str, Any] | None = No
 def beat(path: Path, now: float | None = None, notes: dict[str, Any] | None = None) -> None:
     """Running; `notes`: the update being retried, the last one set aside (see `Trouble`)."""
     _write(path, "running", time.time() if now is None else now, notes)
+
+
+def mark_standby(path: Path, active: str, now: float | None = None) -> None:
+    """PostgreSQL: waiting to take over from the process that holds the lease."""
+    _write(path, "standby", time.time() if now is None else now, {"active": active})
 
 
 def mark_stopped(path: Path, now: float | None = None) -> None:
@@ -115,7 +124,14 @@ def read_health(path: Path, now: float | None = None) -> Health:
         return Health(DIED, f"not running: process {pid} ended without a clean stop")
     if age > MAX_AGE:
         return Health(STUCK, f"stuck: heartbeat is {age:.0f} s old (more than {MAX_AGE:.0f} s)")
-    return _updates(data, now) or Health(OK, f"ok: running, heartbeat {age:.0f} s old")
+    if state == "standby":
+        return Health(
+            OK,
+            f"ok: standby, ready to take over from {data.get('active', '?')}, heartbeat"
+            f" {age:.0f} s old",
+        )
+    role = f"running, active (lease {data['lease']})" if "lease" in data else "running"
+    return _updates(data, now) or Health(OK, f"ok: {role}, heartbeat {age:.0f} s old")
 
 
 def _updates(data: dict[str, Any], now: float) -> Health | None:

@@ -8,7 +8,9 @@ import aiosqlite
 
 async def claim(conn: aiosqlite.Connection, key: str, now: float) -> bool:
     """Mark an update as handled. False when it was handled before (a redelivery)."""
-    cursor = await conn.execute("INSERT OR IGNORE INTO handled (key, at) VALUES (?, ?)", (key, now))
+    cursor = await conn.execute(
+        "INSERT INTO handled (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING", (key, now)
+    )
     return cursor.rowcount == 1
 
 

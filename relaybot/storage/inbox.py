@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 
 import aiosqlite
 
-from relaybot.storage.db import fetch_one
+from relaybot.storage.db import fetch_one, is_postgres
 
 # A whole getUpdates answer ({"ok": true, "result": [update, ...]}) stored in one statement:
 # SQLite reads the JSON text itself, so each update is kept exactly as Telegram sent it and
@@ -21,6 +21,13 @@ STORE_ANSWER = (
     " SELECT json_extract(value, '$.update_id'), value, ?"
     " FROM json_each(?, '$.result')"
     " WHERE json_type(value, '$.update_id') = 'integer'"
+)
+# The same on PostgreSQL (its `json` type keeps each update's text as it came)
+STORE_ANSWER_POSTGRES = (
+    "INSERT INTO inbox (update_id, body, received_at)"
+    " SELECT CAST(u ->> 'update_id' AS BIGINT), CAST(u AS TEXT), ?"
+    " FROM json_array_elements(CAST(? AS json) -> 'result') AS u"
+    " WHERE json_typeof(u -> 'update_id') = 'number' ON CONFLICT DO NOTHING"
 )
 
 
@@ -35,14 +42,15 @@ async def store(
     await forget(conn, handled)
     if updates:
         await conn.executemany(
-            "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
+            "INSERT INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(update_id, body, now) for update_id, body in updates],
         )
 
 
 async def store_answer(conn: aiosqlite.Connection, answer: str, now: float) -> None:
     """Store every update of a getUpdates answer (its JSON text), as one statement."""
-    await conn.execute(STORE_ANSWER, (now, answer))
+    await conn.execute(STORE_ANSWER_POSTGRES if is_postgres(conn) else STORE_ANSWER, (now, answer))
 
 
 async def forget(conn: aiosqlite.Connection, handled: Collection[int]) -> None:
@@ -60,8 +68,10 @@ async def set_aside(
     """Move an update whose handling failed for good out of the inbox (so it is not handled
     again after a restart) into `inbox_set_aside`, where it is kept for inspection."""
     await conn.execute(
-        "INSERT OR REPLACE INTO inbox_set_aside (update_id, body, kind, error, set_aside_at)"
-        " SELECT update_id, body, ?, ?, ? FROM inbox WHERE update_id = ?",
+        "INSERT INTO inbox_set_aside (update_id, body, kind, error, set_aside_at)"
+        " SELECT update_id, body, ?, ?, ? FROM inbox WHERE update_id = ?"
+        " ON CONFLICT (update_id) DO UPDATE SET body = excluded.body, kind = excluded.kind,"
+        " error = excluded.error, set_aside_at = excluded.set_aside_at",
         (kind, error, now, update_id),
     )
     await conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))

@@ -8,7 +8,7 @@ import aiosqlite
 
 from relaybot.domain.intents import Alert
 from relaybot.domain.model import Copy, Flag, FollowUp, Incident, Role, State, Withdrawn
-from relaybot.storage.db import Database, fetch_one
+from relaybot.storage.db import Database, fetch_one, insert
 from relaybot.storage.outbox import action_of
 
 ALERT_ACTION = action_of(Alert)
@@ -62,9 +62,10 @@ async def create(
     relayed: bool = True,
 ) -> Incident:
     """Insert an incident; the database hands out the next number, so numbers never collide."""
-    cursor = await conn.execute(
+    new_id = await insert(
+        conn,
         "INSERT INTO incidents (source_slug, source_chat_id, origin_message_id, text, media,"
-        " note, author, relayed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " note, author, relayed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING number",
         (
             source_slug,
             source_chat_id,
@@ -77,7 +78,7 @@ async def create(
             created_at,
         ),
     )
-    number = cursor.lastrowid
+    number = new_id
     await add_copy(conn, Copy(number, source_chat_id, origin_message_id, Role.ORIGINAL))
     found = await get(conn, number)
     assert found is not None
@@ -156,12 +157,13 @@ async def add_followup(
     place: str,
     at: float,
 ) -> FollowUp:
-    cursor = await conn.execute(
+    new_id = await insert(
+        conn,
         "INSERT INTO followups (incident, chat_id, message_id, text, media, place, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (incident, chat_id, message_id, text, media, place, at),
     )
-    followup = FollowUp(cursor.lastrowid or 0, incident, chat_id, message_id, text, media, place)
+    followup = FollowUp(new_id, incident, chat_id, message_id, text, media, place)
     await add_copy(
         conn, Copy(incident, chat_id, message_id, Role.FOLLOWUP_SOURCE, followup=followup.id)
     )
@@ -183,8 +185,8 @@ async def update_followup_text(conn: aiosqlite.Connection, followup_id: int, tex
 
 async def add_copy(conn: aiosqlite.Connection, copy: Copy) -> None:
     await conn.execute(
-        "INSERT OR IGNORE INTO copies (chat_id, message_id, incident, role, followup)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO copies (chat_id, message_id, incident, role, followup)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (copy.chat_id, copy.message_id, copy.incident, copy.role.value, copy.followup),
     )
 
@@ -243,7 +245,8 @@ async def link_reply(
 ) -> None:
     """Remember that a member's message replies to a copy of this incident (ids only)."""
     await conn.execute(
-        "INSERT OR IGNORE INTO replies (chat_id, message_id, incident) VALUES (?, ?, ?)",
+        "INSERT INTO replies (chat_id, message_id, incident)"
+        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (chat_id, message_id, number),
     )
 

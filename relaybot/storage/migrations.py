@@ -1,4 +1,5 @@
-"""The schema, as numbered migrations. Each runs in one transaction with its user_version."""
+"""The schema, as numbered migrations. Each runs in one transaction and is recorded (SQLite:
+user_version; PostgreSQL: the table schema_migrations)."""
 
 from __future__ import annotations
 
@@ -326,3 +327,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
     ),
 )
+
+# The PostgreSQL form of a migration that PostgreSQL cannot run as written for SQLite (every
+# other one is translated by `postgres.ddl`: types, row ids, WITHOUT ROWID).
+POSTGRES: dict[int, tuple[str, ...]] = {
+    # 9: a trigger runs a function there
+    9: (
+        """CREATE FUNCTION inbox_newest() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO inbox_offset (id, last_update_id) VALUES (1, NEW.update_id)
+            ON CONFLICT (id) DO UPDATE
+            SET last_update_id = GREATEST(inbox_offset.last_update_id, excluded.last_update_id);
+            RETURN NULL;
+        END $$""",
+        """CREATE TRIGGER inbox_newest AFTER INSERT ON inbox
+            FOR EACH ROW EXECUTE FUNCTION inbox_newest()""",
+    ),
+}

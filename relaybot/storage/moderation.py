@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from relaybot.domain.moderation import Warning, WarningKind
-from relaybot.storage.db import fetch_one
+from relaybot.storage.db import fetch_one, insert
 
 # --- warnings --------------------------------------------------------------------------------
 
@@ -22,12 +22,13 @@ async def add_warning(
     reason: str = "",
     given_by: int = 0,
 ) -> int:
-    cursor = await conn.execute(
+    new_id = await insert(
+        conn,
         "INSERT INTO warnings (chat_id, member_id, at, kind, reason, given_by)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (chat_id, member_id, now, kind.value, reason, given_by),
     )
-    return cursor.lastrowid or 0
+    return new_id
 
 
 async def warnings_since(
@@ -125,12 +126,13 @@ async def add_card(
     warnings: int,
     now: float,
 ) -> RemovalCard:
-    cursor = await conn.execute(
+    new_id = await insert(
+        conn,
         "INSERT INTO removal_cards (chat_id, member_id, member_name, warnings, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
         (chat_id, member_id, member_name, warnings, now),
     )
-    return RemovalCard(cursor.lastrowid or 0, chat_id, member_id, member_name, warnings, "pending")
+    return RemovalCard(new_id, chat_id, member_id, member_name, warnings, "pending")
 
 
 async def card(conn: aiosqlite.Connection, card_id: int) -> RemovalCard | None:

@@ -30,7 +30,7 @@ from relaybot.domain.intents import (
     Unreadable,
 )
 from relaybot.domain.signup import Keyboard
-from relaybot.storage.db import fetch_one
+from relaybot.storage.db import fetch_one, insert, is_postgres
 
 __all__ = ["Priority", "Row", "enqueue"]  # Priority: its home is relaybot.domain.intents
 
@@ -233,12 +233,13 @@ async def enqueue(conn: aiosqlite.Connection, intent: Intent, now: float) -> int
     merged = await _merge(conn, intent, action, incident, followup, body)
     if merged is not None:
         return merged
-    cursor = await conn.execute(
+    new_id = await insert(
+        conn,
         "INSERT INTO outbox (chat_id, priority, action, incident, followup, payload, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (intent.chat_id, int(intent.priority), action, incident, followup, body, now),
     )
-    return cursor.lastrowid or 0
+    return new_id
 
 
 async def _merge(
@@ -253,7 +254,7 @@ async def _merge(
         found = await fetch_one(
             conn,
             "SELECT id FROM outbox WHERE status = 'pending' AND chat_id = ? AND action = ?"
-            " AND incident = ? AND followup IS ? LIMIT 1",
+            " AND incident = ? AND followup IS NOT DISTINCT FROM ? LIMIT 1",
             (intent.chat_id, action, incident, followup),
         )
     elif isinstance(intent, EditMessage) and intent.message_id:
@@ -268,8 +269,9 @@ async def _merge(
     if found is None:
         return None
     await conn.execute(
-        "UPDATE outbox SET payload = ?, priority = MIN(priority, ?) WHERE id = ?",
-        (body, int(intent.priority), found[0]),
+        "UPDATE outbox SET payload = ?,"
+        " priority = CASE WHEN priority < ? THEN priority ELSE ? END WHERE id = ?",
+        (body, int(intent.priority), int(intent.priority), found[0]),
     )
     return int(found[0])
 
@@ -381,15 +383,24 @@ async def next_due_at(conn: aiosqlite.Connection, busy: Collection[int] = ()) ->
     return _take(found, float("-inf"), set(busy), [], 0, None)
 
 
+_CLAIM = (
+    "UPDATE outbox SET status = 'sending' WHERE status = 'pending'"
+    " AND id IN (SELECT value FROM json_each(?)) RETURNING id"
+)
+# PostgreSQL: rows another transaction holds are skipped, not waited for (and not claimed)
+_CLAIM_POSTGRES = (
+    "UPDATE outbox SET status = 'sending' WHERE id IN (SELECT id FROM outbox"
+    " WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))"
+    " FOR UPDATE SKIP LOCKED) RETURNING id"
+)
+
+
 async def mark_all_sending(conn: aiosqlite.Connection, row_ids: Sequence[int]) -> set[int]:
     """The rows' calls are about to be made: after a crash they count as in flight. One
     statement for all (one write, atomic on its own). Returns the ids of the rows that were
     still waiting (the others were merged, failed or moved meanwhile)."""
-    rows = await conn.execute_fetchall(
-        "UPDATE outbox SET status = 'sending' WHERE status = 'pending'"
-        " AND id IN (SELECT value FROM json_each(?)) RETURNING id",
-        (json.dumps(list(row_ids)),),
-    )
+    sql = _CLAIM_POSTGRES if is_postgres(conn) else _CLAIM
+    rows = await conn.execute_fetchall(sql, (json.dumps(list(row_ids)),))
     return {int(row[0]) for row in rows}
 
 
@@ -421,6 +432,14 @@ async def wake_postponed(conn: aiosqlite.Connection, now: float, errors: Collect
         (now, now, *errors),
     )
     return cursor.rowcount
+
+
+async def unfinished(conn: aiosqlite.Connection) -> int:
+    """Rows waiting or in flight (a take-over catches them up)."""
+    row = await fetch_one(
+        conn, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')"
+    )
+    return int(row[0]) if row else 0
 
 
 async def pending(conn: aiosqlite.Connection) -> int:
@@ -519,7 +538,7 @@ async def pending_like(conn: aiosqlite.Connection, intent: Intent) -> int:
     row = await fetch_one(
         conn,
         "SELECT COUNT(*) FROM outbox WHERE incident = ? AND chat_id = ? AND action = ?"
-        " AND status = 'pending' AND priority <= ? AND followup IS ?",
+        " AND status = 'pending' AND priority <= ? AND followup IS NOT DISTINCT FROM ?",
         (incident, intent.chat_id, action, int(intent.priority), followup),
     )
     return int(row[0]) if row else 0

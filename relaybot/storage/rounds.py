@@ -6,6 +6,7 @@ from __future__ import annotations
 import aiosqlite
 
 from relaybot.domain.rounds import Round
+from relaybot.storage.db import insert
 
 _COLUMNS = (
     "id, chat_id, starter_id, starter_name, started_at, planned_at, ended_at, note, meeting,"
@@ -72,13 +73,12 @@ async def create(
     note: str = "",
     meeting: str = "",
 ) -> int:
-    cursor = await conn.execute(
+    return await insert(
+        conn,
         "INSERT INTO rounds (chat_id, starter_id, starter_name, started_at, planned_at, note,"
-        " meeting, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " meeting, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (chat_id, starter_id, starter, started_at, planned_at, note, meeting, now),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 async def toggle_walker(

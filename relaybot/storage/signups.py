@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from relaybot.domain.signup import Answers, Status, Step
-from relaybot.storage.db import fetch_one
+from relaybot.storage.db import fetch_one, insert
 
 _COLUMNS = (
     "id, user_id, status, step, answers, started_at, expires_at, submitted_at, slug,"
@@ -88,12 +88,13 @@ async def of_user(conn: aiosqlite.Connection, user_id: int) -> list[SignUp]:
 
 
 async def create(conn: aiosqlite.Connection, user_id: int, now: float, expires_at: float) -> SignUp:
-    cursor = await conn.execute(
+    new_id = await insert(
+        conn,
         "INSERT INTO signups (user_id, status, step, started_at, expires_at)"
-        " VALUES (?, 'asking', 'age', ?, ?)",
+        " VALUES (?, 'asking', 'age', ?, ?) RETURNING id",
         (user_id, now, expires_at),
     )
-    created = await get(conn, cursor.lastrowid or 0)
+    created = await get(conn, new_id)
     assert created is not None
     return created
 

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import signal
-import sqlite3
+import socket
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -19,7 +19,6 @@ import structlog
 from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
-from telegram.request import HTTPXRequest
 
 from relaybot.domain.network import Network
 from relaybot.domain.patterns import load_patterns
@@ -29,9 +28,12 @@ from relaybot.network_file import load_network
 from relaybot.service import Context, UseCases
 from relaybot.service.delivery import Delivery
 from relaybot.settings import Settings, require_token
+from relaybot.storage import engine
 from relaybot.storage.db import Database, StorageError
 from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_failed, mark_stopped
 from relaybot.storage.lock import ProcessLock
+from relaybot.storage.postgres import is_url
+from relaybot.telegram import standby
 from relaybot.telegram.bot import RelayBot
 from relaybot.telegram.faults import wait_of
 from relaybot.telegram.handlers import CONTEXT_TYPES, bot_commands, register
@@ -46,6 +48,7 @@ from relaybot.telegram.inbox import (
 from relaybot.telegram.port import BotPort
 from relaybot.telegram.ratelimit import WindowRateLimiter
 from relaybot.telegram.sender import Sender
+from relaybot.telegram.standby import FencedRequest
 from relaybot.telegram.worker import Worker
 
 log = structlog.get_logger("relaybot.app")
@@ -145,7 +148,7 @@ class RelayApplication(Application):  # type: ignore[type-arg]
         log.error("update_set_aside", update_id=update.update_id, kind=kind, error=error)
         try:
             await queue.set_aside(update.update_id, kind, error)
-        except sqlite3.Error as problem:  # it stays stored: handled again after a restart
+        except engine.ERRORS as problem:  # it stays stored: handled again after a restart
             log.warning("inbox_write_failed", error=type(problem).__name__)
         self._note("set_aside", update, failure, at=time.time(), count=self.set_aside)
 
@@ -196,6 +199,8 @@ class Runtime:
     heartbeat: Path | None = None  # a file touched every 30 s, for `relaybot health`
     poller: Poller | None = None
     raw: RawUpdates | None = None  # getUpdates' request object: it hands on the answer's bytes
+    request: FencedRequest | None = None  # every other call's
+    lease: int | None = None  # PostgreSQL: the generation of the lease held (active)
     mode: str = "polling"  # or "webhook"
     checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set: `run` stops
@@ -218,7 +223,7 @@ class Runtime:
                 self._expire, EXPIRY_INTERVAL, first=1.0, name="expire"
             )
             if self.heartbeat is not None:
-                beat(self.heartbeat)  # `relaybot health` says "ok" from the first moment
+                beat(self.heartbeat, notes=self._notes())  # `health` says "ok" at once
                 self.app.job_queue.run_repeating(
                     self._beat, BEAT_SECONDS, first=BEAT_SECONDS, name="heartbeat"
                 )
@@ -263,12 +268,22 @@ class Runtime:
     async def _beat(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Touch the heartbeat only while the outbox worker is alive."""
         if self.heartbeat is not None and self.worker.alive:
-            beat(self.heartbeat, notes=self.app.trouble)
+            beat(self.heartbeat, notes=self._notes())
 
     def _note_trouble(self) -> None:
         """An update keeps failing, or was set aside: `relaybot health` hears it now."""
         if self.heartbeat is not None and self.worker.alive:
-            beat(self.heartbeat, notes=self.app.trouble)
+            beat(self.heartbeat, notes=self._notes())
+
+    def _notes(self) -> dict[str, object]:
+        lease = {} if self.lease is None else {"lease": self.lease}
+        return {**self.app.trouble, **lease}
+
+    def fence(self, check: Callable[[], None]) -> None:
+        """Every request to Telegram asks `check` first (PostgreSQL: the lease still held)."""
+        for request in (self.request, self.raw):
+            if request is not None:
+                request.fence = check
 
     async def _watch(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop when the database file was removed or replaced under the bot."""
@@ -365,17 +380,21 @@ async def build(
 ) -> Runtime:
     token = require_token(settings)
     network = network or load_network(settings.network_file)
-    lock = ProcessLock(Path(settings.database)).acquire()
+    where = engine.target(settings.database, settings.database_url)
+    # SQLite: one process per file (PostgreSQL: the lease decides which process is active)
+    lock = None if is_url(where) else ProcessLock(Path(settings.database)).acquire()
     try:
-        db = await Database(settings.database).open()
+        db = await engine.database(where).open()
     except BaseException:
-        lock.release()
+        if lock is not None:
+            lock.release()
         raise
     try:
         return await _build(settings, network, token, db, lock, clock)
     except BaseException:
         await db.close()  # its worker thread would otherwise keep the process from exiting
-        lock.release()
+        if lock is not None:
+            lock.release()
         raise
 
 
@@ -384,7 +403,7 @@ async def _build(
     network: Network,
     token: str,
     db: Database,
-    lock: ProcessLock,
+    lock: ProcessLock | None,
     clock: Callable[[], float],
 ) -> Runtime:
     # the operator's files (patterns, rules, blocklist) sit with the network file
@@ -413,7 +432,7 @@ async def _build(
     limiter = WindowRateLimiter()
     # a slow but working Telegram must not look like a failure (a time-out on a send leaves
     # its outcome unknown and may end in a duplicate)
-    request = HTTPXRequest(
+    request = FencedRequest(
         connection_pool_size=CONNECTION_POOL,
         read_timeout=READ_TIMEOUT,
         write_timeout=READ_TIMEOUT,
@@ -449,7 +468,7 @@ async def _build(
         limiter=limiter,
         wakeup=outbox_waiting,
     )
-    return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw)
+    return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw, request=request)
 
 
 def own_file(path: Path) -> Path | None:
@@ -481,11 +500,38 @@ def run(settings: Settings) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    runtime = await build(settings)
-    runtime.heartbeat = Path(settings.database).parent / "heartbeat"
+    heartbeat = Path(settings.database).parent / "heartbeat"
+    stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, runtime.stopping.set)
+        loop.add_signal_handler(sig, stopping.set)
+    held = None
+    if settings.database_url is not None:  # PostgreSQL: active only with the lease
+        url = settings.database_url.get_secret_value()
+        held = await standby.wait_for_lease(url, settings.failover_s, heartbeat, stopping)
+        if held is None:
+            mark_stopped(heartbeat)
+            return
+    else:
+        log.info("role", role="active", engine="sqlite")
+    try:
+        runtime = await build(settings)
+    except BaseException:
+        if held is not None:
+            await standby.release(held[0])
+        raise
+    runtime.heartbeat, runtime.stopping = heartbeat, stopping
+    keeping = None
+    if held is not None:
+        lease, taken = held
+        runtime.lease = taken.generation
+        runtime.fence(standby.fence(lease))
+        keeping = asyncio.ensure_future(standby.keep(lease))
+        if taken.took_over:
+            caught_up = await runtime.delivery.announce_takeover(
+                socket.gethostname(), taken.taken_at
+            )
+            log.info("took_over", generation=taken.generation, caught_up=caught_up)
     try:
         if settings.webhook_url:
             runtime.mode = "webhook"
@@ -497,5 +543,8 @@ async def _serve(settings: Settings) -> None:
         log.info("bot_stopping")
     finally:
         await runtime.stop()
+        if held is not None and keeping is not None:
+            keeping.cancel()
+            await standby.release(held[0])
     if runtime.failure is not None:
         raise DatabaseLost(runtime.failure)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -22,11 +21,11 @@ from typing import Any
 import structlog
 from telegram import Bot, Update
 from telegram.error import Conflict, TelegramError, TimedOut
-from telegram.request import HTTPXRequest
 
-from relaybot.storage import inbox
+from relaybot.storage import engine, inbox
 from relaybot.storage.db import Database
 from relaybot.telegram.faults import Fault, fault_of
+from relaybot.telegram.standby import FencedRequest
 
 log = structlog.get_logger("relaybot.inbox")
 
@@ -40,12 +39,12 @@ CONFLICT_REMINDER = 600.0  # seconds between the lines saying another process st
 def passing(error: BaseException) -> bool:
     """A fault that goes away by itself: a locked or full database, or what Telegram's answer
     means as passing or to wait for (see faults.py; a 400 is none of these)."""
-    if isinstance(error, sqlite3.OperationalError):
+    if isinstance(error, engine.PASSING):
         return True
     return isinstance(error, TelegramError) and fault_of(error) is not Fault.PERMANENT
 
 
-class RawUpdates(HTTPXRequest):
+class RawUpdates(FencedRequest):
     """The request object of getUpdates (PTB's public `BaseRequest` interface). It hands the
     answer's bytes to `on_answer` as they arrive, before PTB decodes them, and lets the write
     that starts there reach the database thread first."""
@@ -123,7 +122,7 @@ class InboxQueue(asyncio.Queue[object]):
     async def _forget(self, checkpoint: bool = False) -> None:
         try:
             await self.flush(checkpoint)
-        except sqlite3.Error as error:  # they stay listed, and go with the next write
+        except engine.ERRORS as error:  # they stay listed, and go with the next write
             log.warning("inbox_write_failed", error=type(error).__name__)
 
     def drop_answer(self) -> None:
@@ -281,7 +280,7 @@ class Poller:
                 continue
             try:
                 await self.queue.put_fetched(updates)
-            except sqlite3.Error as error:  # not stored: not confirmed, Telegram sends it again
+            except engine.ERRORS as error:  # not stored: not confirmed, Telegram sends it again
                 delay = min(RETRY_CAP, max(0.25, delay * 2))
                 log.warning("inbox_write_failed", error=type(error).__name__, delay=delay)
                 continue

@@ -16,6 +16,7 @@ from relaybot.sandbox.emulator.params import Params
 from relaybot.sandbox.emulator.records import Message
 from relaybot.sandbox.emulator.server import Api
 from relaybot.sandbox.stage import Stage, open_stage
+from relaybot.storage.copy import tables
 from tests import bot_api_contract
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +61,20 @@ def requests_as_telegram_takes_them(monkeypatch: pytest.MonkeyPatch) -> Iterator
     assert not problems, "requests Telegram's client would never send:\n" + "\n".join(problems)
 
 
+@pytest.fixture(autouse=True)
+async def on_each_engine(
+    engine_name: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every end-to-end test runs on SQLite and again on PostgreSQL: for the second, the bot
+    (in this process or a `relaybot run` beside it) is given a fresh PostgreSQL database by
+    RELAYBOT_DATABASE_URL, as an operator would."""
+    if engine_name == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        monkeypatch.setenv("RELAYBOT_DATABASE_URL", await server.fresh())
+    else:
+        monkeypatch.delenv("RELAYBOT_DATABASE_URL", raising=False)
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -72,6 +87,30 @@ async def stage(tmp_path: Path, clock: Clock) -> AsyncIterator[Stage]:
         yield opened
     finally:
         await opened.close()
+
+
+async def stored(stage: Stage) -> bytes:
+    """What the database holds right now. SQLite: its file and -wal and -shm, as on disk
+    (erased means gone from the file). PostgreSQL: every row of every table (erased means
+    gone from the rows; old pages are the database operator's, see docs/design.md)."""
+    db = stage.runtime.db
+    if isinstance(db.path, Path):
+        sides = (db.path, db.path.with_name(db.path.name + "-wal"),
+                 db.path.with_name(db.path.name + "-shm"))  # fmt: skip
+        return b"".join(side.read_bytes() for side in sides if side.exists())
+    async with db.reading() as conn:
+        rows = [
+            repr(tuple(row))
+            for table in await tables(conn)
+            for row in await conn.execute_fetchall(f"SELECT * FROM {table}")
+        ]
+    return "\n".join(rows).encode()
+
+
+async def rows(stage: Stage, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    """A query's rows, read beside the running bot (either engine)."""
+    async with stage.runtime.db.reading() as conn:
+        return [tuple(row) for row in await conn.execute_fetchall(sql, args)]
 
 
 def contents(stage: Stage, chat_id: int) -> list[str]:
@@ -112,8 +151,12 @@ async def tag(
 
 def run_env(database: Path, network: Path = EXAMPLE, **extra: str) -> dict[str, str]:
     """The environment for a `relaybot run` subprocess: this one's, without RELAYBOT_ settings
-    of its own, plus the given ones."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAYBOT_")}
+    of its own but the test's database URL (PostgreSQL), plus the given ones."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("RELAYBOT_") or k == "RELAYBOT_DATABASE_URL"
+    }
     env.update(RELAYBOT_NETWORK_FILE=str(network), RELAYBOT_DATABASE=str(database), **extra)
     return env
 

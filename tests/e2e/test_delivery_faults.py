@@ -149,6 +149,7 @@ async def town(tmp_path: Path) -> AsyncIterator[Town]:
         await opened.close()
 
 
+@pytest.mark.sqlite_only  # the town's process on its SQLite file; on PostgreSQL: test_failover.py
 @pytest.mark.parametrize("after", [5, 18])
 async def test_sigkill_mid_fan_out_doubles_at_most_what_was_in_flight(
     town: Town, after: int
@@ -168,6 +169,7 @@ async def test_sigkill_mid_fan_out_doubles_at_most_what_was_in_flight(
     assert duplicates <= 4 and most <= 2, (duplicates, most)
 
 
+@pytest.mark.sqlite_only  # the town's process on its SQLite file; on PostgreSQL: test_failover.py
 async def test_sigterm_mid_fan_out_sends_nothing_twice(town: Town) -> None:
     """SIGTERM while 4 alerts are in flight: the bot lets them be answered and recorded, exits
     cleanly, and after a restart every chat has exactly one alert."""
@@ -182,6 +184,7 @@ async def test_sigterm_mid_fan_out_sends_nothing_twice(town: Town) -> None:
     assert town.duplicates() == (0, 1)
 
 
+@pytest.mark.sqlite_only  # the town's process on its SQLite file; on PostgreSQL: test_failover.py
 async def test_the_database_locked_for_12_s_while_a_regie_arrives(town: Town) -> None:
     """Another program holds the database's write lock for 12 s; a /regie sent meanwhile is
     not lost: it is relayed once, when the lock is gone, to every chat."""
@@ -199,6 +202,7 @@ async def test_the_database_locked_for_12_s_while_a_regie_arrives(town: Town) ->
     assert town.duplicates() == (0, 1)
 
 
+@pytest.mark.sqlite_only  # the town's process on its SQLite file; on PostgreSQL: test_failover.py
 async def test_sigkill_while_a_handler_waits_on_telegram_the_regie_is_relayed_after_restart(
     town: Town,
 ) -> None:
@@ -217,6 +221,7 @@ async def test_sigkill_while_a_handler_waits_on_telegram_the_regie_is_relayed_af
     assert town.duplicates() == (0, 1)
 
 
+@pytest.mark.sqlite_only  # the town's process on its SQLite file; on PostgreSQL: test_failover.py
 async def test_a_second_process_on_the_database_refuses_and_a_crash_leaves_no_stale_lock(
     town: Town,
 ) -> None:

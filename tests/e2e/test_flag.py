@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from relaybot.sandbox.stage import Stage
+from relaybot.storage import counters
 from tests.e2e.conftest import Clock, alerts, contents, tag
 
 HOLDERS = ["goor-oost", "regie", "goor-centrum", "goor-noord", "goor-zuid", "markelo-zuid"]
@@ -78,11 +79,8 @@ async def test_later_reports_change_nothing_and_are_answered(stage: Stage) -> No
     assert len(stage.emu.calls_to("editMessageText")) == calls_before
     for slug in HOLDERS:
         assert len(notices(stage, stage.chats[slug])) == 1, slug
-    async with (
-        stage.runtime.db.reading() as conn,
-        conn.execute("SELECT SUM(n) FROM counters WHERE metric = 'duplicates_prevented'") as cursor,
-    ):
-        assert (await cursor.fetchone())[0] == 2
+    async with stage.runtime.db.reading() as conn:
+        assert await counters.counter_total(conn, "duplicates_prevented") == 2
 
 
 async def test_two_reports_at_the_same_moment_have_one_winner(stage: Stage) -> None:

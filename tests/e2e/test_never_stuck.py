@@ -4,7 +4,6 @@ and the updates behind it are handled; `relaybot health` says so (spec section 1
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,9 +11,10 @@ import pytest
 
 from relaybot.sandbox.stage import Stage, open_stage
 from relaybot.settings import load_settings
+from relaybot.storage import engine
 from relaybot.storage.heartbeat import OK, heartbeat_path, read_health
 from relaybot.telegram.app import build
-from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, last_raw_update, tag
+from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, last_raw_update, rows, tag
 
 RETRY_S = 3  # RELAYBOT_UPDATE_RETRY_S in these tests
 FOREVER = 10**6  # a fault that does not go away
@@ -26,7 +26,7 @@ async def stage(
 ) -> AsyncIterator[Stage]:
     monkeypatch.setenv("RELAYBOT_UPDATE_RETRY_S", str(RETRY_S))
     opened = await open_stage(EXAMPLE, tmp_path / "relaybot.sqlite3", clock=clock)
-    opened.runtime.heartbeat = heartbeat_path(opened.runtime.db.path)
+    opened.runtime.heartbeat = heartbeat_path(tmp_path / "relaybot.sqlite3")
     try:
         yield opened
     finally:
@@ -65,20 +65,21 @@ async def test_replayed_press_after_a_restart_holds_nothing_up(stage: Stage) -> 
     await tag(stage, "goor-oost", "Inbreker op het dak")
     copy = alerts(stage, stage.chats["goor-noord"], 1)[0]
     old = stage.runtime
-    database = old.db.path
     await old.stop()
     stage.emu.press(copy.chat_id, copy.message_id, stage.co_admins["goor-noord"], data="112:1")
     press = last_raw_update(stage)
-    with sqlite3.connect(database) as conn:  # what a crash after storing it leaves behind
-        conn.execute(
+    db = await engine.database(old.db.path).open()  # what a crash after storing it leaves
+    async with db.statements() as conn:
+        await conn.execute(
             "INSERT INTO inbox (update_id, body, received_at) VALUES (?, ?, 0)",
             (press["update_id"], json.dumps(press)),
         )
+    await db.close()
     stage.emu.callback_answer_s = 0.0
     settings = load_settings(
         token=stage.emu.token,
         api_base_url=stage.emu.base_url,
-        database=database,
+        database=stage.database,
         network_file=stage.network.source_path,
     )
     stage.adopt(await build(settings, stage.network, clock=old.ctx.clock))
@@ -96,7 +97,7 @@ async def test_update_failing_too_long_is_set_aside(stage: Stage) -> None:
     await tag(stage, "goor-oost", "Inbreker op het dak")  # waits while it is retried
     await tag(stage, "markelo-zuid", "Rookontwikkeling bij de kerk")
     assert relayed(stage) == ["Rookontwikkeling bij de kerk"]
-    health = read_health(heartbeat_path(stage.runtime.db.path))
+    health = read_health(stage.runtime.heartbeat)
     assert health.code != OK
     assert "set aside" in health.line and "message" in health.line
 
@@ -110,8 +111,6 @@ async def test_permanent_error_sets_aside_at_once(stage: Stage) -> None:
     await tag(stage, "goor-oost", "Inbreker op het dak")
     await tag(stage, "markelo-zuid", "Rookontwikkeling bij de kerk")
     assert relayed(stage) == ["Rookontwikkeling bij de kerk"]
-    with sqlite3.connect(stage.runtime.db.path) as conn:
-        (kept,) = conn.execute("SELECT COUNT(*) FROM inbox_set_aside").fetchone()
-    assert kept == 1
-    health = read_health(heartbeat_path(stage.runtime.db.path))
+    assert await rows(stage, "SELECT COUNT(*) FROM inbox_set_aside") == [(1,)]
+    health = read_health(stage.runtime.heartbeat)
     assert health.code != OK and "set aside" in health.line

@@ -6,22 +6,14 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
+
 from relaybot.sandbox.stage import Stage, open_stage
-from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, tag
+from tests.e2e.conftest import EXAMPLE, Clock, alerts, contents, stored, tag
 
 DAY = 86400.0
 SIGHTING = "Blauwe-Opel-Astra-kenteken-ZX-990-Q"  # invented
 NOTE = "Notitie-beheerder-Hoogstraat-Testwaarde"
-
-
-def on_disk(stage: Stage) -> bytes:
-    """The database file and its -wal and -shm, as they are on disk right now."""
-    path = Path(stage.runtime.db.path)
-    found = b""
-    for side in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if side.exists():
-            found += side.read_bytes()
-    return found
 
 
 def modes(path: Path) -> dict[str, int]:
@@ -49,13 +41,13 @@ async def test_a_resolved_incident_is_erased_from_the_file_after_retention_days(
     )
     await stage.settle()
     await stage.runtime.db.checkpoint()
-    assert SIGHTING.encode() in on_disk(stage)
+    assert SIGHTING.encode() in await stored(stage)
     clock.advance(89 * DAY)
     await stage.runtime.cases.lifecycle.housekeeping()
-    assert SIGHTING.encode() in on_disk(stage)  # not yet
+    assert SIGHTING.encode() in await stored(stage)  # not yet
     clock.advance(2 * DAY)
     await stage.runtime.cases.lifecycle.housekeeping()
-    data = on_disk(stage)
+    data = await stored(stage)
     for private in (SIGHTING, NOTE, "Vastgezet-door-politie", stage.contacts[0].full_name):
         assert private.encode() not in data, private
     async with stage.runtime.db.reading() as conn:
@@ -72,7 +64,7 @@ async def test_a_retracted_false_alarm_is_erased_at_once(stage: Stage) -> None:
     once, not after retention_days."""
     await tag(stage, "goor-oost", SIGHTING, note=NOTE)
     await stage.runtime.db.checkpoint()
-    assert SIGHTING.encode() in on_disk(stage)
+    assert SIGHTING.encode() in await stored(stage)
     chat = stage.chats["goor-oost"]
     original = stage.emu.messages(chat)[0]
     stage.emu.post(chat, stage.co_admins["goor-oost"], "/intrekken", reply_to=original.message_id)
@@ -81,10 +73,11 @@ async def test_a_retracted_false_alarm_is_erased_at_once(stage: Stage) -> None:
         not alerts(stage, stage.regie, 1)
         or stage.emu.message(stage.regie, alerts(stage, stage.regie, 1)[0].message_id).deleted
     )
-    data = on_disk(stage)
+    data = await stored(stage)
     assert SIGHTING.encode() not in data and NOTE.encode() not in data
 
 
+@pytest.mark.sqlite_only  # the file's mode
 async def test_the_database_is_readable_by_its_owner_alone(tmp_path: Path) -> None:
     """The running bot creates its database folder 0700 and the file (and its WAL) 0600."""
     stage = await open_stage(EXAMPLE, tmp_path / "data" / "relaybot.sqlite3")

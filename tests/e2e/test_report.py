@@ -10,6 +10,7 @@ from datetime import datetime
 from relaybot.reports import make_report, render
 from relaybot.reports.formats import COLUMNS
 from relaybot.sandbox.stage import SHARE_CONTACT, Stage
+from relaybot.storage.copy import sqlite_snapshot
 from tests.e2e.conftest import Clock, alerts, tag
 
 MINUTE = 60.0
@@ -129,7 +130,8 @@ async def test_report_columns_match_the_evening(stage: Stage, clock: Clock) -> N
     assert unlinked  # the example has neighbourhoods without a chat: they show as inactive
     expected = await play_evening(stage, clock)
     today = datetime.fromtimestamp(clock(), stage.network.timezone).date()
-    made = make_report(stage.network, stage.runtime.db.path, until=today, now=clock())
+    async with sqlite_snapshot(stage.runtime.db) as path:  # PostgreSQL: a copy in a file
+        made = make_report(stage.network, path, until=today, now=clock())
     table = list(csv.DictReader(io.StringIO(render(made, "csv", "en"))))
     assert list(table[0]) == list(COLUMNS)
     hoods = stage.network.neighbourhoods

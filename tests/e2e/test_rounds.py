@@ -3,13 +3,13 @@ end, a planned round with its reminder, and the rounds in the report."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from relaybot.reports import make_report, render
 from relaybot.sandbox.emulator.records import Message
 from relaybot.sandbox.stage import Stage
-from tests.e2e.conftest import Clock, contents
+from relaybot.storage.copy import sqlite_snapshot
+from tests.e2e.conftest import Clock, contents, rows
 
 MINUTE = 60.0
 
@@ -27,16 +27,13 @@ def labels(message: Message) -> list[str]:
     return [text for row in message.buttons for text, _data in row]
 
 
-def stored_rounds(stage: Stage) -> list[tuple[object, ...]]:
-    with sqlite3.connect(stage.runtime.db.path) as conn:
-        return conn.execute(
-            "SELECT walkers, starter_name, note, ended_at - started_at FROM rounds"
-        ).fetchall()
+async def stored_rounds(stage: Stage) -> list[tuple[object, ...]]:
+    sql = "SELECT walkers, starter_name, note, ended_at - started_at FROM rounds"
+    return await rows(stage, sql)
 
 
-def stored_walkers(stage: Stage) -> int:
-    with sqlite3.connect(stage.runtime.db.path) as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM round_walkers").fetchone()[0])
+async def stored_walkers(stage: Stage) -> int:
+    return int((await rows(stage, "SELECT COUNT(*) FROM round_walkers"))[0][0])
 
 
 async def test_a_round_with_two_walkers_from_start_to_end_is_in_the_report(
@@ -76,11 +73,12 @@ async def test_a_round_with_two_walkers_from_start_to_end_is_in_the_report(
     assert "2 lopers" in walked
     assert starter.full_name not in walked and neighbour.full_name not in walked
     assert cards(stage, chat)[-1].buttons == []
-    assert stored_rounds(stage) == [(2, "", "Laaressingel en Markeloseweg", 95 * MINUTE)]
-    assert stored_walkers(stage) == 0
+    assert await stored_rounds(stage) == [(2, "", "Laaressingel en Markeloseweg", 95 * MINUTE)]
+    assert await stored_walkers(stage) == 0
 
     today = datetime.fromtimestamp(clock(), stage.network.timezone).date()
-    report = make_report(stage.network, stage.runtime.db.path, until=today, now=clock())
+    async with sqlite_snapshot(stage.runtime.db) as path:  # PostgreSQL: a copy in a file
+        report = make_report(stage.network, path, until=today, now=clock())
     oost = next(row for row in report.rows if row.slug == "goor-oost")
     assert oost.rounds == 1 and not oost.vests_idle
     month = datetime.fromtimestamp(clock(), stage.network.timezone).strftime("%Y-%m")
@@ -173,7 +171,7 @@ async def test_a_planned_round_reminds_an_hour_before_and_ends_by_itself(
     await stage.settle()
     ended = cards(stage, chat)[-1].content or ""
     assert "21:00–01:00 · 1 loper (vanzelf beëindigd)" in ended
-    assert stored_rounds(stage) == [(1, "", "", 4 * 3600.0)]
+    assert await stored_rounds(stage) == [(1, "", "", 4 * 3600.0)]
 
 
 async def test_a_planned_round_nobody_joins_does_not_take_place(stage: Stage, clock: Clock) -> None:
@@ -193,4 +191,4 @@ async def test_a_planned_round_nobody_joins_does_not_take_place(stage: Stage, cl
     said = contents(stage, chat)
     assert any("pas 0 lopers aangemeld" in line for line in said)
     assert "gaat niet door: niemand meldde zich aan" in (cards(stage, chat)[-1].content or "")
-    assert stored_rounds(stage) == []
+    assert await stored_rounds(stage) == []

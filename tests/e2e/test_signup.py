@@ -3,7 +3,6 @@ the regiegroep decides on the card, and the resident joins by join request."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from structlog.testing import capture_logs
 from relaybot.sandbox.emulator.records import Message, User
 from relaybot.sandbox.stage import SHARE_CONTACT, Stage, open_stage
 
-from .conftest import EXAMPLE, Clock, contents
+from .conftest import EXAMPLE, Clock, contents, rows, stored
 
 NAME = ("Jorien", "Brinkhuis")
 PHONE = "+31612340001"
@@ -66,24 +65,17 @@ def invite_link(stage: Stage, user: User) -> str:
     return link
 
 
-def database_bytes(stage: Stage) -> bytes:
-    path = Path(stage.runtime.db.path)
-    wal = path.with_name(path.name + "-wal")
-    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+async def signup_rows(stage: Stage) -> list[tuple]:
+    return await rows(stage, "SELECT id, status, step FROM signups ORDER BY id")
 
 
-def signup_rows(stage: Stage) -> list[tuple]:
-    with sqlite3.connect(f"file:{stage.runtime.db.path}?mode=ro", uri=True) as conn:
-        return conn.execute("SELECT id, status, step FROM signups ORDER BY id").fetchall()
-
-
-def counters(stage: Stage) -> dict[tuple[str, str], int]:
-    with sqlite3.connect(f"file:{stage.runtime.db.path}?mode=ro", uri=True) as conn:
-        rows = conn.execute(
-            "SELECT place, metric, SUM(n) FROM counters WHERE metric IN ('signups', 'admitted')"
-            " GROUP BY place, metric"
-        ).fetchall()
-    return {(place, metric): n for place, metric, n in rows}
+async def counters(stage: Stage) -> dict[tuple[str, str], int]:
+    found = await rows(
+        stage,
+        "SELECT place, metric, SUM(n) FROM counters WHERE metric IN ('signups', 'admitted')"
+        " GROUP BY place, metric",
+    )
+    return {(place, metric): n for place, metric, n in found}
 
 
 @pytest.fixture
@@ -135,7 +127,7 @@ async def test_admitted_and_joined_through_a_join_request(stage: Stage, jorien: 
     assert stage.emu.chat(group).is_member(jorien.id)
     assert "Welkom in Goor Noord" in stage.private(jorien)[-1]
     assert "lid geworden" in (card(stage).content or "")
-    assert counters(stage) == {("goor-noord", "signups"): 1, ("goor-noord", "admitted"): 1}
+    assert await counters(stage) == {("goor-noord", "signups"): 1, ("goor-noord", "admitted"): 1}
 
     for slug, chat_id in stage.chats.items():
         if slug in ("regie", "coordinators"):
@@ -197,8 +189,8 @@ async def test_a_resident_who_blocks_the_bot_is_no_broken_group(stage: Stage, jo
     ]
     assert refused and refused[-1].result_or_error["error_code"] == 403
     assert not any("kan niet meer posten" in said for said in contents(stage, stage.regie))
-    assert signup_rows(stage) == []
-    assert b"Jorien Brinkhuis" not in database_bytes(stage)
+    assert await signup_rows(stage) == []
+    assert b"Jorien Brinkhuis" not in await stored(stage)
     stage.emu.block_bot(jorien, blocked=False)
     await stage.tell(jorien, "/aanmelden")
     assert "18 jaar of ouder" in stage.private(jorien)[-1]
@@ -238,7 +230,7 @@ async def test_matched_card_can_still_go_to_another_neighbourhood(
     await press(stage, "Goor")
     await press(stage, "Goor Oost")
     assert "Toegelaten tot Goor Oost (Goor)" in (card(stage).content or "")
-    assert counters(stage)[("goor-oost", "admitted")] == 1
+    assert (await counters(stage))[("goor-oost", "admitted")] == 1
 
 
 async def test_ambiguous_street_offers_the_neighbourhoods(stage: Stage, jorien: User) -> None:
@@ -258,7 +250,7 @@ async def test_nee_ends_politely_and_keeps_nothing(stage: Stage, jorien: User) -
     await stage.tell(jorien, "/aanmelden", "Nee")
     assert "Dank u voor uw belangstelling" in stage.private(jorien)[-1]
     assert stage.emu.keyboard(jorien) == []
-    assert signup_rows(stage) == []
+    assert await signup_rows(stage) == []
     assert cards(stage) == []
 
 
@@ -349,7 +341,7 @@ async def test_expiry_after_thirty_minutes_survives_a_restart(
     await stage.tell(jorien, "Akkoord")
     told = stage.private(jorien)[before:]
     assert sum("30 minuten geen antwoord" in text for text in told) == 1, told
-    assert signup_rows(stage) == []
+    assert await signup_rows(stage) == []
     assert cards(stage) == []
 
 
@@ -364,8 +356,8 @@ async def test_expired_conversations_are_ended_by_the_clock(
     assert await use_case(stage).expire() == 1
     await stage.settle()
     assert "30 minuten geen antwoord" in stage.private(jorien)[-1]
-    assert signup_rows(stage) == []
-    assert b"Jorien Brinkhuis" not in database_bytes(stage)
+    assert await signup_rows(stage) == []
+    assert b"Jorien Brinkhuis" not in await stored(stage)
     await stage.tell(jorien, "/aanmelden")
     assert "18 jaar of ouder" in stage.private(jorien)[-1]
 
@@ -375,8 +367,8 @@ async def test_stop_ends_at_any_step(stage: Stage, jorien: User) -> None:
     await stage.tell(jorien, "/aanmelden", "Ja", "Jorien Brinkhuis", "/stop")
     assert "gestopt" in stage.private(jorien)[-1]
     assert stage.emu.keyboard(jorien) == []
-    assert signup_rows(stage) == []
-    assert b"Jorien Brinkhuis" not in database_bytes(stage)
+    assert await signup_rows(stage) == []
+    assert b"Jorien Brinkhuis" not in await stored(stage)
     await stage.tell(jorien, "/stop")
     assert "Er loopt geen aanmelding" in stage.private(jorien)[-1]
     await stage.tell(jorien, "hallo")
@@ -389,7 +381,7 @@ async def test_second_signup_while_pending_is_refused(stage: Stage, jorien: User
     await sign_up(stage, jorien)
     await stage.tell(jorien, "/aanmelden")
     assert "al een aanmelding: #1, in behandeling bij de regiegroep" in stage.private(jorien)[-1]
-    assert len(signup_rows(stage)) == 1
+    assert len(await signup_rows(stage)) == 1
     await stage.tell(jorien, "nog iets")
     assert "#1 is in behandeling" in stage.private(jorien)[-1]
     await press(stage, "Toelaten")
@@ -411,7 +403,7 @@ async def test_an_unused_invite_lets_a_new_signup_start_after_72_hours(
     clock.advance(2 * 3600)
     await stage.tell(jorien, "/aanmelden")
     assert "18 jaar of ouder" in stage.private(jorien)[-1]
-    assert [row[1] for row in signup_rows(stage)] == ["lapsed", "asking"]
+    assert [row[1] for row in await signup_rows(stage)] == ["lapsed", "asking"]
 
 
 async def test_no_invite_link_keeps_the_signup_waiting(stage: Stage, jorien: User) -> None:
@@ -428,10 +420,10 @@ async def test_no_invite_link_keeps_the_signup_waiting(stage: Stage, jorien: Use
     assert "kon geen uitnodiging maken" in (answer["text"] or "") and answer["show_alert"]
     assert labels(card(stage)) == ["Toelaten", "Andere buurt", "Afwijzen"]
     assert "toegelaten" not in stage.private(jorien)[-1]
-    assert ("goor-noord", "admitted") not in counters(stage)
+    assert ("goor-noord", "admitted") not in await counters(stage)
     await press(stage, "Toelaten")
     assert "Toegelaten tot Goor Noord" in (card(stage).content or "")
-    assert counters(stage)[("goor-noord", "admitted")] == 1
+    assert (await counters(stage))[("goor-noord", "admitted")] == 1
 
 
 async def test_neighbourhood_without_a_group_cannot_be_admitted_to(
@@ -444,7 +436,7 @@ async def test_neighbourhood_without_a_group_cannot_be_admitted_to(
     query = stage.emu.press(stage.regie, card(stage).message_id, stage.contacts[0], "Toelaten")
     await stage.settle()
     assert "heeft nog geen groep" in (stage.emu.callback_answers[query]["text"] or "")
-    assert signup_rows(stage)[0][1] == "pending"
+    assert (await signup_rows(stage))[0][1] == "pending"
     await press(stage, "Andere buurt")
     await press(stage, "Markelo")
     await press(stage, "Markelo Zuid")
@@ -461,7 +453,7 @@ async def test_forget_while_a_contact_person_presses(stage: Stage, jorien: User)
     assert "bestaat niet meer" in (stage.emu.callback_answers[query]["text"] or "")
     assert stage.emu.calls_to("createChatInviteLink") == []
     assert "gegevens laten wissen" in (card(stage).content or "")
-    assert PHONE.encode() not in database_bytes(stage)
+    assert PHONE.encode() not in await stored(stage)
 
 
 async def test_decline_tells_the_resident_politely_with_the_contact_line(
@@ -506,17 +498,17 @@ async def test_forget_leaves_neither_phone_nor_name_in_the_database_file(
     counts for the reports stay."""
     await sign_up(stage, jorien)
     await stage.runtime.db.checkpoint()
-    assert PHONE.encode() in database_bytes(stage)
+    assert PHONE.encode() in await stored(stage)
     await stage.tell(jorien, "/vergeet")
     said = stage.private(jorien)[-1]
     assert "Gewist" in said and "aanmelding #1" in said
-    on_disk = database_bytes(stage)
+    on_disk = await stored(stage)
     for secret in (PHONE, PHONE[3:], "Jorien Brinkhuis", "Brinkhuis", "Kievitstraat"):
         assert secret.encode() not in on_disk, secret
     shown = card(stage)
     assert "gegevens laten wissen" in (shown.content or "")
     assert "Brinkhuis" not in (shown.content or "") and shown.buttons == []
-    assert counters(stage) == {("goor-noord", "signups"): 1}
+    assert await counters(stage) == {("goor-noord", "signups"): 1}
     await stage.tell(jorien, "/forget")
     assert "niets van u bewaard" in stage.private(jorien)[-1]
 
@@ -531,9 +523,9 @@ async def test_decided_signups_are_erased_after_ninety_days(
     assert await use_case(stage).housekeeping() == 0
     clock.advance(2 * 24 * 3600)
     assert await use_case(stage).housekeeping() == 1
-    assert signup_rows(stage) == []
-    assert PHONE.encode() not in database_bytes(stage)
-    assert counters(stage) == {("goor-noord", "signups"): 1, ("goor-noord", "admitted"): 1}
+    assert await signup_rows(stage) == []
+    assert PHONE.encode() not in await stored(stage)
+    assert await counters(stage) == {("goor-noord", "signups"): 1, ("goor-noord", "admitted"): 1}
 
 
 async def test_personal_data_never_in_logs(stage: Stage, jorien: User) -> None:
@@ -571,7 +563,7 @@ async def test_help_still_works_and_groups_get_help_on_start(stage: Stage, jorie
     stage.emu.post(chat, stage.residents["goor-oost"], "/aanmelden")
     await stage.settle()
     assert DEEP_LINK in contents(stage, chat)[-1]
-    assert signup_rows(stage) == []
+    assert await signup_rows(stage) == []
 
 
 async def test_welcome_line_carries_the_deep_link(stage: Stage) -> None:
@@ -595,7 +587,7 @@ async def test_signup_command_in_an_unknown_group_gets_the_unknown_line(stage: S
     stage.emu.post(group.id, someone, "/aanmelden")
     await stage.settle()
     assert "hoort niet bij het netwerk" in contents(stage, group.id)[-1]
-    assert signup_rows(stage) == []
+    assert await signup_rows(stage) == []
 
 
 async def test_the_whole_path_in_english(tmp_path: Path, clock: Clock) -> None:

@@ -18,9 +18,9 @@ from relaybot.sandbox.emulator import Emulator
 from relaybot.sandbox.emulator.errors import EmulatorError
 from relaybot.sandbox.emulator.records import Message, User
 from relaybot.sandbox.stage import SHARE_CONTACT, Stage, open_stage
-from tests.e2e.conftest import EXAMPLE, Clock, alerts
+from tests.e2e.conftest import EXAMPLE, Clock, alerts, rows, stored
 from tests.e2e.test_floods import sent_to, until
-from tests.e2e.test_signup import STREET, cards, database_bytes, invite_link, sign_up
+from tests.e2e.test_signup import STREET, cards, invite_link, sign_up
 
 ROUND_TRIP = 0.05  # seconds each Bot API call takes, as from a server far away
 
@@ -363,22 +363,22 @@ async def test_vergeet_erases_the_persons_set_aside_updates(
         await stage.tell(person, "/aanmelden", "Ja", person.full_name, "Kievitstraat 12")
     monkeypatch.setattr(use_case, "answer", answer)
     await stage.runtime.db.checkpoint()
-    assert set_aside(stage) == 2
+    assert await set_aside(stage) == 2
     await stage.tell(jorien, "/vergeet")
-    assert set_aside(stage) == 1
-    on_disk = database_bytes(stage)
+    assert await set_aside(stage) == 1
+    on_disk = await stored(stage)
     assert jorien.full_name.encode() not in on_disk
     assert b"Kievitstraat" in on_disk  # the other person's, still set aside
 
 
-def set_aside(stage: Stage) -> int:
-    with sqlite3.connect(f"file:{stage.runtime.db.path}?mode=ro", uri=True) as conn:
-        return conn.execute("SELECT COUNT(*) FROM inbox_set_aside").fetchone()[0]
+async def set_aside(stage: Stage) -> int:
+    return (await rows(stage, "SELECT COUNT(*) FROM inbox_set_aside"))[0][0]
 
 
 # --- /vergeet with a reader open ------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # a reader holding the file's snapshot
 async def test_vergeet_with_a_reader_open_says_so_and_erases_when_it_can(stage: Stage) -> None:
     """A report (or a backup) holds a read snapshot while the resident sends /vergeet: the
     answer does not claim "Gewist" but says honestly that the file is still being read; once
@@ -403,7 +403,7 @@ async def test_vergeet_with_a_reader_open_says_so_and_erases_when_it_can(stage: 
     await stage.settle()
     assert "Gewist" in stage.private(jorien)[-1]
     assert "databasebestand" in stage.private(jorien)[-1]
-    on_disk = database_bytes(stage)
+    on_disk = await stored(stage)
     for secret in ("+31612341001", jorien.full_name, "Kievitstraat"):
         assert secret.encode() not in on_disk, secret
     await stage.runtime.cases.signup.expire()

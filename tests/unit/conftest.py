@@ -1,4 +1,5 @@
-"""Shared fixtures for the unit tests: a real SQLite database in a temporary folder, and a
+"""Shared fixtures for the unit tests: a real database (SQLite in a temporary folder, and
+PostgreSQL), and a
 small world (context, delivery planning, fake clock) for the use cases' tests."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import structlog
 
+from relaybot.storage import engine
 from relaybot.storage.db import Database
 from tests.unit.world import World, make_world
 
@@ -19,7 +21,18 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
+async def db(database_target: Path | str) -> AsyncIterator[Database]:
+    """A fresh database on each engine (the test runs twice: SQLite, then PostgreSQL)."""
+    database = await engine.database(database_target).open()
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+async def sqlite_db(db_path: Path) -> AsyncIterator[Database]:
+    """A fresh SQLite database, for what only that engine has (its file, WAL, PRAGMAs)."""
     database = await Database(db_path).open()
     try:
         yield database

@@ -15,7 +15,16 @@ from relaybot.cli import main
 from relaybot.storage import chats, incidents
 from relaybot.storage.db import Database
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "network.example.toml"
+
 NOW = 1_700_000_000.0
+
+
+@pytest.fixture
+async def db(sqlite_db: Database) -> Database:
+    """`relaybot backup` copies the SQLite file: these tests run on SQLite alone (PostgreSQL
+    is backed up with its own tools, see the last tests here)."""
+    return sqlite_db
 
 
 @pytest.fixture
@@ -203,13 +212,16 @@ def test_on_postgresql_it_points_to_pg_dump(
     assert "pg_dump" in err and err.count("\n") == 1 and "geheim" not in err
 
 
-def test_run_refuses_a_database_url_rather_than_ignoring_it(
+def test_run_on_an_unreachable_postgresql_is_one_line_without_the_password(
     env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """PostgreSQL is not in this version: `relaybot run` with RELAYBOT_DATABASE_URL set stops
-    with one line naming the variable (it would otherwise run on the SQLite file unasked)."""
-    monkeypatch.setenv("RELAYBOT_DATABASE_URL", "postgresql://relaybot:geheim@db/relaybot")
+    """`relaybot run` with RELAYBOT_DATABASE_URL naming a PostgreSQL nobody answers on stops
+    before asking Telegram anything, with one line naming the database (never its
+    password)."""
+    monkeypatch.setenv("RELAYBOT_DATABASE_URL", "postgresql://relaybot:geheim@127.0.0.1:9/rb")
     monkeypatch.setenv("RELAYBOT_TOKEN", "123456:TEST")
+    monkeypatch.setenv("RELAYBOT_NETWORK_FILE", str(EXAMPLE))
     assert main(["run"]) == 2
     err = capsys.readouterr().err
-    assert "RELAYBOT_DATABASE_URL" in err and err.count("\n") == 1 and "geheim" not in err
+    assert err.count("\n") == 1 and "cannot open database" in err, err
+    assert "postgresql://relaybot:***@127.0.0.1:9/rb" in err and "geheim" not in err

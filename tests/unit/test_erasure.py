@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from relaybot.storage import erasure
 from relaybot.storage.db import Database
 
@@ -17,6 +19,7 @@ def on_disk(path: Path) -> bytes:
     return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
+@pytest.mark.sqlite_only  # the file and its WAL
 async def test_a_reader_keeps_the_bytes_until_it_is_done(db: Database, db_path: Path) -> None:
     """With a reader holding a snapshot, the erased row's bytes stay in the file and flush
     says so after its bounded wait; once the reader is done they are gone, and flush says

@@ -3,14 +3,13 @@ that leaves nothing in the database file."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from relaybot.domain.intents import Say
 from relaybot.domain.signup import Answers, Status, Step
-from relaybot.storage import outbox, signups
+from relaybot.storage import engine, outbox, signups
 from relaybot.storage.db import Database
 
 NAME = "Zwaantje Oosterveld-Klomp"
@@ -30,7 +29,7 @@ async def test_one_open_signup_per_person(db: Database) -> None:
     async with db.transaction() as conn:
         first = await signups.create(conn, 501, 100.0, 1900.0)
         assert first.status is Status.ASKING and first.step is Step.AGE
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(engine.INTEGRITY):
         async with db.transaction() as conn:
             await signups.create(conn, 501, 200.0, 2000.0)
     async with db.transaction() as conn:
@@ -75,23 +74,23 @@ async def test_expired_and_old_decisions_are_found(db: Database) -> None:
         assert await signups.decided_before(conn, 10.0) == []
 
 
-async def test_erasure_leaves_nothing_in_the_file(db: Database, db_path: Path) -> None:
+async def test_erasure_leaves_nothing_in_the_file(sqlite_db: Database, db_path: Path) -> None:
     """Deleting a sign-up and clearing the outbox rows that carried it leaves neither the
     name nor the phone number anywhere in the database file or its log."""
     answers = Answers(NAME, ADDRESS, "goor-noord", (), PHONE)
-    async with db.transaction() as conn:
+    async with sqlite_db.transaction() as conn:
         made = await signups.create(conn, 506, 100.0, 1900.0)
         await signups.submit(conn, made.id, answers, 200.0)
         await outbox.enqueue(conn, Say(-100, f"{NAME} {PHONE}", signup=made.id), 200.0)
         await outbox.enqueue(conn, Say(506, f"Dag {NAME}", signup=999), 200.0)
         await outbox.enqueue(conn, Say(-100, "x"), 200.0)
-    await db.checkpoint()
+    await sqlite_db.checkpoint()
     assert NAME.encode() in file_bytes(db_path)
-    async with db.transaction() as conn:
+    async with sqlite_db.transaction() as conn:
         assert await signups.delete(conn, [made.id]) == 1
         assert await outbox.erase_signup_payloads(conn, [made.id], 506, 300.0) == 2
         assert await outbox.pending(conn) == 1
-    await db.checkpoint()
+    await sqlite_db.checkpoint()
     on_disk = file_bytes(db_path)
     assert NAME.encode() not in on_disk
     assert PHONE.encode() not in on_disk

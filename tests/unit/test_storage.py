@@ -13,7 +13,7 @@ import pytest
 from relaybot.domain.intents import Alert, Intent, Say
 from relaybot.domain.model import Copy, Flag, Incident, Role, State
 from relaybot.storage import chats, counters, idempotency, incidents, outbox
-from relaybot.storage.db import Database, StorageError
+from relaybot.storage.db import Database, StorageError, fetch_one, is_postgres
 from relaybot.storage.migrations import MIGRATIONS
 from relaybot.storage.outbox import Priority
 
@@ -32,13 +32,14 @@ TABLES = {
 
 
 async def tables(conn: aiosqlite.Connection) -> set[str]:
-    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
-        return {row[0] for row in await cursor.fetchall()}
+    sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    if is_postgres(conn):
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    return {row[0] for row in await conn.execute_fetchall(sql)}
 
 
 async def scalar(conn: aiosqlite.Connection, sql: str, *args: object) -> object:
-    async with conn.execute(sql, args) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(conn, sql, args)
     assert row is not None
     return row[0]
 
@@ -128,12 +129,12 @@ async def test_a_database_removed_or_replaced_under_the_bot_is_noticed(db_path: 
         await memory.close()
 
 
-async def test_wal_mode_and_foreign_keys_are_on(db: Database) -> None:
+async def test_wal_mode_and_foreign_keys_are_on(sqlite_db: Database) -> None:
     """The connection uses WAL and enforces foreign keys."""
-    assert str(await scalar(db.conn, "PRAGMA journal_mode")).lower() == "wal"
-    assert await scalar(db.conn, "PRAGMA foreign_keys") == 1
+    assert str(await scalar(sqlite_db.conn, "PRAGMA journal_mode")).lower() == "wal"
+    assert await scalar(sqlite_db.conn, "PRAGMA foreign_keys") == 1
     with pytest.raises(aiosqlite.IntegrityError):
-        async with db.transaction() as conn:
+        async with sqlite_db.transaction() as conn:
             await incidents.add_copy(conn, Copy(999, -101, 1, Role.ALERT))
 
 

@@ -16,7 +16,7 @@ from relaybot.network_file import parse_network
 from relaybot.service import Chat, Command, Context
 from relaybot.service.delivery import Delivery, Plan
 from relaybot.storage import counters, incidents, outbox
-from relaybot.storage.db import Database
+from relaybot.storage.db import Database, fetch_one
 from relaybot.storage.outbox import Row
 
 REGIE = -1001
@@ -118,8 +118,8 @@ class World:
         sql = "SELECT id, status FROM outbox"
         if where:
             sql += " WHERE " + " AND ".join(f"{column} = ?" for column in where)
-        async with self.db.reading() as conn, conn.execute(sql, tuple(where.values())) as c:
-            found = await c.fetchall()
+        async with self.db.reading() as conn:
+            found = await conn.execute_fetchall(sql, tuple(where.values()))
         queued = [Queued(r[0], r[1], await self.row(r[0])) for r in found]
         return [q for q in queued if kind is None or isinstance(q.intent, kind)]
 
@@ -170,8 +170,8 @@ class World:
             return await incidents.get(conn, number)
 
     async def incident_count(self) -> int:
-        async with self.db.reading() as conn, conn.execute("SELECT COUNT(*) FROM incidents") as c:
-            row = await c.fetchone()
+        async with self.db.reading() as conn:
+            row = await fetch_one(conn, "SELECT COUNT(*) FROM incidents")
         assert row is not None
         return int(row[0])
 

@@ -456,6 +456,10 @@ TEXTS.update(
         "settled_missed": "✗ {place}: {reason}",
         "reason_removed": "bot removed",
         "reason_unreachable": "unreachable",
+        # a standby took over from a bot that stopped answering (PostgreSQL, issue 29)
+        "taken_over_one": "🔁 The bot was taken over by {host} at {time}; 1 message caught up.",
+        "taken_over_many": "🔁 The bot was taken over by {host} at {time}; "
+        "{count} messages caught up.",
     }
 )
 

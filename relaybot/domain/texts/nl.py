@@ -461,6 +461,10 @@ TEXTS.update(
         "settled_missed": "✗ {place}: {reason}",
         "reason_removed": "bot verwijderd",
         "reason_unreachable": "niet bereikbaar",
+        # a standby took over from a bot that stopped answering (PostgreSQL, issue 29)
+        "taken_over_one": "🔁 De bot is overgenomen door {host} om {time}; 1 melding ingehaald.",
+        "taken_over_many": "🔁 De bot is overgenomen door {host} om {time}; "
+        "{count} meldingen ingehaald.",
     }
 )
 
