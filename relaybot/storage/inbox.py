@@ -17,10 +17,10 @@ from relaybot.storage.db import fetch_one, is_postgres
 # SQLite reads the JSON text itself, so each update is kept exactly as Telegram sent it and
 # the bot's own thread spends no time on it. An update stored before is kept once.
 STORE_ANSWER = (
-    "INSERT OR IGNORE INTO inbox (update_id, body, received_at)"
+    "INSERT INTO inbox (update_id, body, received_at)"
     " SELECT json_extract(value, '$.update_id'), value, ?"
     " FROM json_each(?, '$.result')"
-    " WHERE json_type(value, '$.update_id') = 'integer'"
+    " WHERE json_type(value, '$.update_id') = 'integer' ON CONFLICT DO NOTHING"
 )
 # The same on PostgreSQL (its `json` type keeps each update's text as it came)
 STORE_ANSWER_POSTGRES = (

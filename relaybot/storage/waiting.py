@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from relaybot.storage.db import insert
+
 
 @dataclass(frozen=True)
 class Area:
@@ -80,12 +82,12 @@ async def card_by_id(conn: aiosqlite.Connection, card_id: int) -> AreaCard | Non
 async def new_card(
     conn: aiosqlite.Connection, area: str, slug: str, residents: int, now: float
 ) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO waiting_cards (area, slug, residents, made_at) VALUES (?, ?, ?, ?)",
+    return await insert(
+        conn,
+        "INSERT INTO waiting_cards (area, slug, residents, made_at) VALUES (?, ?, ?, ?)"
+        " RETURNING id",
         (area, slug, residents, now),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 async def decide(conn: aiosqlite.Connection, card_id: int, by: str, now: float) -> bool:

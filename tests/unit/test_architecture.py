@@ -457,3 +457,20 @@ def test_the_service_layer_does_not_import_the_telegram_adapter(path: Path) -> N
     """The use cases reach Telegram only through the port they declare (service/ports.py),
     never through relaybot/telegram."""
     assert imports(path, "relaybot.telegram") == []
+
+
+# what SQLite takes and PostgreSQL does not (docs/contributing.md, "SQL for both engines")
+SQLITE_ONLY = ("lastrowid", "INSERT OR ", "julianday(", "strftime(", " IFNULL(", "GLOB ")
+
+
+@pytest.mark.parametrize(
+    "path", sources(PACKAGE / "storage"), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_storage_sql_runs_on_both_engines(path: Path) -> None:
+    """The storage modules write SQL that SQLite and PostgreSQL both run: a new row's id by
+    `RETURNING id` (db.insert), `ON CONFLICT` instead of `INSERT OR ...`, no SQLite-only
+    functions (this test runs without PostgreSQL too, so it catches them anywhere)."""
+    text = path.read_text(encoding="utf-8")
+    if path.name in ("db.py", "backup.py", "report.py", "erasure.py", "migrations.py"):
+        text = ""  # SQLite's own (its file, its read-only report reader), or said in prose
+    assert [word for word in SQLITE_ONLY if word in text] == []
