@@ -38,6 +38,7 @@ class Post:
     text: str
     media: str | None = None  # "photo", "video", "document"
     author: str = ""
+    place: tuple[float, float] | None = None  # a shared location or venue: (lat, lon)
 
 
 @dataclass(frozen=True)

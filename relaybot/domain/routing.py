@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from relaybot.domain.chats import ChatKind, Directory
@@ -18,6 +18,7 @@ class Targets:
     slugs: tuple[str, ...]  # the neighbourhoods among the chats, in network order
     unlinked: tuple[str, ...] = ()  # chosen neighbourhoods that have no chat yet
     skipped: tuple[str, ...] = ()  # chosen neighbourhoods whose chat already holds the incident
+    by_radius: tuple[str, ...] = ()  # among slugs: reached only because the point lay near
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,31 @@ def _split(directory: Directory, slugs: Iterable[str], holding: Collection[int])
     return Targets(tuple(chats), tuple(chosen), tuple(unlinked), tuple(skipped))
 
 
-def tag_targets(directory: Directory, source_slug: str) -> Targets:
-    """A tagged alert goes to the regie chat and, by policy, to the adjacent neighbourhoods."""
+def tag_targets(
+    directory: Directory, source_slug: str, near: Mapping[str, float] | None = None
+) -> Targets:
+    """A tagged alert goes to the regie chat and, by policy, to the adjacent neighbourhoods.
+
+    A located alert (``near``: slug -> metres between the alert's point and the
+    neighbourhood's area, as the map measured them) also reaches, with the policy's
+    ``alert_radius_m`` set, every neighbourhood within that distance; ``by_radius`` names
+    those the adjacency alone would not have reached."""
     network = directory.network
     adjacent = network.neighbours(source_slug) if network.policy.auto_forward_adjacent else ()
-    down = _split(directory, adjacent, holding=())
+    radius = network.policy.alert_radius_m
+    close = {
+        slug
+        for slug, metres in (near or {}).items()
+        if radius > 0 and metres <= radius and slug in network.neighbourhoods
+    }
+    added = close - set(adjacent) - {source_slug}
+    chosen = [slug for slug in network.neighbourhoods if slug in added or slug in adjacent]
+    down = _split(directory, chosen, holding=())
     return Targets(
         chats=(directory.regie_chat_id, *down.chats),
         slugs=down.slugs,
         unlinked=down.unlinked,
+        by_radius=tuple(slug for slug in down.slugs if slug in added),
     )
 
 

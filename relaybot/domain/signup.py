@@ -13,7 +13,7 @@ import difflib
 import html
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -278,7 +278,15 @@ class SharedContact:
     sender_id: int
 
 
-Input = Text | SharedContact
+@dataclass(frozen=True)
+class Located:
+    """A location the resident shared, as the neighbourhood it lies in (None: in no area of
+    the map). The point itself never reaches the domain: it is placed before, and dropped."""
+
+    slug: str | None
+
+
+Input = Text | SharedContact | Located
 
 
 @dataclass(frozen=True)
@@ -288,12 +296,14 @@ class Keyboard:
     rows: tuple[tuple[str, ...], ...] = ()
     contact: str | None = None  # label of a button that shares the resident's own number
     remove: bool = False  # take the previous keyboard away
+    location: str | None = None  # label of a button that shares where the resident is
 
     def to_dict(self) -> dict[str, object]:
         return {
             "rows": [list(r) for r in self.rows],
             "contact": self.contact,
             "remove": self.remove,
+            "location": self.location,
         }
 
 
@@ -329,6 +339,7 @@ class Labels:
         self.agree = html.unescape(texts("button_agree"))
         self.no_match = html.unescape(texts("button_no_match"))
         self.share = html.unescape(texts("button_share_phone"))
+        self.location = html.unescape(texts("button_share_location"))
 
     def is_yes(self, text: str) -> bool:
         return _fold(text) in {_fold(self.yes), "ja", "yes", "j", "y"}
@@ -341,6 +352,26 @@ class Labels:
 
     def is_no_match(self, text: str) -> bool:
         return _fold(text) == _fold(self.no_match)
+
+
+def _located(
+    conversation: Conversation,
+    event: Located,
+    network: Network,
+    stay: Callable[..., Outcome],
+    to: Callable[..., Outcome],
+) -> Outcome:
+    """A shared location at the address step: the neighbourhood it lies in, as a street
+    would give it; outside every area, the street is asked as before."""
+    if conversation.step not in (Step.ADDRESS, Step.UNMATCHED):
+        return stay("signup_location_unasked")
+    if event.slug is None or event.slug not in network.neighbourhoods:
+        return stay("signup_location_outside")
+    answers = conversation.answers
+    where = replace(answers, address=f"📍 {hood_label(network, event.slug)}")
+    if answers.slug is not None:  # chosen by the link: that choice stands
+        return to(Step.PHONE, where)
+    return to(Step.PHONE, replace(where, slug=event.slug))
 
 
 def _fold(text: str) -> str:
@@ -402,6 +433,10 @@ def question(conversation: Conversation, labels: Labels, network: Network | None
     if step is Step.NAME:
         return Reply("signup_ask_name")
     if step is Step.ADDRESS:
+        if network is not None and network.map_file is not None:
+            return Reply(
+                "signup_ask_address_or_location", keyboard=Keyboard(location=labels.location)
+            )
         return Reply("signup_ask_address")
     if step is Step.CHOOSE:
         assert network is not None
@@ -442,6 +477,9 @@ def advance(
         if phone is None:
             return stay("signup_phone_invalid")
         return to(Step.RULES, replace(answers, phone=phone, phone_shared=True))
+
+    if isinstance(event, Located):
+        return _located(conversation, event, network, stay, to)
 
     text = event.text
     if step is Step.AGE:

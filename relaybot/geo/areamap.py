@@ -7,13 +7,14 @@ them in file order, so the answer does not change from one run to the next.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 import shapely
 
+from relaybot.domain.network import Network
 from relaybot.geo.buurten import Buurt, project_point, read_buurten
 
 
@@ -47,3 +48,29 @@ class AreaMap:
         distances = shapely.distance(self._shapes[hits], point)
         pairs = sorted(zip(distances.tolist(), self._codes[hits].tolist(), strict=True))
         return {code: distance for distance, code in pairs}
+
+
+def slug_locator(area_map: AreaMap, network: Network) -> Callable[[float, float], str | None]:
+    """A WGS84 point -> the slug of the neighbourhood whose area holds it (None: none). The
+    point is used and forgotten: nothing of it is kept or logged."""
+    owner = network.by_area()
+
+    def area_of(lat: float, lon: float) -> str | None:
+        buurt = area_map.locate(lat, lon)
+        return owner.get(buurt.code) if buurt is not None else None
+
+    return area_of
+
+
+def neighbourhoods_near(
+    area_map: AreaMap, network: Network, lat: float, lon: float, metres: float
+) -> dict[str, float]:
+    """Slug -> metres from the WGS84 point to the nearest of its areas, for every
+    neighbourhood with an area within ``metres`` (what routing's ``near`` takes)."""
+    owner = network.by_area()
+    found: dict[str, float] = {}
+    for code, distance in area_map.within(lat, lon, metres).items():
+        slug = owner.get(code)
+        if slug is not None and distance < found.get(slug, float("inf")):
+            found[slug] = distance
+    return found

@@ -86,6 +86,8 @@ class Context:
         patterns: CallPatterns | None = None,
         clock: Callable[[], float] = time.time,
         wake: Callable[[], None] = lambda: None,
+        area_of: Callable[[float, float], str | None] = lambda _lat, _lon: None,
+        near_of: Callable[[float, float, float], dict[str, float]] = lambda *_: {},
     ) -> None:
         """`wake` tells the delivery worker that new rows wait in the outbox (without one, as
         for `relaybot digest` beside a running bot, that bot's worker finds them itself)."""
@@ -104,6 +106,10 @@ class Context:
         # lines to the regiegroep about unknown groups: a quarter of its budget, scheduled
         self.regie_notes = Spreader(limit=5, window=60.0)
         self.wake = wake
+        # the neighbourhood whose area holds a WGS84 point (the network's map; None: none)
+        self.area_of = area_of
+        # slug -> metres from a WGS84 point to its area, for those within the distance
+        self.near_of = near_of
 
     async def reload_directory(self) -> None:
         """The one way the directory changes: read the run-time links (/koppel) and moves (a

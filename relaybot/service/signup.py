@@ -178,6 +178,11 @@ class Signup:
             await self.ctx.db.checkpoint()
         self.ctx.wake()
 
+    async def located(self, user_id: int, lat: float, lon: float, key: str) -> None:
+        """A location shared in the private chat: only the neighbourhood it lies in goes on
+        (the point is neither stored nor logged)."""
+        await self.answer(user_id, rules.Located(self.ctx.area_of(lat, lon)), key)
+
     async def stop(self, user_id: int, key: str) -> None:
         """`/stop`: end a running conversation and erase what it gathered."""
         ended = False

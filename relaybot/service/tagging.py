@@ -112,7 +112,9 @@ class Tagging:
         """Send an incident to the regie chat and (by policy) the adjacent neighbourhoods,
         and confirm in the source chat where it went."""
         now = self.ctx.clock()
-        targets = tag_targets(self.ctx.directory, slug)
+        radius = self.ctx.network.policy.alert_radius_m
+        near = self.ctx.near_of(*replied.place, radius) if replied.place and radius else None
+        targets = tag_targets(self.ctx.directory, slug, near)
         sent = [
             await outbox.enqueue(conn, Alert(chat_id, incident.number), now)
             for chat_id in targets.chats
@@ -130,15 +132,17 @@ class Tagging:
             number=incident.number,
             targets=self.ctx.texts.join(names),
         )
-        if targets.unlinked:
-            unlinked = [self.ctx.network.neighbourhoods[s].name for s in targets.unlinked]
-            await self.ctx.say(
-                conn,
-                command.chat.id,
-                "tag_unlinked",
-                incident=incident.number,
-                names=", ".join(unlinked),
-            )
+        hoods = self.ctx.network.neighbourhoods
+        lines = (
+            ("tag_radius", targets.by_radius, self.ctx.texts.join, {"metres": f"{radius:g}"}),
+            ("tag_unlinked", targets.unlinked, ", ".join, {}),
+        )
+        for key, slugs, join, extra in lines:  # which the radius added; which had no chat
+            if slugs:
+                names = join([hoods[s].name for s in slugs])
+                await self.ctx.say(
+                    conn, command.chat.id, key, incident=incident.number, names=names, **extra
+                )
         await counters.count(conn, slug, "raised", now)
         for target_slug in targets.slugs:
             await counters.count(conn, target_slug, "received", now)

@@ -103,10 +103,12 @@ def _keyboard(raw: object) -> Keyboard | None:
         return None
     rows = raw.get("rows") or []
     contact = raw.get("contact")
+    location = raw.get("location")
     return Keyboard(
         rows=tuple(tuple(str(label) for label in row) for row in rows),
         contact=str(contact) if contact else None,
         remove=bool(raw.get("remove")),
+        location=str(location) if location else None,
     )
 
 

@@ -418,6 +418,7 @@ async def _build(
         patterns=patterns,
         clock=clock,
         wake=outbox_waiting.set,
+        **_places(network),
     )
     await ctx.reload_directory()
     delivery = Delivery(ctx)  # the worker's, and Telegram's news about chats
@@ -548,3 +549,18 @@ async def _serve(settings: Settings) -> None:
             await standby.release(held[0])
     if runtime.failure is not None:
         raise DatabaseLost(runtime.failure)
+
+
+def _places(network: Network) -> dict[str, Callable[..., Any]]:
+    """The context's lookups in the network's map (read once): a point's neighbourhood, and
+    the neighbourhoods near a point. Without a map the context's defaults find nothing."""
+    if network.map_file is None:
+        return {}
+    from relaybot.geo.areamap import AreaMap, neighbourhoods_near, slug_locator
+
+    area_map = AreaMap.read(network.map_file)
+
+    def near_of(lat: float, lon: float, metres: float) -> dict[str, float]:
+        return neighbourhoods_near(area_map, network, lat, lon, metres)
+
+    return {"area_of": slug_locator(area_map, network), "near_of": near_of}

@@ -48,6 +48,9 @@ def reply_keyboard(keyboard: Keyboard) -> ReplyKeyboardMarkup | ReplyKeyboardRem
     if keyboard.contact:
         button = KeyboardButton(keyboard.contact, request_contact=True)
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if keyboard.location:
+        button = KeyboardButton(keyboard.location, request_location=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     if keyboard.rows:
         rows = [list(row) for row in keyboard.rows]
         return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)

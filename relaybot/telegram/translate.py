@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update, User
 
 from relaybot.domain.model import Actor, Post
+from relaybot.domain.places import location_line
 from relaybot.service import Chat, Command
 from relaybot.service.context import Target
 
@@ -22,12 +23,22 @@ def name_of(user: User | None, message: Message | None = None) -> str:
 
 
 def post_of(message: Message) -> Post:
+    text = message.text or message.caption or ""
+    place = None
+    venue, point = message.venue, message.location
+    if venue is not None:
+        point = venue.location
+    if point is not None:  # a located alert shows where in every chat
+        place = (point.latitude, point.longitude)
+        title, address = (venue.title, venue.address) if venue is not None else ("", "")
+        text = location_line(*place, title, address)
     return Post(
         chat_id=message.chat_id,
         message_id=message.message_id,
-        text=message.text or message.caption or "",
+        text=text,
         media=media_of(message),
         author=name_of(message.from_user, message),
+        place=place,
     )
 
 

@@ -478,14 +478,12 @@ def test_each_step_asks_its_own_question(network: Network, labels: Labels) -> No
 
 
 def test_keyboard_as_stored() -> None:
-    """A keyboard is stored as rows, a contact label and a remove flag."""
-    assert NO_KEYBOARD.to_dict() == {"rows": [], "contact": None, "remove": True}
-    assert Keyboard((("Ja", "Nee"),)).to_dict() == {
-        "rows": [["Ja", "Nee"]],
-        "contact": None,
-        "remove": False,
-    }
-    assert Keyboard(contact="📱").to_dict() == {"rows": [], "contact": "📱", "remove": False}
+    """A keyboard is stored as rows, a contact label, a remove flag and a location label."""
+    plain = {"contact": None, "remove": False, "location": None}
+    assert NO_KEYBOARD.to_dict() == {"rows": [], **plain, "remove": True}
+    assert Keyboard((("Ja", "Nee"),)).to_dict() == {"rows": [["Ja", "Nee"]], **plain}
+    assert Keyboard(contact="📱").to_dict() == {"rows": [], **plain, "contact": "📱"}
+    assert Keyboard(location="📍").to_dict() == {"rows": [], **plain, "location": "📍"}
 
 
 def test_neighbourhood_buttons_fit_telegrams_callback_limit() -> None:

@@ -249,8 +249,8 @@ class Emulator:
     ) -> Message:
         return self.people.share_location(chat_id, user, latitude, longitude)
 
-    def tap(self, user: User, label: str) -> Message:
-        return self.people.tap(user, label)
+    def tap(self, user: User, label: str, location: tuple[float, float] | None = None) -> Message:
+        return self.people.tap(user, label, location)
 
     def request_join(self, chat_id: int, user: User, invite_link: str) -> None:
         self.people.request_join(chat_id, user, invite_link)

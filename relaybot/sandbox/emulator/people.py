@@ -86,15 +86,21 @@ class People:
             self.world.updates.put("message", self.world.message_json(message))
         return message
 
-    def tap(self, user: User, label: str) -> Message:
+    def tap(self, user: User, label: str, location: tuple[float, float] | None = None) -> Message:
         """The user presses a button of the reply keyboard the bot showed them in their
-        private chat: it sends its text, or (a request_contact button) their own contact."""
+        private chat: it sends its text, or (a request_contact button) their own contact, or
+        (a request_location button) where they are: ``location``, (latitude, longitude)."""
         chat = self.world.private_chat(user)
         for row in (chat.keyboard or {}).get("keyboard") or []:
             for button in row:
                 text = button.get("text") if isinstance(button, dict) else button
                 if text != label:
                     continue
+                if isinstance(button, dict) and button.get("request_location"):
+                    if location is None:
+                        raise EmulatorError(f"{label!r} shares a location: give one to tap")
+                    chat.keyboard = None  # one time, as the bot sends it
+                    return self.share_location(chat.id, user, *location)
                 if isinstance(button, dict) and button.get("request_contact"):
                     if not user.phone_number:
                         raise EmulatorError(f"{user.full_name} has no phone number to share")

@@ -43,13 +43,20 @@ async def on_forget(update: Update, context: BotContext) -> None:
 
 
 async def on_private(update: Update, context: BotContext) -> None:
-    """An answer in a private chat: typed, a reply-keyboard button, or a shared contact.
+    """An answer in a private chat: typed, a reply-keyboard button, a shared contact or a
+    shared location.
     Anything else (a photo, a sticker) counts as an empty answer: the step says again what
     it expects."""
     message = update.message
     assert message is not None and message.from_user is not None
     sender = message.from_user.id
     answer: SharedContact | Text
+    if message.location is not None:  # placed in a neighbourhood at once, never kept
+        point = message.location
+        await context.cases.signup.located(
+            sender, point.latitude, point.longitude, message_key(message)
+        )
+        return
     if message.contact is not None:
         contact = message.contact
         answer = SharedContact(contact.phone_number, contact.user_id, sender)
