@@ -173,11 +173,18 @@ class Rounds:
                     moment=rules.day_and_time(self.ctx.texts, item.planned_at, self._zone),
                 )
                 await self._edit(conn, item.chat_id, item.card_message_id, text, ())
+            await self._forget_names(conn, item)
             log.info("round_dropped", chat=item.chat_id, round=item.id)
             return
         await stored.begin(conn, item.id, item.planned_at)
         await self._refresh_card(conn, item.id)
         log.info("round_begun", chat=item.chat_id, round=item.id)
+
+    async def _forget_names(self, conn: aiosqlite.Connection, item: Round) -> None:
+        """No names after a round: the sent card, its edits and its reminder are emptied in
+        the outbox as the walkers are in the round's own tables."""
+        card = Card(CardKind.ROUND, item.id)
+        await outbox.erase_card_payloads(conn, item.chat_id, card, item.card_message_id)
 
     # --- the card ---------------------------------------------------------------------------
 
@@ -200,6 +207,7 @@ class Rounds:
         if item.card_message_id is not None:
             text = rules.card(self.ctx.texts, ended, self._zone, auto=auto)
             await self._edit(conn, item.chat_id, item.card_message_id, text, ())
+        await self._forget_names(conn, item)
         log.info("round_ended", chat=item.chat_id, round=item.id, walkers=count, auto=auto)
 
     async def _post_card(self, conn: aiosqlite.Connection, round_id: int) -> None:

@@ -640,3 +640,25 @@ async def erase_signup_payloads(
         [now, *args],
     )
     return cursor.rowcount
+
+
+async def erase_card_payloads(
+    conn: aiosqlite.Connection, chat_id: int, card: Card, message_id: int | None
+) -> int:
+    """Empty the sent rows of a card in one chat: the card itself, its edits and the replies
+    under it (a round's names, once the round has ended). Rows still waiting keep their text
+    until they are sent. Returns how many rows were emptied."""
+    conditions = [f"json_extract(payload, '$.{_CARD_KEYS[card.kind]}') = ?"]
+    args: list[object] = [chat_id, card.id]
+    if message_id is not None:
+        conditions += [
+            "json_extract(payload, '$.message_id') = ?",
+            "json_extract(payload, '$.reply_to') = ?",
+        ]
+        args += [message_id, message_id]
+    cursor = await conn.execute(
+        "UPDATE outbox SET payload = '{}' WHERE chat_id = ? AND status IN ('done', 'failed')"
+        f" AND payload != '{{}}' AND ({' OR '.join(conditions)})",
+        args,
+    )
+    return cursor.rowcount

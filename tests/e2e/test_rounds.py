@@ -75,6 +75,9 @@ async def test_a_round_with_two_walkers_from_start_to_end_is_in_the_report(
     assert cards(stage, chat)[-1].buttons == []
     assert await stored_rounds(stage) == [(2, "", "Laaressingel en Markeloseweg", 95 * MINUTE)]
     assert await stored_walkers(stage) == 0
+    # nor do the bot's sent messages, kept for a while in its outbox (the card and its edits)
+    sent = " ".join(str(r[0]) for r in await rows(stage, "SELECT payload FROM outbox"))
+    assert starter.full_name not in sent and neighbour.full_name not in sent
 
     today = datetime.fromtimestamp(clock(), stage.network.timezone).date()
     async with sqlite_snapshot(stage.runtime.db) as path:  # PostgreSQL: a copy in a file
@@ -172,6 +175,8 @@ async def test_a_planned_round_reminds_an_hour_before_and_ends_by_itself(
     ended = cards(stage, chat)[-1].content or ""
     assert "21:00–01:00 · 1 loper (vanzelf beëindigd)" in ended
     assert await stored_rounds(stage) == [(1, "", "", 4 * 3600.0)]
+    sent = " ".join(str(r[0]) for r in await rows(stage, "SELECT payload FROM outbox"))
+    assert walker.full_name not in sent and planner.full_name not in sent  # reminder included
 
 
 async def test_a_planned_round_nobody_joins_does_not_take_place(stage: Stage, clock: Clock) -> None:
