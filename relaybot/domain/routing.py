@@ -71,6 +71,23 @@ def tag_targets(
     )
 
 
+def radius_targets(
+    directory: Directory, near: Mapping[str, float], holding: Collection[int]
+) -> Targets:
+    """A follow-up that adds a place to an incident: every neighbourhood within the policy's
+    ``alert_radius_m`` of it (``near`` as in :func:`tag_targets`) whose chat does not hold
+    the incident yet. Nothing when the radius is off."""
+    network = directory.network
+    radius = network.policy.alert_radius_m
+    close = [
+        slug
+        for slug in network.neighbourhoods
+        if radius > 0 and near.get(slug, radius + 1) <= radius
+    ]
+    found = _split(directory, close, holding)
+    return Targets(found.chats, found.slugs, found.unlinked, found.skipped, by_radius=found.slugs)
+
+
 def resolve_forward(
     directory: Directory,
     words: Sequence[str],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import aiosqlite
 import structlog
 
@@ -9,7 +11,7 @@ from relaybot.domain import rules
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.intents import Alert, Followup
 from relaybot.domain.model import Copy, Incident, Post, Role
-from relaybot.domain.routing import tag_targets
+from relaybot.domain.routing import radius_targets, tag_targets
 from relaybot.domain.rules import Refusal
 from relaybot.service.context import Command, Context
 from relaybot.storage import counters, idempotency, incidents, outbox
@@ -176,9 +178,12 @@ class Tagging:
             place=self.ctx.place_of(command.chat.id),
             at=now,
         )
-        others = [c for c in await self.ctx.holding(conn, number) if c != command.chat.id]
+        holding = await self.ctx.holding(conn, number)
+        others = [c for c in holding if c != command.chat.id]
         for chat_id in others:
             await outbox.enqueue(conn, Followup(chat_id, number, followup.id), now)
+        if replied.place:
+            await self._widen(conn, command, number, followup.id, replied.place, holding)
         await self.ctx.say(
             conn,
             command.chat.id,
@@ -189,6 +194,41 @@ class Tagging:
             groups=self.ctx.texts.count("count_groups", len(others)),
         )
         log.info("followup_added", incident=number, chat=command.chat.id, recipients=len(others))
+
+    async def _widen(
+        self,
+        conn: aiosqlite.Connection,
+        command: Command,
+        number: int,
+        followup: int,
+        place: tuple[float, float],
+        holding: Collection[int],
+    ) -> None:
+        """A follow-up that adds a place, with `alert_radius_m` set: the neighbourhoods within
+        that distance that had not received the incident get the alert and this follow-up,
+        and the co-admin is told which."""
+        radius = self.ctx.network.policy.alert_radius_m
+        if not radius:
+            return
+        targets = radius_targets(self.ctx.directory, self.ctx.near_of(*place, radius), holding)
+        now = self.ctx.clock()
+        for chat_id in targets.chats:
+            await outbox.enqueue(conn, Alert(chat_id, number), now)
+            await outbox.enqueue(conn, Followup(chat_id, number, followup), now)
+        for slug in targets.slugs:
+            await counters.count(conn, slug, "received", now)
+        if targets.slugs:
+            hoods = self.ctx.network.neighbourhoods
+            names = self.ctx.texts.join([hoods[s].name for s in targets.slugs])
+            await self.ctx.say(
+                conn,
+                command.chat.id,
+                "tag_radius",
+                incident=number,
+                names=names,
+                metres=f"{radius:g}",
+            )
+        log.info("followup_widened", incident=number, recipients=len(targets.chats))
 
     async def edited(self, chat_id: int, message_id: int, text: str, key: str) -> None:
         """The author edited a message: if it is an incident's original or a follow-up,

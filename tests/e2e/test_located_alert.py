@@ -71,3 +71,30 @@ async def test_an_alert_without_a_place_keeps_to_adjacency(stage: Stage) -> None
     stage.emu.post(chat, stage.co_admins["centrum"], "/regie", reply_to=text.message_id)
     await stage.settle()
     assert reached(stage) == {"kasteelpark", "heivelden", "kerkebrink", "noordveld", "beekdal"}
+
+
+async def test_a_follow_up_that_adds_a_place_widens_the_alert_to_the_radius(stage: Stage) -> None:
+    """A text alert from Centrum reaches its adjacent five; a resident then answers it with a
+    pin near Molenbrink, and the co-admin relays that follow-up: Molenbrink (within 300 m of
+    the pin, not adjacent) now gets the alert and the follow-up with the place, the chats
+    that held it get the follow-up once, and the co-admin is told the radius added
+    Molenbrink. Zuideres, farther away, still gets nothing."""
+    chat = stage.chats["centrum"]
+    text = stage.emu.post(chat, stage.residents["centrum"], "Verdachte auto bij de kerk")
+    stage.emu.post(chat, stage.co_admins["centrum"], "/regie", reply_to=text.message_id)
+    await stage.settle()
+    adjacent = {"kasteelpark", "heivelden", "kerkebrink", "noordveld", "beekdal"}
+    assert reached(stage) == adjacent
+    copy = next(m for m in stage.emu.bot_messages(chat) if "Melding #1" in (m.content or ""))
+    pin = stage.emu.share_location(
+        chat, stage.residents["centrum"], *at(1900, 1100), reply_to=copy.message_id
+    )
+    stage.emu.post(chat, stage.co_admins["centrum"], "/regie", reply_to=pin.message_id)
+    await stage.settle()
+    assert reached(stage) == adjacent | {"molenbrink"}
+    for slug in ("molenbrink", "beekdal", "regie"):
+        follow = [line for line in contents(stage, stage.chats[slug]) if "Aanvulling op #1" in line]
+        assert len(follow) == 1, slug
+        assert "openstreetmap.org" in follow[0] or "📍" in follow[0], slug
+    said = contents(stage, chat)
+    assert any("Binnen 300 m van de plek, dus ook bereikt: Molenbrink." in s for s in said)

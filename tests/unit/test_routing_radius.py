@@ -7,12 +7,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from relaybot.domain.chats import Directory
-from relaybot.domain.routing import tag_targets
+from relaybot.domain.routing import radius_targets, tag_targets
 from relaybot.geo.areamap import AreaMap, neighbourhoods_near
 from relaybot.network_file import load_network, parse_network
 from tests.unit.test_coverage_map import SAMPLE, proefdorp
 from tests.unit.test_geo_areamap import at
-from tests.unit.test_routing import DELDEN, GOOR_WEST, MARKELO_NOORD, MARKELO_ZUID, NETWORK, REGIE
+from tests.unit.test_routing import (
+    DELDEN,
+    GOOR_OOST,
+    GOOR_WEST,
+    MARKELO_NOORD,
+    MARKELO_ZUID,
+    NETWORK,
+    REGIE,
+)
 
 
 def directory(radius: float, auto: bool = True) -> Directory:
@@ -48,6 +56,17 @@ def test_the_radius_reaches_even_with_auto_forward_off() -> None:
     assert targets.chats == (REGIE, GOOR_WEST, MARKELO_ZUID)
     assert targets.by_radius == ("goor-west", "markelo-zuid")
     assert MARKELO_NOORD not in targets.chats
+
+
+def test_a_follow_up_with_a_place_adds_only_the_chats_within_the_radius_not_holding_it() -> None:
+    """A follow-up's point: 1 km reaches goor-west (300 m) and markelo-zuid (900 m); the
+    chats that hold the incident already (the source, goor-west) are not sent it again, and
+    the radius off adds nobody."""
+    holding = (REGIE, GOOR_WEST, GOOR_OOST)
+    targets = radius_targets(directory(1000), NEAR, holding)
+    assert targets.chats == (MARKELO_ZUID,)
+    assert targets.by_radius == ("markelo-zuid",)
+    assert radius_targets(directory(0), NEAR, holding).chats == ()
 
 
 def test_distances_from_the_map_per_neighbourhood(tmp_path: Path) -> None:

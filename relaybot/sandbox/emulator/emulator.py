@@ -245,9 +245,14 @@ class Emulator:
         return self.people.share_contact(user, phone_number, first_name, contact_user_id, last_name)
 
     def share_location(
-        self, chat_id: int, user: User, latitude: float, longitude: float
+        self,
+        chat_id: int,
+        user: User,
+        latitude: float,
+        longitude: float,
+        reply_to: int | None = None,
     ) -> Message:
-        return self.people.share_location(chat_id, user, latitude, longitude)
+        return self.people.share_location(chat_id, user, latitude, longitude, reply_to)
 
     def tap(self, user: User, label: str, location: tuple[float, float] | None = None) -> Message:
         return self.people.tap(user, label, location)

@@ -76,12 +76,24 @@ class People:
         return message
 
     def share_location(
-        self, chat_id: int, user: User, latitude: float, longitude: float
+        self,
+        chat_id: int,
+        user: User,
+        latitude: float,
+        longitude: float,
+        reply_to: int | None = None,
     ) -> Message:
-        """The user sends a location (a pin on the map) in a group or privately."""
+        """The user sends a location (a pin on the map) in a group or privately, optionally
+        as a reply."""
         chat = self._chat_to_post_in(chat_id, user)
+        if reply_to is not None and (
+            chat.messages.get(reply_to) is None or chat.messages[reply_to].deleted
+        ):
+            raise EmulatorError(f"no message {reply_to} in chat {chat.id} to reply to")
         place = {"latitude": latitude, "longitude": longitude}
-        message = self.world.store(chat, from_id=user.id, media="location", media_json=place)
+        message = self.world.store(
+            chat, from_id=user.id, media="location", media_json=place, reply_to=reply_to
+        )
         if self._bot_sees(chat, message):
             self.world.updates.put("message", self.world.message_json(message))
         return message
