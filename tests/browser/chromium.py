@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 HINT = "Chromium is needed for this test: apt-get install -y chromium (.ci/run does)"
 
 
@@ -26,3 +38,26 @@ def chromium() -> str:
         missing(HINT)
     assert found is not None
     return found
+
+
+def playwright_api() -> Any:
+    """Playwright's async entry point and its ``expect`` (skipped without Playwright outside
+    CI, as without Chromium)."""
+    if importlib.util.find_spec("playwright") is None:
+        missing("Playwright is needed for this test: pip install -e '.[dev]'")
+    from playwright.async_api import async_playwright, expect
+
+    return async_playwright, expect
+
+
+@asynccontextmanager
+async def browser_tab(width: int = 1280, height: int = 900) -> AsyncIterator[Any]:
+    """A fresh tab in Debian's Chromium, driven by Playwright; the browser is closed after."""
+    binary = chromium()
+    async_playwright, _expect = playwright_api()
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=binary, args=ARGS)
+        try:
+            yield await browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            await browser.close()

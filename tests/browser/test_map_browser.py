@@ -10,8 +10,7 @@ from relaybot.domain.texts import Texts
 from relaybot.geo.areamap import AreaMap
 from relaybot.network_file import load_network
 from relaybot.reports.coverage import map_section, to_page
-from tests.browser.chromium import chromium
-from tests.browser.test_playground_browser import ARGS, playwright_api
+from tests.browser.chromium import browser_tab
 from tests.unit.test_coverage_map import SAMPLE, proefdorp
 
 COLOURS = {"active": "rgb(46, 125, 50)", "quiet": "rgb(249, 168, 37)", "none": "rgb(176, 190, 197)"}
@@ -33,29 +32,22 @@ async def test_the_map_shows_every_buurt_in_its_state(tmp_path: Path) -> None:
     )
     page_file = tmp_path / "kaart.html"
     page_file.write_text(to_page(network, section, Texts("nl"), "nu"), encoding="utf-8")
-    binary = chromium()
-    async_playwright, _expect = playwright_api()
-    async with async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=binary, args=ARGS)
-        try:
-            tab = await browser.new_page(viewport={"width": 1280, "height": 900})
-            messages: list[str] = []
-            requests: list[str] = []
-            tab.on("console", lambda message: messages.append(message.text))
-            tab.on("request", lambda request: requests.append(request.url))
-            await tab.goto(page_file.as_uri())
-            drawn = await tab.eval_on_selector_all(
-                "svg.map path.buurt",
-                """paths => paths.map(p => {
-                    const box = p.getBoundingClientRect();
-                    return {code: p.dataset.code, fill: getComputedStyle(p).fill,
-                            title: p.querySelector('title').textContent,
-                            width: box.width, height: box.height};
-                })""",
-            )
-            rows = await tab.locator("table.places tbody tr").count()
-        finally:
-            await browser.close()
+    async with browser_tab() as tab:
+        messages: list[str] = []
+        requests: list[str] = []
+        tab.on("console", lambda message: messages.append(message.text))
+        tab.on("request", lambda request: requests.append(request.url))
+        await tab.goto(page_file.as_uri())
+        drawn = await tab.eval_on_selector_all(
+            "svg.map path.buurt",
+            """paths => paths.map(p => {
+                const box = p.getBoundingClientRect();
+                return {code: p.dataset.code, fill: getComputedStyle(p).fill,
+                        title: p.querySelector('title').textContent,
+                        width: box.width, height: box.height};
+            })""",
+        )
+        rows = await tab.locator("table.places tbody tr").count()
     assert len(drawn) == len(area_map.buurten) == rows == 12
     for path in drawn:
         state = EXPECTED.get(path["code"], "none")

@@ -7,7 +7,6 @@ built on, kept by Microsoft with a stable Python API; it drives the installed Ch
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,31 +15,15 @@ import pytest
 
 from relaybot.sandbox.playground.run import playground
 from relaybot.sandbox.playground.server import Playground
-from tests.browser.chromium import chromium, missing
+from tests.browser.chromium import browser_tab, playwright_api
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "network.example.toml"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # the alert's neighbourhood, then the chats a tagged alert reaches (the regiegroep and the
 # neighbourhoods adjacent to Goor Oost in the example network)
 ORIGIN = "goor-oost"
 REACHED = ["regie", "goor-centrum", "goor-noord", "goor-zuid", "markelo-zuid"]
 WAIT_MS = 15_000
-
-
-def playwright_api() -> Any:
-    if importlib.util.find_spec("playwright") is None:
-        missing("Playwright is needed for this test: pip install -e '.[dev]'")
-    from playwright.async_api import async_playwright, expect
-
-    return async_playwright, expect
 
 
 @pytest.fixture
@@ -51,19 +34,12 @@ async def running(tmp_path: Path) -> AsyncIterator[tuple[Playground, str]]:
 
 @pytest.fixture
 async def page(running: tuple[Playground, str]) -> AsyncIterator[Any]:
-    binary = chromium()
-    async_playwright, _expect = playwright_api()
-    async with async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=binary, args=ARGS)
-        try:
-            tab = await browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            tab.on("pageerror", lambda error: errors.append(str(error)))
-            await tab.goto(running[1])
-            yield tab
-            assert errors == []
-        finally:
-            await browser.close()
+    async with browser_tab() as tab:
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        await tab.goto(running[1])
+        yield tab
+        assert errors == []
 
 
 async def open_chat(page: Any, title: str) -> None:
