@@ -201,6 +201,10 @@ class Answers:
     phone_shared: bool = False  # shared as the resident's own Telegram contact, not typed
     same_phone: tuple[int, ...] = ()  # other sign-ups with this phone when it was submitted
     same_address: tuple[int, ...] = ()  # ... and with this address
+    # a shared location in a buurt of the map that no group covers: that buurt, for the
+    # waiting list (its code and name; never the point itself)
+    buurt: str = ""
+    buurt_name: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -212,6 +216,8 @@ class Answers:
             "phone_shared": self.phone_shared,
             "same_phone": list(self.same_phone),
             "same_address": list(self.same_address),
+            "buurt": self.buurt,
+            "buurt_name": self.buurt_name,
         }
 
     @classmethod
@@ -227,6 +233,8 @@ class Answers:
             phone_shared=data.get("phone_shared") is True,
             same_phone=_numbers(data.get("same_phone")),
             same_address=_numbers(data.get("same_address")),
+            buurt=str(data.get("buurt") or ""),
+            buurt_name=str(data.get("buurt_name") or ""),
         )
 
 
@@ -284,6 +292,7 @@ class Located:
     the map). The point itself never reaches the domain: it is placed before, and dropped."""
 
     slug: str | None
+    buurt: tuple[str, str] | None = None  # (code, name): the map's buurt no group covers
 
 
 Input = Text | SharedContact | Located
@@ -366,7 +375,13 @@ def _located(
     if conversation.step not in (Step.ADDRESS, Step.UNMATCHED):
         return stay("signup_location_unasked")
     if event.slug is None or event.slug not in network.neighbourhoods:
-        return stay("signup_location_outside")
+        if event.buurt is None:
+            return stay("signup_location_outside")
+        # in a buurt without a group: the street is asked as before, and should it match no
+        # group either, the resident waits with the others of that buurt
+        code, name = event.buurt
+        kept = replace(conversation.answers, buurt=code, buurt_name=name)
+        return to(conversation.step, kept, Reply("signup_location_outside"))
     answers = conversation.answers
     where = replace(answers, address=f"📍 {hood_label(network, event.slug)}")
     if answers.slug is not None:  # chosen by the link: that choice stands

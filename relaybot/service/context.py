@@ -88,6 +88,7 @@ class Context:
         wake: Callable[[], None] = lambda: None,
         area_of: Callable[[float, float], str | None] = lambda _lat, _lon: None,
         near_of: Callable[[float, float, float], dict[str, float]] = lambda *_: {},
+        buurt_of: Callable[[float, float], tuple[str, str] | None] = lambda _lat, _lon: None,
     ) -> None:
         """`wake` tells the delivery worker that new rows wait in the outbox (without one, as
         for `relaybot digest` beside a running bot, that bot's worker finds them itself)."""
@@ -110,6 +111,8 @@ class Context:
         self.area_of = area_of
         # slug -> metres from a WGS84 point to its area, for those within the distance
         self.near_of = near_of
+        # (code, name) of the map's buurt that holds a WGS84 point (None: outside the map)
+        self.buurt_of = buurt_of
 
     async def reload_directory(self) -> None:
         """The one way the directory changes: read the run-time links (/koppel) and moves (a

@@ -181,7 +181,9 @@ class Signup:
     async def located(self, user_id: int, lat: float, lon: float, key: str) -> None:
         """A location shared in the private chat: only the neighbourhood it lies in goes on
         (the point is neither stored nor logged)."""
-        await self.answer(user_id, rules.Located(self.ctx.area_of(lat, lon)), key)
+        slug = self.ctx.area_of(lat, lon)
+        buurt = self.ctx.buurt_of(lat, lon) if slug is None else None
+        await self.answer(user_id, rules.Located(slug, buurt), key)
 
     async def stop(self, user_id: int, key: str) -> None:
         """`/stop`: end a running conversation and erase what it gathered."""
@@ -249,7 +251,10 @@ class Signup:
     ) -> None:
         """Onto the waiting list of the street; no card: the regiegroep hears of the street
         once enough wait (see :mod:`relaybot.service.waiting`)."""
-        key, street = area_of(answers.address)
+        if answers.buurt:  # located in a buurt of the map that no group covers: wait there
+            key, street = answers.buurt, answers.buurt_name
+        else:
+            key, street = area_of(answers.address)
         await signups.set_status(conn, current.id, Status.WAITING)
         await waiting.add(conn, current.id, key, street, now)
         reply = Reply("signup_on_waiting_list", {"id": current.id, "street": street})

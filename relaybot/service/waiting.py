@@ -45,8 +45,14 @@ class WaitingList:
         self.admission = admission  # admits each waiting resident as any sign-up
 
     def _linked(self, area: Area) -> str | None:
-        """The neighbourhood with a group that now lists the area's street, if any."""
-        for slug in rules.match_street(self.ctx.network, area.name):
+        """The neighbourhood with a group that now covers the area (a buurt of the map, by
+        its code) or lists its street, if any."""
+        if area.key.startswith("BU"):  # street keys are folded to lower case
+            covering = self.ctx.network.by_area().get(area.key)
+            slugs: tuple[str, ...] = (covering,) if covering else ()
+        else:
+            slugs = rules.match_street(self.ctx.network, area.name)
+        for slug in slugs:
             if self.ctx.directory.chat_for(slug) is not None:
                 return slug
         return None

@@ -563,4 +563,9 @@ def _places(network: Network) -> dict[str, Callable[..., Any]]:
     def near_of(lat: float, lon: float, metres: float) -> dict[str, float]:
         return neighbourhoods_near(area_map, network, lat, lon, metres)
 
-    return {"area_of": slug_locator(area_map, network), "near_of": near_of}
+    def buurt_of(lat: float, lon: float) -> tuple[str, str] | None:
+        buurt = area_map.locate(lat, lon)
+        return (buurt.code, buurt.name) if buurt is not None else None
+
+    locate = slug_locator(area_map, network)
+    return {"area_of": locate, "near_of": near_of, "buurt_of": buurt_of}
