@@ -1,15 +1,19 @@
-"""112 propagation under the floods of issue 25: sign-up cards and private `/start`s.
+"""112 propagation under the floods of issue 25: sign-up cards, private `/start`s, strangers'
+join requests through a leaked sign-up link, and `/regels` from a crowd of members.
 
 The variant of `flood112` (section 3b) with the floods a hostile resident or a curious outsider
-can make without being a member of any group: 40 residents completing a sign-up at once (40
-cards for the regiegroep, which holds every incident) and 600 accounts sending `/start`
-privately (600 answers to 600 chats). The network and measurement are those of `flag112` (seven
-chats hold the incident, limits on, the bot in a process of its own), with one street added so
-that the sign-ups are matched. Each stage: a fresh emulator and bot; the incident is tagged and
-delivered; the 40 sign-ups are answered up to their last step; then the 40 last answers
-("Akkoord") and the 600 `/start`s are posted, interleaved, at a steady pace over
-`FLOOD_SECONDS`, and half-way a co-admin presses "Ik heb 112 gebeld". The clock runs from
-queueing the press until every alert copy shows "112 gebeld" and every chat has its notice.
+can make: 40 residents completing a sign-up at once (40 cards for the regiegroep, which holds
+every incident), 600 accounts sending `/start` privately (600 answers to 600 chats), 300
+strangers asking to join through one admitted resident's leaked invite link (300 declines),
+and 100 members of the source group each sending `/regels`. The network and measurement are
+those of `flag112` (seven chats hold the incident, limits on, the bot in a process of its own),
+with one street added so that the sign-ups are matched. Each stage: a fresh emulator and bot;
+100 members join the source group; one resident signs up and is admitted (the link that
+leaks); the incident is tagged and delivered; the 40 sign-ups are answered up to their last
+step; then the 40 last answers ("Akkoord"), the 600 `/start`s, the 300 join requests and the
+100 `/regels` are posted, interleaved, at a steady pace over `FLOOD_SECONDS`, and half-way a
+co-admin presses "Ik heb 112 gebeld". The clock runs from queueing the press until every alert
+copy shows "112 gebeld" and every chat has its notice.
 
     python -m benchmarks.flood_abuse            # 9 incidents, written to RESULTS.md
     python -m benchmarks.flood_abuse --quick    # 3 incidents, printed only
@@ -21,10 +25,14 @@ import argparse
 import asyncio
 import os
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from benchmarks import flag112
 from benchmarks.child import BotProcess
 from benchmarks.common import (
+    World,
     median,
     percentile,
     progress,
@@ -40,7 +48,9 @@ from relaybot.sandbox.stage import SHARE_CONTACT, answer_privately
 
 SIGNUPS = 40
 STARTS = 600
-FLOOD_SECONDS = 6.0  # about 107 updates a second, as in section 3b
+STRANGERS = 300  # join requests through the leaked link
+RULES_ASKERS = 100  # members of the source group who each send /regels
+FLOOD_SECONDS = 6.0  # 1,040 updates, about 173 a second
 STREET = "Kievitstraat"
 STEPS = ("/aanmelden", "Ja", None, f"{STREET} 12", SHARE_CONTACT)  # then "Akkoord"
 TARGET_MS = 250.0
@@ -52,19 +62,42 @@ def _network_text() -> str:
     return network_toml().replace('slug = "bron"', f'slug = "bron"\nstreets = ["{STREET}"]')
 
 
-async def _flood(emu: Emulator, signing: list[User], curious: list[User]) -> None:
-    """The last answer of every sign-up and a /start of every curious account, interleaved,
-    at a steady pace."""
-    every = len(curious) // len(signing)
-    posts: list[tuple[User, str]] = []
-    for index, person in enumerate(curious):
-        posts.append((person, "/start"))
-        if index % every == every - 1 and index // every < len(signing):
-            posts.append((signing[index // every], "Akkoord"))
+@dataclass(frozen=True)
+class Flood:
+    """Who floods: the sign-ups to finish, the curious accounts, the strangers with the leaked
+    link, the members asking for the rules of the source group."""
+
+    signing: list[User]
+    curious: list[User]
+    strangers: list[User]
+    askers: list[User]
+    link: str
+    source: int
+
+
+def _interleaved(*kinds: list[Callable[[], object]]) -> list[Callable[[], object]]:
+    """Each kind's posts spread evenly over the whole flood, merged in that order."""
+    placed = [
+        ((index + 0.5) / len(posts), order, post)
+        for order, posts in enumerate(kinds)
+        for index, post in enumerate(posts)
+    ]
+    return [post for _at, _order, post in sorted(placed, key=lambda p: (p[0], p[1]))]
+
+
+async def _flood(emu: Emulator, flood: Flood) -> None:
+    """The last answer of every sign-up, a /start of every curious account, a join request
+    of every stranger and a /regels of every asker, interleaved, at a steady pace."""
+    posts = _interleaved(
+        [partial(answer_privately, emu, person, "/start") for person in flood.curious],
+        [partial(answer_privately, emu, person, "Akkoord") for person in flood.signing],
+        [partial(emu.request_join, flood.source, s, flood.link) for s in flood.strangers],
+        [partial(emu.post, flood.source, asker, "/regels") for asker in flood.askers],
+    )
     step = FLOOD_SECONDS / len(posts)
     start = time.monotonic()
-    for index, (person, text) in enumerate(posts):
-        answer_privately(emu, person, text)
+    for index, post in enumerate(posts):
+        post()
         delay = start + (index + 1) * step - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -74,33 +107,56 @@ async def _idle(bot: BotProcess, emu: Emulator) -> None:
     await bot.ask(f"idle {emu.world.updates.next_id - 1}", "idle", within=180)
 
 
-async def one_stage(seed: int) -> tuple[float, float, int, int]:
+async def _leaked_link(emu: Emulator, world: World, bot: BotProcess) -> str:
+    """A resident of the source group's street signs up and is admitted: their invite link,
+    the one that leaks."""
+    resident = emu.add_user("Bewoner", "Toegelaten", phone_number="+31612399999")
+    for step in (*STEPS, "Akkoord"):
+        answer_privately(emu, resident, step or resident.full_name)
+        await _idle(bot, emu)
+    regie = world.chats["regie"]
+    card = next(m for m in emu.bot_messages(regie) if "Aanmelding #" in (m.content or ""))
+    emu.press(regie, card.message_id, world.contacts[1], button_text="Toelaten")
+    await _wait_for(lambda: bool(emu.calls_to("createChatInviteLink")), within=60)
+    await _idle(bot, emu)
+    return str(emu.calls_to("createChatInviteLink")[-1].result_or_error["invite_link"])
+
+
+async def one_stage(seed: int) -> tuple[float, float, int, int, int]:
     """(seconds from the press to the flag shown everywhere, to the press answered (the
-    update path's share), 429s seen, cards sent to the regiegroep by then) on a fresh
-    emulator and bot."""
+    update path's share), 429s seen, cards of the flood's sign-ups sent to the regiegroep
+    and strangers declined by the end of the flood) on a fresh emulator and bot."""
     async with fresh_bot(_network_text()) as (emu, world, bot):
-        signing = [
-            emu.add_user("Bewoner", f"Nummer {i}", phone_number=f"+3161230{i:04d}")
-            for i in range(SIGNUPS)
-        ]
-        curious = [emu.add_user("Nieuwsgierig", f"Account {i}") for i in range(STARTS)]
+        bron = world.chats["bron"]
+        askers = [emu.add_user("Lid", f"Bron {i}") for i in range(RULES_ASKERS)]
+        emu.join_many(bron, askers)
+        flood = Flood(
+            signing=[
+                emu.add_user("Bewoner", f"Nummer {i}", phone_number=f"+3161230{i:04d}")
+                for i in range(SIGNUPS)
+            ],
+            curious=[emu.add_user("Nieuwsgierig", f"Account {i}") for i in range(STARTS)],
+            strangers=[emu.add_user("Onbekende", f"Meelezer {i}") for i in range(STRANGERS)],
+            askers=askers,
+            link=await _leaked_link(emu, world, bot),
+            source=bron,
+        )
         slugs = ["bron", *NEIGHBOURS]
         holders = [world.chats[s] for s in slugs] + [world.chats["regie"]]
-        bron = world.chats["bron"]
         text = "Verdachte persoon bij de schuren"
         original = emu.post(bron, world.residents["bron"], text)
         emu.post(bron, world.co_admins["bron"], "/regie", reply_to=original.message_id)
         await _wait_for(lambda: all(_alerts_in(emu, c, 1) for c in holders if c != bron))
         await _idle(bot, emu)
         for step in STEPS:
-            for person in signing:
+            for person in flood.signing:
                 answer_privately(emu, person, step or person.full_name)
             await _idle(bot, emu)
         await asyncio.sleep(emu.limiter.overall_window * 1.1)
         presser = NEIGHBOURS[seed % len(NEIGHBOURS)]
         chat = world.chats[presser]
         copy = next(m for m in emu.bot_messages(chat) if "#1 ·" in (m.content or ""))
-        flood = asyncio.ensure_future(_flood(emu, signing, curious))
+        flooding = asyncio.ensure_future(_flood(emu, flood))
         await asyncio.sleep(FLOOD_SECONDS / 2)
         before = len(emu.calls)
         start = time.time()
@@ -109,11 +165,12 @@ async def one_stage(seed: int) -> tuple[float, float, int, int]:
         calls = emu.calls[before:]
         latency = _last_flag_call(calls, 1) - start
         answered = next(c.at for c in calls if c.method == "answerCallbackQuery") - start
-        await flood
+        await flooding
         cards = sum(
             "Aanmelding #" in (m.content or "") for m in emu.bot_messages(world.chats["regie"])
         )
-        return latency, answered, emu.counters["429"], cards
+        declined = sum(c.ok for c in emu.calls_to("declineChatJoinRequest"))
+        return latency, answered, emu.counters["429"], cards - 1, declined  # -1: the admitted
 
 
 async def bench(incidents: int, control: int = 6) -> dict[str, object]:
@@ -125,14 +182,16 @@ async def bench(incidents: int, control: int = 6) -> dict[str, object]:
     answered: list[float] = []
     errors_429 = 0
     cards: list[int] = []
+    declined: list[int] = []
     for seed in range(incidents):
-        latency, press, seen, shown = await one_stage(seed)
+        latency, press, seen, shown, refused = await one_stage(seed)
         latencies.append(latency)
         answered.append(press)
         errors_429 += seen
         cards.append(shown)
+        declined.append(refused)
         progress(
-            f"112 under sign-up and /start floods: {seed + 1}/{incidents} "
+            f"112 under the issue 25 floods: {seed + 1}/{incidents} "
             f"({latency * 1000:.0f} ms, press answered at {press * 1000:.0f} ms)"
         )
     return {
@@ -149,6 +208,7 @@ async def bench(incidents: int, control: int = 6) -> dict[str, object]:
         "max_ms": max(latencies) * 1000,
         "429": errors_429,
         "cards_shown": cards,
+        "declined": declined,
     }
 
 
@@ -159,13 +219,17 @@ def section(r: dict[str, object]) -> str:
     return "\n".join(
         [
             START,
-            "## 3c. 112 propagation under sign-up and /start floods",
+            "## 3c. 112 propagation under sign-up, /start, join-request and /regels floods",
             "",
             f"As section 3b, but the flood is {SIGNUPS} residents completing a sign-up at once "
-            f"(a card each for the regiegroep, which holds the incident) and {STARTS} accounts "
-            f"sending `/start` privately, interleaved over {FLOOD_SECONDS:g} s with the press "
-            "half-way; one incident per fresh emulator and bot (`python -m "
-            "benchmarks.flood_abuse`). Alerts and 112 rows are read before any other row, "
+            f"(a card each for the regiegroep, which holds the incident), {STARTS} accounts "
+            f"sending `/start` privately, {STRANGERS} strangers asking to join the source "
+            "group through an admitted resident's leaked invite link, and "
+            f"{RULES_ASKERS} members of the source group (which holds the incident) each "
+            f"sending `/regels`: {SIGNUPS + STARTS + STRANGERS + RULES_ASKERS} updates "
+            f"interleaved over {FLOOD_SECONDS:g} s with the press half-way; one incident per "
+            "fresh emulator and bot (`python -m benchmarks.flood_abuse`). Alerts and 112 rows "
+            "are read before any other row, "
             "cards go at most `cards_per_minute` (6) a chat, and rows that are neither alert "
             "nor 112 take at most half of the bot's 30 messages a second.",
             "",
@@ -183,7 +247,9 @@ def section(r: dict[str, object]) -> str:
             f"{float(r['control_p95_ms'] or 0):.0f} ms. "  # type: ignore[arg-type]
             "Cards shown in the regiegroep by the end of each flood: "
             + ", ".join(str(n) for n in r["cards_shown"])  # type: ignore[attr-defined]
-            + ". All (ms): "
+            + "; strangers declined by then: "
+            + ", ".join(str(n) for n in r["declined"])  # type: ignore[attr-defined]
+            + f" of {STRANGERS}. All (ms): "
             + ", ".join(f"{x:.0f}" for x in ms),
             END,
         ]
