@@ -72,7 +72,7 @@ class RelayApplication(Application):  # type: ignore[type-arg]
     updates it has finished (tests wait on this)."""
 
     processed = 0
-    last_update_id = 0
+    highest_update_id = 0
     update_retry_s = 300.0  # RELAYBOT_UPDATE_RETRY_S
     set_aside = 0  # updates set aside since the start
     on_trouble: Callable[[], None] | None = None  # the notes below changed
@@ -101,7 +101,22 @@ class RelayApplication(Application):  # type: ignore[type-arg]
         finally:
             self.processed += 1
             if isinstance(update, Update):
-                self.last_update_id = max(self.last_update_id, update.update_id)
+                self.highest_update_id = max(self.highest_update_id, update.update_id)
+                if isinstance(self.update_queue, InboxQueue):
+                    self.update_queue.done_with(update.update_id)
+
+    @property
+    def last_update_id(self) -> int:
+        """Every update up to this id is done with (the groups' lane may finish a later
+        update before an earlier private one: see `InboxQueue`)."""
+        queue = self.update_queue
+        if isinstance(queue, InboxQueue):
+            return queue.handled_through(self.highest_update_id)
+        return self.highest_update_id
+
+    @last_update_id.setter
+    def last_update_id(self, value: int) -> None:
+        self.highest_update_id = value
 
     async def _process_until_passed(self, update: object) -> tuple[BaseException | None, bool]:
         """(None, True) once handled; (failure, True) when it is to be set aside: a permanent

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import deque
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -61,14 +62,58 @@ class RawUpdates(FencedRequest):
         return code, payload
 
 
+MEMBERS, OUTSIDERS = 0, 1  # the two lanes of the update queue, the first handled first
+
+
+def lane_of(item: object) -> int:
+    """Which lane an update waits in. What happens in a group (a co-admin's /regie, a press
+    on "Ik heb 112 gebeld", members' messages, the bot's own membership) comes from people a
+    group let in; a private chat and a join request can come from anyone with a Telegram
+    account, so a flood of them (600 /starts, 300 strangers on a leaked link) waits behind
+    the groups. Within a lane the order is kept, so one person's private conversation and
+    one group's messages are handled as they came."""
+    if not isinstance(item, Update):
+        return OUTSIDERS  # the stop signal: after everything queued before it
+    if item.chat_join_request is not None:
+        return OUTSIDERS
+    chat = item.effective_chat
+    if chat is None or chat.type == chat.PRIVATE:
+        return OUTSIDERS
+    return MEMBERS
+
+
+class Lanes:
+    """The queue's store (what `asyncio.Queue` keeps in `_queue`): first in, first out within
+    a lane; the members' lane before the outsiders'."""
+
+    def __init__(self) -> None:
+        self.lanes = (deque[object](), deque[object]())
+
+    def append(self, item: object) -> None:
+        self.lanes[lane_of(item)].append(item)
+
+    def popleft(self) -> object:
+        first = self.lanes[MEMBERS]
+        return first.popleft() if first else self.lanes[OUTSIDERS].popleft()
+
+    def __len__(self) -> int:
+        return len(self.lanes[MEMBERS]) + len(self.lanes[OUTSIDERS])
+
+
 class InboxQueue(asyncio.Queue[object]):
     """The Application's update queue. An update put here is stored first (so a webhook's
     answer, sent when `put` returns, comes after the write); a fetched batch is stored in one
     statement (`begin_answer`, `put_fetched`). Handled updates are forgotten beside the
-    handling of the next batch, or once the bot is idle."""
+    handling of the next batch, or once the bot is idle.
+
+    Updates wait in two lanes (`lane_of`): the groups' before private chats and join
+    requests, so an alert or a 112 press is handled next however many outsiders wrote
+    first. `open_ids` are the updates queued or being handled: everything below the lowest
+    of them is done with."""
 
     def __init__(self, db: Database, clock: Callable[[], float]) -> None:
         super().__init__()
+        self.open_ids: set[int] = set()
         self.db = db
         self.clock = clock
         self.handled: list[int] = []
@@ -76,6 +121,23 @@ class InboxQueue(asyncio.Queue[object]):
         self._answer: asyncio.Future[None] | None = None
         self._forgetter: asyncio.Task[None] | None = None
         self._forgot_at = 0.0
+
+    def _init(self, maxsize: int) -> None:
+        self._queue = Lanes()
+
+    def _put(self, item: object) -> None:
+        if isinstance(item, Update):
+            self.open_ids.add(item.update_id)
+        self._queue.append(item)
+
+    def done_with(self, update_id: int) -> None:
+        """The update is handled, set aside, or left for the next start."""
+        self.open_ids.discard(update_id)
+
+    def handled_through(self, highest: int) -> int:
+        """The highest update id up to which every update seen is done with (`highest`:
+        the highest seen)."""
+        return min(highest, min(self.open_ids) - 1) if self.open_ids else highest
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):

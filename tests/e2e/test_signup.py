@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
+from relaybot.sandbox.emulator.errors import EmulatorError
 from relaybot.sandbox.emulator.records import Message, User
 from relaybot.sandbox.stage import SHARE_CONTACT, Stage, open_stage
 
 from .conftest import EXAMPLE, Clock, contents, rows, stored
+from .test_floods import handled_all
 
 NAME = ("Jorien", "Brinkhuis")
 PHONE = "+31612340001"
@@ -443,17 +445,53 @@ async def test_neighbourhood_without_a_group_cannot_be_admitted_to(
     assert "Toegelaten tot Markelo Zuid" in (card(stage).content or "")
 
 
-async def test_forget_while_a_contact_person_presses(stage: Stage, jorien: User) -> None:
-    """The resident sends /vergeet just as a contact person presses "Toelaten": the data is
-    gone, nobody is admitted, the presser hears the sign-up no longer exists."""
+async def test_a_press_after_vergeet_finds_nothing(stage: Stage, jorien: User) -> None:
+    """The resident's /vergeet is handled before a contact person presses "Toelaten": the
+    data is gone, nobody is admitted, the presser hears the sign-up no longer exists."""
     await sign_up(stage, jorien)
+    shown = card(stage)
+    # the card's edit is held up (a 429), so the presser still sees its buttons
+    stage.emu.set_fault("editMessageText", stage.regie, 429, parameters={"retry_after": 2})
     stage.emu.post(jorien.id, jorien, "/vergeet")
-    query = stage.emu.press(stage.regie, card(stage).message_id, stage.contacts[1], "Toelaten")
+    await handled_all(stage)
+    query = stage.emu.press(stage.regie, shown.message_id, stage.contacts[1], "Toelaten")
     await stage.settle()
     assert "bestaat niet meer" in (stage.emu.callback_answers[query]["text"] or "")
     assert stage.emu.calls_to("createChatInviteLink") == []
     assert "gegevens laten wissen" in (card(stage).content or "")
     assert PHONE.encode() not in await stored(stage)
+
+
+async def test_vergeet_arriving_with_a_press_still_admits_nobody(
+    stage: Stage, jorien: User
+) -> None:
+    """/vergeet and a contact person's "Toelaten" arrive together. The group's press is
+    handled first (the groups' updates go before private chats), so the resident is
+    admitted and then forgotten: the data is gone, the card says so, and the link the
+    resident was sent is revoked, so nobody gets in through it."""
+    await sign_up(stage, jorien)
+    stage.emu.post(jorien.id, jorien, "/vergeet")
+    query = stage.emu.press(stage.regie, card(stage).message_id, stage.contacts[1], "Toelaten")
+    await stage.settle()
+    assert stage.emu.callback_answers[query]["text"] == "Toegelaten."
+    link = invite_link_sent(stage, jorien)
+    revoked = [c.params["invite_link"] for c in stage.emu.calls_to("revokeChatInviteLink")]
+    assert revoked == [link]
+    assert "Gewist" in stage.private(jorien)[-1]
+    assert "gegevens laten wissen" in (card(stage).content or "")
+    assert PHONE.encode() not in await stored(stage)
+    group = stage.chats["goor-noord"]
+    with pytest.raises(EmulatorError):
+        stage.emu.request_join(group, jorien, link)
+    assert not stage.emu.chat(group).is_member(jorien.id)
+
+
+def invite_link_sent(stage: Stage, user: User) -> str:
+    calls = stage.emu.calls_to("createChatInviteLink")
+    assert len(calls) == 1
+    link = calls[0].result_or_error["invite_link"]
+    assert any(link in said for said in stage.private(user))
+    return link
 
 
 async def test_decline_tells_the_resident_politely_with_the_contact_line(

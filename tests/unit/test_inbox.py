@@ -121,3 +121,55 @@ async def test_another_poller_is_said_once_then_every_ten_minutes_and_when_over(
         ("poll_conflict", 1200),
         ("poll_conflict_over", 1440),
     ]
+
+
+def _private(update_id: int, user: int) -> dict[str, object]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_795_000_000,
+            "chat": {"id": user, "type": "private", "first_name": "Nieuwsgierig"},
+            "from": {"id": user, "is_bot": False, "first_name": "Nieuwsgierig"},
+            "text": "/start",
+        },
+    }
+
+
+def _join_request(update_id: int, user: int) -> dict[str, object]:
+    return {
+        "update_id": update_id,
+        "chat_join_request": {
+            "chat": {"id": -1001, "type": "supergroup", "title": "Wijk"},
+            "from": {"id": user, "is_bot": False, "first_name": "Vreemde"},
+            "user_chat_id": user,
+            "date": 1_795_000_000,
+        },
+    }
+
+
+async def test_the_groups_updates_are_handled_before_private_chats_and_join_requests(
+    db: Database,
+) -> None:
+    """A co-admin's /regie that arrives behind 300 private /starts and join requests is the
+    next update handled; each lane keeps its order; the bot's own stop signal comes last; and
+    until the earlier private updates are done, the bot does not count them as handled."""
+    bot = Bot("123:abc")
+    raw = [_private(i, 5000 + i) for i in range(1, 151)]
+    raw += [_join_request(i, 6000 + i) for i in range(151, 301)]
+    raw += [_update(301, "/regie"), _private(302, 7000), _update(303, "hallo buren")]
+    updates = [Update.de_json(body, bot) for body in raw]
+    queue = InboxQueue(db, lambda: 1.0)
+    await queue.put_fetched(updates)  # type: ignore[arg-type]
+    stop = object()
+    queue.put_nowait(stop)
+    order = [queue.get_nowait() for _ in range(queue.qsize())]
+    ids = [u.update_id for u in order[:-1]]  # type: ignore[attr-defined]
+    assert ids == [301, 303, *range(1, 301), 302]
+    assert order[-1] is stop
+    for update_id in (301, 303):
+        queue.done_with(update_id)
+    assert queue.handled_through(303) == 0  # update 1 still waits
+    for update_id in range(1, 303):
+        queue.done_with(update_id)
+    assert queue.handled_through(303) == 303
