@@ -484,6 +484,7 @@ async def _build(
         limiter=limiter,
         wakeup=outbox_waiting,
     )
+    queue.hold_outsiders = lambda: worker.urgent_under_way
     return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw, request=request)
 
 

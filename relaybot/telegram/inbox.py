@@ -35,6 +35,8 @@ IDLE_FLUSH = 0.3  # seconds of quiet before handled updates are deleted and chec
 FORGET_BATCH = 100  # handled updates deleted together while busy (a getUpdates batch) ...
 FORGET_EVERY = 1.0  # ... or once the oldest of them has waited this many seconds
 CONFLICT_REMINDER = 600.0  # seconds between the lines saying another process still polls
+HOLD_CAP = 0.5  # seconds an outsider's update waits at most for an alert's delivery ...
+HOLD_POLL = 0.005  # ... looking this often whether it is done or a group's update came
 
 
 def passing(error: BaseException) -> bool:
@@ -99,6 +101,9 @@ class Lanes:
     def __len__(self) -> int:
         return len(self.lanes[MEMBERS]) + len(self.lanes[OUTSIDERS])
 
+    def outsiders_only(self) -> bool:
+        return not self.lanes[MEMBERS] and bool(self.lanes[OUTSIDERS])
+
 
 class InboxQueue(asyncio.Queue[object]):
     """The Application's update queue. An update put here is stored first (so a webhook's
@@ -108,12 +113,16 @@ class InboxQueue(asyncio.Queue[object]):
 
     Updates wait in two lanes (`lane_of`): the groups' before private chats and join
     requests, so an alert or a 112 press is handled next however many outsiders wrote
-    first. `open_ids` are the updates queued or being handled: everything below the lowest
-    of them is done with."""
+    first. While an alert or a 112 report is being delivered (`hold_outsiders`, the delivery
+    worker's), an outsider's update waits up to HOLD_CAP seconds before it is handled: the
+    event loop and the database are the delivery's, and a flood of private chats costs the
+    alert nothing. `open_ids` are the updates queued or being handled: everything below the
+    lowest of them is done with."""
 
     def __init__(self, db: Database, clock: Callable[[], float]) -> None:
         super().__init__()
         self.open_ids: set[int] = set()
+        self.hold_outsiders: Callable[[], bool] = lambda: False
         self.db = db
         self.clock = clock
         self.handled: list[int] = []
@@ -129,6 +138,15 @@ class InboxQueue(asyncio.Queue[object]):
         if isinstance(item, Update):
             self.open_ids.add(item.update_id)
         self._queue.append(item)
+
+    async def get(self) -> object:
+        """The next update, the groups' first; an outsider's waits while an alert is being
+        delivered (at most HOLD_CAP seconds each, so private chats still move)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + HOLD_CAP
+        while self._queue.outsiders_only() and self.hold_outsiders() and loop.time() < until:
+            await asyncio.sleep(HOLD_POLL)
+        return await super().get()
 
     def done_with(self, update_id: int) -> None:
         """The update is handled, set aside, or left for the next start."""

@@ -84,6 +84,7 @@ class Worker:
         self.ordinary: set[int] = set()  # chats whose send in flight is neither alert nor 112
         self.held: dict[int, float] = {}  # chat -> loop time its rate window frees
         self.ordinary_at = 0.0  # loop time the ordinary rows' share of the budget frees
+        self._urgent_due = False  # the last look at the outbox found an alert or 112 row due
         self._wake = wakeup if wakeup is not None else asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -126,6 +127,15 @@ class Worker:
     @property
     def alive(self) -> bool:
         return self._task is not None and not self._task.done()
+
+    @property
+    def urgent_under_way(self) -> bool:
+        """An alert or a 112 row is being sent, or was due at the last look: the update path
+        then leaves outsiders' updates waiting (see `InboxQueue.get`), so the event loop and
+        the database are the delivery's."""
+        if self._stopping:
+            return False
+        return self._urgent_due or len(self.ordinary) < len(self.lanes)
 
     @property
     def busy(self) -> bool:
@@ -184,6 +194,7 @@ class Worker:
         # them, however many answers and cards were queued before it
         heads = await self.delivery.heads(set(self.lanes) | set(self.held), room)
         rows = heads.rows
+        self._urgent_due = any(_urgent(row) for row in rows)
         if not rows and not self.lanes and self._probe_due(loop.time()):
             rows = (await self.delivery.heads(set(self.held), 1, any_time=True)).rows
         moved = await self._start(rows, room)  # a row started, finished without a call, ...

@@ -173,3 +173,30 @@ async def test_the_groups_updates_are_handled_before_private_chats_and_join_requ
     for update_id in range(1, 303):
         queue.done_with(update_id)
     assert queue.handled_through(303) == 303
+
+
+async def test_outsiders_wait_while_an_alert_is_delivered(db: Database) -> None:
+    """While the delivery worker sends an alert or a 112 report, a private /start waits
+    (the event loop and the database are the alert's), a group's update does not, and the
+    /start is handled once the alert is out, or after HOLD_CAP seconds at most."""
+    bot = Bot("123:abc")
+    queue = InboxQueue(db, lambda: 1.0)
+    delivering = True
+    queue.hold_outsiders = lambda: delivering
+    queue.put_nowait(Update.de_json(_private(1, 5001), bot))
+    waiting = asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    queue.put_nowait(Update.de_json(_update(2, "/regie"), bot))
+    assert (await asyncio.wait_for(waiting, 1)).update_id == 2  # type: ignore[attr-defined]
+    waiting = asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    delivering = False
+    assert (await asyncio.wait_for(waiting, 1)).update_id == 1  # type: ignore[attr-defined]
+    delivering = True
+    queue.put_nowait(Update.de_json(_private(3, 5003), bot))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert (await asyncio.wait_for(queue.get(), 5)).update_id == 3  # type: ignore[attr-defined]
+    assert inbox_module.HOLD_CAP <= loop.time() - started < inbox_module.HOLD_CAP + 1

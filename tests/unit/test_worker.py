@@ -211,3 +211,25 @@ async def test_an_alert_waiting_behind_answers_takes_the_kept_slot() -> None:
     finally:
         telegram.go.set()
         assert await stopped_within(worker)
+
+
+async def test_urgent_work_is_under_way_while_an_alert_is_sent() -> None:
+    """The worker says when an alert or a 112 row is due or being sent (the update path
+    then lets outsiders wait), and stops saying so once they are out; answers alone do not
+    count."""
+    outbox = Outbox([_row(1, -101)])
+    telegram = GatedTelegram()
+    worker = Worker(outbox, telegram, max_in_flight=4)  # type: ignore[arg-type]
+    await worker.start()
+    try:
+        await _until(lambda: telegram.called == [-101])
+        assert not worker.urgent_under_way
+        outbox.add(_row(2, -300, kind=Alert))
+        worker.wake()
+        await _until(lambda: -300 in telegram.called)
+        assert worker.urgent_under_way
+        telegram.answer(-300)
+        await _until(lambda: not worker.urgent_under_way)
+    finally:
+        telegram.answer(-101)
+        assert await stopped_within(worker)
