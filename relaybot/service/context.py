@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 
 import aiosqlite
@@ -72,6 +73,13 @@ class Answer:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", fit.answer(self.text))
+
+
+# A press's turn among the presses on the same card (`async with turn:` once the presser may
+# press): the Telegram side hands it in when presses run beside one another, so the first press
+# still decides first; NO_TURN where presses are handled one at a time.
+Turn = AbstractAsyncContextManager[object]
+NO_TURN: Turn = nullcontext()
 
 
 class Context:

@@ -13,7 +13,7 @@ from relaybot.domain.model import Actor
 from relaybot.domain.routing import check_link
 from relaybot.domain.rules import Refusal
 from relaybot.domain.texts import Raw
-from relaybot.service.context import Answer, Command, Context
+from relaybot.service.context import NO_TURN, Answer, Command, Context, Turn
 from relaybot.service.ports import Telegram, not_in_regie
 from relaybot.storage import chats, idempotency, outbox
 from relaybot.storage.chats import LinkRequest
@@ -86,17 +86,30 @@ class Linking:
         )
 
     async def decide_link(
-        self, request_id: int, approve: bool, actor: Actor, card_message_id: int, key: str
+        self,
+        request_id: int,
+        approve: bool,
+        actor: Actor,
+        card_message_id: int,
+        key: str,
+        turn: Turn = NO_TURN,
     ) -> Answer:
-        """A contact person pressed approve or decline on a card. The first press decides;
-        the card then shows the decision and who took it. Only a member of the regiegroep
-        decides; a number no request can have (a forged button) is answered as gone."""
-        linked = False
+        """A contact person pressed approve or decline on a card. The first press decides
+        (a press waits its `turn` behind earlier ones on the card); the card then shows the
+        decision and who took it. Only a member of the regiegroep decides, asked of Telegram
+        at the press; a number no request can have (a forged button) is answered as gone."""
         if await not_in_regie(self.telegram, self.ctx.directory.regie_chat_id, actor.user_id):
             return Answer(html.unescape(self.ctx.texts("regie_answer_not_member")), alert=True)
-        gone = Answer(self.ctx.texts("link_answer_gone"), alert=True)
         if not 0 < request_id <= MAX_ID:
-            return gone
+            return Answer(self.ctx.texts("link_answer_gone"), alert=True)
+        async with turn:
+            return await self._decide(request_id, approve, actor, card_message_id, key)
+
+    async def _decide(
+        self, request_id: int, approve: bool, actor: Actor, card_message_id: int, key: str
+    ) -> Answer:
+        linked = False
+        gone = Answer(self.ctx.texts("link_answer_gone"), alert=True)
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return Answer("")

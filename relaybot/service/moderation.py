@@ -34,11 +34,12 @@ from relaybot.domain.moderation import (
     WarningKind,
 )
 from relaybot.domain.texts import Raw
-from relaybot.service.context import Answer, Command, Context, Target
+from relaybot.service.context import NO_TURN, Answer, Command, Context, Target, Turn
 from relaybot.service.ports import Telegram, TelegramRefused
 from relaybot.storage import idempotency, outbox
 from relaybot.storage import moderation as store
 from relaybot.storage.outbox import Priority
+from relaybot.storage.signups import MAX_ID  # a larger card number is forged
 
 log = structlog.get_logger("relaybot.moderation")
 
@@ -491,16 +492,19 @@ class Moderation:
         actor: Actor,
         pressed: tuple[int, int],
         key: str,
+        turn: Turn = NO_TURN,
     ) -> Answer:
         """A press on a removal card. Only a co-admin of the member's chat who may remove
-        members decides (asked of Telegram now, not from a cache); the first decision counts,
-        and every copy of the card then shows it and who took it."""
+        members decides (asked of Telegram now, not from a cache: a removal cannot be undone,
+        and a co-admin demoted a minute ago must be refused); the first decision counts (a
+        press waits its `turn` behind earlier ones on the card), and every copy of the card
+        then shows it and who took it."""
         ctx = self.ctx
         texts = ctx.texts
         async with ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, ctx.clock()):
                 return Answer("")
-            card = await store.card(conn, card_id)
+            card = await store.card(conn, card_id) if 0 < card_id <= MAX_ID else None
         if card is None:
             return Answer("")
         if card.state != "pending":
@@ -509,6 +513,21 @@ class Moderation:
         if not presser.may_remove:
             log.info("removal_denied", chat=card.chat_id, card=card.id)
             return Answer(_plain(texts("removal_answer_denied")), alert=True)
+        async with turn:  # an earlier press on the card may have decided meanwhile
+            async with ctx.db.reading() as conn:
+                card = await store.card(conn, card_id)
+            if card is None:
+                return Answer("")
+            if card.state != "pending":
+                by = card.decided_by
+                return Answer(_plain(texts("removal_answer_already", by=by)), alert=True)
+            return await self._decide_removal(card, remove, actor, pressed)
+
+    async def _decide_removal(
+        self, card: store.RemovalCard, remove: bool, actor: Actor, pressed: tuple[int, int]
+    ) -> Answer:
+        ctx = self.ctx
+        texts = ctx.texts
         outcome, reason = "kept", ""
         if remove:
             outcome, reason = await self._remove(card)

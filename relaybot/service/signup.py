@@ -35,7 +35,7 @@ from relaybot.domain.signup import Input, Keyboard, Labels, Reply, Status, Text
 from relaybot.domain.texts import Raw
 from relaybot.domain.throttle import AnswerLimits, AnswerThrottle
 from relaybot.domain.waiting import area_of
-from relaybot.service.context import Answer, Command, Context
+from relaybot.service.context import NO_TURN, Answer, Command, Context, Turn
 from relaybot.service.ports import Telegram, TelegramRefused, not_in_regie
 from relaybot.storage import (
     chats,
@@ -415,13 +415,21 @@ class Signup:
         actor: Actor,
         card_message_id: int,
         key: str,
+        turn: Turn = NO_TURN,
     ) -> Answer:
-        """A contact person pressed a button on a sign-up card (only a member of the
-        regiegroep decides, asked of Telegram at the press)."""
+        """A contact person pressed a button on a sign-up card. Only a member of the
+        regiegroep decides, asked of Telegram at the press; the press then waits its `turn`
+        behind earlier presses on the card, so the first press decides."""
         if await not_in_regie(self.telegram, self.ctx.directory.regie_chat_id, actor.user_id):
             return Answer(html.unescape(self.ctx.texts("regie_answer_not_member")), alert=True)
-        if verb in ("ok", "to"):
-            return await self._admit(signup_id, arg or None, actor, card_message_id, key)
+        async with turn:
+            if verb in ("ok", "to"):
+                return await self._admit(signup_id, arg or None, actor, card_message_id, key)
+            return await self._show_or_decline(signup_id, verb, arg, actor, card_message_id, key)
+
+    async def _show_or_decline(
+        self, signup_id: int, verb: str, arg: str, actor: Actor, card_message_id: int, key: str
+    ) -> Answer:
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, self.ctx.clock()):
                 return Answer("")

@@ -34,6 +34,7 @@ from relaybot.storage.heartbeat import BEAT_SECONDS, beat, mark_failed, mark_sto
 from relaybot.storage.lock import ProcessLock
 from relaybot.storage.postgres import is_url
 from relaybot.telegram import standby
+from relaybot.telegram.beside import Beside, handling
 from relaybot.telegram.bot import RelayBot
 from relaybot.telegram.faults import wait_of
 from relaybot.telegram.handlers import CONTEXT_TYPES, bot_commands, register
@@ -81,6 +82,7 @@ class RelayApplication(Application):  # type: ignore[type-arg]
         super().__init__(**kwargs)
         # the update being handled again and the last one set aside, for the heartbeat
         self.trouble: dict[str, object] = {}
+        self._asides: set[asyncio.Future[None]] = set()  # set aside after work beside the path
 
     async def process_update(self, update: object) -> None:
         if isinstance(update, Update):
@@ -89,12 +91,12 @@ class RelayApplication(Application):  # type: ignore[type-arg]
         else:
             about_update(None)
         try:
-            failure, done = await self._process_until_passed(update)
+            with handling() as beside:
+                failure, done = await self._process_until_passed(update)
             queue = self.update_queue
             if isinstance(update, Update) and isinstance(queue, InboxQueue):
-                if failure is None:
-                    queue.handled.append(update.update_id)
-                    queue.forget_soon()  # the handled text leaves the file once the bot is idle
+                if failure is None:  # handled once what it left beside the path is done too
+                    beside.then(lambda failed: self._handled(update, queue, failed))
                 elif done:
                     await self._set_aside(update, failure, queue)
                 # else: the bot stops while it is being tried: handled after a restart
@@ -154,6 +156,17 @@ class RelayApplication(Application):  # type: ignore[type-arg]
         finally:
             if self.trouble.pop("retrying", None) is not None:
                 self._noted()
+
+    def _handled(self, update: Update, queue: InboxQueue, failure: BaseException | None) -> None:
+        """The update and the work it left beside the path are done: its stored copy goes,
+        or (that work failed for good) it is set aside."""
+        if failure is None:
+            queue.handled.append(update.update_id)
+            queue.forget_soon()  # the handled text leaves the file once the bot is idle
+            return
+        aside = asyncio.ensure_future(self._set_aside(update, failure, queue))
+        self._asides.add(aside)
+        aside.add_done_callback(self._asides.discard)
 
     async def _set_aside(self, update: Update, failure: BaseException, queue: InboxQueue) -> None:
         """Keep the update out of the way of the ones behind it, for inspection."""
@@ -220,6 +233,7 @@ class Runtime:
     checks: asyncio.Future[object] | None = None  # the start-up checks, running beside
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set: `run` stops
     failure: str | None = None  # why the bot stops by itself (its database went), one line
+    beside: Beside = field(default_factory=Beside)  # button presses, beside the update path
 
     def __post_init__(self) -> None:
         self.app.on_trouble = self._note_trouble
@@ -262,6 +276,7 @@ class Runtime:
         self.checks = asyncio.ensure_future(self.cases.startup_checks.run())
 
     async def on_stop(self, _app: Application | None = None) -> None:  # type: ignore[type-arg]
+        await self.beside.drain()
         await self.cases.moderation.drain()
         if self.checks is not None and not self.checks.done():
             self.checks.cancel()
@@ -274,7 +289,9 @@ class Runtime:
     async def delivered_all(self) -> bool:
         """Nothing in flight, nothing being judged, nothing waiting in the outbox, no handled
         update left to delete (start-up checks included)."""
-        if self.worker.busy or self.cases.moderation.busy or not self.inbox.settled:
+        if self.worker.busy or self.beside.busy or self.cases.moderation.busy:
+            return False
+        if not self.inbox.settled:
             return False
         if self.checks is not None and not self.checks.done():
             return False
@@ -475,7 +492,8 @@ async def _build(
     port = BotPort(app.bot)
     # built once, with the port to Telegram; the handlers bind commands to their methods
     cases = UseCases.create(ctx, port, delivery, config_dir=config_dir, patterns_file=patterns_file)
-    register(app, cases, port)
+    beside = Beside()
+    register(app, cases, port, beside)
     app.add_error_handler(on_error)
     worker = Worker(
         delivery,
@@ -485,7 +503,9 @@ async def _build(
         wakeup=outbox_waiting,
     )
     queue.hold_outsiders = lambda: worker.urgent_under_way
-    return Runtime(app, cases, delivery, worker, db, queue, lock, raw=raw, request=request)
+    return Runtime(
+        app, cases, delivery, worker, db, queue, lock, raw=raw, request=request, beside=beside
+    )
 
 
 def own_file(path: Path) -> Path | None:

@@ -24,6 +24,7 @@ from relaybot.domain.waiting import BUTTONS as WAITING_BUTTONS
 from relaybot.service import UseCases
 from relaybot.service.moderation import REMOVE_BUTTON
 from relaybot.service.signup import CARD_BUTTONS
+from relaybot.telegram.beside import Beside
 from relaybot.telegram.filtering import NewGroupMessage
 from relaybot.telegram.handlers import (
     flag,
@@ -36,7 +37,7 @@ from relaybot.telegram.handlers import (
     signup,
     waiting,
 )
-from relaybot.telegram.handlers.context import CASES, CONTEXT_TYPES, PORT, BotContext
+from relaybot.telegram.handlers.context import BESIDE, CASES, CONTEXT_TYPES, PORT, BotContext
 from relaybot.telegram.port import BotPort
 
 Callback = Callable[[Update, BotContext], Awaitable[None]]
@@ -138,13 +139,19 @@ assert list(BINDINGS) == [names for names, _nl, _en in COMMANDS], "menu and bind
 assert list(MODERATION_BINDINGS) == [names for names, _nl, _en in MODERATION_COMMANDS]
 
 
-def register(app: Application, cases: UseCases, port: BotPort) -> None:  # type: ignore[type-arg]
+def register(
+    app: Application,  # type: ignore[type-arg]
+    cases: UseCases,
+    port: BotPort,
+    beside: Beside,
+) -> None:
     """Every handler, with its filters and order, in one place; the callbacks reach the use
-    cases and the port through their context (the application must be built with
-    `CONTEXT_TYPES`)."""
+    cases, the port and the presses' runner through their context (the application must be
+    built with `CONTEXT_TYPES`)."""
     assert app.context_types is CONTEXT_TYPES, "build the application with CONTEXT_TYPES"
     app.bot_data[CASES] = cases
     app.bot_data[PORT] = port
+    app.bot_data[BESIDE] = beside
     fresh = filters.UpdateType.MESSAGE  # new messages in chats and groups: no edits, no channels
     private = fresh & filters.ChatType.PRIVATE
     handlers = [

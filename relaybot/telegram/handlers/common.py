@@ -4,6 +4,7 @@ what every button handler does around it (where it was pressed, the answer)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
 from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
@@ -11,6 +12,7 @@ from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.model import Actor
 from relaybot.service import Answer, Command
+from relaybot.telegram.beside import Turn
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.translate import chat_of, command_of
 
@@ -85,3 +87,23 @@ async def press_of(update: Update, context: BotContext, *, regie: bool) -> Press
 async def answer_press(press: Press, answer: Answer) -> None:
     """The button's answer, for the presser alone (an alert when it says no)."""
     await press.query.answer(answer.text or None, show_alert=answer.alert)
+
+
+PressHandler = Callable[[Update, BotContext, Turn], Awaitable[None]]
+
+
+def beside_the_path(
+    handle: PressHandler,
+) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """A card's button handled beside the update path (telegram/beside.py): asking Telegram
+    who pressed it, and answering, hold up no update behind it. Presses on the same card
+    (its button data without the verb: "aanmelding:7") take turns in the order they came."""
+
+    async def pressed(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        prefix, _verb, number, *_rest = [*query.data.split(":"), "", ""]
+        context.beside.run(lambda turn: handle(update, context, turn), f"{prefix}:{number}")
+
+    pressed.__doc__ = handle.__doc__
+    return pressed

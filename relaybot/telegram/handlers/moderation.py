@@ -8,7 +8,14 @@ from dataclasses import replace
 from telegram import Message, Update
 
 from relaybot.service import Command
-from relaybot.telegram.handlers.common import answer_press, is_co_admin, network_command, press_of
+from relaybot.telegram.beside import Turn
+from relaybot.telegram.handlers.common import (
+    answer_press,
+    beside_the_path,
+    is_co_admin,
+    network_command,
+    press_of,
+)
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.moderating import seen_of, target_of
 from relaybot.telegram.translate import message_key, name_of
@@ -89,7 +96,9 @@ async def on_warnings(update: Update, context: BotContext) -> None:
         await context.cases.moderation.warnings(command)
 
 
-async def on_removal_button(update: Update, context: BotContext) -> None:
+async def removal_pressed(update: Update, context: BotContext, turn: Turn) -> None:
+    """A press on a removal card: whether the presser may remove is asked of Telegram now
+    (a removal cannot be undone), beside the update path."""
     press = await press_of(update, context, regie=False)
     if press is None:
         return
@@ -100,5 +109,9 @@ async def on_removal_button(update: Update, context: BotContext) -> None:
         press.actor,
         (press.message.chat.id, press.message.message_id),
         f"cb:{press.query.id}",
+        turn,
     )
     await answer_press(press, answer)
+
+
+on_removal_button = beside_the_path(removal_pressed)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from relaybot.telegram.handlers.common import answer_press, is_co_admin, press_of
+from relaybot.telegram.beside import Turn
+from relaybot.telegram.handlers.common import answer_press, beside_the_path, is_co_admin, press_of
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.translate import command_of
 
@@ -21,12 +22,22 @@ async def on_link(update: Update, context: BotContext) -> None:
     await context.cases.linking.request_link(command_of(update, co_admin))
 
 
-async def on_link_button(update: Update, context: BotContext) -> None:
+async def link_pressed(update: Update, context: BotContext, turn: Turn) -> None:
+    """A press on a link card: whether the presser is in the regiegroep is asked of Telegram
+    at the press, beside the update path."""
     press = await press_of(update, context, regie=True)
     if press is None:
         return
     _prefix, verdict, request = press.data.split(":")
     answer = await context.cases.linking.decide_link(
-        int(request), verdict == "ok", press.actor, press.message.message_id, f"cb:{press.query.id}"
+        int(request),
+        verdict == "ok",
+        press.actor,
+        press.message.message_id,
+        f"cb:{press.query.id}",
+        turn,
     )
     await answer_press(press, answer)
+
+
+on_link_button = beside_the_path(link_pressed)

@@ -7,7 +7,8 @@ from telegram import Update
 
 from relaybot.domain.chats import ChatKind
 from relaybot.domain.signup import SharedContact, Text
-from relaybot.telegram.handlers.common import answer_press, press_of
+from relaybot.telegram.beside import Turn
+from relaybot.telegram.handlers.common import answer_press, beside_the_path, press_of
 from relaybot.telegram.handlers.context import BotContext
 from relaybot.telegram.translate import command_of, message_key
 
@@ -65,7 +66,9 @@ async def on_private(update: Update, context: BotContext) -> None:
     await context.cases.signup.answer(sender, answer, message_key(message))
 
 
-async def on_card_button(update: Update, context: BotContext) -> None:
+async def card_pressed(update: Update, context: BotContext, turn: Turn) -> None:
+    """A press on a sign-up card: whether the presser is in the regiegroep is asked of
+    Telegram at the press, beside the update path."""
     press = await press_of(update, context, regie=True)
     if press is None:
         return
@@ -77,8 +80,12 @@ async def on_card_button(update: Update, context: BotContext) -> None:
         press.actor,
         press.message.message_id,
         f"cb:{press.query.id}",
+        turn,
     )
     await answer_press(press, answer)
+
+
+on_card_button = beside_the_path(card_pressed)
 
 
 async def on_join_request(update: Update, context: BotContext) -> None:
