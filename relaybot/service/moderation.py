@@ -108,18 +108,20 @@ class Moderation:
         """Moderation acts in neighbourhood chats only (one dictionary lookup)."""
         return self.ctx.directory.kind(chat_id) is ChatKind.NEIGHBOURHOOD
 
-    def later(self, judge: Callable[[], Awaitable[None]]) -> None:
+    def later(self, judge: Callable[[], Awaitable[None]]) -> bool:
         """Judge a finding beside the update pipeline: asking Telegram whether the sender is
         a co-admin must not hold up the messages behind it. Judged one at a time in the
         order they came (a member's warnings keep the order of their messages), at most
-        WAITING_LIMIT waiting; beyond that a finding is dropped and logged (so is one whose
-        judgement fails; one may be lost in a crash: an alert never waits for it)."""
+        WAITING_LIMIT waiting; beyond that a finding is dropped and logged, and False says
+        so (a judgement that fails is logged too). The Telegram side keeps the update stored
+        until its finding is judged, so one waiting at a crash is judged after the restart."""
         if len(self._waiting) >= WAITING_LIMIT:
             log.warning("moderation_dropped", reason="too_many_waiting")
-            return
+            return False
         self._waiting.append(judge)
         if self._judging is None or self._judging.done():
             self._judging = asyncio.get_running_loop().create_task(self._judge_waiting())
+        return True
 
     async def _judge_waiting(self) -> None:
         while self._waiting:

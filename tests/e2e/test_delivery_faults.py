@@ -127,6 +127,17 @@ class Town:
         await until(self.reached, within, "an alert in every chat")
         await until(self.settled, within, "every alert row recorded")
 
+    def warnings(self) -> int:
+        """Warnings the bot gave in the hub."""
+        return sum(
+            (m.content or "").startswith("⚠️ Waarschuwing") for m in self.emu.bot_messages(self.hub)
+        )
+
+    def inbox(self) -> int:
+        """Updates stored and not yet handled, as the database says."""
+        with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0])
+
     def duplicates(self) -> tuple[int, int]:
         """(duplicates in all, most copies in one chat)."""
         counts = [self.copies(chat) for chat in self.targets]
@@ -219,6 +230,33 @@ async def test_sigkill_while_a_handler_waits_on_telegram_the_regie_is_relayed_af
     await town.start()
     await town.all_delivered()
     assert town.duplicates() == (0, 1)
+
+
+@pytest.mark.sqlite_only  # the town's process on its SQLite file; on PostgreSQL: test_failover.py
+async def test_sigkill_while_a_finding_is_judged_the_warning_is_given_once_after_restart(
+    town: Town,
+) -> None:
+    """A member posts a blocked word; the bot dies while the finding is judged beside the
+    updates (the co-admin lookup waits on Telegram) and after the handled updates would have
+    left the inbox. After a restart the member gets the warning, exactly once (on the old
+    code the finding lived only in memory: no warning at all)."""
+    process = await town.start()
+    member = town.emu.add_user("Yvonne", "Testbewoner")
+    town.emu.join(town.hub, member)
+    await until(lambda: bool(town.emu.bot_messages(town.hub)), 30, "the welcome")
+    lookups = len(town.emu.calls_to("getChatAdministrators"))
+    town.emu.round_trip = 3.0
+    town.emu.post(town.hub, member, "Wat een klootzak is dat")
+    await until(lambda: len(town.emu.calls_to("getChatAdministrators")) > lookups, 30, "lookup")
+    await asyncio.sleep(1.0)  # the inbox forgets handled updates after 0.3 s of quiet
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    assert town.warnings() == 0, "the kill must land before the judgement"
+    town.emu.round_trip = 0.2
+    await town.start()
+    await until(lambda: town.warnings() >= 1, 30, "the warning")
+    await until(lambda: town.inbox() == 0, 30, "every update handled")
+    assert town.warnings() == 1
 
 
 @pytest.mark.sqlite_only  # the town's process on its SQLite file; on PostgreSQL: test_failover.py

@@ -8,7 +8,7 @@ from dataclasses import replace
 from telegram import Message, Update
 
 from relaybot.service import Command
-from relaybot.telegram.beside import Turn
+from relaybot.telegram.beside import Turn, hold
 from relaybot.telegram.handlers.common import (
     answer_press,
     beside_the_path,
@@ -25,7 +25,8 @@ async def screen(message: Message, context: BotContext, *, edited: bool = False)
     """Every fresh group message, and every edit of one (`edited`): screened in memory; a
     finding goes on to the use case, now when whether the sender is a co-admin is known
     without asking Telegram and nothing waits before it, else beside the updates (the
-    lookup never holds up the messages behind it)."""
+    lookup never holds up the messages behind it; the update stays stored until the finding
+    is judged, so a crash before then does not lose it)."""
     moderation = context.cases.moderation
     seen = seen_of(message)
     finding = moderation.screen(seen, edited=edited)
@@ -38,11 +39,19 @@ async def screen(message: Message, context: BotContext, *, edited: bool = False)
         await moderation.act(seen, finding, known, name, message_key(message))
         return
 
-    async def judge() -> None:
-        co_admin = await is_co_admin(context, message)
-        await moderation.act(seen, finding, co_admin, name, message_key(message))
+    release = hold()  # the update is done once the finding is judged (a crash: judged again)
 
-    moderation.later(judge)
+    async def judge() -> None:
+        try:
+            co_admin = await is_co_admin(context, message)
+            await moderation.act(seen, finding, co_admin, name, message_key(message))
+        except Exception as error:
+            release(error)
+            raise
+        release(None)
+
+    if not moderation.later(judge):
+        release(None)
 
 
 async def joined(message: Message, context: BotContext) -> None:
