@@ -56,6 +56,14 @@ class Server:
             str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
             "--no-sync", "--no-locale", "-E", "UTF8",
         )  # fmt: skip
+        return self.resume()
+
+    def halt(self) -> None:
+        """Stop the server as an operator's restart does (its data kept: `resume` starts it
+        again); its clients' connections end."""
+        self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> Server:
         options = f"-k {self.folder} -p {self.port} -c listen_addresses='' -c max_connections=200"
         if not self.durable:  # the tests' data need not survive a power cut
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

@@ -567,43 +567,48 @@ class Signup:
         declined; any other link is left to the chat's administrators. The decision goes out
         through the outbox (never a call on the update path), so a passing fault of
         Telegram's is retried like a message."""
-        async with self.ctx.db.transaction() as conn:
-            if not await idempotency.claim(conn, key, self.ctx.clock()):
-                return
-            current = await signups.by_invite(conn, chat_id, invite_link)
-            if current is None:
-                if ours:
-                    decline = JoinDecision(chat_id, user_id, False)
-                    await outbox.enqueue(conn, decline, self.ctx.clock())
-                    log.info("join_request", signup=None, approved=False)
-                    self.ctx.wake()
-                return
-            admit = current.user_id == user_id and current.status is Status.ADMITTED
-            await outbox.enqueue(conn, JoinDecision(chat_id, user_id, admit), self.ctx.clock())
-            place = self._place(current.slug)
-            if admit:
-                await signups.set_status(conn, current.id, Status.JOINED)
-                card = self.ctx.texts(
-                    "signup_card_joined",
-                    card=Raw(self._card(current)),
-                    place=place,
-                    by=current.decided_by,
-                )
-                await self._edit_card(conn, current, card)
-                await self._tell(conn, user_id, Reply("signup_joined", {"place": place}))
-            elif await chats.note_once(
-                conn,
-                self.ctx.directory.regie_chat_id,
-                f"signup-stranger:{current.id}",
-                self.ctx.clock(),
-            ):
-                await self.ctx.say(
+        declined = False  # a link of ours that is no sign-up's: the worker woken once committed
+        try:
+            async with self.ctx.db.transaction() as conn:
+                if not await idempotency.claim(conn, key, self.ctx.clock()):
+                    return
+                current = await signups.by_invite(conn, chat_id, invite_link)
+                if current is None:
+                    if ours:
+                        decline = JoinDecision(chat_id, user_id, False)
+                        await outbox.enqueue(conn, decline, self.ctx.clock())
+                        log.info("join_request", signup=None, approved=False)
+                        declined = True
+                    return
+                admit = current.user_id == user_id and current.status is Status.ADMITTED
+                await outbox.enqueue(conn, JoinDecision(chat_id, user_id, admit), self.ctx.clock())
+                place = self._place(current.slug)
+                if admit:
+                    await signups.set_status(conn, current.id, Status.JOINED)
+                    card = self.ctx.texts(
+                        "signup_card_joined",
+                        card=Raw(self._card(current)),
+                        place=place,
+                        by=current.decided_by,
+                    )
+                    await self._edit_card(conn, current, card)
+                    await self._tell(conn, user_id, Reply("signup_joined", {"place": place}))
+                elif await chats.note_once(
                     conn,
                     self.ctx.directory.regie_chat_id,
-                    "signup_regie_stranger",
-                    id=current.id,
-                    place=place,
-                )
+                    f"signup-stranger:{current.id}",
+                    self.ctx.clock(),
+                ):
+                    await self.ctx.say(
+                        conn,
+                        self.ctx.directory.regie_chat_id,
+                        "signup_regie_stranger",
+                        id=current.id,
+                        place=place,
+                    )
+        finally:
+            if declined:
+                self.ctx.wake()
         log.info("join_request", signup=current.id, approved=admit)
         self.ctx.wake()
 

@@ -29,6 +29,7 @@ take what SQLite takes: text parameters accept any value (sent as ``str``), and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -40,9 +41,11 @@ import asyncpg
 
 from relaybot.storage.db import StorageError
 from relaybot.storage.migrations import MIGRATIONS, POSTGRES
+from relaybot.storage.reconnect import CONNECT_TIMEOUT, Reach, is_lost, redact
 
 SCHEMES = ("postgresql://", "postgres://")
 MIGRATION_LOCK = 0x72656C61  # pg_advisory_xact_lock key: one migrating process at a time
+LOST_OR_FAILED = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 def is_url(target: object) -> bool:
@@ -176,27 +179,68 @@ async def _lenient(raw: asyncpg.Connection) -> None:
 
 
 async def connect(url: str) -> asyncpg.Connection:
-    raw = await asyncpg.connect(url)
+    raw = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
     await _lenient(raw)
     return raw
 
 
+READERS = 3  # connections for reads: the worker's, the handlers' (writes have their own)
+STATEMENTS = 512  # prepared statements kept per connection (asyncpg's default: 100)
+
+
+async def _pool(url: str, size: int) -> asyncpg.Pool:
+    """Connections that come back after they were lost: the pool replaces a closed one when
+    it is next taken. Given back as they are (no reset query: this engine sets no session
+    state), kept however long they idle, and so are their prepared statements (each query is
+    prepared once per connection: more distinct queries than asyncpg's default cache holds)."""
+    pool: asyncpg.Pool = await asyncpg.create_pool(
+        url,
+        min_size=size,  # all connected at the start, none on the way of an alert
+        max_size=size,
+        init=_lenient,
+        reset=_as_is,
+        max_inactive_connection_lifetime=0,
+        timeout=CONNECT_TIMEOUT,
+        statement_cache_size=STATEMENTS,
+        max_cached_statement_lifetime=0,
+    )
+    return pool
+
+
+async def _as_is(raw: asyncpg.Connection) -> None:
+    """A connection given back needs no reset (an open transaction is rolled back anyway)."""
+
+
 class PostgresDatabase:
-    """One connection to the network's PostgreSQL database, used by one coroutine at a time
-    (the same calls as ``db.Database``; there is no inline read-only connection)."""
+    """The network's PostgreSQL database: the same calls as ``db.Database``.
+
+    Writes (``transaction``, ``statements``) go through one connection, one coroutine at a
+    time, as on SQLite: a use case's reads and writes in a transaction are never interleaved
+    with another's, so the storage code's check-then-write keeps its meaning. Reads
+    (``reading``, ``reading_inline``) take one of a few other connections and wait for no
+    write: each statement sees what was committed when it began (PostgreSQL's READ
+    COMMITTED), never a transaction half done. There is no inline read-only connection.
+
+    A lost connection (a server restart, a terminated backend) fails the statement on it with
+    :class:`DatabaseUnreachable`, a passing error the callers retry; the next use connects
+    again (``reconnect.py``).
+    """
 
     dialect = "postgresql"
     has_quick = False
 
     def __init__(self, url: str) -> None:
         self.path = url  # not a file: the report and backup, which read files, say so
-        self._conn: PgConnection | None = None
+        self._writes: asyncpg.Pool | None = None
+        self._reads: asyncpg.Pool | None = None
         self._lock = asyncio.Lock()
+        self._reach = Reach(url)
 
     async def open(self) -> PostgresDatabase:
         try:
-            self._conn = PgConnection(await connect(self.path))
+            self._writes = await _pool(self.path, 1)
             await self.migrate()
+            self._reads = await _pool(self.path, READERS)
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             await self.close()
             raise StorageError(f"cannot open database {redact(self.path)}: {exc}") from exc
@@ -212,25 +256,33 @@ class PostgresDatabase:
         """Nothing to do: PostgreSQL keeps no write-ahead pages beside a file for us."""
 
     async def close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            await conn.raw.close(timeout=5)
+        for pool in (self._reads, self._writes):
+            if pool is not None:
+                try:
+                    await asyncio.wait_for(pool.close(), 5)
+                except (TimeoutError, *LOST_OR_FAILED):
+                    pool.terminate()
+        self._reads = self._writes = None
 
     @property
     def conn(self) -> PgConnection:
-        if self._conn is None:
+        """Not for the bot's queries: each call on its own (tests that set up a database)."""
+        return PgConnection(self._pool_of(self._writes))
+
+    def _pool_of(self, pool: asyncpg.Pool | None) -> asyncpg.Pool:
+        if pool is None:
             raise StorageError("database is not open")
-        return self._conn
+        return pool
 
     async def version(self) -> int:
-        rows = await self.conn.raw.fetch("SELECT COALESCE(MAX(number), 0) FROM schema_migrations")
-        return int(rows[0][0])
+        async with self._taken(self._writes) as raw:
+            found = await raw.fetchval("SELECT COALESCE(MAX(number), 0) FROM schema_migrations")
+        return int(found)
 
     async def migrate(self) -> int:
         """Apply every migration newer than the database, each in its own transaction (and
         under an advisory lock: a second process starting at once waits, then skips it)."""
-        raw = self.conn.raw
-        async with self._lock:
+        async with self._lock, self._taken(self._writes) as raw:
             await raw.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations"
                 " (number BIGINT PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)"
@@ -253,22 +305,43 @@ class PostgresDatabase:
         return await self.version()
 
     @asynccontextmanager
+    async def _taken(self, pool: asyncpg.Pool | None) -> AsyncIterator[asyncpg.Connection]:
+        """A connection of the pool (connected again if it was lost), given back after; a
+        statement that failed because the connection went raises DatabaseUnreachable."""
+        pool = self._pool_of(pool)
+        self._reach.check()
+        try:
+            raw: asyncpg.Connection = await pool.acquire()
+        except LOST_OR_FAILED as exc:
+            if not is_lost(exc):
+                raise
+            raise self._reach.failed(exc) from exc
+        self._reach.answered()
+        try:
+            yield raw
+        except Exception as exc:
+            if is_lost(exc, raw):
+                raise self._reach.lost(exc) from exc
+            raise
+        finally:
+            with contextlib.suppress(*LOST_OR_FAILED):
+                await pool.release(raw)  # a closed one is replaced when next taken
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PgConnection]:
-        async with self._lock:
-            conn = self.conn
-            async with conn.raw.transaction():
-                yield conn
+        async with self._lock, self._taken(self._writes) as raw, raw.transaction():
+            yield PgConnection(raw)
 
     @asynccontextmanager
     async def statements(self) -> AsyncIterator[PgConnection]:
         """Each statement a transaction of its own, as on SQLite."""
-        async with self._lock:
-            yield self.conn
+        async with self._lock, self._taken(self._writes) as raw:
+            yield PgConnection(raw)
 
-    reading = statements
-    reading_inline = statements
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[PgConnection]:
+        """Reads on a connection of their own: they wait for no write (see the class)."""
+        async with self._taken(self._reads) as raw:
+            yield PgConnection(raw)
 
-
-def redact(url: str) -> str:
-    """The URL without its password, for a log line or an error."""
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    reading_inline = reading

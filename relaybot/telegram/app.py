@@ -563,7 +563,7 @@ async def _serve(settings: Settings) -> None:
         lease, taken = held
         runtime.lease = taken.generation
         runtime.fence(standby.fence(lease))
-        keeping = asyncio.ensure_future(standby.keep(lease))
+        keeping = asyncio.ensure_future(standby.keep(lease, url))
         if taken.took_over:
             caught_up = await runtime.delivery.announce_takeover(
                 socket.gethostname(), taken.taken_at

@@ -24,6 +24,7 @@ from relaybot.storage import engine
 from relaybot.storage.heartbeat import mark_standby
 from relaybot.storage.lease import Lease, Taken, read
 from relaybot.storage.postgres import connect
+from relaybot.storage.reconnect import CONNECT_TIMEOUT
 
 log = structlog.get_logger("relaybot.standby")
 
@@ -75,12 +76,13 @@ async def wait_for_lease(
     return None
 
 
-async def _reconnect(lease: Lease, url: str) -> None:
-    """A standby's connection that broke is replaced (the next look uses the new one)."""
+async def _reconnect(lease: Lease, url: str, within: float = CONNECT_TIMEOUT) -> None:
+    """A lease connection that broke is replaced (the next look or renewal uses the new one);
+    a try that fails or takes longer than `within` seconds leaves it for the next time."""
     if not lease.conn.is_closed():
         return
-    with contextlib.suppress(*engine.ERRORS, OSError):
-        lease.conn = await connect(url)
+    with contextlib.suppress(*engine.ERRORS, OSError, TimeoutError):
+        lease.conn = await asyncio.wait_for(connect(url), within)
 
 
 def lost(lease: Lease) -> None:
@@ -113,19 +115,28 @@ def fence(lease: Lease) -> Callable[[], None]:
     return check
 
 
-async def keep(lease: Lease) -> None:
-    """Renew the lease until cancelled; exit the process once it is lost. A renewal that
-    fails (the database unreachable a moment) is tried again while the lease still holds."""
+async def keep(lease: Lease, url: str) -> None:
+    """Renew the lease until cancelled; exit the process once it is lost."""
     every = lease.ttl / 4
     while True:
         await asyncio.sleep(every)
+        if not await _renewed(lease, url, every):
+            lost(lease)
+
+
+async def _renewed(lease: Lease, url: str, within: float) -> bool:
+    """One renewal. When it fails (the database away a moment, the connection lost: a server
+    restart, a terminated backend), the connection is made anew and the renewal tried once
+    more; failing still, the lease counts as held only while its time runs (`Lease.held`),
+    so a process that cannot reach the database stops sending before a standby may start."""
+    for attempt in range(2):
         try:
-            renewed = await asyncio.wait_for(lease.renew(), every)
+            return await asyncio.wait_for(lease.renew(), within)
         except (TimeoutError, *engine.ERRORS, OSError) as error:
             log.warning("lease_renewal_failed", error=type(error).__name__)
-            renewed = lease.held()
-        if not renewed:
-            lost(lease)
+            if attempt == 0:
+                await _reconnect(lease, url, within)
+    return lease.held()
 
 
 async def release(lease: Lease) -> None:

@@ -105,6 +105,19 @@ async def active_and_standby(pair: Pair) -> asyncio.subprocess.Process:
     return first
 
 
+async def every_alert_once_or_twice(pair: Pair) -> None:
+    """Every chat got the alert and every alert row is recorded; at most the sends in flight
+    went out twice, and no chat got more than two copies."""
+    await until(pair.reached, 60, "an alert in every chat")
+    for _ in range(600):
+        if await pair.unfinished_alerts() == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert await pair.unfinished_alerts() == 0
+    extra, most = pair.duplicates()
+    assert extra <= MAX_IN_FLIGHT and most <= 2, (extra, most)
+
+
 async def test_sigkill_of_the_active_bot_mid_fan_out_the_standby_takes_over(pair: Pair) -> None:
     """SIGKILL the active process when 8 of 31 alerts are out (its connection to PostgreSQL
     never closes cleanly): the standby is active within failover_s, every chat gets the
@@ -119,14 +132,7 @@ async def test_sigkill_of_the_active_bot_mid_fan_out_the_standby_takes_over(pair
     await until(lambda: len(pair.emu.calls_to("setMyCommands")) == 2, 60, "b active")
     took = time.monotonic() - killed
     assert took < FAILOVER_S, f"standby active after {took:.1f} s"
-    await until(pair.reached, 60, "an alert in every chat")
-    for _ in range(600):
-        if await pair.unfinished_alerts() == 0:
-            break
-        await asyncio.sleep(0.1)
-    assert await pair.unfinished_alerts() == 0
-    extra, most = pair.duplicates()
-    assert extra <= MAX_IN_FLIGHT and most <= 2, (extra, most)
+    await every_alert_once_or_twice(pair)
     await until(lambda: bool(pair.told()), 30, "the regiegroep told")
     await asyncio.sleep(2)
     told = pair.told()
@@ -158,3 +164,38 @@ async def test_a_paused_active_bot_that_wakes_after_its_lease_sends_nothing_more
     extra, most = pair.duplicates()
     assert extra <= MAX_IN_FLIGHT and most <= 2, (extra, most)
     assert "lease_lost" in (pair.folder / "a.log").read_text()
+
+
+async def terminate_connections(url: str) -> int:
+    """End every other connection to the database, as an operator's `pg_terminate_backend`
+    (or a server restart) does; how many were ended."""
+    conn = await asyncpg.connect(url)
+    try:
+        ended = await conn.fetch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return len(ended)
+    finally:
+        await conn.close()
+
+
+async def test_the_active_bot_carries_on_after_its_database_connections_are_ended(
+    pair: Pair,
+) -> None:
+    """PostgreSQL ends every connection of the active bot in the middle of a fan-out (its
+    lease's too): the bot connects again and carries on as the active one. Every chat gets
+    the alert, at most the copies in flight twice, every alert row is recorded, and an alert
+    tagged afterwards reaches every chat as well."""
+    first = await pair.launch("a")
+    await until(lambda: len(pair.emu.calls_to("setMyCommands")) == 1, 60, "a active")
+    pair.tag()
+    await until(lambda: pair.sent() >= 8, 60, "8 alerts sent")
+    assert await terminate_connections(pair.url) >= 2  # the bot's and its lease's
+    await every_alert_once_or_twice(pair)
+    pair.tag("Tweede melding: verdachte auto bij de school")
+    await until(
+        lambda: all(pair.copies(chat) >= 2 for chat in pair.targets), 60, "the second alert"
+    )
+    assert first.returncode is None, "the bot stopped"
+    assert pair.health("a").startswith("ok: running, active")
