@@ -307,29 +307,41 @@ ORDER BY priority, id
 """
 
 
+# The rows waiting, in order of urgency, a chunk at a time: their id, chat and priority, and
+# when they are due (last). On PostgreSQL every row in full, so that the rows handed out need
+# no second trip to the server; SQLite answers in the process, and reads those alone in full.
+_SCAN_WHERE = "FROM outbox WHERE status = 'pending' AND (priority, id) > (?, ?)"
+_SCAN = f"SELECT id, chat_id, priority, not_before {_SCAN_WHERE} ORDER BY priority, id LIMIT ?"
+_SCAN_WHOLE = f"SELECT {_COLUMNS}, not_before {_SCAN_WHERE} ORDER BY priority, id LIMIT ?"
+
+
 async def heads(conn: aiosqlite.Connection, now: float, busy: Collection[int], limit: int) -> Heads:
     """The next row of up to `limit` idle chats that have one due, most urgent first.
 
     One row per chat: a chat's rows go out one at a time, in order of priority, so an edit
     never overtakes the message it edits. Waiting rows are read in order of urgency (priority,
     then age), a few at a time, and reading stops once `limit` rows are found: the first row
-    seen of a chat is its next one. Only the rows handed out are read in full. `next_at` is
-    the earliest time one of the other chats' next rows it saw becomes due.
+    seen of a chat is its next one. Only the rows handed out are read in full (PostgreSQL
+    reads each in full as it scans: one trip to the server instead of two). `next_at` is the
+    earliest time one of the other chats' next rows it saw becomes due.
     """
     seen = set(busy)
     picked: list[int] = []
     later: float | None = None
     after = (-1, -1)
     scanned = 0
+    whole = is_postgres(conn)
+    read: dict[int, Any] = {}  # PostgreSQL: the rows handed out, as the scan read them
     while len(picked) < limit:
         found = await conn.execute_fetchall(
-            "SELECT id, chat_id, priority, not_before FROM outbox WHERE status = 'pending'"
-            " AND (priority, id) > (?, ?) ORDER BY priority, id LIMIT ?",
-            (after[0], after[1], SCAN_CHUNK),
+            _SCAN_WHOLE if whole else _SCAN, (after[0], after[1], SCAN_CHUNK)
         )
         if not found:
             break
         later = _take(found, now, seen, picked, limit, later)
+        if whole:
+            chosen = set(picked)
+            read.update((raw[0], raw) for raw in found if raw[0] in chosen)
         after = (found[-1][2], found[-1][0])
         scanned += len(found)
         if len(found) < SCAN_CHUNK:
@@ -340,6 +352,8 @@ async def heads(conn: aiosqlite.Connection, now: float, busy: Collection[int], l
             break
     if not picked:
         return Heads([], later)
+    if all(row_id in read for row_id in picked):  # in the order of urgency, as scanned
+        return Heads([_row(read[row_id]) for row_id in picked], later)
     return Heads(await rows_by_id(conn, picked), later)
 
 
@@ -351,7 +365,8 @@ def _take(
     limit: int,
     later: float | None,
 ) -> float | None:
-    for row_id, chat_id, _priority, not_before in found:
+    for raw in found:
+        row_id, chat_id, not_before = raw[0], raw[1], raw[-1]
         if chat_id in seen:
             continue
         seen.add(chat_id)

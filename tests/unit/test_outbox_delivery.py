@@ -94,6 +94,24 @@ async def test_heads_give_each_chats_next_row_most_urgent_first_within_the_limit
         assert len((await outbox.heads(conn, 10.0, set(), 1)).rows) == 1
 
 
+async def test_the_rows_heads_hand_out_are_whole(db: Database) -> None:
+    """The rows handed out carry their intent (buttons and all) and their attempts as stored,
+    the same as reading them by id (PostgreSQL reads them as it scans, SQLite afterwards)."""
+    async with db.transaction() as conn:
+        say = Say(A, "<b>Let op</b>", buttons=(("Ja", "y:1"),), priority=Priority.NORMAL)
+        a = await outbox.enqueue(conn, say, 0.0)
+        b = await outbox.enqueue(conn, Say(B, "x", reply_to=7, priority=Priority.FLAG), 0.0)
+        await outbox.postpone(conn, a, 0.0, "TimedOut")  # tried once: due again at once
+    async with db.reading() as conn:
+        heads = await outbox.heads(conn, 10.0, set(), 4)
+        assert heads.rows == await outbox.rows_by_id(conn, [b, a])
+    assert [r.intent for r in heads.rows] == [
+        Say(B, "x", reply_to=7, priority=Priority.FLAG),
+        say,
+    ]
+    assert [r.attempts for r in heads.rows] == [0, 1]
+
+
 async def test_heads_look_chat_by_chat_when_one_busy_chat_fills_the_front(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
