@@ -232,10 +232,13 @@ def render(result: dict[str, Any]) -> str:
         "",
         "Where PostgreSQL loses: every statement is a round trip to another process (SQLite"
         " answers in the bot's own, the short reads on the send path even on the event loop's"
-        " thread), so the paths that run many small statements per message, the worker's"
-        " reads and writes around each send (fan-out, the outbox read, the 112 refreshes), pay"
-        " most; on a host this busy each round trip also waits for a CPU. Batching the"
-        " worker's per-send statements is the next step if the gap matters.",
+        " thread), and every commit waits until its log is on disk (fsync on, PostgreSQL's"
+        " default; SQLite's WAL with `synchronous = NORMAL` does not wait at a commit), so the"
+        " worker's two commits per send (the claim before the call, the record after) pay"
+        " most; on a busy host each round trip also waits for a CPU. The engine keeps the"
+        " trips few: reads on connections of their own (they never wait behind a write), the"
+        " outbox read in one trip, the claim one statement per dispatch (docs/design.md, 'The"
+        " PostgreSQL engine's connections').",
         "",
     ]
     return "\n".join(lines)
