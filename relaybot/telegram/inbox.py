@@ -130,6 +130,7 @@ class InboxQueue(asyncio.Queue[object]):
         self._answer: asyncio.Future[None] | None = None
         self._forgetter: asyncio.Task[None] | None = None
         self._forgot_at = 0.0
+        self._deleting = 0  # deletes of handled updates under way
 
     def _init(self, maxsize: int) -> None:
         self._queue = Lanes()
@@ -245,8 +246,10 @@ class InboxQueue(asyncio.Queue[object]):
 
     @property
     def settled(self) -> bool:
-        """Nothing handled is left to delete."""
-        return not self.handled and (self._forgetter is None or self._forgetter.done())
+        """Nothing handled is left to delete, nor being deleted (on PostgreSQL a read does
+        not wait for a write: one made meanwhile could still see the rows)."""
+        idle = self._forgetter is None or self._forgetter.done()
+        return not self.handled and not self._deleting and idle
 
     async def flush(self, checkpoint: bool = False) -> None:
         """Forget what was handled (the text of handled updates never stays). `checkpoint`:
@@ -254,12 +257,15 @@ class InboxQueue(asyncio.Queue[object]):
         handled, self.handled = self.handled, []
         if not handled:
             return
+        self._deleting += 1
         try:
             async with self.db.statements() as conn:
                 await inbox.forget(conn, handled)
         except BaseException:
             self.handled[:0] = handled
             raise
+        finally:
+            self._deleting -= 1
         if checkpoint:
             await self.db.checkpoint()
 

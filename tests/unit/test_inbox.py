@@ -200,3 +200,31 @@ async def test_outsiders_wait_while_an_alert_is_delivered(db: Database) -> None:
     started = loop.time()
     assert (await asyncio.wait_for(queue.get(), 5)).update_id == 3  # type: ignore[attr-defined]
     assert inbox_module.HOLD_CAP <= loop.time() - started < inbox_module.HOLD_CAP + 1
+
+
+async def test_the_inbox_is_settled_only_once_handled_updates_are_deleted(db: Database) -> None:
+    """While the delete of handled updates waits for the database, the inbox does not say it
+    is settled (what `relaybot`'s idle check and the tests' settle ask): a look at the
+    database once it says so finds them gone, on either engine."""
+    answer = json.dumps({"ok": True, "result": [_update(11, "x")]})
+    async with db.statements() as conn:
+        await inbox.store_answer(conn, answer, 1.0)
+    queue = InboxQueue(db, lambda: 1.0)
+    queue.handled.append(11)
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_writes() -> None:
+        async with db.transaction():
+            entered.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold_the_writes())
+    await entered.wait()
+    flushing = asyncio.create_task(queue.flush())
+    await asyncio.sleep(0.05)
+    assert not queue.settled  # the delete waits for the write in progress
+    release.set()
+    await asyncio.gather(holder, flushing)
+    assert queue.settled
+    async with db.reading() as conn:
+        assert await inbox.unhandled(conn) == []
