@@ -145,7 +145,9 @@ class InboxQueue(asyncio.Queue[object]):
         delivered (at most HOLD_CAP seconds each, so private chats still move)."""
         loop = asyncio.get_running_loop()
         until = loop.time() + HOLD_CAP
-        while self._queue.outsiders_only() and self.hold_outsiders() and loop.time() < until:
+        # a look every HOLD_POLL rather than an event: the worker's state changes in many
+        # places, and a group's update arriving must end the wait as well
+        while self._queue.outsiders_only() and self.hold_outsiders() and loop.time() < until:  # noqa: ASYNC110
             await asyncio.sleep(HOLD_POLL)
         return await super().get()
 
