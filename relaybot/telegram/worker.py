@@ -225,27 +225,14 @@ class Worker:
         """Plan the rows, mark those with calls to make as being sent (one write for all) and
         start their calls. False when nothing moved: every chat is held back for its rate
         window (it then gives its slot to another chat meanwhile)."""
-        moved = False
+        chosen = self._choose(rows, room)
+        if not chosen or self._stopping:
+            return False
+        # the rows' plans are read together: on PostgreSQL each is a round trip, on
+        # connections of their own (on SQLite they are read inline, one after another)
+        plans = await asyncio.gather(*(self.delivery.plan(row) for row in chosen))
         ready: list[tuple[Row, Plan]] = []
-        # while an alert or a 112 row waits, no answer starts: the slots the answers in
-        # flight give back go to the urgent rows, so a 112 fan-out soon has all of them
-        urgent_waiting = any(_urgent(row) for row in rows)
-        for row in rows:
-            if self._stopping:
-                return moved
-            if len(ready) >= room:
-                break
-            if not _urgent(row):
-                taken = len(self.ordinary) + sum(not _urgent(r) for r, _plan in ready)
-                if urgent_waiting or taken >= self.ordinary_slots or self._ordinary_full():
-                    continue  # the last slot is kept for alerts and 112 notices and edits
-            if self.limiter is not None:
-                wait = self.limiter.group_wait(row.chat_id)
-                if wait > 0:  # its window is full: give the slot to another chat meanwhile
-                    self.held[row.chat_id] = asyncio.get_running_loop().time() + wait
-                    continue
-            plan = await self.delivery.plan(row)
-            moved = True
+        for row, plan in zip(chosen, plans, strict=True):
             if plan.behind:
                 await self.delivery.put_behind(row)
             elif plan.wait:
@@ -257,7 +244,7 @@ class Worker:
                 if self.limiter is not None and not _urgent(row):
                     self.limiter.ordinary_started(len(plan.ops))
         if not ready or self._stopping:
-            return moved
+            return True
         marked = await self.delivery.mark_sending([row for row, _plan in ready])
         for row, plan in ready:
             if row.id not in marked:
@@ -267,7 +254,31 @@ class Worker:
             if not _urgent(row):
                 self.ordinary.add(row.chat_id)
             lane.add_done_callback(lambda _t, chat=row.chat_id: self._done(chat))
-        return moved
+        return True
+
+    def _choose(self, rows: list[Row], room: int) -> list[Row]:
+        """The rows to start now, at most `room`: while an alert or a 112 row waits, no
+        answer starts (the slots the answers in flight give back go to the urgent rows, so a
+        112 fan-out soon has all of them); answers take all slots but one and half the
+        overall budget; a chat whose rate window is full is held back."""
+        chosen: list[Row] = []
+        urgent_waiting = any(_urgent(row) for row in rows)
+        ordinary = len(self.ordinary)
+        for row in rows:
+            if len(chosen) >= room:
+                break
+            if not _urgent(row) and (
+                urgent_waiting or ordinary >= self.ordinary_slots or self._ordinary_full()
+            ):
+                continue  # the last slot is kept for alerts and 112 notices and edits
+            if self.limiter is not None:
+                wait = self.limiter.group_wait(row.chat_id)
+                if wait > 0:  # its window is full: give the slot to another chat meanwhile
+                    self.held[row.chat_id] = asyncio.get_running_loop().time() + wait
+                    continue
+            chosen.append(row)
+            ordinary += not _urgent(row)
+        return chosen
 
     def _ordinary_full(self) -> bool:
         """Whether the ordinary rows' half of the overall budget is used up for now (then
