@@ -379,7 +379,7 @@ class Delivery:
         statement for all the rows a dispatch starts (one trip to the database thread: the
         first call of a 112 fan-out goes out sooner, and so does the fourth). Returns the ids
         of the rows still waiting (the others were merged, given up or moved meanwhile)."""
-        async with self.ctx.db.statements() as conn:
+        async with self.ctx.db.claiming() as conn:
             return await outbox.mark_all_sending(conn, [row.id for row in rows])
 
     async def release(self, row: Row) -> None:

@@ -257,6 +257,10 @@ class Database:
         async with self._lock:
             yield self.conn
 
+    # the claim of rows about to be sent (PostgreSQL commits it without waiting for the disk;
+    # SQLite's WAL with synchronous = NORMAL waits at no commit)
+    claiming = statements
+
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:

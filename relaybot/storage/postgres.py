@@ -339,6 +339,18 @@ class PostgresDatabase:
             yield PgConnection(raw)
 
     @asynccontextmanager
+    async def claiming(self) -> AsyncIterator[PgConnection]:
+        """The claim of the rows a dispatch is about to send, committed without waiting for
+        the disk (``synchronous_commit`` off for this transaction only). The record of any
+        answer, which waits, takes the claim along (the log is written in order), so a
+        server crash can lose only claims whose calls were not recorded either: rows sent
+        once more, as after a crash of the bot (at most ``max_in_flight``). What SQLite's
+        WAL with ``synchronous = NORMAL`` does for every commit, here for this one."""
+        async with self._lock, self._taken(self._writes) as raw, raw.transaction():
+            await raw.execute("SET LOCAL synchronous_commit TO OFF")
+            yield PgConnection(raw)
+
+    @asynccontextmanager
     async def reading(self) -> AsyncIterator[PgConnection]:
         """Reads on a connection of their own: they wait for no write (see the class)."""
         async with self._taken(self._reads) as raw:

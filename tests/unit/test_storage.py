@@ -428,3 +428,30 @@ async def test_inline_reads_of_an_in_memory_database_go_through_aiosqlite() -> N
             assert (await outbox.heads(conn, 1.0, set(), 4)).rows == []
     finally:
         await memory.close()
+
+
+async def test_a_claim_of_rows_to_send_waits_for_no_disk_and_nothing_else_changes(
+    db: Database,
+) -> None:
+    """The claim before a send is the one commit that does not wait for the disk on
+    PostgreSQL (its loss costs what a crash of the bot costs: the rows are sent once more);
+    every other write still waits. On SQLite a claim is an ordinary statement."""
+    intent = Say(-100, "Hallo")
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, intent, 1.0)
+    show = "SHOW synchronous_commit"
+    async with db.statements() as conn:
+        waiting = await fetch_one(conn, "SELECT id FROM outbox WHERE status = 'pending'")
+        if is_postgres(conn):  # as an operator's server has it (the test server's is off)
+            await conn.execute("SET synchronous_commit TO on")
+    assert waiting is not None
+    ids = [int(waiting[0])]
+    async with db.claiming() as conn:
+        if is_postgres(conn):
+            assert tuple(await fetch_one(conn, show)) == ("off",)
+        assert await outbox.mark_all_sending(conn, ids) == set(ids)
+    async with db.statements() as conn:
+        if is_postgres(conn):
+            assert tuple(await fetch_one(conn, show)) == ("on",)
+        status = await fetch_one(conn, "SELECT status FROM outbox WHERE id = ?", (ids[0],))
+    assert status is not None and tuple(status) == ("sending",)
