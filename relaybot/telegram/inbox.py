@@ -151,6 +151,16 @@ class InboxQueue(asyncio.Queue[object]):
             await asyncio.sleep(HOLD_POLL)
         return await super().get()
 
+    async def before_poll(self) -> None:
+        """While an alert is being delivered and outsiders' updates already wait, fetching
+        more would only take the event loop and the database from the alert (storing a
+        batch is a write): the next poll waits until the delivery is done, HOLD_CAP at most,
+        so a group's update waits no longer than that."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + HOLD_CAP
+        while self._queue.lanes[OUTSIDERS] and self.hold_outsiders() and loop.time() < until:  # noqa: ASYNC110
+            await asyncio.sleep(HOLD_POLL)
+
     def done_with(self, update_id: int) -> None:
         """The update is handled, set aside, or left for the next start."""
         self.open_ids.discard(update_id)
@@ -346,6 +356,7 @@ class Poller:
         while True:
             if delay:
                 await asyncio.sleep(delay)
+            await self.queue.before_poll()
             try:
                 updates = await self.bot.get_updates(
                     offset=offset,

@@ -228,3 +228,26 @@ async def test_the_inbox_is_settled_only_once_handled_updates_are_deleted(db: Da
     assert queue.settled
     async with db.reading() as conn:
         assert await inbox.unhandled(conn) == []
+
+
+async def test_no_poll_while_an_alert_is_delivered_and_outsiders_wait(db: Database) -> None:
+    """Fetching more updates while an alert is delivered and outsiders' updates already wait
+    would only take the loop and the database from the alert: the poll waits until the
+    delivery ends, HOLD_CAP at most; without waiting outsiders, or without a delivery, it
+    goes at once."""
+    bot = Bot("123:abc")
+    queue = InboxQueue(db, lambda: 1.0)
+    delivering = True
+    queue.hold_outsiders = lambda: delivering
+    await asyncio.wait_for(queue.before_poll(), 0.1)  # nobody waits: poll at once
+    queue.put_nowait(Update.de_json(_private(1, 5001), bot))
+    polling = asyncio.ensure_future(queue.before_poll())
+    await asyncio.sleep(0.05)
+    assert not polling.done()
+    delivering = False
+    await asyncio.wait_for(polling, 1)
+    delivering = True
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.wait_for(queue.before_poll(), 5)
+    assert inbox_module.HOLD_CAP <= loop.time() - started < inbox_module.HOLD_CAP + 1
