@@ -72,7 +72,7 @@ class UseCases:
             reports=Reports(ctx),
             rounds=Rounds(ctx),
             startup_checks=StartupChecks(ctx, telegram),
-            waiting=WaitingList(ctx, signup),
+            waiting=WaitingList(ctx, signup, telegram),
         )
 
 

@@ -22,7 +22,8 @@ from relaybot.domain.intents import EditMessage, Say
 from relaybot.domain.model import Actor
 from relaybot.domain.texts import Raw
 from relaybot.domain.waiting import PREFIX
-from relaybot.service.context import Answer, Context
+from relaybot.service.context import NO_TURN, Answer, Context, Turn
+from relaybot.service.ports import Telegram, not_in_regie
 from relaybot.storage import idempotency, outbox, waiting
 from relaybot.storage.waiting import Area
 
@@ -40,9 +41,10 @@ class Admission(Protocol):
 class WaitingList:
     """Cards to the regiegroep about the streets that wait, and admitting them."""
 
-    def __init__(self, ctx: Context, admission: Admission) -> None:
+    def __init__(self, ctx: Context, admission: Admission, telegram: Telegram) -> None:
         self.ctx = ctx
         self.admission = admission  # admits each waiting resident as any sign-up
+        self.telegram = telegram  # who may decide: members of the regiegroep
 
     def _linked(self, area: Area) -> str | None:
         """The neighbourhood with a group that now covers the area (a buurt of the map, by
@@ -111,10 +113,26 @@ class WaitingList:
         )
 
     async def press(
-        self, card_id: int, verb: str, actor: Actor, message_id: int, key: str
+        self,
+        card_id: int,
+        verb: str,
+        actor: Actor,
+        message_id: int,
+        key: str,
+        turn: Turn = NO_TURN,
     ) -> Answer:
         """A contact person approves the card (each waiting resident of the street gets an
-        invite link to the group) or holds it (they keep waiting)."""
+        invite link to the group) or holds it (they keep waiting). Only a member of the
+        regiegroep decides, asked of Telegram at the press; the press then waits its `turn`
+        behind earlier presses on the card, so the first press decides."""
+        if await not_in_regie(self.telegram, self.ctx.directory.regie_chat_id, actor.user_id):
+            return Answer(html.unescape(self.ctx.texts("regie_answer_not_member")), alert=True)
+        async with turn:
+            return await self._decide(card_id, verb, actor, message_id, key)
+
+    async def _decide(
+        self, card_id: int, verb: str, actor: Actor, message_id: int, key: str
+    ) -> Answer:
         now = self.ctx.clock()
         async with self.ctx.db.transaction() as conn:
             if not await idempotency.claim(conn, key, now):

@@ -171,3 +171,30 @@ async def test_a_group_linked_with_koppel_for_the_street_admits_its_waiting_resi
     links = [c.result_or_error["invite_link"] for c in made]
     for resident in waiting:
         assert any(link in stage.private(resident)[-1] for link in links)
+
+
+async def test_only_members_of_the_regiegroep_admit_a_waiting_street(
+    stage: Stage, tmp_path: Path
+) -> None:
+    """Someone outside the regiegroep (a public regiegroep shows its cards to anyone) presses
+    "Allemaal toelaten": Telegram is asked at the press, the presser is told only members
+    decide, and no invite link is made; a contact person's press then admits."""
+    resident = await wait_for_a_group(stage, 1)
+    await give_the_street_a_neighbourhood(stage, tmp_path, chat_id=NEW_GROUP)
+    await tick(stage)
+    card = [m for m in stage.emu.bot_messages(stage.regie) if "🏘️" in (m.content or "")][-1]
+    stranger = stage.emu.add_user("Onbekende", "Meelezer")
+    refused = stage.emu.press(
+        stage.regie, card.message_id, stranger, button_text="✅ Allemaal toelaten"
+    )
+    await stage.settle()
+    answer = stage.emu.callback_answers[refused]
+    assert "Alleen leden van de regiegroep" in (answer["text"] or "") and answer["show_alert"]
+    assert stage.emu.calls_to("createChatInviteLink") == []
+    stage.emu.press(
+        stage.regie, card.message_id, stage.contacts[0], button_text="✅ Allemaal toelaten"
+    )
+    await stage.settle()
+    made = stage.emu.calls_to("createChatInviteLink")
+    assert len(made) == 1
+    assert made[0].result_or_error["invite_link"] in stage.private(resident)[-1]
