@@ -39,11 +39,17 @@ class AdminCache:
     async def is_admin_of(
         self, bot: Bot, chat_id: int, user_id: int, *, fresh: bool = False
     ) -> bool:
-        """Whether the user is creator or administrator of the chat. ``fresh``: ask Telegram
-        about this user now, not the cache (for what cannot be undone or silences the
-        network, and a sensitive button: a demoted co-admin is refused)."""
+        """Whether the user is creator or administrator of the chat. ``fresh``: for what
+        cannot be undone or silences the network (/112, /niet112, /afgehandeld, /intrekken),
+        where a co-admin demoted a moment ago must be refused: someone on the cached list is
+        asked about now (getChatMember); someone not on it is refused without a call (only a
+        promotion changes that, and its chat_member update drops the list), so 100 members
+        typing /112 cost at most one list call, not 100 calls in the update path."""
         if fresh:
-            return await self._ask_one(bot, chat_id, user_id)
+            known = self.known(chat_id, user_id)
+            if known is None:  # the list, asked of Telegram just now
+                return user_id in await self._admins(bot, chat_id)
+            return known and await self._ask_one(bot, chat_id, user_id)
         known = self.known(chat_id, user_id)
         if known is not None:
             return known

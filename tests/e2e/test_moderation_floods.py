@@ -56,14 +56,17 @@ async def alert_reaches_the_regiegroep_within(stage: Stage, seconds: float) -> N
 
 
 @pytest.mark.parametrize(
-    "text", ["/regels", "Wat een klootzak is dat"], ids=["rules", "blocked_words"]
+    "text",
+    ["/regels", "Wat een klootzak is dat", "/niet112", "/intrekken"],
+    ids=["rules", "blocked_words", "unflag", "retract"],
 )
 async def test_a_hundred_members_never_delay_an_alert(slow: Stage, text: str) -> None:
-    """100 members each send /regels, or each post a blocked word; a /regie next door right
-    after reaches the regiegroep within 5 s, and the flood asked Telegram about co-admins a
-    few times at most: /regels asks nothing, and a warning asks for the chat's list of
-    co-admins once, not about each member (on the old code: one lookup per member, and the
-    alert 6.6 to 7 s late)."""
+    """100 members each send /regels, or each post a blocked word, or each type a co-admin's
+    command (/niet112, /intrekken, which ask Telegram about the sender now); a /regie next door
+    right after reaches the regiegroep within 5 s, and the flood asked Telegram about
+    co-admins a few times at most: /regels asks nothing, and a warning or a refused command
+    asks for the chat's list of co-admins once, not about each member (on the old code: one
+    lookup per member, and the alert 6.6 to 7 s late)."""
     stage = slow
     members = await hundred_members(stage)
     before = lookups(stage)

@@ -67,3 +67,17 @@ async def test_fresh_asks_about_the_one_member_and_corrects_the_list() -> None:
     assert await cache.is_admin_of(bot, CHAT, CO_ADMIN, fresh=True) is False  # type: ignore[arg-type]
     assert cache.known(CHAT, OWNER) is None
     assert bot.asked == ["list", f"member {CO_ADMIN}"]
+
+
+async def test_fresh_refuses_members_off_the_list_without_asking() -> None:
+    """A flood of /112 from members who are not co-admins (each a `fresh` question) costs
+    one list call for the chat, not a getChatMember per member; a co-admin on the list is
+    still asked about now, so a demotion counts at once."""
+    bot, cache = FakeBot(), AdminCache()
+    answers = await asyncio.gather(
+        *(cache.is_admin_of(bot, CHAT, RESIDENT, fresh=True) for _ in range(100))  # type: ignore[arg-type]
+    )
+    assert answers == [False] * 100
+    assert bot.asked == ["list"]
+    assert await cache.is_admin_of(bot, CHAT, CO_ADMIN, fresh=True) is True  # type: ignore[arg-type]
+    assert bot.asked == ["list", f"member {CO_ADMIN}"]
