@@ -101,8 +101,11 @@ class Lanes:
     def __len__(self) -> int:
         return len(self.lanes[MEMBERS]) + len(self.lanes[OUTSIDERS])
 
+    def outsiders_waiting(self) -> bool:
+        return bool(self.lanes[OUTSIDERS])
+
     def outsiders_only(self) -> bool:
-        return not self.lanes[MEMBERS] and bool(self.lanes[OUTSIDERS])
+        return not self.lanes[MEMBERS] and self.outsiders_waiting()
 
 
 class InboxQueue(asyncio.Queue[object]):
@@ -143,12 +146,7 @@ class InboxQueue(asyncio.Queue[object]):
     async def get(self) -> object:
         """The next update, the groups' first; an outsider's waits while an alert is being
         delivered (at most HOLD_CAP seconds each, so private chats still move)."""
-        loop = asyncio.get_running_loop()
-        until = loop.time() + HOLD_CAP
-        # a look every HOLD_POLL rather than an event: the worker's state changes in many
-        # places, and a group's update arriving must end the wait as well
-        while self._queue.outsiders_only() and self.hold_outsiders() and loop.time() < until:  # noqa: ASYNC110
-            await asyncio.sleep(HOLD_POLL)
+        await self._held_while(self._queue.outsiders_only)
         return await super().get()
 
     async def before_poll(self) -> None:
@@ -156,9 +154,15 @@ class InboxQueue(asyncio.Queue[object]):
         more would only take the event loop and the database from the alert (storing a
         batch is a write): the next poll waits until the delivery is done, HOLD_CAP at most,
         so a group's update waits no longer than that."""
+        await self._held_while(self._queue.outsiders_waiting)
+
+    async def _held_while(self, waiting: Callable[[], bool]) -> None:
+        """Wait while `waiting` holds and an alert is being delivered, HOLD_CAP at most."""
         loop = asyncio.get_running_loop()
         until = loop.time() + HOLD_CAP
-        while self._queue.lanes[OUTSIDERS] and self.hold_outsiders() and loop.time() < until:  # noqa: ASYNC110
+        # a look every HOLD_POLL rather than an event: the worker's state changes in many
+        # places, and a group's update arriving must end the wait as well
+        while waiting() and self.hold_outsiders() and loop.time() < until:  # noqa: ASYNC110
             await asyncio.sleep(HOLD_POLL)
 
     def done_with(self, update_id: int) -> None:
