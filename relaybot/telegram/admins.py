@@ -40,11 +40,11 @@ class AdminCache:
         self, bot: Bot, chat_id: int, user_id: int, *, fresh: bool = False
     ) -> bool:
         """Whether the user is creator or administrator of the chat. ``fresh``: for what
-        cannot be undone or silences the network (/112, /niet112, /afgehandeld, /intrekken),
-        where a co-admin demoted a moment ago must be refused: someone on the cached list is
-        asked about now (getChatMember); someone not on it is refused without a call (only a
-        promotion changes that, and its chat_member update drops the list), so 100 members
-        typing /112 cost at most one list call, not 100 calls in the update path."""
+        cannot be undone or silences the network (/niet112, /intrekken), where a co-admin
+        demoted a moment ago must be refused: someone on the cached list is asked about now
+        (getChatMember); someone not on it is refused without a call (only a promotion
+        changes that, and its chat_member update drops the list), so 100 members typing
+        /niet112 cost at most one list call, not 100 calls in the update path."""
         if fresh:
             known = self.known(chat_id, user_id)
             if known is None:  # the list, asked of Telegram just now
